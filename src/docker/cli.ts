@@ -1,0 +1,133 @@
+import * as core from '@actions/core'
+import * as exec from '@actions/exec'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { ActionError } from '../errors'
+import { parsePushDigest } from './push-output'
+
+export interface BuildRequest {
+  context: string
+  file: string
+  /** Full references to tag the image with (`ghcr.io/acme/api:v1`). */
+  tags: string[]
+  labels: Record<string, string>
+  buildArgs: string[]
+  target?: string
+  pull: boolean
+  noCache: boolean
+}
+
+export interface PushResult {
+  ref: string
+  /** Digest docker reported for this tag, when it printed one. */
+  digest?: string
+  size?: number
+}
+
+/** The docker CLI seam. Every call passes an argv array; nothing goes through a shell. */
+export interface Docker {
+  /** Fails with an ActionError when docker is missing or the daemon is unreachable. */
+  serverVersion(): Promise<string>
+  build(request: BuildRequest): Promise<{ imageId: string }>
+  push(ref: string): Promise<PushResult>
+}
+
+/** The argv for `docker build` (without the leading "docker"). */
+export function buildArgv(request: BuildRequest, iidFile: string): string[] {
+  const argv = ['build', '--file', request.file, '--iidfile', iidFile]
+  for (const tag of request.tags) argv.push('--tag', tag)
+  for (const [key, value] of Object.entries(request.labels)) argv.push('--label', `${key}=${value}`)
+  for (const arg of request.buildArgs) argv.push('--build-arg', arg)
+  if (request.target) argv.push('--target', request.target)
+  if (request.pull) argv.push('--pull')
+  if (request.noCache) argv.push('--no-cache')
+  argv.push(request.context)
+  return argv
+}
+
+function lastLines(text: string, n = 8): string {
+  return text.trim().split(/\r?\n/).slice(-n).join('\n')
+}
+
+/** Classifies a failed `docker push` from what docker printed. */
+export function pushFailure(ref: string, exitCode: number, output: string): ActionError {
+  const detail = lastLines(output)
+  const host = ref.split('/')[0]
+  if (/denied|unauthorized|authentication required|forbidden|no basic auth credentials/i.test(output)) {
+    return new ActionError(
+      `docker push ${ref} was refused by the registry (not logged in, or no write access):\n${detail}`,
+      `log in to ${host} before this step (docker/login-action, or the 'username'/'password' inputs) with credentials that may push to this repository`
+    )
+  }
+  if (/connection refused|no such host|i\/o timeout|dial tcp|server misbehaving|TLS handshake|http: server gave HTTP response/i.test(output)) {
+    return new ActionError(
+      `docker push ${ref} could not reach the registry:\n${detail}`,
+      `check that the registry host in 'image' is right and reachable from the runner`
+    )
+  }
+  return new ActionError(`docker push ${ref} failed with exit code ${exitCode}:\n${detail}`, 'see the push log above')
+}
+
+function notInstalled(error: unknown): ActionError {
+  return new ActionError(
+    `the docker CLI could not be run: ${error instanceof Error ? error.message : String(error)}`,
+    'install Docker on the runner (GitHub-hosted Ubuntu runners have it) or use a runner image with docker on PATH',
+    { cause: error }
+  )
+}
+
+export class DockerCli implements Docker {
+  constructor(
+    private readonly binary = 'docker',
+    private readonly tempRoot = os.tmpdir()
+  ) {}
+
+  private async run(argv: string[], silent: boolean): Promise<exec.ExecOutput> {
+    try {
+      return await exec.getExecOutput(this.binary, argv, { ignoreReturnCode: true, silent })
+    } catch (error) {
+      throw notInstalled(error)
+    }
+  }
+
+  async serverVersion(): Promise<string> {
+    const out = await this.run(['version', '--format', '{{.Server.Version}}'], true)
+    const version = out.stdout.trim()
+    if (out.exitCode !== 0 || !version) {
+      throw new ActionError(
+        `the Docker daemon is not reachable: ${lastLines(out.stderr || out.stdout, 3)}`,
+        'start the Docker daemon (or set DOCKER_HOST) before this step'
+      )
+    }
+    return version
+  }
+
+  async build(request: BuildRequest): Promise<{ imageId: string }> {
+    const dir = await mkdtemp(path.join(this.tempRoot, 'docker-build-'))
+    const iidFile = path.join(dir, 'iid')
+    try {
+      const out = await core.group('docker build', () => this.run(buildArgv(request, iidFile), false))
+      if (out.exitCode !== 0) {
+        throw new ActionError(
+          `docker build failed with exit code ${out.exitCode}:\n${lastLines(out.stderr || out.stdout)}`,
+          "fix the Dockerfile or build context; the full build log is in the 'docker build' group above"
+        )
+      }
+      const imageId = (await readFile(iidFile, 'utf8')).trim()
+      if (!/^sha256:[0-9a-f]{64}$/.test(imageId)) {
+        throw new ActionError(`docker build did not write an image ID (got '${imageId}')`, 'check the docker version')
+      }
+      return { imageId }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+
+  async push(ref: string): Promise<PushResult> {
+    const out = await core.group(`docker push ${ref}`, () => this.run(['push', ref], false))
+    if (out.exitCode !== 0) throw pushFailure(ref, out.exitCode, `${out.stdout}\n${out.stderr}`)
+    const tag = ref.slice(ref.lastIndexOf(':') + 1)
+    return { ref, ...parsePushDigest(out.stdout, tag) }
+  }
+}

@@ -1,0 +1,172 @@
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { InputError } from './errors'
+import { InvalidReferenceError, parseReference, validateTag, type ImageName } from './reference'
+
+/** The action's inputs, parsed and validated. Nothing here has touched docker or a registry. */
+export interface Inputs {
+  /** The repository as the user wrote it (trimmed), used for outputs: `ghcr.io/acme/api`. */
+  imageInput: string
+  image: ImageName
+  /** Tag names as given (deduplicated, in order). Empty means "use the default tags". */
+  tags: string[]
+  /** Build context directory, absolute. */
+  context: string
+  /** Dockerfile path, absolute. */
+  file: string
+  buildArgs: string[]
+  target?: string
+  pull: boolean
+  noCache: boolean
+  /** User labels in the order given; later keys win. */
+  labels: Array<[string, string]>
+  push: boolean
+  summary: boolean
+}
+
+export type InputReader = (name: string) => string
+
+/** Reads inputs the way the runner passes them: env INPUT_<NAME>, name upper-cased, spaces → '_'. */
+export function envInputReader(env: NodeJS.ProcessEnv = process.env): InputReader {
+  return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim() ?? ''
+}
+
+const TRUE = new Set(['true', 'True', 'TRUE'])
+const FALSE = new Set(['false', 'False', 'FALSE'])
+
+export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
+  if (raw === '') return fallback
+  if (TRUE.has(raw)) return true
+  if (FALSE.has(raw)) return false
+  throw new InputError(name, `'${raw}' is not a boolean`, `set '${name}' to true or false`)
+}
+
+/** Lines of a multi-line input, trimmed, without blanks and `#` comments. */
+export function parseLines(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+}
+
+/** A list input: newline- or comma-separated, trimmed, deduplicated. */
+export function parseList(raw: string): string[] {
+  const items = raw
+    .split(/[\r\n,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+  return [...new Set(items)]
+}
+
+export function parseImage(raw: string): { imageInput: string; image: ImageName } {
+  const imageInput = raw.trim()
+  if (imageInput === '') {
+    throw new InputError('image', 'is required', "set 'image' to the repository to push to, e.g. ghcr.io/acme/api")
+  }
+  let ref
+  try {
+    ref = parseReference(imageInput)
+  } catch (e) {
+    if (e instanceof InvalidReferenceError) {
+      throw new InputError('image', e.message, "set 'image' to a repository such as ghcr.io/acme/api or 127.0.0.1:5000/demo")
+    }
+    throw e
+  }
+  if (ref.tag !== undefined || ref.digest !== undefined) {
+    const bare = imageInput.replace(/@.*$/, '').replace(/:[^:/]*$/, '')
+    throw new InputError(
+      'image',
+      `'${imageInput}' contains a ${ref.digest ? 'digest' : 'tag'}; 'image' is the repository only`,
+      `set 'image: ${bare}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ''}`
+    )
+  }
+  return { imageInput, image: { registry: ref.registry, repository: ref.repository } }
+}
+
+export function parseTags(raw: string): string[] {
+  const tags = parseList(raw)
+  for (const tag of tags) {
+    const problem = validateTag(tag)
+    if (problem) {
+      const hint = /[:/@]/.test(tag)
+        ? "'tags' takes tag names only (e.g. v1.4.2), not full image references; the repository comes from 'image'"
+        : 'use letters, digits, underscores, periods and dashes, starting with a letter, digit or underscore (max 128)'
+      throw new InputError('tags', problem, hint)
+    }
+  }
+  return tags
+}
+
+const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/
+
+/** `key=value` per line; the value may contain '=' and may be empty. */
+export function parseLabels(raw: string): Array<[string, string]> {
+  return parseLines(raw).map((line) => {
+    const eq = line.indexOf('=')
+    if (eq === -1) {
+      throw new InputError('labels', `'${line}' is not key=value`, 'write one label per line as key=value')
+    }
+    const key = line.slice(0, eq).trim()
+    const value = line.slice(eq + 1).trim()
+    if (key === '') throw new InputError('labels', `'${line}' has an empty key`, 'write one label per line as key=value')
+    if (!LABEL_KEY.test(key)) {
+      throw new InputError(
+        'labels',
+        `label key '${key}' is not valid`,
+        'use letters, digits, and . _ - / inside the key (reverse-DNS style such as com.example.team is fine)'
+      )
+    }
+    return [key, value] as [string, string]
+  })
+}
+
+const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=/
+
+export function parseBuildArgs(raw: string): string[] {
+  const args = parseLines(raw)
+  for (const arg of args) {
+    if (!BUILD_ARG.test(arg)) {
+      throw new InputError('build-args', `'${arg}' is not KEY=value`, 'write one build argument per line as KEY=value')
+    }
+  }
+  return args
+}
+
+function resolveBuildFiles(contextRaw: string, fileRaw: string, cwd: string): { context: string; file: string } {
+  const context = path.resolve(cwd, contextRaw || '.')
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new InputError(
+      'context',
+      `build context '${contextRaw || '.'}' is not a directory (looked in ${context})`,
+      'set \'context\' to a directory relative to the workspace, and check out the repository first (actions/checkout)'
+    )
+  }
+  const file = fileRaw ? path.resolve(cwd, fileRaw) : path.join(context, 'Dockerfile')
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new InputError(
+      'file',
+      `Dockerfile '${fileRaw || path.relative(cwd, file) || 'Dockerfile'}' not found (looked for ${file})`,
+      fileRaw
+        ? "set 'file' to the Dockerfile's path relative to the workspace"
+        : "add a Dockerfile to the build context or set 'file' to its path"
+    )
+  }
+  return { context, file }
+}
+
+export function readInputs(read: InputReader, cwd: string = process.cwd()): Inputs {
+  const { imageInput, image } = parseImage(read('image'))
+  const tags = parseTags(read('tags'))
+  const labels = parseLabels(read('labels'))
+  const buildArgs = parseBuildArgs(read('build-args'))
+  const push = parseBoolean('push', read('push'), true)
+  const summary = parseBoolean('summary', read('summary'), true)
+  const pull = parseBoolean('pull', read('pull'), false)
+  const noCache = parseBoolean('no-cache', read('no-cache'), false)
+  const target = read('target') || undefined
+  if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
+    throw new InputError('target', `'${target}' is not a build stage name`, 'set it to the name of a stage (FROM … AS <name>)')
+  }
+  const { context, file } = resolveBuildFiles(read('context'), read('file'), cwd)
+  return { imageInput, image, tags, context, file, buildArgs, ...(target && { target }), pull, noCache, labels, push, summary }
+}

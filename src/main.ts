@@ -1,0 +1,102 @@
+import * as core from '@actions/core'
+import { resolveCommit } from './commit'
+import { commitUrl, readRunContext, runUrl } from './context'
+import { DockerCli, type Docker } from './docker/cli'
+import { describeError } from './errors'
+import { envInputReader, readInputs, type InputReader } from './inputs'
+import { planBuild } from './plan'
+import type { ImageName } from './reference'
+import { openRegistry, type RegistrySession } from './registry'
+import { checkLabels, readBack, type PushedTag } from './registry/readback'
+import { toOutputs, type Report } from './report'
+import { renderSummary } from './summary'
+
+export interface Deps {
+  docker: Docker
+  openRegistry: (name: ImageName) => RegistrySession
+  readInput: InputReader
+  env: NodeJS.ProcessEnv
+  cwd: string
+  gitHead?: (dir: string) => Promise<string | undefined>
+}
+
+export function defaultDeps(): Deps {
+  return { docker: new DockerCli(), openRegistry, readInput: envInputReader(), env: process.env, cwd: process.cwd() }
+}
+
+/** inputs → plan → docker build/push → registry read-back → report. Returns the report and whether to write a summary. */
+export async function buildAndPush(deps: Deps): Promise<{ report: Report; summary: boolean }> {
+  const ctx = readRunContext(deps.env)
+  const inputs = readInputs(deps.readInput, deps.cwd)
+  const commit = await resolveCommit(ctx, inputs.context, deps.gitHead)
+  const plan = planBuild(inputs, ctx, commit)
+
+  const version = await deps.docker.serverVersion()
+  core.info(`Docker engine ${version}; building ${plan.refs.join(', ')} at commit ${commit.sha} (${commit.source})`)
+  const { imageId } = await deps.docker.build({
+    context: inputs.context,
+    file: inputs.file,
+    tags: plan.refs,
+    labels: plan.labels.labels,
+    buildArgs: inputs.buildArgs,
+    ...(inputs.target && { target: inputs.target }),
+    pull: inputs.pull,
+    noCache: inputs.noCache
+  })
+  const base: Report = {
+    image: inputs.imageInput,
+    imageId,
+    pushed: false,
+    tags: plan.refs,
+    labels: plan.labels.labels,
+    labelSources: plan.labels.sources,
+    commit,
+    commitUrl: commitUrl(ctx, commit.sha),
+    runNumber: ctx.runNumber,
+    runAttempt: ctx.runAttempt,
+    runUrl: runUrl(ctx),
+    movedTags: []
+  }
+  if (!inputs.push) return { report: base, summary: inputs.summary }
+
+  const pushed: PushedTag[] = []
+  for (const [i, ref] of plan.refs.entries()) {
+    const result = await deps.docker.push(ref)
+    pushed.push({ tag: plan.tags[i] as string, ...(result.digest && { digest: result.digest }) })
+  }
+
+  const session = deps.openRegistry(inputs.image)
+  try {
+    const held = await core.group('Read back from the registry', async () => {
+      const r = await readBack(session.client, pushed)
+      core.info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`)
+      return r
+    })
+    checkLabels(held.labels, plan.labels.labels)
+    return {
+      report: {
+        ...base,
+        pushed: true,
+        digest: held.digest,
+        pinned: `${inputs.imageInput}@${held.digest}`,
+        mediaType: held.mediaType,
+        labels: held.labels,
+        movedTags: held.movedTags
+      },
+      summary: inputs.summary
+    }
+  } finally {
+    await session.close()
+  }
+}
+
+export async function run(deps: Deps = defaultDeps()): Promise<void> {
+  try {
+    const { report, summary } = await buildAndPush(deps)
+    if (summary) await core.summary.addRaw(renderSummary(report)).write()
+    for (const [name, value] of Object.entries(toOutputs(report))) core.setOutput(name, value)
+    if (report.pinned) core.notice(`Pinned: ${report.pinned}`, { title: 'Image pushed' })
+  } catch (error) {
+    core.setFailed(describeError(error))
+  }
+}

@@ -1,0 +1,32 @@
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json'
+export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json'
+
+/** Sent on every manifest request: without all four a registry may answer with one platform's manifest. */
+export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(', ')
+
+export function isIndex(mediaType: string | undefined): boolean {
+  return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST
+}
+
+export interface Descriptor {
+  mediaType: string
+  digest: string
+  size: number
+  platform?: { os: string; architecture: string; variant?: string }
+  annotations?: Record<string, string>
+}
+
+export interface ImageManifest {
+  schemaVersion: number
+  mediaType?: string
+  config: Descriptor
+  layers: Descriptor[]
+}
+
+export interface ImageIndex {
+  schemaVersion: number
+  mediaType?: string
+  manifests: Descriptor[]
+}

@@ -1,0 +1,61 @@
+import { BUILD_NUMBER_LABEL, COMMIT_LABEL } from './labels'
+import type { Report } from './report'
+
+/** Escapes text for a markdown table cell. */
+export function cell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, '<br>')
+}
+
+/** Inline code that survives backticks inside the value. */
+export function code(text: string): string {
+  const ticks = '`'.repeat((text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length + 1), 1))
+  return `${ticks}${ticks.length > 1 ? ' ' : ''}${cell(text)}${ticks.length > 1 ? ' ' : ''}${ticks}`
+}
+
+function link(text: string, url: string | undefined): string {
+  return url ? `[${text}](${url})` : text
+}
+
+/** The job summary as markdown: what a reviewer needs at a glance. */
+export function renderSummary(report: Report): string {
+  const lines: string[] = []
+  lines.push(`### ${report.pushed ? 'Pushed' : 'Built'} ${cell(report.image)}`, '')
+  lines.push('| | |', '|---|---|')
+  if (report.pinned && report.digest) {
+    lines.push(`| **Pinned** | ${code(report.pinned)} |`)
+    lines.push(`| Digest | ${code(report.digest)} (read back from the registry, sha256 verified) |`)
+    if (report.mediaType) lines.push(`| Media type | ${code(report.mediaType)} |`)
+  } else {
+    lines.push(`| Digest | not pushed (\`push: false\`) |`)
+  }
+  lines.push(`| Image ID | ${code(report.imageId)} |`)
+  lines.push(`| Tags | ${report.tags.map((t) => code(t)).join('<br>')} |`)
+  lines.push(`| Commit | ${link(code(report.commit.sha), report.commitUrl)} (${report.commit.source}) |`)
+  if (report.runNumber) {
+    const attempt = report.runAttempt && report.runAttempt !== '1' ? ` attempt ${report.runAttempt}` : ''
+    lines.push(`| Run | ${link(`#${report.runNumber}${attempt}`, report.runUrl)} |`)
+  }
+  lines.push('')
+  if (report.movedTags.length > 0) {
+    lines.push('> [!WARNING]')
+    for (const m of report.movedTags) {
+      lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)
+    }
+    lines.push('')
+  }
+  lines.push(report.pushed ? '#### Labels (as held by the registry)' : '#### Labels (as built)', '')
+  lines.push('| Label | Value | Source |', '|---|---|---|')
+  for (const key of Object.keys(report.labels).sort()) {
+    const value = report.labels[key] as string
+    let shown = code(value)
+    if (key === COMMIT_LABEL) shown = link(shown, report.commitUrl)
+    if (key === BUILD_NUMBER_LABEL) shown = link(shown, report.runUrl)
+    lines.push(`| ${code(key)} | ${shown} | ${report.labelSources[key] ?? 'image (base or Dockerfile)'} |`)
+  }
+  lines.push('')
+  if (report.pinned) {
+    lines.push('<details><summary>Deploy by digest</summary>', '', '```yaml')
+    lines.push(`image: ${report.pinned}`, '```', '', '</details>', '')
+  }
+  return lines.join('\n')
+}
