@@ -1,19 +1,10 @@
 // Bundles the action into dist/ (committed: the runner executes dist directly, it never runs npm install).
 // ESM output; a createRequire banner lets bundled CommonJS dependencies (undici) require node built-ins.
+// The esbuild options (and the plugins that keep cold start down) live in bundle-config.mjs, shared with the bench.
 import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
+import { esbuildOptions } from './bundle-config.mjs'
 
 const entries = { index: 'src/index.ts' }
 rmSync('dist', { recursive: true, force: true })
-await build({
-  entryPoints: entries,
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'esm',
-  minify: false,
-  legalComments: 'eof',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" }
-})
+await build({ ...esbuildOptions, entryPoints: entries, outdir: 'dist' })
