@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { BuildRequest, Docker, PushResult } from '../../src/docker/cli'
+import { ActionError } from '../../src/errors'
 import { run, type Deps } from '../../src/main'
 import { RegistryAuth } from '../../src/registry/auth'
 import { RegistryClient } from '../../src/registry/client'
@@ -154,5 +155,70 @@ describe('run', () => {
     expect(process.exitCode).toBe(1)
     expect(docker.builds).toEqual([])
     expect(readFileSync(outFile, 'utf8')).toBe('')
+  })
+
+  it('reports an unreachable daemon, not the build failure, when docker version and docker build both fail', async () => {
+    const registry = new FakeRegistry()
+    class NoDaemon extends FakeDocker {
+      versionCalls = 0
+      override async serverVersion(): Promise<string> {
+        this.versionCalls++
+        throw new ActionError('the Docker daemon is not reachable: Cannot connect', 'start the Docker daemon')
+      }
+      override async build(request: BuildRequest): Promise<{ imageId: string }> {
+        this.builds.push(request)
+        throw new ActionError('docker build failed with exit code 1', 'fix the Dockerfile')
+      }
+    }
+    const docker = new NoDaemon(registry)
+    const printed: string[] = []
+    const write = process.stdout.write.bind(process.stdout)
+    process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write
+    try {
+      await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, docker, registry))
+    } finally {
+      process.stdout.write = write
+    }
+    expect(process.exitCode).toBe(1)
+    expect(docker.versionCalls).toBe(1)
+    expect(printed.join('')).toMatch(/::error::the Docker daemon is not reachable/)
+    expect(printed.join('')).not.toMatch(/docker build failed/)
+    expect(docker.pushes).toEqual([])
+    expect(readFileSync(outFile, 'utf8')).toBe('')
+  })
+
+  it('starts docker build without waiting for docker version, and still logs the engine version', async () => {
+    const registry = new FakeRegistry()
+    let releaseVersion: (v: string) => void = () => undefined
+    class SlowVersion extends FakeDocker {
+      buildStartedBeforeVersion = false
+      private versionDone = false
+      override serverVersion(): Promise<string> {
+        return new Promise((resolve) => {
+          releaseVersion = (v) => {
+            this.versionDone = true
+            resolve(v)
+          }
+        })
+      }
+      override async build(request: BuildRequest): Promise<{ imageId: string }> {
+        this.buildStartedBeforeVersion = !this.versionDone
+        releaseVersion('77.1')
+        return super.build(request)
+      }
+    }
+    const docker = new SlowVersion(registry)
+    const printed: string[] = []
+    const write = process.stdout.write.bind(process.stdout)
+    process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write
+    try {
+      await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, docker, registry))
+    } finally {
+      process.stdout.write = write
+    }
+    expect(process.exitCode).toBeUndefined()
+    expect(docker.buildStartedBeforeVersion).toBe(true)
+    expect(printed.join('')).toContain('Docker engine 77.1')
+    expect(outputs().digest).toBe(registry.tags.get('v1'))
   })
 })
