@@ -1,0 +1,506 @@
+/* global fetch */
+// `npm run bench`: what the action costs on top of docker, and how its registry work compares to skopeo and docker.
+// Everything runs side by side in one process on this machine, interleaved within each round (the order flips every
+// round) so drift cancels; medians and ratios are reported, never a single absolute time. Prints a table and writes
+// bench/results.md. Needs: docker, docker-registry, skopeo, htpasswd, git, Node 24 in .cache/node24 (ensure-env.sh).
+//
+// Rounds (env overrides): BENCH_ROUNDS_TINY=7, BENCH_ROUNDS_BIG=5, BENCH_ROUNDS_COLD=11, BENCH_ROUNDS_RESOLVE=3.
+// BENCH_OUT=<file> writes the markdown elsewhere (default bench/results.md); BENCH_NO_WRITE=1 prints only.
+// BENCH_RESOLVE_ENTRY=<file> measures another build of the resolve action (default dist/resolve/index.js).
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { gzipSync } from 'node:zlib'
+import {
+  assertFile,
+  cleanupAll,
+  fx,
+  makeWorkspace,
+  median,
+  ms,
+  node24,
+  pushSynthetic,
+  repoRoot,
+  runSync,
+  startRegistry,
+  tempDir,
+  timed,
+  timedOk
+} from './lib.mjs'
+
+const ROUNDS_TINY = Number(process.env.BENCH_ROUNDS_TINY) || 7
+const ROUNDS_BIG = Number(process.env.BENCH_ROUNDS_BIG) || 5
+const ROUNDS_COLD = Number(process.env.BENCH_ROUNDS_COLD) || 11
+const ROUNDS_RESOLVE = Number(process.env.BENCH_ROUNDS_RESOLVE) || 3
+const OUT = process.env.BENCH_OUT || path.join(repoRoot, 'bench/results.md')
+const ACTION = path.join(repoRoot, 'dist/index.js')
+const RESOLVE_ACTION = path.resolve(process.env.BENCH_RESOLVE_ENTRY || path.join(repoRoot, 'dist/resolve/index.js'))
+const BIG_LAYERS = 5
+const BIG_LAYER_BYTES = 10 * 1024 * 1024
+
+const rows = []
+const summaryNumbers = {}
+const notes = []
+/** One table row. pass: true/false, or undefined for report-only rows. */
+function row(what, ours, reference, ratio, target, pass) {
+  rows.push({ what, ours, reference, ratio, target, pass })
+  const verdict = pass === undefined ? 'info' : pass ? 'PASS' : 'FAIL'
+  log(`  → ${what}: ${ours} vs ${reference} (ratio ${ratio}, target ${target}) ${verdict}`)
+}
+const log = (s) => process.stderr.write(`[bench] ${s}\n`)
+
+/** Runs fns in order within a round, reversed every other round; returns one array of results per fn. */
+async function interleaved(rounds, fns, between) {
+  const out = fns.map(() => [])
+  for (let r = 0; r < rounds; r++) {
+    const order = fns.map((_, i) => i)
+    if (r % 2 === 1) order.reverse()
+    for (const i of order) {
+      if (between) await between()
+      out[i].push(await fns[i](r))
+    }
+  }
+  return out
+}
+
+// ---------------------------------------------------------------- the runner's contract
+const ACTION_INPUT_DEFAULTS = {
+  tags: '',
+  context: '.',
+  file: '',
+  'build-args': '',
+  target: '',
+  pull: 'false',
+  'no-cache': 'false',
+  labels: '',
+  push: 'true',
+  summary: 'true'
+}
+
+function parseFileCommand(text) {
+  const out = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const hd = /^([^=<]+)<<(.+)$/.exec(line)
+    if (hd) {
+      const value = []
+      while (++i < lines.length && lines[i] !== hd[2]) value.push(lines[i])
+      out[hd[1]] = value.join('\n')
+    } else if (line.includes('=')) out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+  }
+  return out
+}
+
+/** Runs a bundled action entry as the runner does for node24: INPUT_*, GITHUB_* files and context, cwd = workspace. */
+async function runAction(entry, ws, inputs, runDir, extraEnv = {}) {
+  const files = {}
+  for (const name of ['output', 'step_summary', 'state', 'env']) {
+    files[name] = path.join(runDir, name)
+    await writeFile(files[name], '')
+  }
+  const eventPath = path.join(runDir, 'event.json')
+  await writeFile(eventPath, JSON.stringify({ ref: 'refs/heads/main', after: ws.sha }))
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? os.homedir(),
+    ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }),
+    ...(process.env.DOCKER_HOST && { DOCKER_HOST: process.env.DOCKER_HOST }),
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: ws.dir,
+    GITHUB_SHA: ws.sha,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_RUN_NUMBER: '42',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_REPOSITORY: 'acme/bench',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.step_summary,
+    GITHUB_STATE: files.state,
+    GITHUB_ENV: files.env,
+    RUNNER_TEMP: runDir,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    ...extraEnv
+  }
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  const r = await timed(node24, [entry], { cwd: ws.dir, env })
+  r.outputs = parseFileCommand(await readFile(files.output, 'utf8'))
+  return r
+}
+
+async function registryDigest(reg, repo, tag) {
+  const res = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' }
+  })
+  return res.headers.get('docker-content-digest')
+}
+
+const pushedLayers = (stdout) => (stdout.match(/: Pushed\s*$/gm) ?? []).length
+const existingLayers = (stdout) => (stdout.match(/: Layer already exists\s*$/gm) ?? []).length
+
+/** Phase boundaries (ms since spawn) from the arrival time of the action's own log lines. */
+function phases(r) {
+  const at = (re, from = 0) => r.lines.find((l) => l.t >= from && re.test(l.text))?.t
+  const build = at(/^::group::docker build/)
+  const push = at(/^::group::docker push /)
+  const read = at(/^::group::Read back from the registry/)
+  const readEnd = read === undefined ? undefined : r.lines.find((l) => l.t >= read && l.text === '::endgroup::')?.t
+  return {
+    firstLine: r.firstByteMs,
+    beforeBuild: build,
+    build: push - build,
+    push: read - push,
+    readBack: readEnd - read,
+    tail: r.wallMs - readEnd
+  }
+}
+
+// ---------------------------------------------------------------- 1 + 4: end to end
+async function endToEnd(reg, label, ws, repo, rounds, expectLayers) {
+  const ref = `${reg.host}/${repo}:v1`
+  const runDir = await tempDir(`run-${repo}`)
+  const bare = path.join(runDir, 'bare.sh')
+  await writeFile(
+    bare,
+    '#!/usr/bin/env bash\nset -euo pipefail\ndocker build --tag "$1" "$2"\ndocker push "$1"\n' +
+      "docker inspect --format '{{index .RepoDigests 0}}' \"$1\"\n"
+  )
+  const inputs = { ...ACTION_INPUT_DEFAULTS, image: `${reg.host}/${repo}`, tags: 'v1' }
+  const bareEnv = { PATH: process.env.PATH, HOME: process.env.HOME ?? os.homedir(), ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }) }
+
+  const ours = async () => {
+    const r = await runAction(ACTION, ws, inputs, runDir)
+    if (r.code !== 0) throw new Error(`action failed (${label}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`)
+    const held = await registryDigest(reg, repo, 'v1')
+    if (r.outputs.digest !== held) throw new Error(`action output digest ${r.outputs.digest} but the registry holds ${held}`)
+    if (expectLayers && (pushedLayers(r.stdout) !== expectLayers || existingLayers(r.stdout) !== 0)) {
+      throw new Error(`action push uploaded ${pushedLayers(r.stdout)} layers (${existingLayers(r.stdout)} already there), expected ${expectLayers} new`)
+    }
+    return r
+  }
+  const base = async () => {
+    const r = await timed('bash', [bare, ref, '.'], { cwd: ws.dir, env: bareEnv })
+    if (r.code !== 0) throw new Error(`bare script failed (${label}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`)
+    const held = await registryDigest(reg, repo, 'v1')
+    if (!r.stdout.trim().endsWith(`@${held}`)) throw new Error(`bare script printed ${r.stdout.trim().split('\n').pop()}, registry holds ${held}`)
+    if (expectLayers && (pushedLayers(r.stdout) !== expectLayers || existingLayers(r.stdout) !== 0)) {
+      throw new Error(`bare push uploaded ${pushedLayers(r.stdout)} layers (${existingLayers(r.stdout)} already there), expected ${expectLayers} new`)
+    }
+    return r
+  }
+  log(`${label}: warm-up (fills docker's build cache for both sides)`)
+  await reg.wipe()
+  await ours()
+  await reg.wipe()
+  await base()
+  log(`${label}: ${rounds} interleaved rounds, registry storage wiped before every run`)
+  const [a, b] = await interleaved(rounds, [ours, base], () => reg.wipe())
+  const oursMs = median(a.map((r) => r.wallMs))
+  const bareMs = median(b.map((r) => r.wallMs))
+  const p = a.map(phases)
+  const ph = Object.fromEntries(Object.keys(p[0]).map((k) => [k, median(p.map((x) => x[k]))]))
+  // paired per round: our run minus the bare run of the same round
+  const overheadMs = median(a.map((r, i) => r.wallMs - b[i].wallMs))
+  return { oursMs, bareMs, overheadMs, phases: ph, hwmKb: Math.max(...a.map((r) => r.hwmKb)), runs: a, bareRuns: b }
+}
+
+// ---------------------------------------------------------------- 2 + 6: read-back of one tag
+async function bundleReadback() {
+  const dir = await tempDir('readback')
+  const { build } = await import('esbuild')
+  // the same esbuild options as dist/, so the client is loaded the way the action loads it
+  const { esbuildOptions } = await import(path.join(repoRoot, 'scripts/bundle-config.mjs'))
+  await build({ ...esbuildOptions, entryPoints: [path.join(repoRoot, 'bench/readback-entry.ts')], outfile: path.join(dir, 'readback.js') })
+  return path.join(dir, 'readback.js')
+}
+
+/** src/index.ts bundled exactly as `npm run bundle` does, into a temp dir (dist/ is left alone). */
+async function freshBundle() {
+  const dir = await tempDir('fresh')
+  const { build } = await import('esbuild')
+  const { esbuildOptions } = await import(path.join(repoRoot, 'scripts/bundle-config.mjs'))
+  await build({ ...esbuildOptions, absWorkingDir: repoRoot, entryPoints: { index: 'src/index.ts' }, outdir: dir })
+  return readFileSync(path.join(dir, 'index.js'))
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  assertFile(node24, 'Node 24 (run scripts/ensure-env.sh)')
+  assertFile(ACTION, 'dist/index.js (run npm run bundle)')
+  const started = Date.now()
+  const node24Version = runSync(node24, ['--version'])
+  const dockerVersion = runSync('docker', ['version', '--format', '{{.Server.Version}}'])
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU'
+  const machine =
+    `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${os.release()}, ` +
+    `docker engine ${dockerVersion} (legacy builder), ${runSync('docker-registry', ['--version']).split(' ').pop()} registry, ` +
+    `${runSync('skopeo', ['--version'])}, bench on node ${process.version}, action on node ${node24Version}`
+  log(`machine: ${machine}`)
+
+  const loadStart = os.loadavg().map((x) => x.toFixed(2)).join(' ')
+  const reg = await startRegistry()
+  log(`registry at ${reg.url}`)
+
+  // ---- 5: bundle size and cold start
+  const bundle = readFileSync(ACTION)
+  const fresh = await freshBundle()
+  notes.push(
+    fresh.equals(bundle)
+      ? 'dist/index.js is byte-identical to a fresh bundle of src/ (so these numbers describe the current source).'
+      : 'WARNING: dist/index.js differs from a fresh bundle of src/: these numbers describe dist as it is; run `npm run bundle` to measure the current source.'
+  )
+  const gz = gzipSync(bundle, { level: 9 }).length
+  const dirs = (await tempDir('cold'))
+  const noInputWs = { dir: dirs, sha: '0'.repeat(40) }
+  log(`cold start: ${ROUNDS_COLD} interleaved rounds (node -e, the action up to its first log line, docker version)`)
+  const [nodeRuns, loadRuns, versionRuns] = await interleaved(ROUNDS_COLD, [
+    () => timedOk(node24, ['-e', "console.log('ready')"], { rssEveryMs: 0 }),
+    // no inputs: the action loads, validates, prints its ::error:: line and exits 1 — start + bundle load, no docker
+    () => runAction(ACTION, noInputWs, {}, dirs),
+    () => timedOk('docker', ['version', '--format', '{{.Server.Version}}'], { rssEveryMs: 0 })
+  ])
+  if (!loadRuns.every((r) => r.code === 1 && /::error::Input 'image'/.test(r.stdout))) throw new Error(`no-input run did not fail as expected:\n${loadRuns[0].stdout}`)
+  const nodeFirst = median(nodeRuns.map((r) => r.firstByteMs))
+  const loadFirst = median(loadRuns.map((r) => r.firstByteMs))
+  const loadWall = median(loadRuns.map((r) => r.wallMs))
+  const nodeWall = median(nodeRuns.map((r) => r.wallMs))
+  const versionMs = median(versionRuns.map((r) => r.wallMs))
+
+  // ---- 1 + 4: end to end
+  const tinyWs = await makeWorkspace('tiny', { Dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n', 'hello.txt': 'hello\n' })
+  const bigFiles = { Dockerfile: `FROM scratch\n${Array.from({ length: BIG_LAYERS }, (_, i) => `COPY layer${i}.bin /layer${i}.bin\n`).join('')}` }
+  for (let i = 0; i < BIG_LAYERS; i++) bigFiles[`layer${i}.bin`] = randomBytes(BIG_LAYER_BYTES)
+  const bigWs = await makeWorkspace('big', bigFiles)
+  const tiny = await endToEnd(reg, 'tiny image', tinyWs, 'bench-tiny', ROUNDS_TINY, 1)
+  const big = await endToEnd(reg, '50 MB image', bigWs, 'bench-big', ROUNDS_BIG, BIG_LAYERS)
+
+  const tinyRatio = tiny.oursMs / tiny.bareMs
+  const bigRatio = big.oursMs / big.bareMs
+  row('1a end to end, tiny FROM scratch image', ms(tiny.oursMs), `${ms(tiny.bareMs)} bare build+push+inspect`, fx(tinyRatio), '≤ 1.40', tinyRatio <= 1.4)
+  row(`1b end to end, ${(BIG_LAYERS * BIG_LAYER_BYTES) / 2 ** 20} MB in ${BIG_LAYERS} layers`, ms(big.oursMs), `${ms(big.bareMs)} bare build+push+inspect`, fx(bigRatio), '≤ 1.05', bigRatio <= 1.05)
+  const startAndLoad = loadWall // spawn → exit of a run that only loads, validates and fails: Node start + bundle load
+  Object.assign(summaryNumbers, { tiny, big, nodeWall, startAndLoad, versionMs })
+
+  // ---- 3 setup: 10 repositories × 5 tags
+  const resolveRefs = []
+  const resolveDigests = new Map()
+  for (let r = 0; r < 10; r++) {
+    for (let k = 0; k < 5; k++) {
+      const ref = `${reg.host}/bench-resolve-${r}:t${k}`
+      resolveDigests.set(ref, await pushSynthetic(reg, `bench-resolve-${r}`, `t${k}`, `${r}-${k}-${randomBytes(4).toString('hex')}`))
+      resolveRefs.push(ref)
+    }
+  }
+
+  // ---- 2 + 6: read-back of one tag, cold process each
+  const readbackJs = await bundleReadback()
+  const oneRef = resolveRefs[0]
+  const oneDigest = resolveDigests.get(oneRef)
+  log(`read-back of one tag: ${ROUNDS_COLD} interleaved rounds (ours, skopeo inspect, docker manifest inspect)`)
+  const [rbOurs, rbSkopeo, rbDocker, rbSkopeoNoTags, rbNode] = await interleaved(ROUNDS_COLD, [
+    async () => {
+      const r = await timedOk(node24, [readbackJs, oneRef], { rssEveryMs: 0 })
+      const j = JSON.parse(r.stdout.trim().split('\n').pop())
+      if (j.digest !== oneDigest) throw new Error(`our read-back gave ${j.digest}, registry holds ${oneDigest}`)
+      r.json = j
+      return r
+    },
+    async () => {
+      const r = await timedOk('skopeo', ['inspect', '--tls-verify=false', '--format', '{{.Digest}}', `docker://${oneRef}`], { rssEveryMs: 0 })
+      if (r.stdout.trim() !== oneDigest) throw new Error(`skopeo gave ${r.stdout}`)
+      return r
+    },
+    async () => {
+      const r = await timedOk('docker', ['manifest', 'inspect', '--insecure', oneRef], { rssEveryMs: 0 })
+      JSON.parse(r.stdout)
+      return r
+    },
+    async () => {
+      const r = await timedOk('skopeo', ['inspect', '--tls-verify=false', '--no-tags', '--format', '{{.Digest}}', `docker://${oneRef}`], { rssEveryMs: 0 })
+      if (r.stdout.trim() !== oneDigest) throw new Error(`skopeo gave ${r.stdout}`)
+      return r
+    },
+    () => timedOk(node24, ['-e', ''], { rssEveryMs: 0 })
+  ])
+  const rbO = median(rbOurs.map((r) => r.wallMs))
+  const rbS = median(rbSkopeo.map((r) => r.wallMs))
+  const rbD = median(rbDocker.map((r) => r.wallMs))
+  const rbSN = median(rbSkopeoNoTags.map((r) => r.wallMs))
+  const rbN = median(rbNode.map((r) => r.wallMs))
+  row('2a digest read-back of one tag vs skopeo', ms(rbO), `${ms(rbS)} skopeo inspect --format {{.Digest}}`, fx(rbO / rbS), '≤ 0.80', rbO / rbS <= 0.8)
+  row('2b … vs skopeo --no-tags (same 3 requests as ours)', ms(rbO), `${ms(rbSN)} skopeo inspect --no-tags`, fx(rbO / rbSN), '—', undefined)
+  row('2c … vs docker manifest inspect', ms(rbO), `${ms(rbD)} docker manifest inspect`, fx(rbO / rbD), '—', undefined)
+  row('2d floor: an empty Node 24 process vs skopeo', ms(rbN), `${ms(rbS)} skopeo inspect`, fx(rbN / rbS), '—', undefined)
+  Object.assign(summaryNumbers, { rbO, rbS, rbN })
+  const readBackInProcess = median(rbOurs.map((r) => r.json.ms))
+  summaryNumbers.readBackInProcess = readBackInProcess
+  // row 1c needs the in-process read-back time measured in 2: built now, placed after 1b
+  const before = rows.length
+  row(
+    '1c overhead, paired per round (ours − bare), tiny / 50 MB',
+    `+${ms(tiny.overheadMs)} / +${ms(big.overheadMs)}`,
+    `of which: Node 24 start ${ms(nodeWall)}, bundle load + input checks ${ms(startAndLoad - nodeWall)}, read-back ${ms(readBackInProcess)} (in-process, from 2), outputs + summary + exit ${ms(tiny.phases.tail)} / ${ms(big.phases.tail)}; docker calls we add: none on the critical path (docker version ${ms(versionMs)} runs beside the build)`,
+    '—',
+    '—',
+    undefined
+  )
+  rows.splice(2, 0, ...rows.splice(before, 1))
+
+  // ---- 6: HTTP requests per read-back (anonymous, and Basic auth via docker's config.json)
+  const anon = rbOurs[0].json
+  const authReg = await startRegistry({ auth: 'htpasswd' })
+  const basic = `Basic ${Buffer.from(`${authReg.username}:${authReg.password}`).toString('base64')}`
+  await pushSynthetic(authReg, 'bench-auth', 'v1', 'auth', { authorization: basic })
+  const dockerConfig = await tempDir('docker-config')
+  await writeFile(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [authReg.host]: { auth: basic.slice(6) } } }))
+  const authRun = await timedOk(node24, [readbackJs, `${authReg.host}/bench-auth:v1`], { rssEveryMs: 0, env: { ...process.env, DOCKER_CONFIG: dockerConfig } })
+  const authed = JSON.parse(authRun.stdout.trim().split('\n').pop())
+  const describe = (j) => j.requests.map((q) => `${q.method} ${q.path.replace(/sha256:[0-9a-f]{64}/, 'sha256:…')} ${q.status}`).join('; ')
+  row('6a HTTP requests per read-back, anonymous', `${anon.afterAuth} (total ${anon.total})`, 'skopeo: ping + manifest + config (+ tags/list)', '—', '≤ 3 after auth', anon.afterAuth <= 3)
+  row('6b HTTP requests per read-back, Basic auth', `${authed.afterAuth} after auth (total ${authed.total})`, '—', '—', '≤ 3 after auth', authed.afterAuth <= 3)
+  notes.push(`Requests, anonymous: ${describe(anon)}.`, `Requests, Basic auth: ${describe(authed)}.`)
+
+  // ---- 3: resolve 50 references in one step vs a skopeo loop
+  if (existsSync(RESOLVE_ACTION)) {
+    const ws = await makeWorkspace('resolve', { 'README.md': 'resolve bench\n' })
+    const runDir = await tempDir('run-resolve')
+    const loop = path.join(runDir, 'loop.sh')
+    await writeFile(loop, '#!/usr/bin/env bash\nset -euo pipefail\nfor ref in "$@"; do skopeo inspect --tls-verify=false --format \'{{.Digest}}\' "docker://$ref"; done\n')
+    log(`resolve 50 references: ${ROUNDS_RESOLVE} interleaved rounds (resolve action, skopeo loop)`)
+    const [rsOurs, rsLoop] = await interleaved(ROUNDS_RESOLVE, [
+      async () => {
+        const r = await runAction(RESOLVE_ACTION, ws, { images: resolveRefs.join('\n') }, runDir)
+        if (r.code !== 0) throw new Error(`resolve action failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`)
+        const got = `${r.outputs.digests ?? ''}\n${r.outputs.pinned ?? ''}`
+        const missing = [...resolveDigests.values()].filter((d) => !got.includes(d))
+        if (missing.length) throw new Error(`resolve action outputs lack ${missing.length} of 50 digests:\n${got.slice(0, 2000)}`)
+        return r
+      },
+      async () => {
+        const r = await timedOk('bash', [loop, ...resolveRefs], { rssEveryMs: 0 })
+        const got = r.stdout.trim().split('\n')
+        if (got.join() !== resolveRefs.map((x) => resolveDigests.get(x)).join()) throw new Error('skopeo loop gave other digests')
+        return r
+      }
+    ])
+    const o = median(rsOurs.map((r) => r.wallMs))
+    const l = median(rsLoop.map((r) => r.wallMs))
+    row('3 resolve 50 refs (10 repos × 5 tags), one step', ms(o), `${ms(l)} skopeo loop`, `${fx(l / o, 1)}× faster`, '≥ 10× faster', l / o >= 10)
+  } else {
+    row('3 resolve 50 refs (10 repos × 5 tags), one step', 'not available', 'skopeo loop', '—', '≥ 10× faster', false)
+    notes.push('Row 3: dist/resolve/index.js (the resolve action) is not in this checkout, so it could not be measured.')
+  }
+
+  // ---- 4 + 5
+  const hwmMb = big.hwmKb / 1024
+  row('4 peak RSS of the action process, 50 MB push', `${fx(hwmMb, 1)} MB`, `${fx(BIG_LAYERS * BIG_LAYER_BYTES / 2 ** 20, 0)} MB of layers pushed`, '—', '≤ 80 MB', hwmMb <= 80)
+  row('5a bundle size dist/index.js', `${fx(bundle.length / 1024, 0)} KiB (gzip ${fx(gz / 1024, 0)} KiB)`, '—', '—', 'report', undefined)
+  row('5b cold start: spawn → first log line', ms(loadFirst), `${ms(nodeFirst)} node24 -e console.log`, fx(loadFirst / nodeFirst), 'report', undefined)
+  row('5c … in a real run (first line of a tiny build)', ms(tiny.phases.firstLine), `${ms(nodeFirst)} node24 -e console.log`, fx(tiny.phases.firstLine / nodeFirst), 'report', undefined)
+
+  const t = tiny.phases
+  notes.push(
+    `Tiny image, action phases (median ms since spawn/length): first log line ${ms(t.firstLine)}, docker build starts ${ms(t.beforeBuild)}, ` +
+      `build ${ms(t.build)}, push ${ms(t.push)}, read-back ${ms(t.readBack)}, summary+outputs+exit ${ms(t.tail)}.`,
+    `50 MB image, action phases: first log line ${ms(big.phases.firstLine)}, docker build starts ${ms(big.phases.beforeBuild)}, build ${ms(big.phases.build)}, ` +
+      `push ${ms(big.phases.push)}, read-back ${ms(big.phases.readBack)}, summary+outputs+exit ${ms(big.phases.tail)}.`,
+    `Load average at start ${loadStart}, at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other jobs share this machine; ratios are what to compare).`,
+    `Fairness: before every timed run (both sides) the registry's storage is deleted, so each push uploads every layer ` +
+      `(checked: docker printed ${BIG_LAYERS}× "Pushed" and no "Layer already exists" in every 50 MB run); one untimed warm-up run per ` +
+      `side fills docker's build cache first, so both sides rebuild from cache. The bare script builds without labels.`
+  )
+
+  const elapsed = ((Date.now() - started) / 1000).toFixed(0)
+  const md = render(machine, elapsed)
+  process.stdout.write(md)
+  if (!process.env.BENCH_NO_WRITE) {
+    await mkdir(path.dirname(OUT), { recursive: true })
+    await writeFile(OUT, md)
+    log(`wrote ${path.relative(process.cwd(), OUT)} (${elapsed} s)`)
+  }
+  return rows.every((r) => r.pass !== false)
+}
+
+function render(machine, elapsed) {
+  const cell = (s) => String(s).replace(/\|/g, '\\|')
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Machine: ${machine}.`,
+    '',
+    `Rounds: tiny ${ROUNDS_TINY}, 50 MB ${ROUNDS_BIG}, cold-process comparisons ${ROUNDS_COLD}, resolve ${ROUNDS_RESOLVE}; ` +
+      `interleaved (order flipped every round), medians. Whole run: ${elapsed} s. Regenerate with \`npm run bench\`.`,
+    '',
+    '| what | ours | reference | ratio | target | result |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${[r.what, r.ours, r.reference, r.ratio, r.target, r.pass === undefined ? 'info' : r.pass ? 'pass' : '**FAIL**'].map(cell).join(' | ')} |`),
+    '',
+    '## Notes',
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    '## Where the time goes',
+    '',
+    ...closingNote(summaryNumbers),
+    ''
+  ]
+  return lines.join('\n')
+}
+
+/** The closing note: for every missed target, where the time goes, from this run's own measurements. */
+function closingNote(n) {
+  const out = []
+  if (n.tiny) {
+    const fixed = n.startAndLoad + n.readBackInProcess + n.tiny.phases.tail
+    out.push(
+      `- **End to end.** Our paired overhead is +${ms(n.tiny.overheadMs)} on the tiny image and +${ms(n.big.overheadMs)} on the 50 MB one` +
+        (Math.abs(n.big.overheadMs - n.tiny.overheadMs) <= Math.max(150, 0.5 * n.tiny.overheadMs)
+          ? ': about the same fixed cost, not something that grows with the image (the action never downloads layers).'
+          : '.') +
+        ` Its known parts: the Node 24 process itself (${ms(n.nodeWall)} for an empty \`node -e\` here), loading the bundle and ` +
+        `checking inputs (${ms(n.startAndLoad - n.nodeWall)}), the read-back (${ms(n.readBackInProcess)} in-process: HEAD tag, ` +
+        `GET manifest by digest, GET config) and writing outputs and the summary and exiting (${ms(n.tiny.phases.tail)}): ` +
+        `${ms(fixed)} together. The rest is ${ms(n.tiny.overheadMs - fixed)} of contention: on 2 shared cores our Node ` +
+        `process and the docker CLI processes (build, push, and \`docker version\` beside the build) compete for CPU.` +
+        (n.big.oursMs / n.big.bareMs > 1.05
+          ? ` 1.05 on the 50 MB image allows ${ms(n.big.bareMs * 0.05)} over the bare script in this run, less than Node's own start ` +
+            `(${ms(n.nodeWall)}): no Node action can meet it on this machine; what was ours to remove is removed (below).`
+          : '')
+    )
+  }
+  if (n.rbO !== undefined && n.rbO / n.rbS > 0.8) {
+    out.push(
+      `- **Read-back vs skopeo.** A cold Node 24 process that does nothing takes ${ms(n.rbN)}, ${fx(n.rbN / n.rbS)}× skopeo's whole ` +
+        `inspect (${ms(n.rbS)}: a static Go binary starts in a few ms); 0.8× skopeo is below Node's own floor. Our read-back costs ` +
+        `${ms(n.rbO - n.rbN)} over that floor (bundle load and the same three requests skopeo makes).`
+    )
+  }
+  out.push(
+    '- **Removed** (separate commits, before/after in each message): the second undici that @actions/core pulls in through ' +
+      '@actions/http-client (tree-shaken; dist 1.98 MB → 1.17 MB), ESM imports of node built-ins that made Node load its internal ' +
+      'undici, undici itself in favour of node:http for the three read-back requests (its load, its WebAssembly parser compile and a ' +
+      'slow process exit cost ~150–200 ms per run; dist → 89 KB), and `docker version` moved off the critical path (it now runs ' +
+      'beside docker build).'
+  )
+  return out
+}
+
+let ok = false
+try {
+  ok = await main()
+} catch (error) {
+  console.error(`[bench] failed: ${error.stack ?? error}`)
+  process.exitCode = 2
+} finally {
+  await cleanupAll()
+}
+if (process.exitCode === undefined && !ok) process.exitCode = 1
