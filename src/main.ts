@@ -6,7 +6,7 @@ import { describeError } from './errors'
 import { envInputReader, readInputs, type InputReader } from './inputs'
 import { planBuild } from './plan'
 import type { ImageName } from './reference'
-import { openRegistry, type RegistrySession } from './registry'
+import { openRegistry, preloadRegistry, type RegistrySession } from './registry'
 import { checkLabels, readBack, type PushedTag } from './registry/readback'
 import { toOutputs, type Report } from './report'
 import { renderSummary } from './summary'
@@ -38,7 +38,7 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
   const versionText = version.catch(() => 'version unknown')
   let imageId: string
   try {
-    ;({ imageId } = await deps.docker.build({
+    const building = deps.docker.build({
       context: inputs.context,
       file: inputs.file,
       tags: plan.refs,
@@ -47,7 +47,9 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
       ...(inputs.target && { target: inputs.target }),
       pull: inputs.pull,
       noCache: inputs.noCache
-    }))
+    })
+    if (inputs.push) preloadRegistry(inputs.image) // the read-back's modules load while docker builds
+    ;({ imageId } = await building)
   } catch (error) {
     await version
     throw error

@@ -1,8 +1,8 @@
 import type { ImageName } from '../reference'
 import { RegistryAuth } from './auth'
-import { RegistryClient } from './client'
+import { defaultScheme, RegistryClient } from './client'
 import { authsCredentials, readDockerConfig } from './docker-config'
-import { NodeHttpTransport } from './node-transport'
+import { NodeHttpTransport, preloadTransport } from './node-transport'
 
 export interface RegistrySession {
   client: RegistryClient
@@ -12,6 +12,11 @@ export interface RegistrySession {
 /** The transport the action uses: node:http (undici's load and WebAssembly parser cost ~150–200 ms per run). */
 export function defaultTransport(env: NodeJS.ProcessEnv = process.env): NodeHttpTransport {
   return new NodeHttpTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 30_000 })
+}
+
+/** Loads the HTTP(S) modules the read-back of `name` will need, in the background (call it while docker works). */
+export function preloadRegistry(name: ImageName): void {
+  preloadTransport(defaultScheme(name.registry))
 }
 
 /** A read-only client for one repository, with the credentials docker itself would use for its registry. */

@@ -1,6 +1,19 @@
-import http from 'node:http'
-import https from 'node:https'
+import type http from 'node:http'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
+
+type Scheme = 'http:' | 'https:'
+
+// Loaded on first use: node:https pulls in tls (~50 ms of CPU here, bench/results.md), which preloadTransport lets
+// the action spend while docker is building instead of on the read-back's critical path.
+const load: Record<Scheme, () => Promise<{ request: typeof http.request; Agent: typeof http.Agent }>> = {
+  'http:': () => import('node:http'),
+  'https:': () => import('node:https')
+}
+
+/** Starts loading what requests to `scheme` need, without waiting for it (call it while something slower runs). */
+export function preloadTransport(scheme: 'http' | 'https'): void {
+  load[`${scheme}:`]().catch(() => undefined)
+}
 
 export interface NodeTransportOptions {
   /** Limit on connecting and on every pause while waiting for headers or body. Default 30 s. */
@@ -36,25 +49,25 @@ function flatten(headers: http.IncomingHttpHeaders): Record<string, string> {
 export class NodeHttpTransport implements Transport {
   private readonly timeoutMs: number
   private readonly maxBodyBytes: number
-  private readonly agents: { 'http:': http.Agent; 'https:': https.Agent }
+  private readonly agents: Partial<Record<Scheme, http.Agent>> = {}
 
   constructor(options: NodeTransportOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024
-    this.agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) }
   }
 
-  send(url: string, req: HttpRequest): Promise<HttpResponse> {
+  async send(url: string, req: HttpRequest): Promise<HttpResponse> {
     const target = new URL(url)
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-      return Promise.reject(new TransportFailure(`unsupported URL scheme in ${target.protocol}//${target.host}`, 'EPROTOCOL'))
+      throw new TransportFailure(`unsupported URL scheme in ${target.protocol}//${target.host}`, 'EPROTOCOL')
     }
-    const scheme = target.protocol
-    const request = scheme === 'https:' ? https.request : http.request
+    const scheme: Scheme = target.protocol
+    const mod = await load[scheme]()
+    const agent = (this.agents[scheme] ??= new mod.Agent({ keepAlive: true }))
     return new Promise<HttpResponse>((resolve, reject) => {
-      const outgoing = request(
+      const outgoing = mod.request(
         target,
-        { method: req.method, headers: req.headers, agent: this.agents[scheme], timeout: this.timeoutMs },
+        { method: req.method, headers: req.headers, agent, timeout: this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = []
           let size = 0
@@ -88,7 +101,6 @@ export class NodeHttpTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    this.agents['http:'].destroy()
-    this.agents['https:'].destroy()
+    for (const agent of Object.values(this.agents)) agent.destroy()
   }
 }
