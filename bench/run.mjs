@@ -66,17 +66,11 @@ async function interleaved(rounds, fns, between) {
 }
 
 // ---------------------------------------------------------------- the runner's contract
-const ACTION_INPUT_DEFAULTS = {
-  tags: '',
-  context: '.',
-  file: '',
-  'build-args': '',
-  target: '',
-  pull: 'false',
-  'no-cache': 'false',
-  labels: '',
-  push: 'true',
-  summary: 'true'
+/** The inputs' defaults from an action.yml: the runner sets INPUT_<NAME> for every input, to its default when not given. */
+async function inputDefaults(actionYml) {
+  const { parse } = await import('yaml')
+  const doc = parse(readFileSync(actionYml, 'utf8'))
+  return Object.fromEntries(Object.entries(doc.inputs ?? {}).map(([name, spec]) => [name, String(spec?.default ?? '')]))
 }
 
 function parseFileCommand(text) {
@@ -174,7 +168,7 @@ async function endToEnd(reg, label, ws, repo, rounds, expectLayers) {
     '#!/usr/bin/env bash\nset -euo pipefail\ndocker build --tag "$1" "$2"\ndocker push "$1"\n' +
       "docker inspect --format '{{index .RepoDigests 0}}' \"$1\"\n"
   )
-  const inputs = { ...ACTION_INPUT_DEFAULTS, image: `${reg.host}/${repo}`, tags: 'v1' }
+  const inputs = { ...(await inputDefaults(path.join(repoRoot, 'action.yml'))), image: `${reg.host}/${repo}`, tags: 'v1' }
   const bareEnv = { PATH: process.env.PATH, HOME: process.env.HOME ?? os.homedir(), ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }) }
 
   const ours = async () => {
@@ -375,10 +369,12 @@ async function main() {
     const runDir = await tempDir('run-resolve')
     const loop = path.join(runDir, 'loop.sh')
     await writeFile(loop, '#!/usr/bin/env bash\nset -euo pipefail\nfor ref in "$@"; do skopeo inspect --tls-verify=false --format \'{{.Digest}}\' "docker://$ref"; done\n')
+    const resolveYml = path.join(repoRoot, 'resolve/action.yml')
+    const resolveDefaults = existsSync(resolveYml) ? await inputDefaults(resolveYml) : {}
     log(`resolve 50 references: ${ROUNDS_RESOLVE} interleaved rounds (resolve action, skopeo loop)`)
     const [rsOurs, rsLoop] = await interleaved(ROUNDS_RESOLVE, [
       async () => {
-        const r = await runAction(RESOLVE_ACTION, ws, { images: resolveRefs.join('\n') }, runDir)
+        const r = await runAction(RESOLVE_ACTION, ws, { ...resolveDefaults, images: resolveRefs.join('\n') }, runDir)
         if (r.code !== 0) throw new Error(`resolve action failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`)
         const got = `${r.outputs.digests ?? ''}\n${r.outputs.pinned ?? ''}`
         const missing = [...resolveDigests.values()].filter((d) => !got.includes(d))
