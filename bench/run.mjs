@@ -19,6 +19,7 @@ import {
   fx,
   makeWorkspace,
   median,
+  onCleanup,
   ms,
   node24,
   pushSynthetic,
@@ -141,6 +142,21 @@ async function registryDigest(reg, repo, tag) {
 const pushedLayers = (stdout) => (stdout.match(/: Pushed\s*$/gm) ?? []).length
 const existingLayers = (stdout) => (stdout.match(/: Layer already exists\s*$/gm) ?? []).length
 
+/**
+ * Removes every image reference of a repository this bench created (tags, and repo@digest of the images a later
+ * build untagged), by reference and without --force, so an image someone else also tagged keeps their tag.
+ */
+async function removeImages(repository) {
+  const list = await timed('docker', ['images', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}', repository], { rssEveryMs: 0 })
+  const refs = new Set()
+  for (const line of list.stdout.trim().split('\n').filter(Boolean)) {
+    const [repo, tag, digest] = line.split(' ')
+    if (tag && tag !== '<none>') refs.add(`${repo}:${tag}`)
+    if (digest && digest !== '<none>') refs.add(`${repo}@${digest}`)
+  }
+  if (refs.size > 0) await timed('docker', ['image', 'rm', ...refs], { rssEveryMs: 0 })
+}
+
 /** Phase boundaries (ms since spawn) from the arrival time of the action's own log lines. */
 function phases(r) {
   const at = (re, from = 0) => r.lines.find((l) => l.t >= from && re.test(l.text))?.t
@@ -162,6 +178,7 @@ function phases(r) {
 async function endToEnd(reg, label, ws, repo, rounds, expectLayers) {
   const ref = `${reg.host}/${repo}:v1`
   const runDir = await tempDir(`run-${repo}`)
+  onCleanup(() => removeImages(`${reg.host}/${repo}`))
   const bare = path.join(runDir, 'bare.sh')
   await writeFile(
     bare,
