@@ -32,10 +32,8 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
   const plan = planBuild(inputs, ctx, commit)
 
   core.info(`Building ${plan.refs.join(', ')} at commit ${commit.sha} (${commit.source})`)
-  // `docker version` runs alongside the build instead of before it (one docker round-trip off the critical path,
-  // see bench/results.md); when the build fails, an unreachable daemon is still the error reported.
-  const version = deps.docker.serverVersion()
-  const versionText = version.catch(() => 'version unknown')
+  // No `docker version` up front: on 2 cores that extra docker CLI process alone cost ~80–100 ms per run
+  // (bench/results.md). It is asked only when the build fails, to report an unreachable daemon as such.
   let imageId: string
   try {
     const building = deps.docker.build({
@@ -51,10 +49,9 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
     if (inputs.push) preloadRegistry(inputs.image) // the read-back's modules load while docker builds
     ;({ imageId } = await building)
   } catch (error) {
-    await version
+    await deps.docker.serverVersion() // throws the clearer error when the daemon is unreachable
     throw error
   }
-  core.info(`Docker engine ${await versionText}`)
   const base: Report = {
     image: inputs.imageInput,
     imageId,

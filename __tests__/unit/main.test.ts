@@ -187,38 +187,38 @@ describe('run', () => {
     expect(readFileSync(outFile, 'utf8')).toBe('')
   })
 
-  it('starts docker build without waiting for docker version, and still logs the engine version', async () => {
+  it('does not run docker version when the build succeeds, and reports a plain build failure as such', async () => {
     const registry = new FakeRegistry()
-    let releaseVersion: (v: string) => void = () => undefined
-    class SlowVersion extends FakeDocker {
-      buildStartedBeforeVersion = false
-      private versionDone = false
-      override serverVersion(): Promise<string> {
-        return new Promise((resolve) => {
-          releaseVersion = (v) => {
-            this.versionDone = true
-            resolve(v)
-          }
-        })
+    class Counting extends FakeDocker {
+      versionCalls = 0
+      failBuild = false
+      override async serverVersion(): Promise<string> {
+        this.versionCalls++
+        return '99.0'
       }
       override async build(request: BuildRequest): Promise<{ imageId: string }> {
-        this.buildStartedBeforeVersion = !this.versionDone
-        releaseVersion('77.1')
+        if (this.failBuild) throw new ActionError('docker build failed with exit code 1', 'fix the Dockerfile')
         return super.build(request)
       }
     }
-    const docker = new SlowVersion(registry)
+    const ok = new Counting(registry)
+    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, ok, registry))
+    expect(process.exitCode).toBeUndefined()
+    expect(ok.versionCalls).toBe(0)
+    expect(outputs().digest).toBe(registry.tags.get('v1'))
+
+    const failing = new Counting(registry)
+    failing.failBuild = true
     const printed: string[] = []
     const write = process.stdout.write.bind(process.stdout)
     process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write
     try {
-      await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, docker, registry))
+      await run(deps({ image: 'ghcr.io/acme/api', tags: 'v2' }, failing, registry))
     } finally {
       process.stdout.write = write
     }
-    expect(process.exitCode).toBeUndefined()
-    expect(docker.buildStartedBeforeVersion).toBe(true)
-    expect(printed.join('')).toContain('Docker engine 77.1')
-    expect(outputs().digest).toBe(registry.tags.get('v1'))
+    expect(process.exitCode).toBe(1)
+    expect(failing.versionCalls).toBe(1)
+    expect(printed.join('')).toMatch(/::error::docker build failed with exit code 1/)
   })
 })
