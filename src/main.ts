@@ -46,7 +46,7 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
       pull: inputs.pull,
       noCache: inputs.noCache
     })
-    if (inputs.push) preloadRegistry(inputs.image) // the read-back's modules load while docker builds
+    if (inputs.push) void preloadRegistry(inputs.image) // the read-back's modules load while docker builds
     ;({ imageId } = await building)
   } catch (error) {
     await deps.docker.serverVersion() // throws the clearer error when the daemon is unreachable

@@ -15,8 +15,8 @@ export function defaultTransport(env: NodeJS.ProcessEnv = process.env): NodeHttp
 }
 
 /** Loads the HTTP(S) modules the read-back of `name` will need, in the background (call it while docker works). */
-export function preloadRegistry(name: ImageName): void {
-  preloadTransport(defaultScheme(name.registry))
+export function preloadRegistry(name: ImageName): Promise<void> {
+  return preloadTransport(defaultScheme(name.registry))
 }
 
 /** A read-only client for one repository, with the credentials docker itself would use for its registry. */

@@ -10,9 +10,12 @@ const load: Record<Scheme, () => Promise<{ request: typeof http.request; Agent: 
   'https:': () => import('node:https')
 }
 
-/** Starts loading what requests to `scheme` need, without waiting for it (call it while something slower runs). */
-export function preloadTransport(scheme: 'http' | 'https'): void {
-  load[`${scheme}:`]().catch(() => undefined)
+/** Starts loading what requests to `scheme` need (call it while something slower runs); never rejects. */
+export function preloadTransport(scheme: 'http' | 'https'): Promise<void> {
+  return load[`${scheme}:`]().then(
+    () => undefined,
+    () => undefined
+  )
 }
 
 export interface NodeTransportOptions {
