@@ -537,6 +537,31 @@ process.exitCode = Number(env['INPUT_EXIT-CODE'] ?? '0')
     expect(Date.now() - t0).toBeLessThan(10_000)
   })
 
+  test('a background child holding stdout open cannot keep the run from finishing', async () => {
+    const ws = await workspace()
+    const dir = await tempDir('entry')
+    const entry = join(dir, 'orphan.mjs')
+    await writeFile(
+      entry,
+      "import { spawn } from 'node:child_process'\n" +
+        "const c = spawn('sleep', ['60'], { stdio: 'inherit' }); c.unref()\n" +
+        "console.log('orphan ' + c.pid)\n"
+    )
+    const t0 = Date.now()
+    const r = await runAction({ entry, workspace: ws.dir, inputs: {}, timeoutMs: 30_000 })
+    expect(r.code).toBe(0)
+    expect(Date.now() - t0).toBeLessThan(10_000)
+    const pid = Number(/orphan (\d+)/.exec(r.stdout)?.[1])
+    expect(pid).toBeGreaterThan(0)
+    // killed: gone, or a zombie waiting for init to reap it
+    const dead = async (): Promise<boolean> => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+      return stat === '' || /^\d+ \(.*\) [ZX] /.test(stat)
+    }
+    for (let i = 0; i < 40 && !(await dead()); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(await dead()).toBe(true)
+  })
+
   test('parseFileCommand and inputEnvName follow the runner', () => {
     expect(inputEnvName('image-name')).toBe('INPUT_IMAGE-NAME')
     expect(inputEnvName('build args')).toBe('INPUT_BUILD_ARGS')
