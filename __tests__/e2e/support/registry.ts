@@ -25,11 +25,17 @@ export interface TestRegistry {
   username?: string
   password?: string
   tokenIssuer?: TokenIssuer
-  /** extras: the temp dir holding config.yml (and htpasswd / cert), the storage root, the registry's log tail */
-  dir: string
-  storageDir: string
-  logs(): string
   stop(): Promise<void>
+}
+
+/** What startRegistry actually returns: a TestRegistry plus a few diagnostics. */
+export interface StartedRegistry extends TestRegistry {
+  /** the temp dir holding config.yml (and htpasswd / token cert); removed by stop() */
+  dir: string
+  /** the storage root (inside dir unless opts.storageDir was given, which stop() keeps) */
+  storageDir: string
+  /** the tail (64 KiB) of the registry's own log (level warn) */
+  logs(): string
 }
 
 export interface StartRegistryOptions {
@@ -81,7 +87,7 @@ health:
 ${o.auth}`
 }
 
-export async function startRegistry(opts: StartRegistryOptions = {}): Promise<TestRegistry> {
+export async function startRegistry(opts: StartRegistryOptions = {}): Promise<StartedRegistry> {
   const mode: AuthMode = opts.auth ?? 'anonymous'
   const dir = await makeTempDir('registry')
   let issuer: TokenIssuer | undefined
@@ -153,7 +159,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
       }
 
       let stopped = false
-      const reg: TestRegistry = {
+      const reg: StartedRegistry = {
         host: `127.0.0.1:${port}`,
         url,
         mode,
