@@ -24,7 +24,7 @@ export interface BuildPlan {
 }
 
 type PlanInputs = Pick<Inputs, 'imageInput' | 'tags' | 'labels'> &
-  Partial<Pick<Inputs, 'latest' | 'ociLabels' | 'semverTags'>>
+  Partial<Pick<Inputs, 'latest' | 'ociLabels' | 'semverTags' | 'push'>>
 
 /**
  * Tags and labels for this run, from the inputs, the run context and the commit only: the same arguments always give
@@ -71,7 +71,8 @@ export function planBuild(inputs: PlanInputs, ctx: RunContext, commit: Commit): 
         "remove 'latest' from 'tags' and deploy with the 'pinned' output (<image>@sha256:…), or set 'latest: warn'"
       )
     }
-    if (latest === 'warn') {
+    // with push: false the tag stays local and moves nothing a deploy could pull
+    if (latest === 'warn' && inputs.push !== false) {
       notes.push({
         level: 'warning',
         title: "Pushing the moving tag 'latest'",

@@ -159,6 +159,11 @@ describe('the latest guard', () => {
     }
   })
 
+  it('push: false keeps latest local: no warning, but forbid still refuses it', () => {
+    expect(planBuild({ ...base, tags: ['latest'], push: false }, ctx, commit).notes.filter((n) => n.level === 'warning')).toEqual([])
+    expect(() => planBuild({ ...base, tags: ['latest'], push: false, latest: 'forbid' }, ctx, commit)).toThrow(InputError)
+  })
+
   it('forbid fails with an error naming the input and the fix', () => {
     const attempt = () => planBuild({ ...base, tags: ['v1', 'latest'], latest: 'forbid' }, ctx, commit)
     expect(attempt).toThrow(InputError)
