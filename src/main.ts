@@ -18,6 +18,7 @@ export interface Deps {
   env: NodeJS.ProcessEnv
   cwd: string
   gitHead?: (dir: string) => Promise<string | undefined>
+  gitCommitTime?: (dir: string, sha: string) => Promise<string | undefined>
 }
 
 export function defaultDeps(): Deps {
@@ -28,8 +29,12 @@ export function defaultDeps(): Deps {
 export async function buildAndPush(deps: Deps): Promise<{ report: Report; summary: boolean }> {
   const ctx = readRunContext(deps.env)
   const inputs = readInputs(deps.readInput, deps.cwd)
-  const commit = await resolveCommit(ctx, inputs.context, deps.gitHead)
+  const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const plan = planBuild(inputs, ctx, commit)
+  for (const note of plan.notes) {
+    if (note.level === 'info') core.info(note.text)
+    else core[note.level](note.text, note.title ? { title: note.title } : {})
+  }
 
   const version = await deps.docker.serverVersion()
   core.info(`Docker engine ${version}; building ${plan.refs.join(', ')} at commit ${commit.sha} (${commit.source})`)

@@ -32,10 +32,6 @@ afterAll(async () => {
   await Promise.all([anon?.stop(), secured?.stop(), ws?.cleanup(), configDir && removeDir(configDir), cleanupActionRuns()])
 })
 
-function explain(run: ActionRun): string {
-  return `exit ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
-}
-
 describe('build, push, read back (anonymous registry)', () => {
   let run: ActionRun
   const image = () => `${anon.host}/e2e/app`
