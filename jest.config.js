@@ -10,5 +10,6 @@ export default {
   // the e2e suite drives real docker and registries: give it time, run files one at a time on small machines
   testTimeout: 120000,
   maxWorkers: 2,
-  verbose: false
+  verbose: false,
+  reporters: ['default', '<rootDir>/scripts/jest-totals-reporter.js']
 }

@@ -19,7 +19,7 @@ as_root() {
 
 # command -> Debian package
 declare -A need=( [dockerd]=docker.io [docker-registry]=docker-registry [skopeo]=skopeo
-                  [htpasswd]=apache2-utils [openssl]=openssl [git]=git )
+                  [htpasswd]=apache2-utils [openssl]=openssl [git]=git [curl]=curl )
 missing=()
 for cmd in "${!need[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}"); done
 [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || missing+=(busybox-static)

@@ -1,0 +1,158 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { BuildRequest, Docker, PushResult } from '../../src/docker/cli'
+import { run, type Deps } from '../../src/main'
+import { RegistryAuth } from '../../src/registry/auth'
+import { RegistryClient } from '../../src/registry/client'
+import { FakeRegistry } from '../helpers/fake-registry'
+
+const SHA = '0123456789abcdef0123456789abcdef01234567'
+
+class FakeDocker implements Docker {
+  builds: BuildRequest[] = []
+  pushes: string[] = []
+  constructor(
+    private readonly registry: FakeRegistry,
+    private readonly behaviour: { dropLabels?: boolean; reportDigest?: string } = {}
+  ) {}
+  async serverVersion(): Promise<string> {
+    return '99.0'
+  }
+  async build(request: BuildRequest): Promise<{ imageId: string }> {
+    this.builds.push(request)
+    return { imageId: `sha256:${'b'.repeat(64)}` }
+  }
+  async push(ref: string): Promise<PushResult> {
+    this.pushes.push(ref)
+    const tag = ref.slice(ref.lastIndexOf(':') + 1)
+    const labels = this.behaviour.dropLabels ? {} : (this.builds[0]?.labels ?? {})
+    const digest = this.registry.putImage([tag], labels)
+    return { ref, digest: this.behaviour.reportDigest ?? digest }
+  }
+}
+
+let dir: string
+let outFile: string
+let summaryFile: string
+let saved: NodeJS.ProcessEnv
+
+// core.summary remembers the summary file path for the whole process: one directory for all tests
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'main-'))
+  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
+  outFile = path.join(dir, 'out')
+  summaryFile = path.join(dir, 'summary')
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+beforeEach(() => {
+  saved = { ...process.env }
+  writeFileSync(outFile, '')
+  writeFileSync(summaryFile, '')
+  process.env.GITHUB_OUTPUT = outFile
+  process.env.GITHUB_STEP_SUMMARY = summaryFile
+  process.exitCode = undefined
+})
+afterEach(() => {
+  process.env = saved
+  process.exitCode = undefined
+})
+
+function deps(inputs: Record<string, string>, docker: Docker, registry: FakeRegistry): Deps {
+  return {
+    docker,
+    readInput: (name) => inputs[name] ?? '',
+    env: { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/demo' },
+    cwd: dir,
+    openRegistry: (name) => {
+      const auth = new RegistryAuth({ ...name, transport: registry })
+      return { client: new RegistryClient({ ...name, transport: registry, auth }), close: async () => undefined }
+    }
+  }
+}
+
+/** Outputs as the runner would read them from GITHUB_OUTPUT. */
+function outputs(): Record<string, string> {
+  const text = readFileSync(outFile, 'utf8')
+  const out: Record<string, string> = {}
+  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  for (const m of text.matchAll(re)) out[m[1] as string] = m[3] as string
+  return out
+}
+
+describe('run', () => {
+  it('builds, pushes every tag and reports the digest the registry holds', async () => {
+    const registry = new FakeRegistry()
+    const docker = new FakeDocker(registry)
+    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1\nlatest', labels: 'team=platform' }, docker, registry))
+    expect(process.exitCode).toBeUndefined()
+    expect(docker.pushes).toEqual(['ghcr.io/acme/api:v1', 'ghcr.io/acme/api:latest'])
+    const digest = registry.tags.get('v1') as string
+    const out = outputs()
+    expect(out.digest).toBe(digest)
+    expect(out.pinned).toBe(`ghcr.io/acme/api@${digest}`)
+    expect(out.tags).toBe('ghcr.io/acme/api:v1\nghcr.io/acme/api:latest')
+    const labels = JSON.parse(out.labels as string)
+    expect(labels).toMatchObject({ 'git-commit': SHA, 'build-number': '42', team: 'platform' })
+    expect(JSON.parse(out.metadata as string)).toMatchObject({ digest, imageid: `sha256:${'b'.repeat(64)}`, commit: SHA })
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain(digest)
+    expect(summary).toContain(`https://github.com/acme/demo/commit/${SHA}`)
+    expect(summary).toContain('https://github.com/acme/demo/actions/runs/7')
+    // the read-back asked the registry for the tag, the manifest by digest and the config blob
+    expect(registry.requests.map((r) => r.method + ' ' + new URL(r.url).pathname)).toEqual(
+      expect.arrayContaining([`HEAD /v2/acme/api/manifests/v1`, `GET /v2/acme/api/manifests/${digest}`])
+    )
+  })
+
+  it('uses sha-<7> as the default tag', async () => {
+    const registry = new FakeRegistry()
+    const docker = new FakeDocker(registry)
+    await run(deps({ image: '127.0.0.1:5000/demo' }, docker, registry))
+    expect(docker.pushes).toEqual([`127.0.0.1:5000/demo:sha-${SHA.slice(0, 7)}`])
+  })
+
+  it('fails when the registry-held config lacks our labels, and sets no outputs', async () => {
+    const registry = new FakeRegistry()
+    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, new FakeDocker(registry, { dropLabels: true }), registry))
+    expect(process.exitCode).toBe(1)
+    expect(readFileSync(outFile, 'utf8')).toBe('')
+  })
+
+  it('fails with a digest mismatch when the registry does not hold what docker reported', async () => {
+    const registry = new FakeRegistry()
+    const docker = new FakeDocker(registry, { reportDigest: `sha256:${'c'.repeat(64)}` })
+    const errors: string[] = []
+    const write = process.stdout.write.bind(process.stdout)
+    process.stdout.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stdout.write
+    try {
+      await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, docker, registry))
+    } finally {
+      process.stdout.write = write
+    }
+    expect(process.exitCode).toBe(1)
+    expect(errors.join('')).toMatch(/::error::digest mismatch/)
+    expect(readFileSync(outFile, 'utf8')).toBe('')
+  })
+
+  it('with push: false builds only: image ID and labels, no digest', async () => {
+    const registry = new FakeRegistry()
+    const docker = new FakeDocker(registry)
+    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1', push: 'false' }, docker, registry))
+    expect(docker.pushes).toEqual([])
+    const out = outputs()
+    expect(out.digest).toBeUndefined()
+    expect(out.imageid).toBe(`sha256:${'b'.repeat(64)}`)
+    expect(JSON.parse(out.labels as string)['git-commit']).toBe(SHA)
+  })
+
+  it('rejects bad input before docker runs', async () => {
+    const registry = new FakeRegistry()
+    const docker = new FakeDocker(registry)
+    await run(deps({ image: 'ghcr.io/acme/api:v1' }, docker, registry))
+    expect(process.exitCode).toBe(1)
+    expect(docker.builds).toEqual([])
+    expect(readFileSync(outFile, 'utf8')).toBe('')
+  })
+})
