@@ -33,6 +33,14 @@ export function scanYaml(file: string, source: string): YamlImages {
   for (const doc of Array.isArray(docs) ? docs : []) {
     if (doc.errors.length > 0) describeYamlError(file, doc)
     visit(doc, {
+      Alias(_, alias) {
+        if (alias.resolve(doc) === undefined) {
+          throw new ActionError(
+            `${file} could not be parsed as YAML: alias *${alias.source} has no anchor &${alias.source} before it in the same document`,
+            'anchors do not reach across documents (---); define the anchor in the document that uses it'
+          )
+        }
+      },
       Pair(_, pair) {
         const key = isScalar(pair.key) ? pair.key.value : undefined
         if (key !== 'image' || !isScalar(pair.value)) return
