@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { InputReader } from '../inputs'
+import { parseBoolean, type InputReader } from '../inputs'
 import type { ImageName } from '../reference'
 import { deployNotes, loadDeployFiles, pinDeployFiles, writePinnedFiles, type DeployFile } from './files'
 import { readPinInputs } from './inputs'
@@ -20,6 +20,10 @@ export interface BuildPinResult {
 export async function prepareBuildPins(read: InputReader, cwd: string): Promise<BuildPins | undefined> {
   const inputs = readPinInputs(read)
   if (inputs.files.length === 0) return undefined
+  if (!parseBoolean('push', read('push'), true)) {
+    core.warning("'files' is ignored with 'push: false': there is no pushed digest to pin the deploy files to")
+    return undefined
+  }
   return { files: await loadDeployFiles(inputs.files, cwd), write: inputs.write }
 }
 
