@@ -31,6 +31,8 @@ describe('scanDockerfile', () => {
   it('skips FROM-looking lines inside heredocs and honours the escape directive', () => {
     const text = '# escape=`\nFROM alpine:3 AS a\nRUN <<EOF\nFROM nginx:1\nEOF\nRUN echo `\nFROM redis:7\nFROM busybox:1\n'
     expect(scanDockerfile('D', text).sites.map((x) => x.value)).toEqual(['alpine:3', 'busybox:1'])
+    // `<<` outside RUN/COPY/ADD is not a heredoc
+    expect(scanDockerfile('D', 'FROM a:1\nLABEL x="y<<EOF"\nFROM b:2\n').sites.map((x) => x.value)).toEqual(['a:1', 'b:2'])
   })
 })
 

@@ -40,7 +40,7 @@ export function scanDockerfile(file: string, source: string): DockerfileImages {
     if (trimmed.startsWith('#') || trimmed === '') continue
     const wasContinued = continued
     continued = trimmed.endsWith(escape)
-    const here = /<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?/.exec(trimmed)
+    const here = /^(?:RUN|COPY|ADD)\s.*<<-?\s*["']?([A-Za-z_][A-Za-z0-9_]*)["']?/i.exec(trimmed)
     if (here?.[1] && !continued) heredoc = here[1]
     if (wasContinued) continue
     seenInstruction = true
