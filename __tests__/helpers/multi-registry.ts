@@ -58,8 +58,13 @@ export class MultiRegistry implements Transport {
     return this.putManifest(repo, tags, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, OCI_INDEX)
   }
 
+  /** Manifest requests (the /v2/ ping excluded), optionally by method. */
   count(method?: string): number {
-    return this.requests.filter((r) => !method || r.method === method).length
+    return this.manifestRequests().filter((r) => !method || r.method === method).length
+  }
+
+  manifestRequests(): Array<{ method: string; repo: string; ref: string; status: number }> {
+    return this.requests.filter((r) => r.repo !== '')
   }
 
   async send(url: string, req: HttpRequest): Promise<HttpResponse> {
@@ -69,7 +74,7 @@ export class MultiRegistry implements Transport {
       if (this.options.delayMs) await new Promise((r) => setTimeout(r, this.options.delayMs))
       const res = this.answer(url, req)
       const m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(new URL(url).pathname)
-      this.requests.push({ method: req.method, repo: m?.[1] ?? '', ref: m?.[2] ?? '', status: res.status })
+      this.requests.push({ method: req.method, repo: m?.[1] ?? '', ref: m?.[2] ?? new URL(url).pathname, status: res.status })
       return res
     } finally {
       this.inFlight--
@@ -87,6 +92,7 @@ export class MultiRegistry implements Transport {
     if (b && req.headers?.authorization !== `Basic ${Buffer.from(`${b.username}:${b.password}`).toString('base64')}`) {
       return error(401, 'UNAUTHORIZED', { 'www-authenticate': 'Basic realm="multi"' })
     }
+    if (new URL(url).pathname === '/v2/') return { status: 200, headers: {}, body: Buffer.from('{}'), url }
     const m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(new URL(url).pathname)
     if (!m) return error(404, 'NOT_FOUND')
     const [, name, ref] = m as unknown as [string, string, string]

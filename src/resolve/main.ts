@@ -4,13 +4,16 @@ import { envInputReader, type InputReader } from '../inputs'
 import { deployNotes, loadDeployFiles, pinDeployFiles, writePinnedFiles, type PinnedFile } from '../pin/files'
 import { resolvedRule, tagKey } from '../pin/rules'
 import { changedFilesOutput, renderPinSummary } from '../pin/summary'
-import { openRegistries, type RegistryPool } from '../registry'
+import type { ImageName } from '../reference'
+import { openRegistries } from '../registry'
+import type { RegistryClient } from '../registry/client'
 import { readResolveInputs } from './inputs'
 import { pinnedReference, renderResolveSummary, toResolveOutputs } from './report'
 import { checkOutcomes, resolveAll, type Outcome } from './resolver'
 
 export interface ResolveDeps {
-  openRegistries: () => RegistryPool
+  /** Clients for every repository over one shared transport (one connection pool). */
+  openRegistries: () => { client(name: ImageName): RegistryClient; close(): Promise<void> }
   readInput: InputReader
   cwd: string
 }
