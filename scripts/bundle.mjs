@@ -3,7 +3,7 @@
 import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
 
-const entries = { index: 'src/index.ts' }
+const entries = { index: 'src/index.ts', 'resolve/index': 'src/resolve/index.ts' }
 rmSync('dist', { recursive: true, force: true })
 await build({
   entryPoints: entries,

@@ -4,6 +4,7 @@ import { commitUrl, readRunContext, runUrl } from './context'
 import { DockerCli, type Docker } from './docker/cli'
 import { describeError } from './errors'
 import { envInputReader, readInputs, type InputReader } from './inputs'
+import { pinBuiltImage, prepareBuildPins, type BuildPinResult } from './pin/build'
 import { planBuild } from './plan'
 import type { ImageName } from './reference'
 import { openRegistry, type RegistrySession } from './registry'
@@ -26,9 +27,10 @@ export function defaultDeps(): Deps {
 }
 
 /** inputs → plan → docker build/push → registry read-back → report. Returns the report and whether to write a summary. */
-export async function buildAndPush(deps: Deps): Promise<{ report: Report; summary: boolean }> {
+export async function buildAndPush(deps: Deps): Promise<{ report: Report; summary: boolean; pins?: BuildPinResult }> {
   const ctx = readRunContext(deps.env)
   const inputs = readInputs(deps.readInput, deps.cwd)
+  const deployFiles = await prepareBuildPins(deps.readInput, deps.cwd)
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const plan = planBuild(inputs, ctx, commit)
   for (const note of plan.notes) {
@@ -78,7 +80,9 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
       return r
     })
     checkLabels(held.labels, plan.labels.labels)
+    const pins = deployFiles && (await pinBuiltImage(deployFiles, inputs.image, plan.tags, held.digest))
     return {
+      ...(pins && { pins }),
       report: {
         ...base,
         pushed: true,
@@ -97,9 +101,10 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
 
 export async function run(deps: Deps = defaultDeps()): Promise<void> {
   try {
-    const { report, summary } = await buildAndPush(deps)
-    if (summary) await core.summary.addRaw(renderSummary(report)).write()
+    const { report, summary, pins } = await buildAndPush(deps)
+    if (summary) await core.summary.addRaw(renderSummary(report) + (pins?.summary ?? '')).write()
     for (const [name, value] of Object.entries(toOutputs(report))) core.setOutput(name, value)
+    if (pins) core.setOutput('changed-files', pins.changedFiles)
     if (report.pinned) core.notice(`Pinned: ${report.pinned}`, { title: 'Image pushed' })
   } catch (error) {
     core.setFailed(describeError(error))
