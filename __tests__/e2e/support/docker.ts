@@ -1,0 +1,37 @@
+/**
+ * Thin wrappers over the docker CLI for tests that need images in a registry without going through
+ * the action (argv arrays, bounded in time, output attached to every failure).
+ */
+import { run, runOk } from './proc'
+
+const cfg = (configDir?: string): string[] => (configDir ? ['--config', configDir] : [])
+
+/** `docker build -t tag [--label k=v…] contextDir` (legacy builder); returns the image id. */
+export async function dockerBuild(
+  contextDir: string,
+  tag: string,
+  opts: { configDir?: string; labels?: Record<string, string>; dockerfile?: string } = {}
+): Promise<string> {
+  const labels = Object.entries(opts.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`])
+  const file = opts.dockerfile ? ['-f', opts.dockerfile] : []
+  await runOk('docker', [...cfg(opts.configDir), 'build', '-q', '-t', tag, ...labels, ...file, contextDir], {
+    timeoutMs: 120_000,
+    env: { ...process.env, DOCKER_BUILDKIT: '0' }
+  })
+  const { stdout } = await runOk('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { timeoutMs: 30_000 })
+  return stdout.trim()
+}
+
+/** `docker push ref`; returns the digest docker printed (`…: digest: sha256:… size: N`). */
+export async function dockerPush(ref: string, opts: { configDir?: string } = {}): Promise<string> {
+  const { stdout, stderr } = await runOk('docker', [...cfg(opts.configDir), 'push', ref], { timeoutMs: 120_000 })
+  const m = /digest: (sha256:[0-9a-f]{64})/.exec(stdout)
+  if (!m?.[1]) throw new Error(`docker push ${ref} printed no digest\nstdout:\n${stdout}\nstderr:\n${stderr}`)
+  return m[1]
+}
+
+/** Removes images by reference or id, ignoring ones that are already gone. */
+export async function dockerRmi(refs: string[]): Promise<void> {
+  if (refs.length === 0) return
+  await run('docker', ['rmi', '-f', ...refs], { timeoutMs: 60_000 })
+}

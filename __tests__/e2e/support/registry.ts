@@ -1,0 +1,187 @@
+/**
+ * Starts the real CNCF distribution registry (`docker-registry serve config.yml`) as a child process,
+ * on a free loopback port, with a generated config in a temp dir, in one of three auth modes:
+ *   anonymous – no auth;  htpasswd – Basic auth (bcrypt htpasswd file);
+ *   token     – Bearer tokens from a TokenIssuer started alongside (see token-issuer.ts).
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { request } from './http'
+import { freePort, makeTempDir, removeDir, runOk, stopChild, waitFor } from './proc'
+import { generateSigningCert, startTokenIssuer, type TokenIssuer } from './token-issuer'
+
+export type { TokenIssuer } from './token-issuer'
+
+export type AuthMode = 'anonymous' | 'htpasswd' | 'token'
+
+export interface TestRegistry {
+  /** '127.0.0.1:PORT' */
+  host: string
+  /** 'http://127.0.0.1:PORT' */
+  url: string
+  mode: AuthMode
+  username?: string
+  password?: string
+  tokenIssuer?: TokenIssuer
+  stop(): Promise<void>
+}
+
+/** What startRegistry actually returns: a TestRegistry plus a few diagnostics. */
+export interface StartedRegistry extends TestRegistry {
+  /** the temp dir holding config.yml (and htpasswd / token cert); removed by stop() */
+  dir: string
+  /** the storage root (inside dir unless opts.storageDir was given, which stop() keeps) */
+  storageDir: string
+  /** the tail (64 KiB) of the registry's own log (level warn) */
+  logs(): string
+}
+
+export interface StartRegistryOptions {
+  auth?: AuthMode
+  /** default 'ci-user' (htpasswd and token modes) */
+  username?: string
+  /** default: random */
+  password?: string
+  /** default: a dir inside the registry's temp dir (removed on stop); a given dir is kept */
+  storageDir?: string
+  /** token mode: anonymous callers get pull (default true) */
+  anonymousPull?: boolean
+  /** token mode: token lifetime in seconds (default 300) */
+  tokenExpiresIn?: number
+}
+
+export const TOKEN_SERVICE = 'e2e-registry'
+export const TOKEN_ISSUER = 'e2e-token-issuer'
+export const HTPASSWD_REALM = 'e2e-registry'
+
+const LOG_LIMIT = 64 * 1024
+
+function configYaml(o: { port: number; storageDir: string; auth: string }): string {
+  const q = (s: string): string => JSON.stringify(s) // a JSON string is a valid YAML double-quoted scalar
+  return `version: 0.1
+log:
+  level: warn
+  formatter: text
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: ${q(o.storageDir)}
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: ${q(`127.0.0.1:${o.port}`)}
+  secret: ${q(randomBytes(16).toString('hex'))}
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: false
+${o.auth}`
+}
+
+export async function startRegistry(opts: StartRegistryOptions = {}): Promise<StartedRegistry> {
+  const mode: AuthMode = opts.auth ?? 'anonymous'
+  const dir = await makeTempDir('registry')
+  let issuer: TokenIssuer | undefined
+  try {
+    const storageDir = opts.storageDir ?? join(dir, 'storage')
+    await mkdir(storageDir, { recursive: true })
+    const username = mode === 'anonymous' ? undefined : (opts.username ?? 'ci-user')
+    const password = mode === 'anonymous' ? undefined : (opts.password ?? randomBytes(12).toString('base64url'))
+
+    let auth = ''
+    if (mode === 'htpasswd' && username !== undefined && password !== undefined) {
+      const { stdout } = await runOk('htpasswd', ['-Bbn', username, password], { timeoutMs: 30_000 })
+      const htpasswdPath = join(dir, 'htpasswd')
+      await writeFile(htpasswdPath, `${stdout.trim()}\n`, { mode: 0o600 })
+      auth = `auth:\n  htpasswd:\n    realm: ${JSON.stringify(HTPASSWD_REALM)}\n    path: ${JSON.stringify(htpasswdPath)}\n`
+    } else if (mode === 'token' && username !== undefined && password !== undefined) {
+      const cert = await generateSigningCert(dir, TOKEN_ISSUER)
+      issuer = await startTokenIssuer({
+        service: TOKEN_SERVICE,
+        issuer: TOKEN_ISSUER,
+        keyPem: cert.keyPem,
+        certPem: cert.certPem,
+        users: { [username]: password },
+        anonymousPull: opts.anonymousPull,
+        expiresIn: opts.tokenExpiresIn
+      })
+      auth =
+        `auth:\n  token:\n    realm: ${JSON.stringify(issuer.realm)}\n    service: ${JSON.stringify(TOKEN_SERVICE)}\n` +
+        `    issuer: ${JSON.stringify(TOKEN_ISSUER)}\n    rootcertbundle: ${JSON.stringify(cert.certPath)}\n`
+    }
+
+    // The port is picked by binding 0 then released, so another process could grab it in between:
+    // retry a few times when the registry reports the address in use.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort()
+      const configPath = join(dir, 'config.yml')
+      await writeFile(configPath, configYaml({ port, storageDir, auth }))
+      const env: NodeJS.ProcessEnv = {}
+      for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('REGISTRY_')) env[k] = v
+      const child = spawn('docker-registry', ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      let log = ''
+      const onLog = (d: Buffer): void => {
+        log = (log + d.toString('utf8')).slice(-LOG_LIMIT)
+      }
+      child.stdout.on('data', onLog)
+      child.stderr.on('data', onLog)
+      let exited: string | undefined
+      child.on('exit', (code, signal) => {
+        exited = `exited with ${code ?? signal}`
+      })
+      child.on('error', (err) => {
+        exited = `could not start: ${err.message}`
+      })
+      const url = `http://127.0.0.1:${port}`
+      try {
+        await waitFor(
+          `the registry at ${url} to answer GET /v2/`,
+          async () => {
+            if (exited) throw new Error(`docker-registry ${exited}`)
+            const r = await request(`${url}/v2/`, { timeoutMs: 2000 })
+            return r.status === 200 || r.status === 401 ? true : undefined
+          },
+          { timeoutMs: 20_000, intervalMs: 50 }
+        )
+      } catch (err) {
+        await stopChild(child, 2000)
+        if (attempt < 4 && /address already in use/i.test(log)) continue
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\nregistry log:\n${log}`, { cause: err })
+      }
+
+      let stopped = false
+      const reg: StartedRegistry = {
+        host: `127.0.0.1:${port}`,
+        url,
+        mode,
+        dir,
+        storageDir,
+        logs: () => log,
+        async stop() {
+          if (stopped) return
+          stopped = true
+          await stopChild(child, 5000)
+          await issuer?.stop()
+          await removeDir(dir)
+        }
+      }
+      if (username !== undefined) reg.username = username
+      if (password !== undefined) reg.password = password
+      if (issuer) reg.tokenIssuer = issuer
+      return reg
+    }
+  } catch (err) {
+    await issuer?.stop()
+    await removeDir(dir)
+    throw err
+  }
+}
