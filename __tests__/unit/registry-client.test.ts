@@ -128,7 +128,7 @@ describe('RegistryClient errors', () => {
   it('404 names the manifest and the repository with the registry’s words', async () => {
     const reg = new FakeRegistry()
     await expect(client(reg).head('nope')).rejects.toMatchObject({ status: 404 })
-    await expect(client(reg).manifest('nope')).rejects.toThrow('manifest nope was not found in reg.example/acme/api (MANIFEST_UNKNOWN: manifest unknown)')
+    await expect(client(reg).manifest('nope')).rejects.toThrow('manifest nope was not found in reg.example/acme/api (HTTP 404: MANIFEST_UNKNOWN: manifest unknown)')
   })
 
   it('5xx and 429 after the transport’s retries say so, with the error body', async () => {
@@ -137,7 +137,7 @@ describe('RegistryClient errors', () => {
       url.pathname === '/v2/'
         ? undefined
         : { status: 503, headers: {}, body: Buffer.from('<html><body>upstream down</body></html>'), url: '', retries: 4 }
-    await expect(client(reg).manifest('v1')).rejects.toThrow('registry reg.example answered HTTP 503 after 4 retries for manifest v1: upstream down')
+    await expect(client(reg).manifest('v1')).rejects.toThrow('registry reg.example did not serve manifest v1 (HTTP 503 after 4 retries: upstream down)')
     reg.intercept = (url) =>
       url.pathname === '/v2/'
         ? undefined
@@ -147,6 +147,14 @@ describe('RegistryClient errors', () => {
       code: 'TOOMANYREQUESTS',
       message: 'registry reg.example is rate limiting requests for manifest v1 (HTTP 429 after 2 retries: TOOMANYREQUESTS: slow down)'
     })
+  })
+
+  it('a bodiless refusal does not repeat the status', async () => {
+    const reg = new FakeRegistry('basic', { username: 'u', password: 'p' })
+    reg.putImage('acme/api', {}, ['v1'])
+    const send = reg.send.bind(reg)
+    reg.send = async (url, req) => ({ ...(await send(url, req)), body: Buffer.alloc(0) })
+    await expect(client(reg).head('v1')).rejects.toThrow(/^registry reg.example refused to read manifest v1 \(HTTP 401\)$/)
   })
 
   it('a transport failure is a RegistryError naming the registry and request', async () => {

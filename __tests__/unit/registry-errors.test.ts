@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { afterRetries, errorDetail } from '../../src/registry/errors'
+import { afterRetries, describeStatus, errorDetail } from '../../src/registry/errors'
 
 const res = (status: number, body: string) => ({ status, body: Buffer.from(body) })
 
@@ -40,5 +40,13 @@ describe('afterRetries', () => {
     expect(afterRetries({ retries: 0 })).toBe('')
     expect(afterRetries({ retries: 1 })).toBe(' after 1 retry')
     expect(afterRetries({ retries: 4 })).toBe(' after 4 retries')
+  })
+})
+
+describe('describeStatus', () => {
+  it('status, retries, and the registry words when there are any', () => {
+    expect(describeStatus({ status: 401, body: Buffer.alloc(0) })).toBe('HTTP 401')
+    expect(describeStatus({ status: 503, body: Buffer.from('down'), retries: 2 })).toBe('HTTP 503 after 2 retries: down')
+    expect(describeStatus({ status: 403, body: Buffer.from('{"errors":[{"code":"DENIED","message":"no"}]}') })).toBe('HTTP 403: DENIED: no')
   })
 })

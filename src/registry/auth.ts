@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { parseChallenges, type Challenge } from './challenge'
 import type { Credentials } from './docker-config'
-import { RegistryError, afterRetries, errorDetail } from './errors'
+import { RegistryError, describeStatus } from './errors'
 import { TokenCache } from './token-cache'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
 
@@ -150,7 +150,7 @@ export class RegistryAuth {
     const who = credentials ? 'the credentials docker uses' : 'anonymous access'
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(
-        `the token service ${url.origin} refused ${who} for ${scope} (HTTP ${res.status}: ${errorDetail(res).text})`,
+        `the token service ${url.origin} refused ${who} for ${scope} (${describeStatus(res)})`,
         credentials
           ? `check the credentials docker is logged in with for ${registry} (or the 'username'/'password' inputs)`
           : `log in to ${registry} before this step (docker/login-action, or the 'username'/'password' inputs)`,
@@ -159,7 +159,7 @@ export class RegistryAuth {
     }
     if (res.status !== 200) {
       throw new RegistryError(
-        `the token service ${url.origin} answered HTTP ${res.status}${afterRetries(res)} for ${scope}: ${errorDetail(res).text}`,
+        `the token service ${url.origin} answered ${describeStatus(res)} for ${scope}`,
         'retry the job; if it persists, check the registry status',
         res.status
       )

@@ -1,6 +1,6 @@
 import { pullScope, type RegistryAuth } from './auth'
 import { matchesDigest, sha256Digest } from './digest'
-import { RegistryError, afterRetries, errorDetail } from './errors'
+import { RegistryError, describeStatus, errorDetail } from './errors'
 import { MANIFEST_ACCEPT } from './media-types'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
 
@@ -99,29 +99,29 @@ export class RegistryClient {
   }
 
   private fail(res: HttpResponse, what: string): never {
-    const { text, code } = errorDetail(res)
-    const retried = afterRetries(res)
+    const { code } = errorDetail(res)
+    const status = describeStatus(res)
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(
-        `registry ${this.registry} refused to read ${what} (HTTP ${res.status}: ${text})`,
+        `registry ${this.registry} refused to read ${what} (${status})`,
         `make sure the runner is logged in to ${this.registry} with read access to ${this.repository} (docker/login-action, or the 'username'/'password' inputs)`,
         res.status,
         code
       )
     }
     if (res.status === 404) {
-      throw new RegistryError(`${what} was not found in ${this.where()} (${text})`, undefined, 404, code)
+      throw new RegistryError(`${what} was not found in ${this.where()} (${status})`, undefined, 404, code)
     }
     if (res.status === 429) {
       throw new RegistryError(
-        `registry ${this.registry} is rate limiting requests for ${what} (HTTP 429${retried}: ${text})`,
+        `registry ${this.registry} is rate limiting requests for ${what} (${status})`,
         'wait and re-run the job, or authenticate: registries give anonymous clients lower limits',
         429,
         code
       )
     }
     throw new RegistryError(
-      `registry ${this.registry} answered HTTP ${res.status}${retried} for ${what}: ${text}`,
+      `registry ${this.registry} did not serve ${what} (${status})`,
       res.status >= 500 ? 'the registry is failing; re-run the job later' : undefined,
       res.status,
       code

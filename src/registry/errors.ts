@@ -50,3 +50,10 @@ export function afterRetries(res: Pick<HttpResponse, 'retries'>): string {
   const n = res.retries ?? 0
   return n > 0 ? ` after ${n} ${n === 1 ? 'retry' : 'retries'}` : ''
 }
+
+/** `HTTP <status>[ after N retries][: <registry's words>]` — the words left out when the body said nothing. */
+export function describeStatus(res: Pick<HttpResponse, 'status' | 'body' | 'retries'>): string {
+  const { text } = errorDetail(res)
+  const head = `HTTP ${res.status}${afterRetries(res)}`
+  return text === `HTTP ${res.status}` ? head : `${head}: ${text}`
+}
