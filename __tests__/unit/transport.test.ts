@@ -139,6 +139,53 @@ describe('UndiciTransport retries (RetryAgent)', () => {
     await t.close()
   })
 
+  it('resumes a body cut off mid-way with a Range request when the server supports it', async () => {
+    const full = Buffer.from('x'.repeat(500) + 'y'.repeat(500))
+    const partial: Step = (_req, res) => {
+      res.writeHead(200, { 'content-length': String(full.length) })
+      res.write(full.subarray(0, 400), () => res.socket?.destroy())
+    }
+    const ranged: Step = (req, res) => {
+      const m = /^bytes=(\d+)-/.exec(req.headers.range ?? '')
+      const start = Number(m?.[1] ?? 0)
+      res.writeHead(206, { 'content-range': `bytes ${start}-${full.length - 1}/${full.length}`, 'content-length': String(full.length - start) })
+      res.end(full.subarray(start))
+    }
+    scripts.set('/k', [partial, ranged])
+    hits.delete('/k')
+    const t = transport()
+    const res = await t.send(`${base}/k`, { method: 'GET' })
+    await t.close()
+    expect(res.body.equals(full)).toBe(true)
+    expect(hits.get('/k')).toBe(2)
+  })
+
+  it('starts a GET over once when the body broke off and the server cannot resume it (no Range support)', async () => {
+    const full = Buffer.from('m'.repeat(1000))
+    const partial: Step = (_req, res) => {
+      res.writeHead(200, { 'content-length': String(full.length) })
+      res.write(full.subarray(0, 400), () => res.socket?.destroy())
+    }
+    const whole: Step = (_req, res) => res.writeHead(200, { 'content-length': String(full.length) }).end(full)
+    scripts.set('/l', [partial, whole, whole])
+    hits.delete('/l')
+    const events: RetryEvent[] = []
+    const t = transport(events)
+    const res = await t.send(`${base}/l`, { method: 'GET' })
+    expect(res.body.equals(full)).toBe(true)
+    // 1: cut off; 2: Range attempt answered 200 (cannot resume); 3: the request started over
+    expect(hits.get('/l')).toBe(3)
+    expect(events.at(-1)?.cause).toMatch(/mid-body/)
+    // cut off every time: one restart only, then a clear error
+    scripts.set('/m', [partial])
+    hits.delete('/m')
+    const error = await t.send(`${base}/m`, { method: 'GET' }).catch((e: unknown) => e)
+    await t.close()
+    expect(error).toBeInstanceOf(TransportError)
+    expect((error as Error).message).toMatch(/connection broke mid-response and the server could not resume it/)
+    expect(hits.get('/m')).toBe(4)
+  })
+
   it('CountingTransport records every request it passes on', async () => {
     scripts.set('/j', [ok])
     const inner = transport()

@@ -26,14 +26,18 @@ export interface Transport {
 
 /** A transport failure after retries: no HTTP answer at all (reset, refused, timed out). */
 export class TransportError extends Error {
+  /** The failure came after the response headers, while reading the body. */
+  readonly midBody: boolean
+
   constructor(
     message: string,
     readonly code: string | undefined,
     readonly retries: number,
-    options?: { cause?: unknown }
+    options?: { cause?: unknown; midBody?: boolean }
   ) {
     super(message, options)
     this.name = 'TransportError'
+    this.midBody = options?.midBody ?? false
   }
 }
 
@@ -137,7 +141,23 @@ export class UndiciTransport implements Transport {
   }
 
   async send(url: string, req: HttpRequest): Promise<HttpResponse> {
+    const started = Date.now()
+    try {
+      return await this.attempt(url, req)
+    } catch (error) {
+      // The headers came, then the body broke off and RetryHandler could not resume it (it resumes with a Range
+      // request; registries serve manifests without Range support). Start a GET over, once, within the budget.
+      const wait = this.policy.minDelayMs
+      if (!(error instanceof TransportError) || !error.midBody || req.method !== 'GET' || Date.now() - started + wait > this.policy.budgetMs) throw error
+      this.options.onRetry?.({ method: req.method, url, retry: error.retries + 1, cause: `${error.code ?? 'error'} mid-body`, delayMs: wait })
+      await new Promise((resolve) => setTimeout(resolve, wait))
+      return await this.attempt(url, req)
+    }
+  }
+
+  private async attempt(url: string, req: HttpRequest): Promise<HttpResponse> {
     const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry)
+    let midBody = false
     try {
       const res = await request(url, {
         method: req.method,
@@ -147,6 +167,7 @@ export class UndiciTransport implements Transport {
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs
       })
+      midBody = true
       const body = req.method === 'HEAD' ? (await res.body.dump(), Buffer.alloc(0)) : await readBody(res.body, this.maxBodyBytes, url)
       return { status: res.statusCode, headers: flatten(res.headers), body, url, retries: dispatcher.retries }
     } catch (error) {
@@ -154,7 +175,11 @@ export class UndiciTransport implements Transport {
       const e = error as Error & { code?: string }
       const retries = dispatcher.retries
       const after = retries > 0 ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : ''
-      throw new TransportError(`${e.code ? `${e.code}: ` : ''}${e.message}${after}`, e.code, retries, { cause: error })
+      const what =
+        e.code === 'UND_ERR_REQ_RETRY'
+          ? `the connection broke mid-response and the server could not resume it (${e.message})`
+          : `${e.code ? `${e.code}: ` : ''}${e.message}${midBody ? ' (mid-response)' : ''}`
+      throw new TransportError(`${what}${after}`, e.code, retries, { cause: error, midBody })
     }
   }
 
