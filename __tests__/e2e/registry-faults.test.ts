@@ -10,7 +10,6 @@
  * faults injected and outcomes is printed at the end (and is the closing note's fault table).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { join } from 'node:path'
 import { createRegistryFactory } from '../../src/registry'
 import { readBack } from '../../src/registry/readback'
 import { writeDockerConfig } from './support/docker-config'
