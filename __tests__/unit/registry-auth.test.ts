@@ -178,3 +178,18 @@ describe('RegistryAuth: challenge-driven', () => {
     expect(lookups).toBe(1)
   })
 })
+
+describe('RegistryAuth: ping failures', () => {
+  it('does not remember a failed ping', async () => {
+    const reg = new FakeRegistry('bearer')
+    let fail = true
+    reg.intercept = (url) => {
+      if (url.pathname === '/v2/' && fail) throw new Error('ECONNREFUSED')
+      return undefined
+    }
+    const auth = new RegistryAuth({ registry: REGISTRY, base: BASE, transport: reg, credentials: async () => undefined })
+    await expect(auth.authorization(pullScope('a'))).rejects.toThrow(/registry reg.example could not be reached: ECONNREFUSED/)
+    fail = false
+    expect(await auth.authorization(pullScope('a'))).toBe('Bearer tok-1')
+  })
+})

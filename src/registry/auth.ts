@@ -79,7 +79,10 @@ export class RegistryAuth {
     this.challenge ??= (async () => {
       const res = await this.send(`${this.options.base}/v2/`, { method: 'GET' }, `registry ${this.options.registry}`)
       return res.status === 401 ? pick(parseChallenges(res.headers['www-authenticate'] ?? '')) : undefined
-    })()
+    })().catch((error: unknown) => {
+      this.challenge = undefined // a failed ping is not remembered: the next request asks again
+      throw error
+    })
     return this.challenge
   }
 
