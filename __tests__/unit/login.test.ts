@@ -2,41 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Docker } from '../../src/docker/cli'
-import { ActionError } from '../../src/errors'
 import { maskSecretInputs, parseLogin } from '../../src/inputs'
 import { loginForStep, privateConfig } from '../../src/registry/login'
 import { captureStdout, maskedValues } from './helpers/capture'
-
-/** A Docker seam that records logins and the DOCKER_CONFIG each call saw, and writes config.json like docker login. */
-class FakeDocker implements Docker {
-  constructor(
-    readonly calls: Array<{ op: string; env: Record<string, string>; args: string[] }> = [],
-    private readonly env: Record<string, string> = {},
-    private readonly fail = false
-  ) {}
-  withEnv(env: Record<string, string>): Docker {
-    return new FakeDocker(this.calls, { ...this.env, ...env }, this.fail)
-  }
-  async serverVersion(): Promise<string> {
-    return '20.10'
-  }
-  async build(): Promise<{ imageId: string }> {
-    return { imageId: `sha256:${'a'.repeat(64)}` }
-  }
-  async push(ref: string) {
-    this.calls.push({ op: 'push', env: this.env, args: [ref] })
-    return { ref }
-  }
-  async login(server: string | undefined, username: string, password: string): Promise<void> {
-    this.calls.push({ op: 'login', env: this.env, args: [server ?? '(hub)', username, password] })
-    if (this.fail) throw new ActionError(`docker login to ${server} as '${username}' failed: unauthorized`)
-    const file = path.join(this.env.DOCKER_CONFIG as string, 'config.json')
-    const config = JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }
-    config.auths[server ?? 'https://index.docker.io/v1/'] = { auth: Buffer.from(`${username}:${password}`).toString('base64') }
-    writeFileSync(file, JSON.stringify(config))
-  }
-}
+import { FakeDocker } from './helpers/fake-docker'
 
 let dir: string
 beforeAll(() => {
@@ -95,7 +64,7 @@ describe('loginForStep', () => {
   })
 
   it('removes the directory when docker login fails', async () => {
-    const docker = new FakeDocker([], {}, true)
+    const docker = new FakeDocker([], { failLogin: true })
     const before = new Set(loginDirs())
     await expect(loginForStep(docker, 'ghcr.io', 'u', 'bad', { RUNNER_TEMP: dir, HOME: dir })).rejects.toThrow(/docker login to ghcr.io as 'u' failed/)
     expect(loginDirs().filter((d) => !before.has(d))).toEqual([])

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { parseChallenges, type Challenge } from './challenge'
 import type { Credentials } from './docker-config'
+import { isLoopback } from './endpoint'
 import { RegistryError, describeStatus } from './errors'
 import { TokenCache } from './token-cache'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
@@ -29,10 +30,6 @@ interface TokenResponse {
 }
 
 const CLIENT_ID = 'pinned-build-action'
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || /^127\./.test(host) || host === '[::1]'
-}
 
 /** Bearer first (a registry offering both prefers tokens), else Basic. */
 function pick(challenges: Challenge[]): Challenge | undefined {

@@ -1,6 +1,6 @@
 import { pullScope, type RegistryAuth } from './auth'
 import { matchesDigest, sha256Digest } from './digest'
-import { RegistryError, describeStatus, errorDetail } from './errors'
+import { INCONSISTENT_HINT, RegistryError, describeStatus, errorDetail } from './errors'
 import { MANIFEST_ACCEPT } from './media-types'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
 
@@ -39,7 +39,6 @@ export interface ClientOptions {
 
 const MAX_REDIRECTS = 5
 const SHA256 = /^sha256:[0-9a-f]{64}$/
-const INCONSISTENT_HINT = 'retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)'
 
 function mediaTypeOf(res: HttpResponse): string {
   try {

@@ -5,8 +5,12 @@ import { apiHost } from '../reference'
  * to them), https everywhere else.
  */
 export function defaultScheme(registry: string): 'http' | 'https' {
-  const host = registry.replace(/:\d+$/, '')
-  return host === 'localhost' || /^127\./.test(host) || host === '[::1]' ? 'http' : 'https'
+  return isLoopback(registry.replace(/:\d+$/, '')) ? 'http' : 'https'
+}
+
+/** `localhost`, 127.0.0.0/8 or [::1] (a host name, without port). */
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || /^127\./.test(hostname) || hostname === '[::1]'
 }
 
 /** The base URL of a registry's distribution API: `https://registry-1.docker.io` for `docker.io`. */

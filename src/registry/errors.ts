@@ -14,6 +14,10 @@ export class RegistryError extends ActionError {
   }
 }
 
+/** The fix for "the registry returned inconsistent data". */
+export const INCONSISTENT_HINT =
+  'retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)'
+
 const MAX_TEXT = 300
 
 /**

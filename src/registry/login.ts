@@ -28,17 +28,17 @@ const CARRIED_DIRS = ['cli-plugins', 'buildx', 'contexts']
  * keychain and outlive the step).
  */
 export function privateConfig(source: DockerConfigFile & Record<string, unknown>, registry: string): Record<string, unknown> {
-  const config: Record<string, unknown> = { ...source }
+  const config: Record<string, unknown> = { ...source, auths: without(source.auths ?? {}, registry) }
   delete config.credsStore
-  const auths = { ...(source.auths ?? {}) }
-  for (let key = findKey(auths, registry); key !== undefined; key = findKey(auths, registry)) delete auths[key]
-  config.auths = auths
-  if (source.credHelpers) {
-    const helpers = { ...source.credHelpers }
-    for (let key = findKey(helpers, registry); key !== undefined; key = findKey(helpers, registry)) delete helpers[key]
-    config.credHelpers = helpers
-  }
+  if (source.credHelpers) config.credHelpers = without(source.credHelpers, registry)
   return config
+}
+
+/** A copy of config.json entries without any key docker would match to `registry`. */
+function without<T>(entries: Record<string, T>, registry: string): Record<string, T> {
+  const out = { ...entries }
+  for (let key = findKey(out, registry); key !== undefined; key = findKey(out, registry)) delete out[key]
+  return out
 }
 
 async function readSourceConfig(file: string): Promise<DockerConfigFile & Record<string, unknown>> {

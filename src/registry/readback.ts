@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { ActionError } from '../errors'
 import type { Manifest, RegistryClient } from './client'
-import { RegistryError } from './errors'
+import { INCONSISTENT_HINT, RegistryError } from './errors'
 import { isIndex, type Descriptor, type ImageIndex, type ImageManifest } from './media-types'
 
 export interface PushedTag {
@@ -62,7 +62,7 @@ async function tagState(client: RegistryClient, tag: string, ours: string | unde
   if (head && head !== manifest.digest) {
     throw new RegistryError(
       `registry ${client.registry} returned inconsistent data for ${client.registry}/${client.repository}:${tag}: HEAD says ${head} but the manifest bytes hash to ${manifest.digest}`,
-      'retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale data)'
+      INCONSISTENT_HINT
     )
   }
   return { tag, digest: manifest.digest, manifest }
