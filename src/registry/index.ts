@@ -61,8 +61,8 @@ export interface RegistryFactory {
   close(): Promise<void>
 }
 
-/** Logs a retry (path only: a URL's query may carry a token scope, and nothing more is needed to follow it). */
-function logRetry(event: RetryEvent): void {
+/** Logs a retry with core.info (pass as UndiciTransport onRetry when you bring your own transport; path only: a URL's query may carry a token scope, and nothing more is needed to follow it). */
+export function logRetry(event: RetryEvent): void {
   let path = event.url
   try {
     const u = new URL(event.url)
