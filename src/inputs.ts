@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from './errors'
@@ -30,6 +31,8 @@ export interface Inputs {
   ociLabels: boolean
   /** Version tags on a semver tag ref when `tags` is empty: all (default), exact, none. */
   semverTags: SemverTags
+  /** Credentials for a step-only `docker login` to the image's registry (both or neither). */
+  login?: { username: string; password: string }
 }
 
 export type InputReader = (name: string) => string
@@ -153,6 +156,26 @@ function resolveBuildFiles(contextRaw: string, fileRaw: string, cwd: string): { 
   return { context, file }
 }
 
+/** Masks secret inputs with the runner. Call before anything else can print. */
+export function maskSecretInputs(read: InputReader): void {
+  const password = read('password')
+  if (password) core.setSecret(password)
+}
+
+export function parseLogin(username: string, password: string): Inputs['login'] {
+  if (!username && !password) return undefined
+  if (!password) {
+    throw new InputError('password', "is required when 'username' is set", "set 'password' from a secret, e.g. password: ${{ secrets.GITHUB_TOKEN }}")
+  }
+  if (!username) {
+    throw new InputError('username', "is required when 'password' is set", "set 'username' (for GHCR: ${{ github.actor }})")
+  }
+  if (/[\s:]/.test(username)) {
+    throw new InputError('username', 'contains whitespace or a colon', 'set it to the registry user name only')
+  }
+  return { username, password }
+}
+
 export function readInputs(read: InputReader, cwd: string = process.cwd()): Inputs {
   const { imageInput, image } = parseImage(read('image'))
   const tags = parseTags(read('tags'))
@@ -170,5 +193,9 @@ export function readInputs(read: InputReader, cwd: string = process.cwd()): Inpu
     throw new InputError('target', `'${target}' is not a build stage name`, 'set it to the name of a stage (FROM … AS <name>)')
   }
   const { context, file } = resolveBuildFiles(read('context'), read('file'), cwd)
-  return { imageInput, image, tags, context, file, buildArgs, ...(target && { target }), pull, noCache, labels, push, summary, latest, ociLabels, semverTags }
+  const login = parseLogin(read('username'), read('password'))
+  return {
+    imageInput, image, tags, context, file, buildArgs, ...(target && { target }), pull, noCache, labels, push, summary,
+    latest, ociLabels, semverTags, ...(login && { login })
+  }
 }

@@ -3,18 +3,19 @@ import { resolveCommit } from './commit'
 import { commitUrl, readRunContext, runUrl } from './context'
 import { DockerCli, type Docker } from './docker/cli'
 import { describeError } from './errors'
-import { envInputReader, readInputs, type InputReader } from './inputs'
+import { envInputReader, maskSecretInputs, readInputs, type InputReader } from './inputs'
 import { pinBuiltImage, prepareBuildPins, type BuildPinResult } from './pin/build'
 import { planBuild } from './plan'
 import type { ImageName } from './reference'
 import { openRegistry, type RegistrySession } from './registry'
+import { loginForStep, type StepLogin } from './registry/login'
 import { checkLabels, readBack, type PushedTag } from './registry/readback'
 import { toOutputs, type Report } from './report'
 import { renderSummary } from './summary'
 
 export interface Deps {
   docker: Docker
-  openRegistry: (name: ImageName) => RegistrySession
+  openRegistry: (name: ImageName, env?: NodeJS.ProcessEnv) => RegistrySession
   readInput: InputReader
   env: NodeJS.ProcessEnv
   cwd: string
@@ -28,6 +29,19 @@ export function defaultDeps(): Deps {
 
 /** inputs → plan → docker build/push → registry read-back → report. Returns the report and whether to write a summary. */
 export async function buildAndPush(deps: Deps): Promise<{ report: Report; summary: boolean; pins?: BuildPinResult }> {
+  maskSecretInputs(deps.readInput)
+  const login: { step?: StepLogin } = {}
+  try {
+    return await buildAndPushSteps(deps, login)
+  } finally {
+    await login.step?.cleanup()
+  }
+}
+
+async function buildAndPushSteps(
+  deps: Deps,
+  login: { step?: StepLogin }
+): Promise<{ report: Report; summary: boolean; pins?: BuildPinResult }> {
   const ctx = readRunContext(deps.env)
   const inputs = readInputs(deps.readInput, deps.cwd)
   const deployFiles = await prepareBuildPins(deps.readInput, deps.cwd)
@@ -39,6 +53,11 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
   }
 
   const version = await deps.docker.serverVersion()
+  if (inputs.login) {
+    // 'username'/'password': docker and the read-back both use a step-private DOCKER_CONFIG
+    login.step = await loginForStep(deps.docker, inputs.image.registry, inputs.login.username, inputs.login.password, deps.env)
+    deps = { ...deps, docker: login.step.docker, env: login.step.env }
+  }
   core.info(`Docker engine ${version}; building ${plan.refs.join(', ')} at commit ${commit.sha} (${commit.source})`)
   const { imageId } = await deps.docker.build({
     context: inputs.context,
@@ -72,7 +91,7 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
     pushed.push({ tag: plan.tags[i] as string, ...(result.digest && { digest: result.digest }) })
   }
 
-  const session = deps.openRegistry(inputs.image)
+  const session = deps.openRegistry(inputs.image, deps.env)
   try {
     const held = await core.group('Read back from the registry', async () => {
       const r = await readBack(session.client, pushed)

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openRegistries } from '../../src/registry'
+import { createRegistryFactory } from '../../src/registry'
 import { runResolve, type ResolveDeps } from '../../src/resolve/main'
 import { MultiRegistry } from '../helpers/multi-registry'
 
@@ -32,7 +32,7 @@ beforeEach(() => {
 })
 
 function deps(reg: MultiRegistry, inputs: Record<string, string>): ResolveDeps {
-  return { openRegistries: () => openRegistries({ DOCKER_CONFIG: path.join(dir, 'none') }, reg), readInput: (n) => inputs[n] ?? '', cwd: dir }
+  return { openRegistries: () => createRegistryFactory({ env: { DOCKER_CONFIG: path.join(dir, 'none') }, transport: reg }), readInput: (n) => inputs[n] ?? '', cwd: dir }
 }
 
 function outputs(): Record<string, string> {

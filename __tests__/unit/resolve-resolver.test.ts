@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openRegistries } from '../../src/registry'
+import { createRegistryFactory } from '../../src/registry'
 import { parseImages } from '../../src/resolve/inputs'
 import { checkOutcomes, resolveAll, type Outcome, type ResolveOptions } from '../../src/resolve/resolver'
 import { MultiRegistry } from '../helpers/multi-registry'
@@ -17,7 +17,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function resolve(reg: MultiRegistry, images: string[], opts: Partial<ResolveOptions> = {}, env = noConfig): Promise<Outcome[]> {
-  const pool = openRegistries(env, reg)
+  const pool = createRegistryFactory({ env, transport: reg })
   return resolveAll(parseImages(images.join('\n')), { client: (n) => pool.client(n), concurrency: 8, ...opts })
 }
 

@@ -5,7 +5,7 @@ import { deployNotes, loadDeployFiles, pinDeployFiles, writePinnedFiles, type Pi
 import { resolvedRule, tagKey } from '../pin/rules'
 import { changedFilesOutput, renderPinSummary } from '../pin/summary'
 import type { ImageName } from '../reference'
-import { openRegistries } from '../registry'
+import { createRegistryFactory } from '../registry'
 import type { RegistryClient } from '../registry/client'
 import { readResolveInputs } from './inputs'
 import { pinnedReference, renderResolveSummary, toResolveOutputs } from './report'
@@ -19,7 +19,7 @@ export interface ResolveDeps {
 }
 
 export function defaultResolveDeps(): ResolveDeps {
-  return { openRegistries: () => openRegistries(process.env), readInput: envInputReader(), cwd: process.cwd() }
+  return { openRegistries: () => createRegistryFactory({ env: process.env }), readInput: envInputReader(), cwd: process.cwd() }
 }
 
 export interface ResolveResult {
