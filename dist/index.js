@@ -1079,14 +1079,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path15 && path15[0] !== "/") {
-          path15 = `/${path15}`;
+        if (path16 && path16[0] !== "/") {
+          path16 = `/${path16}`;
         }
-        return new URL(`${origin}${path15}`);
+        return new URL(`${origin}${path16}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1537,39 +1537,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path15);
+        debuglog("sending request to %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path16, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path15,
+          path16,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path15);
+        debuglog("trailers received from %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path16, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path15,
+          path16,
           error2.message
         );
       });
@@ -1618,9 +1618,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path16, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path15);
+          debuglog("sending request to %s %s/%s", method, origin, path16);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1683,7 +1683,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path15,
+        path: path16,
         method,
         body,
         headers,
@@ -1698,11 +1698,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path15 !== "string") {
+        if (typeof path16 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path15)) {
+        } else if (invalidPathRegex.test(path16)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1768,7 +1768,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path15, query) : path15;
+        this.path = query ? buildURL(path16, query) : path16;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -1787,11 +1787,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -2055,7 +2055,7 @@ var require_dispatcher = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
     var EventEmitter2 = __require("node:events");
-    var Dispatcher = class extends EventEmitter2 {
+    var Dispatcher2 = class extends EventEmitter2 {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -2083,7 +2083,7 @@ var require_dispatcher = __commonJS({
         return new ComposedDispatcher(this, dispatch);
       }
     };
-    var ComposedDispatcher = class extends Dispatcher {
+    var ComposedDispatcher = class extends Dispatcher2 {
       #dispatcher = null;
       #dispatch = null;
       constructor(dispatcher, dispatch) {
@@ -2101,7 +2101,7 @@ var require_dispatcher = __commonJS({
         return this.#dispatcher.destroy(...args);
       }
     };
-    module.exports = Dispatcher;
+    module.exports = Dispatcher2;
   }
 });
 
@@ -2110,7 +2110,7 @@ var require_dispatcher_base = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var Dispatcher = require_dispatcher();
+    var Dispatcher2 = require_dispatcher();
     var {
       ClientDestroyedError,
       ClientClosedError,
@@ -2122,7 +2122,7 @@ var require_dispatcher_base = __commonJS({
     var kInterceptedDispatch = /* @__PURE__ */ Symbol("Intercepted Dispatch");
     var kWebSocketOptions = /* @__PURE__ */ Symbol("webSocketOptions");
     var kEventSourceOptions = /* @__PURE__ */ Symbol("eventSourceOptions");
-    var DispatcherBase = class extends Dispatcher {
+    var DispatcherBase = class extends Dispatcher2 {
       constructor(opts) {
         super();
         this[kDestroyed] = false;
@@ -4188,9 +4188,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -6461,7 +6461,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path15, host, upgrade, blocking, reset } = request2;
+      const { method, path: path16, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6542,22 +6542,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path15} HTTP/1.1\r
+      let header2 = `${method} ${path16} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6565,41 +6565,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert4(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6665,22 +6665,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert4(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert4(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6696,7 +6696,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6704,7 +6704,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6719,7 +6719,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6738,7 +6738,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6756,19 +6756,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6791,10 +6791,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6818,7 +6818,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6829,11 +6829,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7071,7 +7071,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7168,7 +7168,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path15;
+      headers[HTTP2_HEADER_PATH] = path16;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7521,9 +7521,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path15 = search ? `${pathname}${search}` : pathname;
+        const path16 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path15;
+        this.opts.path = path16;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7563,15 +7563,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -8762,10 +8762,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path15 = "/",
+          path: path16 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path15;
+        opts.path = origin + path16;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9096,7 +9096,7 @@ var require_retry_handler = __commonJS({
       }
       return null;
     }
-    var RetryHandler = class _RetryHandler {
+    var RetryHandler2 = class _RetryHandler {
       constructor(opts, handlers) {
         const { retryOptions, ...dispatchOpts } = opts;
         const {
@@ -9406,7 +9406,7 @@ var require_retry_handler = __commonJS({
         }
       }
     };
-    module.exports = RetryHandler;
+    module.exports = RetryHandler2;
   }
 });
 
@@ -9414,9 +9414,9 @@ var require_retry_handler = __commonJS({
 var require_retry_agent = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/dispatcher/retry-agent.js"(exports, module) {
     "use strict";
-    var Dispatcher = require_dispatcher();
-    var RetryHandler = require_retry_handler();
-    var RetryAgent = class extends Dispatcher {
+    var Dispatcher2 = require_dispatcher();
+    var RetryHandler2 = require_retry_handler();
+    var RetryAgent = class extends Dispatcher2 {
       #agent = null;
       #options = null;
       constructor(agent, options = {}) {
@@ -9425,7 +9425,7 @@ var require_retry_agent = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler) {
-        const retry = new RetryHandler({
+        const retry = new RetryHandler2({
           ...opts,
           retryOptions: this.#options
         }, {
@@ -10737,20 +10737,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path15) {
-      if (typeof path15 !== "string") {
-        return path15;
+    function safeUrl(path16) {
+      if (typeof path16 !== "string") {
+        return path16;
       }
-      const pathSegments = path15.split("?");
+      const pathSegments = path16.split("?");
       if (pathSegments.length !== 2) {
-        return path15;
+        return path16;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path15);
+    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path16);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10772,7 +10772,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl(path16), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10810,9 +10810,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path15, method, body, headers, query } = opts;
+      const { path: path16, method, body, headers, query } = opts;
       return {
-        path: path15,
+        path: path16,
         method,
         body,
         headers,
@@ -11275,10 +11275,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path15,
+            Path: path16,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11313,10 +11313,10 @@ var require_mock_agent = __commonJS({
     var MockPool = require_mock_pool();
     var { matchValue, buildMockOptions } = require_mock_utils();
     var { InvalidArgumentError, UndiciError } = require_errors();
-    var Dispatcher = require_dispatcher();
+    var Dispatcher2 = require_dispatcher();
     var Pluralizer = require_pluralizer();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter();
-    var MockAgent = class extends Dispatcher {
+    var MockAgent = class extends Dispatcher2 {
       constructor(opts) {
         super(opts);
         this[kNetConnect] = true;
@@ -11523,13 +11523,13 @@ var require_redirect = __commonJS({
 var require_retry = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/interceptor/retry.js"(exports, module) {
     "use strict";
-    var RetryHandler = require_retry_handler();
+    var RetryHandler2 = require_retry_handler();
     module.exports = (globalOpts) => {
       return (dispatch) => {
         return function retryInterceptor(opts, handler) {
           return dispatch(
             opts,
-            new RetryHandler(
+            new RetryHandler2(
               { ...opts, retryOptions: { ...globalOpts, ...opts.retryOptions } },
               {
                 handler,
@@ -11959,14 +11959,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -15410,10 +15410,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert4(header !== null);
+    function getFieldValues(header2) {
+      assert4(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16157,9 +16157,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path15) {
-      for (let i = 0; i < path15.length; ++i) {
-        const code2 = path15.charCodeAt(i);
+    function validateCookiePath(path16) {
+      for (let i = 0; i < path16.length; ++i) {
+        const code2 = path16.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -16312,20 +16312,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert4 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -19017,7 +19017,7 @@ var require_undici = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/index.js"(exports, module) {
     "use strict";
     var Client = require_client();
-    var Dispatcher = require_dispatcher();
+    var Dispatcher2 = require_dispatcher();
     var Pool = require_pool();
     var BalancedPool = require_balanced_pool();
     var Agent4 = require_agent();
@@ -19033,13 +19033,13 @@ var require_undici = __commonJS({
     var MockAgent = require_mock_agent();
     var MockPool = require_mock_pool();
     var mockErrors = require_mock_errors();
-    var RetryHandler = require_retry_handler();
+    var RetryHandler2 = require_retry_handler();
     var { getGlobalDispatcher, setGlobalDispatcher } = require_global2();
     var DecoratorHandler = require_decorator_handler();
     var RedirectHandler = require_redirect_handler();
     var createRedirectInterceptor = require_redirect_interceptor();
-    Object.assign(Dispatcher.prototype, api);
-    module.exports.Dispatcher = Dispatcher;
+    Object.assign(Dispatcher2.prototype, api);
+    module.exports.Dispatcher = Dispatcher2;
     module.exports.Client = Client;
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
@@ -19047,7 +19047,7 @@ var require_undici = __commonJS({
     module.exports.ProxyAgent = ProxyAgent2;
     module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
     module.exports.RetryAgent = RetryAgent;
-    module.exports.RetryHandler = RetryHandler;
+    module.exports.RetryHandler = RetryHandler2;
     module.exports.DecoratorHandler = DecoratorHandler;
     module.exports.RedirectHandler = RedirectHandler;
     module.exports.createRedirectInterceptor = createRedirectInterceptor;
@@ -19079,11 +19079,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path15 = opts.path;
+          let path16 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path15 = `/${path15}`;
+            path16 = `/${path16}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path15);
+          url = new URL(util.parseOrigin(url).origin + path16);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -21444,17 +21444,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21465,13 +21465,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21492,17 +21492,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21513,13 +21513,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21546,23 +21546,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path16);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path16);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path16);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path16);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path16);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -22174,10 +22174,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path15, value) {
+    function collectionFromPath(schema, path16, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k = path15[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k = path16[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -22196,7 +22196,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -22226,11 +22226,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -22244,8 +22244,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -22259,8 +22259,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -22278,8 +22278,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -22289,8 +22289,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22655,9 +22655,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -22672,11 +22672,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -24805,9 +24805,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -24882,14 +24882,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -24904,10 +24904,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -24918,10 +24918,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -24938,13 +24938,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -25779,10 +25779,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -25793,26 +25793,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -25839,7 +25839,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -25866,7 +25866,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -25878,8 +25878,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -26718,10 +26718,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -26753,10 +26753,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -26905,9 +26905,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path15) => {
+    visit2.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -26916,23 +26916,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path15) => {
-      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit2.parentCollection = (cst, path16) => {
+      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26943,10 +26943,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -29524,10 +29524,10 @@ var require_constants7 = __commonJS({
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     var wellknownHeaderNameBuffers = {};
     Object.setPrototypeOf(wellknownHeaderNameBuffers, null);
-    function getHeaderNameAsBuffer(header) {
-      let buffer = wellknownHeaderNameBuffers[header];
+    function getHeaderNameAsBuffer(header2) {
+      let buffer = wellknownHeaderNameBuffers[header2];
       if (buffer === void 0) {
-        buffer = Buffer.from(header);
+        buffer = Buffer.from(header2);
       }
       return buffer;
     }
@@ -29806,14 +29806,14 @@ var require_util9 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path15 && path15[0] !== "/") {
-          path15 = `/${path15}`;
+        if (path16 && path16[0] !== "/") {
+          path16 = `/${path16}`;
         }
-        return new URL(`${origin}${path15}`);
+        return new URL(`${origin}${path16}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -30648,9 +30648,9 @@ var require_diagnostics2 = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path16, origin }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin, path15);
+          debugLog("sending request to %s %s%s", method, origin, path16);
         }
       );
     }
@@ -30668,14 +30668,14 @@ var require_diagnostics2 = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path15, origin },
+            request: { method, path: path16, origin },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin,
-            path15,
+            path16,
             statusCode
           );
         }
@@ -30684,23 +30684,23 @@ var require_diagnostics2 = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path16, origin }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin, path15);
+          debugLog("trailers received from %s %s%s", method, origin, path16);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path15, origin },
+            request: { method, path: path16, origin },
             error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin,
-            path15,
+            path16,
             error2.message
           );
         }
@@ -30815,7 +30815,7 @@ var require_request3 = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path15,
+        path: path16,
         method,
         body,
         headers,
@@ -30832,11 +30832,11 @@ var require_request3 = __commonJS({
         maxRedirections,
         typeOfService
       }, handler) {
-        if (typeof path15 !== "string") {
+        if (typeof path16 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path15)) {
+        } else if (invalidPathRegex.test(path16)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -30911,7 +30911,7 @@ var require_request3 = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path15, query) : path15;
+        this.path = query ? serializePathWithQuery(path16, query) : path16;
         this.origin = origin;
         this.protocol = getProtocolFromUrlString(origin);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -30931,11 +30931,11 @@ var require_request3 = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (hasSafeIterator(headers)) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -31258,7 +31258,7 @@ var require_dispatcher2 = __commonJS({
     var EventEmitter2 = __require("node:events");
     var WrapHandler = require_wrap_handler();
     var wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler));
-    var Dispatcher = class extends EventEmitter2 {
+    var Dispatcher2 = class extends EventEmitter2 {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -31289,7 +31289,7 @@ var require_dispatcher2 = __commonJS({
         });
       }
     };
-    module.exports = Dispatcher;
+    module.exports = Dispatcher2;
   }
 });
 
@@ -31386,7 +31386,7 @@ var require_dispatcher_base2 = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var Dispatcher = require_dispatcher2();
+    var Dispatcher2 = require_dispatcher2();
     var UnwrapHandler = require_unwrap_handler();
     var {
       ClientDestroyedError,
@@ -31398,7 +31398,7 @@ var require_dispatcher_base2 = __commonJS({
     var kOnClosed = /* @__PURE__ */ Symbol("onClosed");
     var kWebSocketOptions = /* @__PURE__ */ Symbol("webSocketOptions");
     var kEventSourceOptions = /* @__PURE__ */ Symbol("eventSourceOptions");
-    var DispatcherBase = class extends Dispatcher {
+    var DispatcherBase = class extends Dispatcher2 {
       /** @type {boolean} */
       [kDestroyed] = false;
       /** @type {Array<Function|null} */
@@ -33832,9 +33832,9 @@ var require_util10 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -36155,7 +36155,7 @@ var require_client_h12 = __commonJS({
       }
     }
     function writeH1(client, request2) {
-      const { method, path: path15, host, upgrade, blocking, reset } = request2;
+      const { method, path: path16, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -36231,22 +36231,22 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request2);
-      let header = `${method} ${path15} HTTP/1.1\r
+      let header2 = `${method} ${path16} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -36254,41 +36254,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert4(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -36354,22 +36354,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert4(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert4(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -36385,7 +36385,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -36393,7 +36393,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -36408,7 +36408,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -36427,7 +36427,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -36456,14 +36456,14 @@ upgrade: ${upgrade}\r
        * @param {boolean} arg.expectsPayload
        * @param {string} arg.header
        */
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
@@ -36472,7 +36472,7 @@ upgrade: ${upgrade}\r
        * @returns
        */
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -36495,10 +36495,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -36525,7 +36525,7 @@ ${len.toString(16)}\r
        * @returns {void}
        */
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -36536,11 +36536,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -36908,7 +36908,7 @@ var require_client_h22 = __commonJS({
       const headersTimeout = request2.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request2.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path15, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
+      const { method, path: path16, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request2, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -36977,7 +36977,7 @@ var require_client_h22 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path15;
+          headers[HTTP2_HEADER_PATH] = path16;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -37029,7 +37029,7 @@ var require_client_h22 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path15;
+      headers[HTTP2_HEADER_PATH] = path16;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -37062,12 +37062,12 @@ var require_client_h22 = __commonJS({
       }
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
-        let header = "";
+        let header2 = "";
         for (const key in headers) {
-          header += `${key}: ${headers[key]}\r
+          header2 += `${key}: ${headers[key]}\r
 `;
         }
-        channels.sendHeaders.publish({ request: request2, headers: header, socket: session[kSocket] });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket: session[kSocket] });
       }
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
@@ -39385,10 +39385,10 @@ var require_proxy_agent2 = __commonJS({
         };
         const {
           origin,
-          path: path15 = "/",
+          path: path16 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path15;
+        opts.path = origin + path16;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL(origin);
           headers.host = host;
@@ -39787,7 +39787,7 @@ var require_retry_handler2 = __commonJS({
         }
       }
     };
-    var RetryHandler = class _RetryHandler {
+    var RetryHandler2 = class _RetryHandler {
       constructor(opts, { dispatch, handler }) {
         const { retryOptions, ...dispatchOpts } = opts;
         const {
@@ -40105,7 +40105,7 @@ var require_retry_handler2 = __commonJS({
         );
       }
     };
-    module.exports = RetryHandler;
+    module.exports = RetryHandler2;
   }
 });
 
@@ -40113,9 +40113,9 @@ var require_retry_handler2 = __commonJS({
 var require_retry_agent2 = __commonJS({
   "node_modules/undici/lib/dispatcher/retry-agent.js"(exports, module) {
     "use strict";
-    var Dispatcher = require_dispatcher2();
-    var RetryHandler = require_retry_handler2();
-    var RetryAgent = class extends Dispatcher {
+    var Dispatcher2 = require_dispatcher2();
+    var RetryHandler2 = require_retry_handler2();
+    var RetryAgent = class extends Dispatcher2 {
       #agent = null;
       #options = null;
       constructor(agent, options = {}) {
@@ -40124,7 +40124,7 @@ var require_retry_agent2 = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler) {
-        const retry = new RetryHandler({
+        const retry = new RetryHandler2({
           ...opts,
           retryOptions: this.#options
         }, {
@@ -41548,20 +41548,20 @@ var require_mock_utils2 = __commonJS({
       }
       return normalizedQp;
     }
-    function safeUrl(path15) {
-      if (typeof path15 !== "string") {
-        return path15;
+    function safeUrl(path16) {
+      if (typeof path16 !== "string") {
+        return path16;
       }
-      const pathSegments = path15.split("?", 3);
+      const pathSegments = path16.split("?", 3);
       if (pathSegments.length !== 2) {
-        return path15;
+        return path16;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path15);
+    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path16);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -41586,8 +41586,8 @@ var require_mock_utils2 = __commonJS({
       const basePath = key.query ? serializePathWithQuery(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
       const resolvedPathWithoutTrailingSlash = removeTrailingSlash(resolvedPath);
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15, ignoreTrailingSlash }) => {
-        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path15)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path15), resolvedPath);
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16, ignoreTrailingSlash }) => {
+        return ignoreTrailingSlash ? matchValue(removeTrailingSlash(safeUrl(path16)), resolvedPathWithoutTrailingSlash) : matchValue(safeUrl(path16), resolvedPath);
       });
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
@@ -41626,19 +41626,19 @@ var require_mock_utils2 = __commonJS({
         mockDispatches.splice(index, 1);
       }
     }
-    function removeTrailingSlash(path15) {
-      while (path15.endsWith("/")) {
-        path15 = path15.slice(0, -1);
+    function removeTrailingSlash(path16) {
+      while (path16.endsWith("/")) {
+        path16 = path16.slice(0, -1);
       }
-      if (path15.length === 0) {
-        path15 = "/";
+      if (path16.length === 0) {
+        path16 = "/";
       }
-      return path15;
+      return path16;
     }
     function buildKey(opts) {
-      const { path: path15, method, body, headers, query } = opts;
+      const { path: path16, method, body, headers, query } = opts;
       return {
-        path: path15,
+        path: path16,
         method,
         body,
         headers,
@@ -42328,10 +42328,10 @@ var require_pending_interceptors_formatter2 = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path15,
+            Path: path16,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -42373,10 +42373,10 @@ var require_mock_agent2 = __commonJS({
     var MockPool = require_mock_pool2();
     var { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = require_mock_utils2();
     var { InvalidArgumentError, UndiciError } = require_errors3();
-    var Dispatcher = require_dispatcher2();
+    var Dispatcher2 = require_dispatcher2();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter2();
     var { MockCallHistory } = require_mock_call_history();
-    var MockAgent = class extends Dispatcher {
+    var MockAgent = class extends Dispatcher2 {
       constructor(opts = {}) {
         super(opts);
         const mockOptions = buildAndValidateMockOptions(opts);
@@ -42413,9 +42413,9 @@ var require_mock_agent2 = __commonJS({
         const acceptNonStandardSearchParameters = this[kMockAgentAcceptsNonStandardSearchParameters];
         const dispatchOpts = { ...opts };
         if (acceptNonStandardSearchParameters && dispatchOpts.path) {
-          const [path15, searchParams] = dispatchOpts.path.split("?");
+          const [path16, searchParams] = dispatchOpts.path.split("?");
           const normalizedSearchParams = normalizeSearchParams(searchParams, acceptNonStandardSearchParameters);
-          dispatchOpts.path = `${path15}?${normalizedSearchParams}`;
+          dispatchOpts.path = `${path16}?${normalizedSearchParams}`;
         }
         return this[kAgent].dispatch(dispatchOpts, handler);
       }
@@ -42538,9 +42538,9 @@ var require_snapshot_utils = __commonJS({
     function createHeaderFilters(matchOptions = {}) {
       const { ignoreHeaders = [], excludeHeaders = [], matchHeaders = [], caseSensitive = false } = matchOptions;
       return {
-        ignore: new Set(ignoreHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        exclude: new Set(excludeHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        match: new Set(matchHeaders.map((header) => caseSensitive ? header : header.toLowerCase()))
+        ignore: new Set(ignoreHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        exclude: new Set(excludeHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        match: new Set(matchHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase()))
       };
     }
     var crypto2 = runtimeFeatures.has("crypto") ? __require("node:crypto") : null;
@@ -42619,7 +42619,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile: writeFile3, readFile: readFile3, mkdir: mkdir2 } = __require("node:fs/promises");
+    var { writeFile: writeFile4, readFile: readFile4, mkdir: mkdir2 } = __require("node:fs/promises");
     var { dirname: dirname5, resolve: resolve2 } = __require("node:path");
     var { setTimeout: setTimeout3, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors3();
@@ -42816,12 +42816,12 @@ var require_snapshot_recorder = __commonJS({
        * @return {Promise<void>} - Resolves when snapshots are loaded
        */
       async loadSnapshots(filePath) {
-        const path15 = filePath || this.#snapshotPath;
-        if (!path15) {
+        const path16 = filePath || this.#snapshotPath;
+        if (!path16) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile3(resolve2(path15), "utf8");
+          const data = await readFile4(resolve2(path16), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -42835,7 +42835,7 @@ var require_snapshot_recorder = __commonJS({
           if (error2.code === "ENOENT") {
             this.#snapshots.clear();
           } else {
-            throw new UndiciError(`Failed to load snapshots from ${path15}`, { cause: error2 });
+            throw new UndiciError(`Failed to load snapshots from ${path16}`, { cause: error2 });
           }
         }
       }
@@ -42846,17 +42846,17 @@ var require_snapshot_recorder = __commonJS({
        * @returns {Promise<void>} - Resolves when snapshots are saved
        */
       async saveSnapshots(filePath) {
-        const path15 = filePath || this.#snapshotPath;
-        if (!path15) {
+        const path16 = filePath || this.#snapshotPath;
+        if (!path16) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve2(path15);
+        const resolvedPath = resolve2(path16);
         await mkdir2(dirname5(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
         }));
-        await writeFile3(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
+        await writeFile4(resolvedPath, JSON.stringify(data, null, 2), { flush: true });
       }
       /**
        * Clears all recorded snapshots
@@ -43491,15 +43491,15 @@ var require_redirect_handler2 = __commonJS({
           receivedAt: Date.now()
         });
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path15 = search ? `${pathname}${search}` : pathname;
-        const redirectUrlString = `${origin}${path15}`;
+        const path16 = search ? `${pathname}${search}` : pathname;
+        const redirectUrlString = `${origin}${path16}`;
         for (const historyUrl of this.history) {
           if (historyUrl.toString() === redirectUrlString) {
             throw new InvalidArgumentError(`Redirect loop detected. Cannot redirect to ${origin}. This typically happens when using a Client or Pool with cross-origin redirects. Use an Agent for cross-origin redirects.`);
           }
         }
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path15;
+        this.opts.path = path16;
         this.opts.origin = origin;
         this.opts.query = null;
       }
@@ -43520,15 +43520,15 @@ var require_redirect_handler2 = __commonJS({
         this.handler.onResponseError?.(controller, error2);
       }
     };
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -43673,13 +43673,13 @@ var require_response_error = __commonJS({
 var require_retry2 = __commonJS({
   "node_modules/undici/lib/interceptor/retry.js"(exports, module) {
     "use strict";
-    var RetryHandler = require_retry_handler2();
+    var RetryHandler2 = require_retry_handler2();
     module.exports = (globalOpts) => {
       return (dispatch) => {
         return function retryInterceptor(opts, handler) {
           return dispatch(
             opts,
-            new RetryHandler(
+            new RetryHandler2(
               { ...opts, retryOptions: { ...globalOpts, ...opts.retryOptions } },
               {
                 handler,
@@ -43796,22 +43796,22 @@ var require_dns2 = __commonJS({
           return headers;
         }
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
       }
       if (typeof headers === "object" && hasSafeIterator(headers)) {
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
@@ -44451,11 +44451,11 @@ var require_cache2 = __commonJS({
         throw new TypeError(`expected value.etag to be string, got ${typeof value.etag}`);
       }
     }
-    function parseCacheControlHeader(header) {
+    function parseCacheControlHeader(header2) {
       const output = {};
       const invalidNumericDirectives = /* @__PURE__ */ new Set();
       const invalidNoArgumentDirectives = /* @__PURE__ */ new Set();
-      const directives = splitCacheControlHeaderValue(Array.isArray(header) ? header.join(",") : header);
+      const directives = splitCacheControlHeaderValue(Array.isArray(header2) ? header2.join(",") : header2);
       for (let i = 0; i < directives.length; i++) {
         const directiveRecord = directives[i];
         const directive = directiveRecord.value.toLowerCase();
@@ -44643,8 +44643,8 @@ var require_cache2 = __commonJS({
         {}
       );
       const varyingHeaders = splitVaryHeader(varyHeader);
-      for (const header of varyingHeaders) {
-        const trimmedHeader = trimOWS(header).toLowerCase();
+      for (const header2 of varyingHeaders) {
+        const trimmedHeader = trimOWS(header2).toLowerCase();
         if (trimmedHeader.length === 0) {
           continue;
         }
@@ -44698,11 +44698,11 @@ var require_cache2 = __commonJS({
       const headers = {};
       if (cacheKey.headers) {
         const sortedHeaders = Object.keys(cacheKey.headers).sort();
-        for (const header of sortedHeaders) {
-          if (excludeHeaders?.has(header.toLowerCase())) {
+        for (const header2 of sortedHeaders) {
+          if (excludeHeaders?.has(header2.toLowerCase())) {
             continue;
           }
-          headers[header] = cacheKey.headers[header];
+          headers[header2] = cacheKey.headers[header2];
         }
       }
       return JSON.stringify([cacheKey.origin, cacheKey.method, cacheKey.path, headers]);
@@ -45316,10 +45316,10 @@ var require_cache_handler = __commonJS({
       }
       return locationUrl.pathname + locationUrl.search;
     }
-    function deleteCachedUri(store, cacheKey, path15) {
+    function deleteCachedUri(store, cacheKey, path16) {
       deleteCachedValue(store, {
         ...cacheKey,
-        path: path15
+        path: path16
       });
       for (let i = 0; i < util.safeHTTPMethods.length; i++) {
         const method = util.safeHTTPMethods[i];
@@ -45327,7 +45327,7 @@ var require_cache_handler = __commonJS({
           deleteCachedValue(store, {
             ...cacheKey,
             method,
-            path: path15
+            path: path16
           });
         }
       }
@@ -45338,9 +45338,9 @@ var require_cache_handler = __commonJS({
       }
       const values = Array.isArray(headerValue) ? headerValue : [headerValue];
       for (let i = 0; i < values.length; i++) {
-        const path15 = getSameOriginPath(cacheKey, values[i]);
-        if (path15 !== void 0) {
-          deleteCachedUri(store, cacheKey, path15);
+        const path16 = getSameOriginPath(cacheKey, values[i]);
+        if (path16 !== void 0) {
+          deleteCachedUri(store, cacheKey, path16);
         }
       }
     }
@@ -48058,8 +48058,8 @@ var require_sqlite_cache_store = __commonJS({
           let matches = true;
           if (value.vary) {
             const vary = JSON.parse(value.vary);
-            for (const header in vary) {
-              if (!headerValueEquals(headers[header], vary[header])) {
+            for (const header2 in vary) {
+              if (!headerValueEquals(headers[header2], vary[header2])) {
                 matches = false;
                 break;
               }
@@ -48122,14 +48122,14 @@ var require_headers2 = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -50828,11 +50828,11 @@ var require_fetch2 = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        const path15 = url.pathname + url.search;
+        const path16 = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
         return new Promise((resolve2, reject) => agent.dispatch(
           {
-            path: hasTrailingQuestionMark ? `${path15}?` : path15,
+            path: hasTrailingQuestionMark ? `${path16}?` : path16,
             origin: url.origin,
             method: request2.method,
             body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
@@ -51028,10 +51028,10 @@ var require_util11 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert4(header !== null);
+    function getFieldValues(header2) {
+      assert4(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -51779,9 +51779,9 @@ var require_util12 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path15) {
-      for (let i = 0; i < path15.length; ++i) {
-        const code2 = path15.charCodeAt(i);
+    function validateCookiePath(path16) {
+      for (let i = 0; i < path16.length; ++i) {
+        const code2 = path16.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -51938,20 +51938,20 @@ var require_parse3 = __commonJS({
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants10();
     var { isCTLExcludingHtab } = require_util12();
     var assert4 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -55140,7 +55140,7 @@ var require_undici2 = __commonJS({
   "node_modules/undici/index.js"(exports, module) {
     "use strict";
     var Client = require_client2();
-    var Dispatcher = require_dispatcher2();
+    var Dispatcher2 = require_dispatcher2();
     var Pool = require_pool2();
     var BalancedPool = require_balanced_pool2();
     var RoundRobinPool = require_round_robin_pool();
@@ -55161,12 +55161,12 @@ var require_undici2 = __commonJS({
     var MockPool = require_mock_pool2();
     var SnapshotAgent = require_snapshot_agent();
     var mockErrors = require_mock_errors2();
-    var RetryHandler = require_retry_handler2();
+    var RetryHandler2 = require_retry_handler2();
     var { getGlobalDispatcher, setGlobalDispatcher } = require_global4();
     var DecoratorHandler = require_decorator_handler2();
     var RedirectHandler = require_redirect_handler2();
-    Object.assign(Dispatcher.prototype, api);
-    module.exports.Dispatcher = Dispatcher;
+    Object.assign(Dispatcher2.prototype, api);
+    module.exports.Dispatcher = Dispatcher2;
     module.exports.Client = Client;
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
@@ -55177,7 +55177,7 @@ var require_undici2 = __commonJS({
     module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
     module.exports.RetryAgent = RetryAgent;
     module.exports.H2CClient = H2CClient;
-    module.exports.RetryHandler = RetryHandler;
+    module.exports.RetryHandler = RetryHandler2;
     module.exports.DecoratorHandler = DecoratorHandler;
     module.exports.RedirectHandler = RedirectHandler;
     module.exports.interceptors = {
@@ -55217,11 +55217,11 @@ var require_undici2 = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path15 = opts.path;
+          let path16 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path15 = `/${path15}`;
+            path16 = `/${path16}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path15);
+          url = new URL(util.parseOrigin(url).origin + path16);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -55828,9 +55828,9 @@ var HttpClient = class {
           }
           yield response.readBody();
           if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-            for (const header in headers) {
-              if (header.toLowerCase() === "authorization") {
-                delete headers[header];
+            for (const header2 in headers) {
+              if (header2.toLowerCase() === "authorization") {
+                delete headers[header2];
               }
             }
           }
@@ -55983,15 +55983,15 @@ var HttpClient = class {
    * For headers that must always be a single string (like Content-Type), use the
    * specialized _getExistingOrDefaultContentTypeHeader method instead.
    */
-  _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+  _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
     let clientHeader;
     if (this.requestOptions && this.requestOptions.headers) {
-      const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+      const headerValue = lowercaseKeys(this.requestOptions.headers)[header2];
       if (headerValue) {
         clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
       }
     }
-    const additionalValue = additionalHeaders[header];
+    const additionalValue = additionalHeaders[header2];
     if (additionalValue !== void 0) {
       return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
     }
@@ -56502,8 +56502,8 @@ var Summary = class {
         if (typeof cell2 === "string") {
           return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell2;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell2;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -57637,10 +57637,10 @@ function nonEmpty(value) {
   const v = value?.trim();
   return v ? v : void 0;
 }
-function readPayload(path15) {
-  if (!path15) return {};
+function readPayload(path16) {
+  if (!path16) return {};
   try {
-    return JSON.parse(readFileSync(path15, "utf8"));
+    return JSON.parse(readFileSync(path16, "utf8"));
   } catch {
     return {};
   }
@@ -57805,16 +57805,22 @@ function notInstalled(error2) {
     { cause: error2 }
   );
 }
-var DockerCli = class {
-  constructor(binary = "docker", tempRoot = os6.tmpdir()) {
+var DockerCli = class _DockerCli {
+  constructor(binary = "docker", tempRoot = os6.tmpdir(), env) {
     this.binary = binary;
     this.tempRoot = tempRoot;
+    this.env = env;
   }
   binary;
   tempRoot;
-  async run(argv, silent) {
+  env;
+  withEnv(env) {
+    return new _DockerCli(this.binary, this.tempRoot, { ...this.env, ...env });
+  }
+  async run(argv, silent, input) {
+    const env = this.env && { ...process.env, ...this.env };
     try {
-      return await getExecOutput(this.binary, argv, { ignoreReturnCode: true, silent });
+      return await getExecOutput(this.binary, argv, { ignoreReturnCode: true, silent, ...env && { env }, ...input && { input } });
     } catch (error2) {
       throw notInstalled(error2);
     }
@@ -57857,6 +57863,16 @@ ${lastLines(out.stderr || out.stdout)}`,
 ${out.stderr}`);
     const tag = ref.slice(ref.lastIndexOf(":") + 1);
     return { ref, ...parsePushDigest(out.stdout, tag) };
+  }
+  async login(server, username, password) {
+    const argv = ["login", "--username", username, "--password-stdin", ...server ? [server] : []];
+    const out = await this.run(argv, true, Buffer.from(password, "utf8"));
+    if (out.exitCode !== 0) {
+      throw new ActionError(
+        `docker login to ${server ?? "Docker Hub"} as '${username}' failed: ${lastLines(out.stderr || out.stdout, 3)}`,
+        "check the 'username' and 'password' inputs (for GHCR: a token with read:packages/write:packages)"
+      );
+    }
   }
 };
 
@@ -57985,12 +58001,12 @@ function splitDomain(name) {
 }
 function parseName(input, name) {
   if (name === "") throw new InvalidReferenceError(input, "the repository name is empty");
-  const { domain, path: path15 } = splitDomain(name);
+  const { domain, path: path16 } = splitDomain(name);
   if (domain !== void 0 && !DOMAIN.test(domain)) {
     throw new InvalidReferenceError(input, `'${domain}' is not a valid registry host`);
   }
-  if (path15 === "") throw new InvalidReferenceError(input, "the repository path is empty");
-  for (const component of path15.split("/")) {
+  if (path16 === "") throw new InvalidReferenceError(input, "the repository path is empty");
+  for (const component of path16.split("/")) {
     if (!PATH_COMPONENT.test(component)) {
       const why = component === "" ? "it has an empty path component (double or trailing slash)" : component !== component.toLowerCase() ? `'${component}' has uppercase letters; repository names must be lowercase` : `'${component}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`;
       throw new InvalidReferenceError(input, why);
@@ -58000,7 +58016,7 @@ function parseName(input, name) {
     throw new InvalidReferenceError(input, `the name is longer than ${MAX_NAME_LENGTH} characters`);
   }
   const registry = domain === void 0 || DOCKER_HUB_ALIASES.has(domain) ? DOCKER_HUB : domain;
-  const repository = registry === DOCKER_HUB && !path15.includes("/") ? `library/${path15}` : path15;
+  const repository = registry === DOCKER_HUB && !path16.includes("/") ? `library/${path16}` : path16;
   return { registry, repository };
 }
 function parseReference(input) {
@@ -58216,6 +58232,23 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   }
   return { context, file };
 }
+function maskSecretInputs(read) {
+  const password = read("password");
+  if (password) setSecret(password);
+}
+function parseLogin(username, password) {
+  if (!username && !password) return void 0;
+  if (!password) {
+    throw new InputError("password", "is required when 'username' is set", "set 'password' from a secret, e.g. password: ${{ secrets.GITHUB_TOKEN }}");
+  }
+  if (!username) {
+    throw new InputError("username", "is required when 'password' is set", "set 'username' (for GHCR: ${{ github.actor }})");
+  }
+  if (/[\s:]/.test(username)) {
+    throw new InputError("username", "contains whitespace or a colon", "set it to the registry user name only");
+  }
+  return { username, password };
+}
 function readInputs(read, cwd = process.cwd()) {
   const { imageInput, image } = parseImage(read("image"));
   const tags = parseTags(read("tags"));
@@ -58233,7 +58266,25 @@ function readInputs(read, cwd = process.cwd()) {
     throw new InputError("target", `'${target}' is not a build stage name`, "set it to the name of a stage (FROM \u2026 AS <name>)");
   }
   const { context, file } = resolveBuildFiles(read("context"), read("file"), cwd);
-  return { imageInput, image, tags, context, file, buildArgs, ...target && { target }, pull, noCache, labels, push, summary: summary2, latest, ociLabels, semverTags };
+  const login = parseLogin(read("username"), read("password"));
+  return {
+    imageInput,
+    image,
+    tags,
+    context,
+    file,
+    buildArgs,
+    ...target && { target },
+    pull,
+    noCache,
+    labels,
+    push,
+    summary: summary2,
+    latest,
+    ociLabels,
+    semverTags,
+    ...login && { login }
+  };
 }
 
 // src/pin/files.ts
@@ -60622,8 +60673,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path15, level) {
-    this.path = path15;
+  constructor(path16, level) {
+    this.path = path16;
     this.level = level;
   }
 };
@@ -61144,7 +61195,7 @@ function cell(text) {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
 }
 function code(text) {
-  const ticks = "`".repeat((text.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length + 1), 1));
+  const ticks = "`".repeat((text.match(/`+/g) ?? []).reduce((n, run3) => Math.max(n, run3.length + 1), 1));
   return `${ticks}${ticks.length > 1 ? " " : ""}${cell(text)}${ticks.length > 1 ? " " : ""}${ticks}`;
 }
 function link(text, url) {
@@ -61206,7 +61257,7 @@ function changedFilesOutput(files) {
   return files.map((f) => f.rel).join("\n");
 }
 function fence(text) {
-  const longest = (text.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length), 0);
+  const longest = (text.match(/`+/g) ?? []).reduce((n, run3) => Math.max(n, run3.length), 0);
   return "`".repeat(Math.max(3, longest + 1));
 }
 function renderPinSummary(files, wrote, scanned, notes) {
@@ -61323,22 +61374,22 @@ function planBuild(inputs, ctx, commit) {
 }
 
 // src/registry/challenge.ts
-function parseChallenges(header) {
+function parseChallenges(header2) {
   const challenges = [];
   let i = 0;
-  const n = header.length;
+  const n = header2.length;
   const skip = (re) => {
-    while (i < n && re.test(header[i])) i++;
+    while (i < n && re.test(header2[i])) i++;
   };
   while (i < n) {
     skip(/[\s,]/);
     const start = i;
     skip(/[^\s,=]/);
-    const token = header.slice(start, i);
+    const token = header2.slice(start, i);
     if (!token) break;
     let j = i;
-    while (j < n && header[j] === " ") j++;
-    if (header[j] === "=" && challenges.length > 0) {
+    while (j < n && header2[j] === " ") j++;
+    if (header2[j] === "=" && challenges.length > 0) {
       i = start;
     } else {
       challenges.push({ scheme: token.toLowerCase(), params: {} });
@@ -61349,28 +61400,28 @@ function parseChallenges(header) {
       skip(/[\s,]/);
       const keyStart = i;
       skip(/[^\s,=]/);
-      const key = header.slice(keyStart, i);
+      const key = header2.slice(keyStart, i);
       let k = i;
-      while (k < n && header[k] === " ") k++;
-      if (!key || header[k] !== "=") {
+      while (k < n && header2[k] === " ") k++;
+      if (!key || header2[k] !== "=") {
         i = keyStart;
         break;
       }
       i = k + 1;
-      while (i < n && header[i] === " ") i++;
+      while (i < n && header2[i] === " ") i++;
       let value = "";
-      if (header[i] === '"') {
+      if (header2[i] === '"') {
         i++;
-        while (i < n && header[i] !== '"') {
-          if (header[i] === "\\" && i + 1 < n) i++;
-          value += header[i];
+        while (i < n && header2[i] !== '"') {
+          if (header2[i] === "\\" && i + 1 < n) i++;
+          value += header2[i];
           i++;
         }
         i++;
       } else {
         const vs = i;
         skip(/[^,]/);
-        value = header.slice(vs, i).trim();
+        value = header2.slice(vs, i).trim();
       }
       current.params[key.toLowerCase()] = value;
     }
@@ -61378,76 +61429,227 @@ function parseChallenges(header) {
   return challenges;
 }
 
+// src/registry/endpoint.ts
+function defaultScheme(registry) {
+  return isLoopback(registry.replace(/:\d+$/, "")) ? "http" : "https";
+}
+function isLoopback(hostname) {
+  return hostname === "localhost" || /^127\./.test(hostname) || hostname === "[::1]";
+}
+function registryBase(registry, scheme = defaultScheme(registry)) {
+  return `${scheme}://${apiHost(registry)}`;
+}
+
+// src/registry/errors.ts
+var RegistryError = class extends ActionError {
+  constructor(message, hint, status, code2) {
+    super(message, hint);
+    this.status = status;
+    this.code = code2;
+    this.name = "RegistryError";
+  }
+  status;
+  code;
+};
+var INCONSISTENT_HINT = "retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)";
+var MAX_TEXT = 300;
+function errorDetail(res) {
+  const raw = res.body.toString("utf8").trim();
+  try {
+    const parsed = JSON.parse(raw);
+    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
+      const parts = parsed.errors.map(
+        (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
+      );
+      const text2 = oneLine(parts.filter(Boolean).join("; "));
+      const code2 = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
+      if (text2) return { text: text2, ...code2 && { code: code2 } };
+    }
+  } catch {
+  }
+  const text = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
+  return { text: text || `HTTP ${res.status}` };
+}
+function oneLine(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
+}
+function afterRetries(res) {
+  const n = res.retries ?? 0;
+  return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
+}
+function describeStatus(res) {
+  const { text } = errorDetail(res);
+  const head = `HTTP ${res.status}${afterRetries(res)}`;
+  return text === `HTTP ${res.status}` ? head : `${head}: ${text}`;
+}
+
+// src/registry/token-cache.ts
+var TokenCache = class _TokenCache {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  entries = /* @__PURE__ */ new Map();
+  static key(registry, scope) {
+    return `${registry} ${scope}`;
+  }
+  get(registry, scope) {
+    const key = _TokenCache.key(registry, scope);
+    const entry = this.entries.get(key);
+    if (!entry) return void 0;
+    if (this.now() >= entry.expiresAt) {
+      this.entries.delete(key);
+      return void 0;
+    }
+    return entry.token;
+  }
+  /** Keeps a token for `expiresInSeconds` minus a margin (10%, at most 5 s) so it does not expire mid-request. */
+  set(registry, scope, token, expiresInSeconds) {
+    const lifetimeMs = (typeof expiresInSeconds === "number" && expiresInSeconds > 0 ? expiresInSeconds : 60) * 1e3;
+    this.entries.set(_TokenCache.key(registry, scope), { token, expiresAt: this.now() + lifetimeMs - Math.min(5e3, lifetimeMs / 10) });
+  }
+  delete(registry, scope) {
+    this.entries.delete(_TokenCache.key(registry, scope));
+  }
+};
+
 // src/registry/auth.ts
+function pullScope(repository) {
+  return `repository:${repository}:pull`;
+}
+var CLIENT_ID = "pinned-build-action";
+function pick(challenges) {
+  return challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
+}
 var RegistryAuth = class {
   constructor(options) {
     this.options = options;
-    const c = options.credentials;
-    if (c?.password) setSecret(c.password);
-    if (c?.identityToken) setSecret(c.identityToken);
+    this.cache = options.cache ?? new TokenCache();
   }
   options;
-  header;
-  expiresAt = Infinity;
-  /** The Authorization header to send now, if any. */
-  authorization() {
-    return this.header && Date.now() < this.expiresAt ? this.header : void 0;
+  challenge;
+  creds;
+  cache;
+  get registry() {
+    return this.options.registry;
   }
-  basic() {
-    const c = this.options.credentials;
+  credentials() {
+    this.creds ??= this.options.credentials();
+    return this.creds;
+  }
+  async send(url, req, what) {
+    try {
+      return await this.options.transport.send(url, req);
+    } catch (error2) {
+      throw new RegistryError(
+        `${what} could not be reached: ${error2.message}`,
+        `check that ${this.options.registry} is reachable from the runner`
+      );
+    }
+  }
+  /** The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. */
+  ping() {
+    this.challenge ??= (async () => {
+      const res = await this.send(`${this.options.base}/v2/`, { method: "GET" }, `registry ${this.options.registry}`);
+      return res.status === 401 ? pick(parseChallenges(res.headers["www-authenticate"] ?? "")) : void 0;
+    })().catch((error2) => {
+      this.challenge = void 0;
+      throw error2;
+    });
+    return this.challenge;
+  }
+  /** The Authorization header for a request in `scope`, or undefined to go anonymous. */
+  async authorization(scope) {
+    const challenge = await this.ping();
+    return challenge ? this.answer(challenge, scope) : void 0;
+  }
+  /**
+   * After a 401 on a request sent with `sent`: answers the 401's challenge afresh (a new token, skipping the cache).
+   * Returns the header to retry with once, or undefined when a retry could not change the outcome.
+   */
+  async rechallenge(scope, wwwAuthenticate, sent) {
+    const challenge = pick(parseChallenges(wwwAuthenticate ?? ""));
+    if (!challenge) return void 0;
+    this.challenge = Promise.resolve(challenge);
+    this.cache.delete(this.options.registry, scope);
+    const header2 = await this.answer(challenge, scope);
+    return header2 !== void 0 && header2 !== sent ? header2 : void 0;
+  }
+  async answer(challenge, scope) {
+    if (challenge.scheme === "basic") return this.basic(await this.credentials());
+    const cached = this.cache.get(this.options.registry, scope);
+    if (cached) return `Bearer ${cached}`;
+    const token = await this.fetchToken(challenge, scope);
+    return `Bearer ${token}`;
+  }
+  basic(c) {
     if (!c?.username || !c.password) return void 0;
     const value = Buffer.from(`${c.username}:${c.password}`).toString("base64");
     setSecret(value);
     return `Basic ${value}`;
   }
-  /** Handles a 401's challenge. Returns true when a retry with the new authorization makes sense. */
-  async answer(wwwAuthenticate) {
-    const challenges = parseChallenges(wwwAuthenticate ?? "");
-    const bearer = challenges.find((c) => c.scheme === "bearer");
-    if (bearer) return this.fetchToken(bearer);
-    const basic = challenges.find((c) => c.scheme === "basic");
-    if (basic) {
-      const header = this.basic();
-      if (!header || header === this.header) return false;
-      this.header = header;
-      this.expiresAt = Infinity;
-      return true;
-    }
-    return false;
-  }
-  async fetchToken(challenge) {
+  async fetchToken(challenge, scope) {
+    const registry = this.options.registry;
     const realm = challenge.params.realm;
-    if (!realm) throw new ActionError(`${this.options.registry} sent a Bearer challenge without a realm`);
-    const url = new URL(realm);
-    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
-    const scope = `repository:${this.options.repository}:${(this.options.actions ?? ["pull"]).join(",")}`;
-    url.searchParams.append("scope", scope);
-    const headers = {};
-    const basic = this.basic();
-    if (basic) headers.authorization = basic;
-    const res = await this.options.transport.send(url.toString(), { method: "GET", headers });
+    let url;
+    try {
+      url = new URL(realm ?? "");
+      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("not http(s)");
+    } catch {
+      throw new RegistryError(`registry ${registry} sent a Bearer challenge without a usable realm (${realm ?? "none"})`, "report this to the registry operator");
+    }
+    const credentials = await this.credentials();
+    if (credentials && url.protocol === "http:" && !isLoopback(url.hostname)) {
+      throw new RegistryError(
+        `registry ${registry} asks for credentials to be sent to ${url.origin} over plain http; refusing`,
+        "use the registry over https"
+      );
+    }
+    const service = challenge.params.service;
+    let res;
+    if (credentials?.identityToken) {
+      const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.identityToken, client_id: CLIENT_ID, scope });
+      if (service) form.set("service", service);
+      res = await this.send(url.toString(), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() }, `token service ${url.origin}`);
+      if (res.status === 404 || res.status === 405) {
+        res = await this.getToken(url, service, scope, this.basic({ username: credentials.username || "<token>", password: credentials.identityToken }));
+      }
+    } else {
+      res = await this.getToken(url, service, scope, this.basic(credentials));
+    }
+    const who = credentials ? "the credentials docker uses" : "anonymous access";
     if (res.status === 401 || res.status === 403) {
-      throw new ActionError(
-        `the token service ${url.origin} refused ${basic ? "the credentials" : "anonymous access"} for ${scope} (HTTP ${res.status})`,
-        basic ? `check the credentials docker is logged in with for ${this.options.registry}` : `log in to ${this.options.registry} before this step`
+      throw new RegistryError(
+        `the token service ${url.origin} refused ${who} for ${scope} (${describeStatus(res)})`,
+        credentials ? `check the credentials docker is logged in with for ${registry} (or the 'username'/'password' inputs)` : `log in to ${registry} before this step (docker/login-action, or the 'username'/'password' inputs)`,
+        res.status
       );
     }
     if (res.status !== 200) {
-      throw new ActionError(`the token service ${url.origin} answered HTTP ${res.status} for ${scope}`);
+      throw new RegistryError(
+        `the token service ${url.origin} answered ${describeStatus(res)} for ${scope}`,
+        "retry the job; if it persists, check the registry status",
+        res.status
+      );
     }
     let body;
     try {
       body = JSON.parse(res.body.toString("utf8"));
     } catch {
-      throw new ActionError(`the token service ${url.origin} did not answer with JSON`);
+      throw new RegistryError(`the token service ${url.origin} did not answer with JSON`, "report this to the registry operator");
     }
-    const token = body.token || body.access_token;
-    if (!token) throw new ActionError(`the token service ${url.origin} answered without a token`);
+    const token = [body.token, body.access_token].find((t) => typeof t === "string" && t !== "");
+    if (!token) throw new RegistryError(`the token service ${url.origin} answered without a token`, "report this to the registry operator");
     setSecret(token);
-    const lifetime = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 60;
-    this.header = `Bearer ${token}`;
-    this.expiresAt = Date.now() + Math.max(lifetime - 5, 1) * 1e3;
-    return true;
+    this.cache.set(registry, scope, token, typeof body.expires_in === "number" ? body.expires_in : void 0);
+    return token;
+  }
+  getToken(realm, service, scope, authorization) {
+    const url = new URL(realm);
+    if (service) url.searchParams.set("service", service);
+    url.searchParams.append("scope", scope);
+    return this.send(url.toString(), { method: "GET", headers: authorization ? { authorization } : {} }, `token service ${url.origin}`);
   }
 };
 
@@ -61471,167 +61673,219 @@ function isIndex(mediaType) {
 }
 
 // src/registry/client.ts
-var RegistryError = class extends ActionError {
-  constructor(message, hint, status, code2) {
-    super(message, hint);
-    this.status = status;
-    this.code = code2;
-    this.name = "RegistryError";
-  }
-  status;
-  code;
-};
 var MAX_REDIRECTS = 5;
-function defaultScheme(registry) {
-  const host = registry.replace(/:\d+$/, "");
-  return host === "localhost" || /^127\./.test(host) || host === "[::1]" ? "http" : "https";
-}
-function errorDetail(res) {
-  const raw = res.body.toString("utf8").trim();
+var SHA256 = /^sha256:[0-9a-f]{64}$/;
+function mediaTypeOf(res) {
   try {
-    const parsed = JSON.parse(raw);
-    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
-      const text2 = parsed.errors.map((e) => [e.code, e.message].filter(Boolean).join(": ")).join("; ");
-      return { text: text2, code: parsed.errors[0]?.code };
-    }
+    const parsed = JSON.parse(res.body.toString("utf8"));
+    if (typeof parsed.mediaType === "string" && parsed.mediaType) return parsed.mediaType;
   } catch {
   }
-  const text = raw.replace(/\s+/g, " ").slice(0, 300);
-  return { text: text || `HTTP ${res.status}` };
+  return res.headers["content-type"]?.split(";")[0]?.trim() ?? "";
 }
 var RegistryClient = class {
   constructor(options) {
     this.options = options;
     this.registry = options.registry;
     this.repository = options.repository;
-    this.base = `${options.scheme ?? defaultScheme(options.registry)}://${apiHost(options.registry)}`;
+    this.base = options.base;
+    this.scope = pullScope(options.repository);
   }
   options;
   base;
   registry;
   repository;
-  where() {
-    return `${this.registry}/${this.repository}`;
+  scope;
+  where(ref) {
+    const name = `${this.registry}/${this.repository}`;
+    return ref === void 0 ? name : ref.includes(":") ? `${name}@${ref}` : `${name}:${ref}`;
   }
   async send(url, req) {
     try {
       return await this.options.transport.send(url, req);
     } catch (error2) {
-      const e = error2;
       throw new RegistryError(
-        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${e.code ?? ""} ${e.message}`.trim(),
-        `check that ${this.registry} is reachable from the runner`
+        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${error2.message}`,
+        `check that ${this.registry} is reachable from the runner; transient failures were already retried`
       );
     }
   }
-  /** Sends with the current authorization; on 401 answers the challenge once and retries. */
+  /** Sends with the repository's authorization; on a 401 answers the new challenge once and resends. */
   async authed(url, req) {
-    const withAuth = () => {
-      const authorization = this.options.auth.authorization();
-      return { ...req, headers: { ...req.headers, ...authorization && { authorization } } };
-    };
-    let res = await this.send(url, withAuth());
-    if (res.status === 401 && await this.options.auth.answer(res.headers["www-authenticate"])) {
-      res = await this.send(url, withAuth());
-    }
-    return res;
+    const withAuth = (authorization) => ({
+      ...req,
+      headers: { ...req.headers, ...authorization && { authorization } }
+    });
+    const sent = await this.options.auth.authorization(this.scope);
+    const res = await this.send(url, withAuth(sent));
+    if (res.status !== 401) return res;
+    const next = await this.options.auth.rechallenge(this.scope, res.headers["www-authenticate"], sent);
+    return next ? this.send(url, withAuth(next)) : res;
   }
   fail(res, what) {
-    const { text, code: code2 } = errorDetail(res);
+    const { code: code2 } = errorDetail(res);
+    const status = describeStatus(res);
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(
-        `registry ${this.registry} refused to read ${what} (HTTP ${res.status}: ${text})`,
-        `make sure the runner is logged in to ${this.registry} with read access to ${this.repository}`,
+        `registry ${this.registry} refused to read ${what} (${status})`,
+        `make sure the runner is logged in to ${this.registry} with read access to ${this.repository} (docker/login-action, or the 'username'/'password' inputs)`,
         res.status,
         code2
       );
     }
     if (res.status === 404) {
-      throw new RegistryError(`${what} was not found in ${this.where()} (${text})`, void 0, 404, code2);
+      throw new RegistryError(`${what} was not found in ${this.where()} (${status})`, void 0, 404, code2);
     }
-    throw new RegistryError(`registry ${this.registry} answered HTTP ${res.status} for ${what}: ${text}`, void 0, res.status, code2);
+    if (res.status === 429) {
+      throw new RegistryError(
+        `registry ${this.registry} is rate limiting requests for ${what} (${status})`,
+        "wait and re-run the job, or authenticate: registries give anonymous clients lower limits",
+        429,
+        code2
+      );
+    }
+    throw new RegistryError(
+      `registry ${this.registry} did not serve ${what} (${status})`,
+      res.status >= 500 ? "the registry is failing; re-run the job later" : void 0,
+      res.status,
+      code2
+    );
   }
-  /** HEAD a manifest: digest and media type as the registry reports them, without the body (not a pull on Docker Hub). */
+  manifestUrl(ref) {
+    return `${this.base}/v2/${this.repository}/manifests/${ref}`;
+  }
+  /** HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). */
   async head(ref) {
-    const url = `${this.base}/v2/${this.repository}/manifests/${ref}`;
-    const res = await this.authed(url, { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+    const res = await this.authed(this.manifestUrl(ref), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
     if (res.status !== 200) this.fail(res, `manifest ${ref}`);
     const size = Number(res.headers["content-length"]);
+    const digest = res.headers["docker-content-digest"]?.trim();
+    const mediaType = res.headers["content-type"]?.split(";")[0]?.trim();
     return {
-      digest: res.headers["docker-content-digest"],
-      mediaType: res.headers["content-type"]?.split(";")[0]?.trim(),
-      ...Number.isFinite(size) && { size }
+      ...digest && SHA256.test(digest) && { digest },
+      ...mediaType && { mediaType },
+      ...res.headers["content-length"] !== void 0 && Number.isFinite(size) && { size }
     };
   }
   /**
-   * GET a manifest by tag or digest. The digest is always computed from the bytes received; a
-   * `Docker-Content-Digest` header that disagrees, or a body that does not hash to the digest asked for, is an error.
+   * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
+   * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
    */
   async manifest(ref) {
-    const url = `${this.base}/v2/${this.repository}/manifests/${ref}`;
-    const res = await this.authed(url, { method: "GET", headers: { accept: MANIFEST_ACCEPT } });
+    const res = await this.authed(this.manifestUrl(ref), { method: "GET", headers: { accept: MANIFEST_ACCEPT } });
     if (res.status !== 200) this.fail(res, `manifest ${ref}`);
     const digest = sha256Digest(res.body);
-    const header = res.headers["docker-content-digest"];
-    if (header && header !== digest) {
+    const header2 = res.headers["docker-content-digest"]?.trim();
+    if (header2 && header2 !== digest) {
       throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data for ${this.where()}:${ref}: Docker-Content-Digest says ${header} but the manifest bytes hash to ${digest}`,
-        "retry the job; if it persists, report it to the registry operator"
+        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: Docker-Content-Digest says ${header2} but the manifest bytes hash to ${digest}`,
+        INCONSISTENT_HINT
       );
     }
     if (ref.includes(":") && ref !== digest) {
       throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data: manifest ${ref} hashes to ${digest}`,
-        "retry the job; if it persists, report it to the registry operator"
+        `registry ${this.registry} returned inconsistent data: the manifest served for ${this.where(ref)} hashes to ${digest}`,
+        INCONSISTENT_HINT
       );
     }
-    const mediaType = res.headers["content-type"]?.split(";")[0]?.trim() || mediaTypeOf(res.body);
-    return { digest, mediaType, bytes: res.body };
+    return { digest, mediaType: mediaTypeOf(res), bytes: res.body };
   }
-  /**
-   * The digest a tag points to: HEAD first (cheap, not a pull); when the HEAD lacks Docker-Content-Digest, GET and hash.
-   * A HEAD digest is then confirmed by GET of that digest by the caller where it matters.
-   */
+  /** The digest a tag points to: HEAD's Docker-Content-Digest when present, else GET and hash the body. */
   async resolve(ref) {
     const head = await this.head(ref);
-    if (head.digest && /^sha256:[0-9a-f]{64}$/.test(head.digest)) return { digest: head.digest, mediaType: head.mediaType };
+    if (head.digest) return { digest: head.digest, ...head.mediaType && { mediaType: head.mediaType }, source: "head" };
     const m = await this.manifest(ref);
-    return { digest: m.digest, mediaType: m.mediaType };
+    return { digest: m.digest, mediaType: m.mediaType, source: "get" };
   }
-  /** GET a blob (following redirects, never forwarding Authorization to another host) and verify its digest. */
+  /** GET a blob, following redirects (Authorization only ever goes to the registry's own origin), hash-verified. */
   async blob(digest) {
+    const origin = new URL(this.base).origin;
     let url = `${this.base}/v2/${this.repository}/blobs/${digest}`;
     let res = await this.authed(url, { method: "GET" });
     for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.location; hops++) {
       if (hops >= MAX_REDIRECTS) throw new RegistryError(`too many redirects fetching blob ${digest} from ${this.registry}`);
       const next = new URL(res.headers.location, url);
-      const sameOrigin = next.origin === new URL(this.base).origin;
       url = next.toString();
-      res = sameOrigin ? await this.authed(url, { method: "GET" }) : await this.send(url, { method: "GET" });
+      res = next.origin === origin ? await this.authed(url, { method: "GET" }) : await this.send(url, { method: "GET" });
     }
     if (res.status !== 200) this.fail(res, `blob ${digest}`);
     if (!matchesDigest(digest, res.body)) {
       throw new RegistryError(
         `registry ${this.registry} returned inconsistent data: blob ${digest} hashes to ${sha256Digest(res.body)}`,
-        "retry the job; if it persists, report it to the registry operator"
+        INCONSISTENT_HINT
       );
     }
     return res.body;
   }
 };
-function mediaTypeOf(bytes) {
-  try {
-    const parsed = JSON.parse(bytes.toString("utf8"));
-    return parsed.mediaType ?? "";
-  } catch {
-    return "";
-  }
-}
 
 // src/registry/docker-config.ts
 import { readFileSync as readFileSync2 } from "node:fs";
 import os8 from "node:os";
 import path14 from "node:path";
+
+// src/registry/credential-helper.ts
+import { spawn as spawn2 } from "node:child_process";
+var NOT_FOUND = /credentials not found/i;
+function run(binary, input, options) {
+  return new Promise((resolve2) => {
+    const child2 = spawn2(binary, ["get"], { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve2({ ...result, stdout, stderr });
+    };
+    const timer = setTimeout(() => {
+      child2.kill("SIGKILL");
+      finish({ code: null, error: new Error(`timed out after ${options.timeoutMs ?? 3e4} ms`) });
+    }, options.timeoutMs ?? 3e4);
+    child2.stdout.on("data", (d) => stdout += d.toString("utf8"));
+    child2.stderr.on("data", (d) => stderr += d.toString("utf8"));
+    child2.on("error", (error2) => finish({ code: null, error: error2 }));
+    child2.on("close", (code2) => finish({ code: code2 }));
+    child2.stdin.on("error", () => {
+    });
+    child2.stdin.end(input);
+  });
+}
+async function helperCredentials(name, serverUrl, options = {}) {
+  const binary = `docker-credential-${name}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new ActionError(`docker config names the credential helper '${name}', which is not a valid helper name`, "fix credsStore/credHelpers in docker config.json");
+  }
+  const out = await run(binary, serverUrl, options);
+  if (out.error) {
+    const missing = out.error.code === "ENOENT";
+    throw new ActionError(
+      missing ? `the docker credential helper ${binary} (configured for ${serverUrl}) is not on PATH` : `the docker credential helper ${binary} failed for ${serverUrl}: ${out.error.message}`,
+      missing ? `install ${binary} on the runner, or remove it from docker config.json` : "check the credential helper"
+    );
+  }
+  if (out.code !== 0) {
+    if (NOT_FOUND.test(out.stdout) || NOT_FOUND.test(out.stderr)) return void 0;
+    throw new ActionError(
+      `the docker credential helper ${binary} failed for ${serverUrl} (exit code ${out.code})`,
+      `run 'echo ${serverUrl} | ${binary} get' on the runner to see why`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(out.stdout);
+  } catch {
+    throw new ActionError(`the docker credential helper ${binary} did not print JSON for ${serverUrl}`, "check the credential helper");
+  }
+  const username = typeof parsed.Username === "string" ? parsed.Username : "";
+  const secret = typeof parsed.Secret === "string" ? parsed.Secret : "";
+  if (!secret) return void 0;
+  if (username === "<token>") return { identityToken: secret };
+  return { username, password: secret };
+}
+
+// src/registry/docker-config.ts
 var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env = process.env) {
   const dir = env.DOCKER_CONFIG || path14.join(env.HOME || os8.homedir(), ".docker");
@@ -61647,7 +61901,7 @@ function readDockerConfig(file = dockerConfigPath()) {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`docker config ${file} is not valid JSON: ${e.message}`, { cause: e });
+    throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)", { cause: e });
   }
 }
 function configKey(registry) {
@@ -61662,14 +61916,20 @@ function decodeAuth(auth) {
   if (colon <= 0) return void 0;
   return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
+var HUB_HOSTS = /* @__PURE__ */ new Set(["index.docker.io", "docker.io", "registry-1.docker.io"]);
+function findKey(entries, registry) {
+  if (!entries) return void 0;
+  const want = configKey(registry);
+  if (Object.hasOwn(entries, want)) return want;
+  const wantHost = registry.toLowerCase();
+  return Object.keys(entries).find((k) => {
+    const host = keyHost(k);
+    return registry === DOCKER_HUB ? HUB_HOSTS.has(host) : host === wantHost;
+  });
+}
 function authsCredentials(config, registry) {
   const auths = config.auths ?? {};
-  const want = configKey(registry);
-  const wantHost = registry === DOCKER_HUB ? "index.docker.io" : registry.toLowerCase();
-  const key = want in auths ? want : Object.keys(auths).find((k) => {
-    const host = keyHost(k);
-    return host === wantHost || registry === DOCKER_HUB && (host === "docker.io" || host === "registry-1.docker.io");
-  });
+  const key = findKey(auths, registry);
   if (key === void 0) return void 0;
   const entry = auths[key] ?? {};
   const creds = {};
@@ -61679,9 +61939,98 @@ function authsCredentials(config, registry) {
   if (entry.identitytoken) creds.identityToken = entry.identitytoken;
   return creds.password || creds.identityToken ? creds : void 0;
 }
+function credentialSource(config, registry) {
+  const serverUrl = configKey(registry);
+  const helperKey = findKey(config.credHelpers, registry);
+  const helper = helperKey === void 0 ? void 0 : config.credHelpers?.[helperKey];
+  if (helper) return { kind: "helper", helper, serverUrl, from: "credHelpers" };
+  if (config.credsStore) return { kind: "helper", helper: config.credsStore, serverUrl, from: "credsStore" };
+  return { kind: "auths" };
+}
+function maskCredentials(credentials) {
+  if (credentials?.password) setSecret(credentials.password);
+  if (credentials?.identityToken) setSecret(credentials.identityToken);
+}
+async function lookupCredentials(registry, env = process.env, helper = {}) {
+  const config = readDockerConfig(dockerConfigPath(env));
+  const source = credentialSource(config, registry);
+  if (config.auths) {
+    for (const entry of Object.values(config.auths)) {
+      if (entry?.auth) setSecret(entry.auth);
+    }
+  }
+  const credentials = source.kind === "helper" ? await helperCredentials(source.helper, source.serverUrl, { env, ...helper }) : authsCredentials(config, registry);
+  maskCredentials(credentials);
+  return credentials;
+}
 
 // src/registry/transport.ts
 var import_undici2 = __toESM(require_undici2(), 1);
+
+// src/registry/retry.ts
+var DEFAULT_RETRY_POLICY = {
+  maxRetries: 4,
+  minDelayMs: 250,
+  maxDelayMs: 4e3,
+  retryAfterCapMs: 1e4,
+  budgetMs: 6e4
+};
+var RETRY_STATUSES = [429, 500, 502, 503, 504];
+var RETRY_ERROR_CODES = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT"
+];
+var RETRY_METHODS = ["GET", "HEAD"];
+function parseRetryAfter(value, now = Date.now()) {
+  if (value === void 0) return void 0;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1e3;
+  if (!/[a-z]/i.test(text)) return void 0;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return void 0;
+  return Math.max(0, at - now);
+}
+function retryDelay(retry, retryAfterMs, policy) {
+  if (retryAfterMs !== void 0) return Math.min(retryAfterMs, policy.retryAfterCapMs);
+  return Math.min(policy.minDelayMs * 2 ** Math.max(0, retry - 1), policy.maxDelayMs);
+}
+function header(headers, name) {
+  const v = headers?.[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+function decideRetry(failed, method, attempts, elapsedMs, policy, now = Date.now()) {
+  const status = failed.code === "UND_ERR_REQ_RETRY" ? failed.statusCode : void 0;
+  const retryable = status !== void 0 ? RETRY_STATUSES.includes(status) : failed.code !== void 0 && RETRY_ERROR_CODES.includes(failed.code);
+  if (!retryable || !RETRY_METHODS.includes(method.toUpperCase()) || attempts > policy.maxRetries) return void 0;
+  const retryAfter = status !== void 0 ? parseRetryAfter(header(failed.headers, "retry-after"), now) : void 0;
+  const delayMs = retryDelay(attempts, retryAfter, policy);
+  if (elapsedMs + delayMs > policy.budgetMs) return void 0;
+  return { delayMs, cause: status !== void 0 ? `HTTP ${status}` : failed.code };
+}
+
+// src/registry/transport.ts
+var TransportError = class extends Error {
+  constructor(message, code2, retries, options) {
+    super(message, options);
+    this.code = code2;
+    this.retries = retries;
+    this.name = "TransportError";
+    this.midBody = options?.midBody ?? false;
+  }
+  code;
+  retries;
+  /** The failure came after the response headers, while reading the body. */
+  midBody;
+};
 function flatten(headers) {
   const out = {};
   for (const [k, v] of Object.entries(headers)) {
@@ -61689,38 +62038,197 @@ function flatten(headers) {
   }
   return out;
 }
-var UndiciTransport = class {
-  dispatcher;
-  timeoutMs;
-  constructor(options = {}) {
-    this.timeoutMs = options.timeoutMs ?? 3e4;
-    this.dispatcher = options.dispatcher ?? new import_undici2.Agent({ connectTimeout: this.timeoutMs, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+async function readBody(body, limit, url) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw new TransportError(`response from ${url} is larger than ${limit} bytes`, "EBODYTOOLARGE", 0);
+    }
+    chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
+}
+var RetryingDispatcher = class extends import_undici2.Dispatcher {
+  constructor(inner, policy, url, onRetry) {
+    super();
+    this.inner = inner;
+    this.policy = policy;
+    this.url = url;
+    this.onRetry = onRetry;
+  }
+  inner;
+  policy;
+  url;
+  onRetry;
+  retries = 0;
+  startedAt = Date.now();
+  waitMs = 0;
+  dispatch(opts, handler) {
+    const method = String(opts.method);
+    const retry = (err, { state }, callback) => {
+      const decision = decideRetry(err, method, state.counter, Date.now() - this.startedAt, this.policy);
+      if (!decision) return callback(err);
+      this.retries = state.counter;
+      this.waitMs = decision.delayMs;
+      this.onRetry?.({ method, url: this.url, retry: state.counter, ...decision });
+      callback(null);
+    };
+    const retryHandler = new import_undici2.RetryHandler(
+      { ...opts, retryOptions: { throwOnError: false, retry } },
+      {
+        dispatch: (next, nextHandler) => {
+          const wait = this.waitMs;
+          this.waitMs = 0;
+          setTimeout(() => this.inner.dispatch(next, nextHandler), wait);
+          return true;
+        },
+        handler
+      }
+    );
+    return this.inner.dispatch(opts, retryHandler);
+  }
+};
+var UndiciTransport = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.timeoutMs = options.timeoutMs ?? 3e4;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+    this.agent = options.dispatcher ?? new import_undici2.Agent({ connect: { timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+  }
+  options;
+  agent;
+  timeoutMs;
+  policy;
+  maxBodyBytes;
   async send(url, req) {
-    const res = await (0, import_undici2.request)(url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      dispatcher: this.dispatcher,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs
-    });
-    const body = req.method === "HEAD" ? Buffer.alloc(0) : Buffer.from(await res.body.arrayBuffer());
-    if (req.method === "HEAD") await res.body.dump();
-    return { status: res.statusCode, headers: flatten(res.headers), body, url };
+    const started = Date.now();
+    try {
+      return await this.attempt(url, req);
+    } catch (error2) {
+      const wait = this.policy.minDelayMs;
+      if (!(error2 instanceof TransportError) || !error2.midBody || req.method !== "GET" || Date.now() - started + wait > this.policy.budgetMs) throw error2;
+      this.options.onRetry?.({ method: req.method, url, retry: error2.retries + 1, cause: `${error2.code ?? "error"} mid-body`, delayMs: wait });
+      await new Promise((resolve2) => setTimeout(resolve2, wait));
+      return await this.attempt(url, req);
+    }
+  }
+  async attempt(url, req) {
+    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry);
+    let midBody = false;
+    try {
+      const res = await (0, import_undici2.request)(url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs
+      });
+      midBody = true;
+      const body = req.method === "HEAD" ? (await res.body.dump(), Buffer.alloc(0)) : await readBody(res.body, this.maxBodyBytes, url);
+      return { status: res.statusCode, headers: flatten(res.headers), body, url, retries: dispatcher.retries };
+    } catch (error2) {
+      if (error2 instanceof TransportError) throw error2;
+      const e = error2;
+      const retries = dispatcher.retries;
+      const after = retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
+      const what = e.code === "UND_ERR_REQ_RETRY" ? `the connection broke mid-response and the server could not resume it (${e.message})` : `${e.code ? `${e.code}: ` : ""}${e.message}${midBody ? " (mid-response)" : ""}`;
+      throw new TransportError(`${what}${after}`, e.code, retries, { cause: error2, midBody });
+    }
   }
   async close() {
-    await this.dispatcher.close();
+    await this.agent.close();
   }
 };
 
 // src/registry/index.ts
+function logRetry(event) {
+  let path16 = event.url;
+  try {
+    const u = new URL(event.url);
+    path16 = `${u.host}${u.pathname}`;
+  } catch {
+  }
+  info(`Retrying ${event.method} ${path16} after ${event.cause} (retry ${event.retry}, in ${(event.delayMs / 1e3).toFixed(1)} s)`);
+}
+function createRegistryFactory(options = {}) {
+  const env = options.env ?? process.env;
+  const owned = options.transport ? void 0 : new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 3e4, retry: options.retry ?? {}, onRetry: logRetry });
+  const transport = options.transport ?? owned;
+  const credentials = options.credentials ?? ((registry) => lookupCredentials(registry, env));
+  const cache = new TokenCache();
+  const auths = /* @__PURE__ */ new Map();
+  return {
+    transport,
+    client(name) {
+      const base = registryBase(name.registry);
+      let auth = auths.get(name.registry);
+      if (!auth) {
+        auth = new RegistryAuth({ registry: name.registry, base, transport, credentials: () => credentials(name.registry), cache });
+        auths.set(name.registry, auth);
+      }
+      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport, auth });
+    },
+    close: async () => {
+      await owned?.close();
+    }
+  };
+}
 function openRegistry(name, env = process.env) {
-  const transport = new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 3e4 });
-  const credentials = authsCredentials(readDockerConfig(), name.registry);
-  const auth = new RegistryAuth({ registry: name.registry, repository: name.repository, credentials, transport });
-  const client = new RegistryClient({ registry: name.registry, repository: name.repository, transport, auth });
-  return { client, close: () => transport.close() };
+  const factory = createRegistryFactory({ env });
+  return { client: factory.client(name), close: () => factory.close() };
+}
+
+// src/registry/login.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { chmod as chmod2, mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3, symlink as symlink2, writeFile as writeFile3 } from "node:fs/promises";
+import os9 from "node:os";
+import path15 from "node:path";
+var CARRIED_DIRS = ["cli-plugins", "buildx", "contexts"];
+function privateConfig(source, registry) {
+  const config = { ...source, auths: without(source.auths ?? {}, registry) };
+  delete config.credsStore;
+  if (source.credHelpers) config.credHelpers = without(source.credHelpers, registry);
+  return config;
+}
+function without(entries, registry) {
+  const out = { ...entries };
+  for (let key = findKey(out, registry); key !== void 0; key = findKey(out, registry)) delete out[key];
+  return out;
+}
+async function readSourceConfig(file) {
+  try {
+    return JSON.parse(await readFile3(file, "utf8"));
+  } catch {
+    return {};
+  }
+}
+async function loginForStep(docker, registry, username, password, env = process.env) {
+  setSecret(password);
+  const root = env.RUNNER_TEMP && existsSync3(env.RUNNER_TEMP) ? env.RUNNER_TEMP : os9.tmpdir();
+  const configDir = await mkdtemp2(path15.join(root, "pinned-build-docker-config-"));
+  const cleanup = () => rm3(configDir, { recursive: true, force: true });
+  try {
+    await chmod2(configDir, 448);
+    const sourceFile = dockerConfigPath(env);
+    const sourceDir = path15.dirname(sourceFile);
+    await writeFile3(path15.join(configDir, "config.json"), JSON.stringify(privateConfig(await readSourceConfig(sourceFile), registry), null, 2), { mode: 384 });
+    for (const dir of CARRIED_DIRS) {
+      if (existsSync3(path15.join(sourceDir, dir))) await symlink2(path15.join(sourceDir, dir), path15.join(configDir, dir));
+    }
+    const stepDocker = docker.withEnv({ DOCKER_CONFIG: configDir });
+    await stepDocker.login(registry === DOCKER_HUB ? void 0 : registry, username, password);
+    info(`Logged in to ${registry} as ${username} for this step (private DOCKER_CONFIG, removed when the step ends)`);
+    return { configDir, env: { ...env, DOCKER_CONFIG: configDir }, docker: stepDocker, cleanup };
+  } catch (error2) {
+    await cleanup();
+    if (error2 instanceof ActionError) throw error2;
+    throw new ActionError(`could not prepare a docker login for ${registry}: ${error2.message}`, "check that the runner temp directory is writable");
+  }
 }
 
 // src/registry/readback.ts
@@ -61737,6 +62245,21 @@ function pickPlatform(index) {
   );
   return images.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64") ?? images[0];
 }
+async function tagState(client, tag, ours) {
+  let head;
+  if (ours) {
+    head = (await client.head(tag)).digest;
+    if (head === ours) return { tag, digest: ours };
+  }
+  const manifest = await client.manifest(tag);
+  if (head && head !== manifest.digest) {
+    throw new RegistryError(
+      `registry ${client.registry} returned inconsistent data for ${client.registry}/${client.repository}:${tag}: HEAD says ${head} but the manifest bytes hash to ${manifest.digest}`,
+      INCONSISTENT_HINT
+    );
+  }
+  return { tag, digest: manifest.digest, manifest };
+}
 async function readBack(client, pushed) {
   const reported = [...new Set(pushed.map((p) => p.digest).filter((d) => !!d))];
   if (reported.length > 1) {
@@ -61746,28 +62269,28 @@ async function readBack(client, pushed) {
     );
   }
   const ours = reported[0];
-  const registryDigests = /* @__PURE__ */ new Map();
-  for (const p of pushed) registryDigests.set(p.tag, (await client.resolve(p.tag)).digest);
+  const states = [];
+  for (const p of pushed) states.push(await tagState(client, p.tag, ours));
   let digest;
   const movedTags = [];
   if (ours) {
     digest = ours;
-    for (const [tag, now] of registryDigests) if (now !== ours) movedTags.push({ tag, now });
+    for (const s of states) if (s.digest !== ours) movedTags.push({ tag: s.tag, now: s.digest });
   } else {
-    const distinct = [...new Set(registryDigests.values())];
+    const distinct = [...new Set(states.map((s) => s.digest))];
     if (distinct.length !== 1) {
       throw new ActionError(
-        `the pushed tags point to different digests in ${client.registry}/${client.repository}: ${[...registryDigests].map(([t, d]) => `${t}=${d}`).join(", ")}`,
+        `the pushed tags point to different digests in ${client.registry}/${client.repository}: ${states.map((s) => `${s.tag}=${s.digest}`).join(", ")}`,
         "another job may be pushing the same tags; give concurrent jobs distinct tags"
       );
     }
     digest = distinct[0];
   }
-  let manifest;
+  let manifest = states.find((s) => s.manifest?.digest === digest)?.manifest;
   try {
-    manifest = await client.manifest(digest);
+    manifest ??= await client.manifest(digest);
   } catch (error2) {
-    if (ours && movedTags.length > 0) {
+    if (ours && movedTags.length > 0 && error2 instanceof RegistryError && error2.status === 404) {
       throw new ActionError(
         `digest mismatch: docker push reported ${ours} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags.map((m) => m.now).join(", ")})`,
         "the registry may rewrite manifests on push; report this with the push log"
@@ -61782,14 +62305,16 @@ async function readBack(client, pushed) {
   }
   let platformDigest;
   let imageManifest;
-  if (isIndex(manifest.mediaType)) {
-    const index = parseJson(manifest.bytes, `index ${digest}`);
+  const parsed = parseJson(manifest.bytes, `manifest ${digest}`);
+  if (Array.isArray(parsed.manifests) || !parsed.config && isIndex(manifest.mediaType)) {
+    const index = parsed;
+    if (!Array.isArray(index.manifests)) throw new ActionError(`index ${digest} has no manifests list`);
     const platform2 = pickPlatform(index);
     if (!platform2) throw new ActionError(`index ${digest} lists no image manifest to read labels from`);
     platformDigest = platform2.digest;
     imageManifest = parseJson((await client.manifest(platform2.digest)).bytes, `manifest ${platform2.digest}`);
   } else {
-    imageManifest = parseJson(manifest.bytes, `manifest ${digest}`);
+    imageManifest = parsed;
   }
   const configDigest = imageManifest.config?.digest;
   if (!configDigest) throw new ActionError(`manifest ${platformDigest ?? digest} has no config descriptor`);
@@ -61842,6 +62367,15 @@ function defaultDeps() {
   return { docker: new DockerCli(), openRegistry, readInput: envInputReader(), env: process.env, cwd: process.cwd() };
 }
 async function buildAndPush(deps) {
+  maskSecretInputs(deps.readInput);
+  const login = {};
+  try {
+    return await buildAndPushSteps(deps, login);
+  } finally {
+    await login.step?.cleanup();
+  }
+}
+async function buildAndPushSteps(deps, login) {
   const ctx = readRunContext(deps.env);
   const inputs = readInputs(deps.readInput, deps.cwd);
   const deployFiles = await prepareBuildPins(deps.readInput, deps.cwd);
@@ -61852,6 +62386,10 @@ async function buildAndPush(deps) {
     else core_exports[note.level](note.text, note.title ? { title: note.title } : {});
   }
   const version = await deps.docker.serverVersion();
+  if (inputs.login) {
+    login.step = await loginForStep(deps.docker, inputs.image.registry, inputs.login.username, inputs.login.password, deps.env);
+    deps = { ...deps, docker: login.step.docker, env: login.step.env };
+  }
   info(`Docker engine ${version}; building ${plan.refs.join(", ")} at commit ${commit.sha} (${commit.source})`);
   const { imageId } = await deps.docker.build({
     context: inputs.context,
@@ -61883,7 +62421,7 @@ async function buildAndPush(deps) {
     const result = await deps.docker.push(ref);
     pushed.push({ tag: plan.tags[i], ...result.digest && { digest: result.digest } });
   }
-  const session = deps.openRegistry(inputs.image);
+  const session = deps.openRegistry(inputs.image, deps.env);
   try {
     const held = await group("Read back from the registry", async () => {
       const r = await readBack(session.client, pushed);
@@ -61909,7 +62447,7 @@ async function buildAndPush(deps) {
     await session.close();
   }
 }
-async function run(deps = defaultDeps()) {
+async function run2(deps = defaultDeps()) {
   try {
     const { report, summary: summary2, pins } = await buildAndPush(deps);
     if (summary2) await summary.addRaw(renderSummary(report) + (pins?.summary ?? "")).write();
@@ -61922,7 +62460,7 @@ async function run(deps = defaultDeps()) {
 }
 
 // src/index.ts
-await run();
+await run2();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

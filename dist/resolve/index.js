@@ -1783,11 +1783,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -2051,7 +2051,7 @@ var require_dispatcher = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
     var EventEmitter = __require("node:events");
-    var Dispatcher = class extends EventEmitter {
+    var Dispatcher2 = class extends EventEmitter {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -2079,7 +2079,7 @@ var require_dispatcher = __commonJS({
         return new ComposedDispatcher(this, dispatch);
       }
     };
-    var ComposedDispatcher = class extends Dispatcher {
+    var ComposedDispatcher = class extends Dispatcher2 {
       #dispatcher = null;
       #dispatch = null;
       constructor(dispatcher, dispatch) {
@@ -2097,7 +2097,7 @@ var require_dispatcher = __commonJS({
         return this.#dispatcher.destroy(...args);
       }
     };
-    module.exports = Dispatcher;
+    module.exports = Dispatcher2;
   }
 });
 
@@ -2106,7 +2106,7 @@ var require_dispatcher_base = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var Dispatcher = require_dispatcher();
+    var Dispatcher2 = require_dispatcher();
     var {
       ClientDestroyedError,
       ClientClosedError,
@@ -2118,7 +2118,7 @@ var require_dispatcher_base = __commonJS({
     var kInterceptedDispatch = /* @__PURE__ */ Symbol("Intercepted Dispatch");
     var kWebSocketOptions = /* @__PURE__ */ Symbol("webSocketOptions");
     var kEventSourceOptions = /* @__PURE__ */ Symbol("eventSourceOptions");
-    var DispatcherBase = class extends Dispatcher {
+    var DispatcherBase = class extends Dispatcher2 {
       constructor(opts) {
         super();
         this[kDestroyed] = false;
@@ -4184,9 +4184,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -6538,22 +6538,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path8} HTTP/1.1\r
+      let header2 = `${method} ${path8} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6561,41 +6561,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert4(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6661,22 +6661,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert4(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert4(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6692,7 +6692,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6700,7 +6700,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6715,7 +6715,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6734,7 +6734,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6752,19 +6752,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6787,10 +6787,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6814,7 +6814,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6825,11 +6825,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7559,15 +7559,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -9092,7 +9092,7 @@ var require_retry_handler = __commonJS({
       }
       return null;
     }
-    var RetryHandler = class _RetryHandler {
+    var RetryHandler2 = class _RetryHandler {
       constructor(opts, handlers) {
         const { retryOptions, ...dispatchOpts } = opts;
         const {
@@ -9402,7 +9402,7 @@ var require_retry_handler = __commonJS({
         }
       }
     };
-    module.exports = RetryHandler;
+    module.exports = RetryHandler2;
   }
 });
 
@@ -9410,9 +9410,9 @@ var require_retry_handler = __commonJS({
 var require_retry_agent = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/dispatcher/retry-agent.js"(exports, module) {
     "use strict";
-    var Dispatcher = require_dispatcher();
-    var RetryHandler = require_retry_handler();
-    var RetryAgent = class extends Dispatcher {
+    var Dispatcher2 = require_dispatcher();
+    var RetryHandler2 = require_retry_handler();
+    var RetryAgent = class extends Dispatcher2 {
       #agent = null;
       #options = null;
       constructor(agent, options = {}) {
@@ -9421,7 +9421,7 @@ var require_retry_agent = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler) {
-        const retry = new RetryHandler({
+        const retry = new RetryHandler2({
           ...opts,
           retryOptions: this.#options
         }, {
@@ -11309,10 +11309,10 @@ var require_mock_agent = __commonJS({
     var MockPool = require_mock_pool();
     var { matchValue, buildMockOptions } = require_mock_utils();
     var { InvalidArgumentError, UndiciError } = require_errors();
-    var Dispatcher = require_dispatcher();
+    var Dispatcher2 = require_dispatcher();
     var Pluralizer = require_pluralizer();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter();
-    var MockAgent = class extends Dispatcher {
+    var MockAgent = class extends Dispatcher2 {
       constructor(opts) {
         super(opts);
         this[kNetConnect] = true;
@@ -11519,13 +11519,13 @@ var require_redirect = __commonJS({
 var require_retry = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/lib/interceptor/retry.js"(exports, module) {
     "use strict";
-    var RetryHandler = require_retry_handler();
+    var RetryHandler2 = require_retry_handler();
     module.exports = (globalOpts) => {
       return (dispatch) => {
         return function retryInterceptor(opts, handler) {
           return dispatch(
             opts,
-            new RetryHandler(
+            new RetryHandler2(
               { ...opts, retryOptions: { ...globalOpts, ...opts.retryOptions } },
               {
                 handler,
@@ -11955,14 +11955,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -15406,10 +15406,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert4(header !== null);
+    function getFieldValues(header2) {
+      assert4(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16308,20 +16308,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert4 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -19013,7 +19013,7 @@ var require_undici = __commonJS({
   "node_modules/@actions/http-client/node_modules/undici/index.js"(exports, module) {
     "use strict";
     var Client = require_client();
-    var Dispatcher = require_dispatcher();
+    var Dispatcher2 = require_dispatcher();
     var Pool = require_pool();
     var BalancedPool = require_balanced_pool();
     var Agent2 = require_agent();
@@ -19029,13 +19029,13 @@ var require_undici = __commonJS({
     var MockAgent = require_mock_agent();
     var MockPool = require_mock_pool();
     var mockErrors = require_mock_errors();
-    var RetryHandler = require_retry_handler();
+    var RetryHandler2 = require_retry_handler();
     var { getGlobalDispatcher, setGlobalDispatcher } = require_global2();
     var DecoratorHandler = require_decorator_handler();
     var RedirectHandler = require_redirect_handler();
     var createRedirectInterceptor = require_redirect_interceptor();
-    Object.assign(Dispatcher.prototype, api);
-    module.exports.Dispatcher = Dispatcher;
+    Object.assign(Dispatcher2.prototype, api);
+    module.exports.Dispatcher = Dispatcher2;
     module.exports.Client = Client;
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
@@ -19043,7 +19043,7 @@ var require_undici = __commonJS({
     module.exports.ProxyAgent = ProxyAgent2;
     module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
     module.exports.RetryAgent = RetryAgent;
-    module.exports.RetryHandler = RetryHandler;
+    module.exports.RetryHandler = RetryHandler2;
     module.exports.DecoratorHandler = DecoratorHandler;
     module.exports.RedirectHandler = RedirectHandler;
     module.exports.createRedirectInterceptor = createRedirectInterceptor;
@@ -22651,9 +22651,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -22668,11 +22668,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -25775,10 +25775,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -25789,26 +25789,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar.indent + header2.indent;
+      let offset = scalar.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -25835,7 +25835,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -25862,7 +25862,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -25874,8 +25874,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -26714,10 +26714,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -26749,10 +26749,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -29520,10 +29520,10 @@ var require_constants7 = __commonJS({
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     var wellknownHeaderNameBuffers = {};
     Object.setPrototypeOf(wellknownHeaderNameBuffers, null);
-    function getHeaderNameAsBuffer(header) {
-      let buffer = wellknownHeaderNameBuffers[header];
+    function getHeaderNameAsBuffer(header2) {
+      let buffer = wellknownHeaderNameBuffers[header2];
       if (buffer === void 0) {
-        buffer = Buffer.from(header);
+        buffer = Buffer.from(header2);
       }
       return buffer;
     }
@@ -30927,11 +30927,11 @@ var require_request3 = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (hasSafeIterator(headers)) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -31254,7 +31254,7 @@ var require_dispatcher2 = __commonJS({
     var EventEmitter = __require("node:events");
     var WrapHandler = require_wrap_handler();
     var wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler));
-    var Dispatcher = class extends EventEmitter {
+    var Dispatcher2 = class extends EventEmitter {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -31285,7 +31285,7 @@ var require_dispatcher2 = __commonJS({
         });
       }
     };
-    module.exports = Dispatcher;
+    module.exports = Dispatcher2;
   }
 });
 
@@ -31382,7 +31382,7 @@ var require_dispatcher_base2 = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var Dispatcher = require_dispatcher2();
+    var Dispatcher2 = require_dispatcher2();
     var UnwrapHandler = require_unwrap_handler();
     var {
       ClientDestroyedError,
@@ -31394,7 +31394,7 @@ var require_dispatcher_base2 = __commonJS({
     var kOnClosed = /* @__PURE__ */ Symbol("onClosed");
     var kWebSocketOptions = /* @__PURE__ */ Symbol("webSocketOptions");
     var kEventSourceOptions = /* @__PURE__ */ Symbol("eventSourceOptions");
-    var DispatcherBase = class extends Dispatcher {
+    var DispatcherBase = class extends Dispatcher2 {
       /** @type {boolean} */
       [kDestroyed] = false;
       /** @type {Array<Function|null} */
@@ -33828,9 +33828,9 @@ var require_util10 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -36227,22 +36227,22 @@ var require_client_h12 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request2);
-      let header = `${method} ${path8} HTTP/1.1\r
+      let header2 = `${method} ${path8} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -36250,41 +36250,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert4(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -36350,22 +36350,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert4(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert4(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -36381,7 +36381,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -36389,7 +36389,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -36404,7 +36404,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert4(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -36423,7 +36423,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -36452,14 +36452,14 @@ upgrade: ${upgrade}\r
        * @param {boolean} arg.expectsPayload
        * @param {string} arg.header
        */
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
@@ -36468,7 +36468,7 @@ upgrade: ${upgrade}\r
        * @returns
        */
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -36491,10 +36491,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -36521,7 +36521,7 @@ ${len.toString(16)}\r
        * @returns {void}
        */
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -36532,11 +36532,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -37058,12 +37058,12 @@ var require_client_h22 = __commonJS({
       }
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
-        let header = "";
+        let header2 = "";
         for (const key in headers) {
-          header += `${key}: ${headers[key]}\r
+          header2 += `${key}: ${headers[key]}\r
 `;
         }
-        channels.sendHeaders.publish({ request: request2, headers: header, socket: session[kSocket] });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket: session[kSocket] });
       }
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
@@ -39783,7 +39783,7 @@ var require_retry_handler2 = __commonJS({
         }
       }
     };
-    var RetryHandler = class _RetryHandler {
+    var RetryHandler2 = class _RetryHandler {
       constructor(opts, { dispatch, handler }) {
         const { retryOptions, ...dispatchOpts } = opts;
         const {
@@ -40101,7 +40101,7 @@ var require_retry_handler2 = __commonJS({
         );
       }
     };
-    module.exports = RetryHandler;
+    module.exports = RetryHandler2;
   }
 });
 
@@ -40109,9 +40109,9 @@ var require_retry_handler2 = __commonJS({
 var require_retry_agent2 = __commonJS({
   "node_modules/undici/lib/dispatcher/retry-agent.js"(exports, module) {
     "use strict";
-    var Dispatcher = require_dispatcher2();
-    var RetryHandler = require_retry_handler2();
-    var RetryAgent = class extends Dispatcher {
+    var Dispatcher2 = require_dispatcher2();
+    var RetryHandler2 = require_retry_handler2();
+    var RetryAgent = class extends Dispatcher2 {
       #agent = null;
       #options = null;
       constructor(agent, options = {}) {
@@ -40120,7 +40120,7 @@ var require_retry_agent2 = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler) {
-        const retry = new RetryHandler({
+        const retry = new RetryHandler2({
           ...opts,
           retryOptions: this.#options
         }, {
@@ -42369,10 +42369,10 @@ var require_mock_agent2 = __commonJS({
     var MockPool = require_mock_pool2();
     var { matchValue, normalizeSearchParams, buildAndValidateMockOptions, normalizeOrigin } = require_mock_utils2();
     var { InvalidArgumentError, UndiciError } = require_errors3();
-    var Dispatcher = require_dispatcher2();
+    var Dispatcher2 = require_dispatcher2();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter2();
     var { MockCallHistory } = require_mock_call_history();
-    var MockAgent = class extends Dispatcher {
+    var MockAgent = class extends Dispatcher2 {
       constructor(opts = {}) {
         super(opts);
         const mockOptions = buildAndValidateMockOptions(opts);
@@ -42534,9 +42534,9 @@ var require_snapshot_utils = __commonJS({
     function createHeaderFilters(matchOptions = {}) {
       const { ignoreHeaders = [], excludeHeaders = [], matchHeaders = [], caseSensitive = false } = matchOptions;
       return {
-        ignore: new Set(ignoreHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        exclude: new Set(excludeHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        match: new Set(matchHeaders.map((header) => caseSensitive ? header : header.toLowerCase()))
+        ignore: new Set(ignoreHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        exclude: new Set(excludeHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        match: new Set(matchHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase()))
       };
     }
     var crypto2 = runtimeFeatures.has("crypto") ? __require("node:crypto") : null;
@@ -43516,15 +43516,15 @@ var require_redirect_handler2 = __commonJS({
         this.handler.onResponseError?.(controller, error2);
       }
     };
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -43669,13 +43669,13 @@ var require_response_error = __commonJS({
 var require_retry2 = __commonJS({
   "node_modules/undici/lib/interceptor/retry.js"(exports, module) {
     "use strict";
-    var RetryHandler = require_retry_handler2();
+    var RetryHandler2 = require_retry_handler2();
     module.exports = (globalOpts) => {
       return (dispatch) => {
         return function retryInterceptor(opts, handler) {
           return dispatch(
             opts,
-            new RetryHandler(
+            new RetryHandler2(
               { ...opts, retryOptions: { ...globalOpts, ...opts.retryOptions } },
               {
                 handler,
@@ -43792,22 +43792,22 @@ var require_dns2 = __commonJS({
           return headers;
         }
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
       }
       if (typeof headers === "object" && hasSafeIterator(headers)) {
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
@@ -44447,11 +44447,11 @@ var require_cache2 = __commonJS({
         throw new TypeError(`expected value.etag to be string, got ${typeof value.etag}`);
       }
     }
-    function parseCacheControlHeader(header) {
+    function parseCacheControlHeader(header2) {
       const output = {};
       const invalidNumericDirectives = /* @__PURE__ */ new Set();
       const invalidNoArgumentDirectives = /* @__PURE__ */ new Set();
-      const directives = splitCacheControlHeaderValue(Array.isArray(header) ? header.join(",") : header);
+      const directives = splitCacheControlHeaderValue(Array.isArray(header2) ? header2.join(",") : header2);
       for (let i = 0; i < directives.length; i++) {
         const directiveRecord = directives[i];
         const directive = directiveRecord.value.toLowerCase();
@@ -44639,8 +44639,8 @@ var require_cache2 = __commonJS({
         {}
       );
       const varyingHeaders = splitVaryHeader(varyHeader);
-      for (const header of varyingHeaders) {
-        const trimmedHeader = trimOWS(header).toLowerCase();
+      for (const header2 of varyingHeaders) {
+        const trimmedHeader = trimOWS(header2).toLowerCase();
         if (trimmedHeader.length === 0) {
           continue;
         }
@@ -44694,11 +44694,11 @@ var require_cache2 = __commonJS({
       const headers = {};
       if (cacheKey.headers) {
         const sortedHeaders = Object.keys(cacheKey.headers).sort();
-        for (const header of sortedHeaders) {
-          if (excludeHeaders?.has(header.toLowerCase())) {
+        for (const header2 of sortedHeaders) {
+          if (excludeHeaders?.has(header2.toLowerCase())) {
             continue;
           }
-          headers[header] = cacheKey.headers[header];
+          headers[header2] = cacheKey.headers[header2];
         }
       }
       return JSON.stringify([cacheKey.origin, cacheKey.method, cacheKey.path, headers]);
@@ -48054,8 +48054,8 @@ var require_sqlite_cache_store = __commonJS({
           let matches = true;
           if (value.vary) {
             const vary = JSON.parse(value.vary);
-            for (const header in vary) {
-              if (!headerValueEquals(headers[header], vary[header])) {
+            for (const header2 in vary) {
+              if (!headerValueEquals(headers[header2], vary[header2])) {
                 matches = false;
                 break;
               }
@@ -48118,14 +48118,14 @@ var require_headers2 = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -51024,10 +51024,10 @@ var require_util11 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert4(header !== null);
+    function getFieldValues(header2) {
+      assert4(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -51934,20 +51934,20 @@ var require_parse3 = __commonJS({
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants10();
     var { isCTLExcludingHtab } = require_util12();
     var assert4 = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -55136,7 +55136,7 @@ var require_undici2 = __commonJS({
   "node_modules/undici/index.js"(exports, module) {
     "use strict";
     var Client = require_client2();
-    var Dispatcher = require_dispatcher2();
+    var Dispatcher2 = require_dispatcher2();
     var Pool = require_pool2();
     var BalancedPool = require_balanced_pool2();
     var RoundRobinPool = require_round_robin_pool();
@@ -55157,12 +55157,12 @@ var require_undici2 = __commonJS({
     var MockPool = require_mock_pool2();
     var SnapshotAgent = require_snapshot_agent();
     var mockErrors = require_mock_errors2();
-    var RetryHandler = require_retry_handler2();
+    var RetryHandler2 = require_retry_handler2();
     var { getGlobalDispatcher, setGlobalDispatcher } = require_global4();
     var DecoratorHandler = require_decorator_handler2();
     var RedirectHandler = require_redirect_handler2();
-    Object.assign(Dispatcher.prototype, api);
-    module.exports.Dispatcher = Dispatcher;
+    Object.assign(Dispatcher2.prototype, api);
+    module.exports.Dispatcher = Dispatcher2;
     module.exports.Client = Client;
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
@@ -55173,7 +55173,7 @@ var require_undici2 = __commonJS({
     module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent;
     module.exports.RetryAgent = RetryAgent;
     module.exports.H2CClient = H2CClient;
-    module.exports.RetryHandler = RetryHandler;
+    module.exports.RetryHandler = RetryHandler2;
     module.exports.DecoratorHandler = DecoratorHandler;
     module.exports.RedirectHandler = RedirectHandler;
     module.exports.interceptors = {
@@ -55670,8 +55670,8 @@ var Summary = class {
         if (typeof cell2 === "string") {
           return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell2;
-        const tag = header ? "th" : "td";
+        const { header: header2, data, colspan, rowspan } = cell2;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
       }).join("");
@@ -58873,7 +58873,7 @@ function cell(text) {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
 }
 function code(text) {
-  const ticks = "`".repeat((text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length + 1), 1));
+  const ticks = "`".repeat((text.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length + 1), 1));
   return `${ticks}${ticks.length > 1 ? " " : ""}${cell(text)}${ticks.length > 1 ? " " : ""}${ticks}`;
 }
 
@@ -58882,7 +58882,7 @@ function changedFilesOutput(files) {
   return files.map((f) => f.rel).join("\n");
 }
 function fence(text) {
-  const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+  const longest = (text.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length), 0);
   return "`".repeat(Math.max(3, longest + 1));
 }
 function renderPinSummary(files, wrote, scanned, notes) {
@@ -58911,22 +58911,22 @@ function renderPinSummary(files, wrote, scanned, notes) {
 }
 
 // src/registry/challenge.ts
-function parseChallenges(header) {
+function parseChallenges(header2) {
   const challenges = [];
   let i = 0;
-  const n = header.length;
+  const n = header2.length;
   const skip = (re) => {
-    while (i < n && re.test(header[i])) i++;
+    while (i < n && re.test(header2[i])) i++;
   };
   while (i < n) {
     skip(/[\s,]/);
     const start = i;
     skip(/[^\s,=]/);
-    const token = header.slice(start, i);
+    const token = header2.slice(start, i);
     if (!token) break;
     let j = i;
-    while (j < n && header[j] === " ") j++;
-    if (header[j] === "=" && challenges.length > 0) {
+    while (j < n && header2[j] === " ") j++;
+    if (header2[j] === "=" && challenges.length > 0) {
       i = start;
     } else {
       challenges.push({ scheme: token.toLowerCase(), params: {} });
@@ -58937,28 +58937,28 @@ function parseChallenges(header) {
       skip(/[\s,]/);
       const keyStart = i;
       skip(/[^\s,=]/);
-      const key = header.slice(keyStart, i);
+      const key = header2.slice(keyStart, i);
       let k = i;
-      while (k < n && header[k] === " ") k++;
-      if (!key || header[k] !== "=") {
+      while (k < n && header2[k] === " ") k++;
+      if (!key || header2[k] !== "=") {
         i = keyStart;
         break;
       }
       i = k + 1;
-      while (i < n && header[i] === " ") i++;
+      while (i < n && header2[i] === " ") i++;
       let value = "";
-      if (header[i] === '"') {
+      if (header2[i] === '"') {
         i++;
-        while (i < n && header[i] !== '"') {
-          if (header[i] === "\\" && i + 1 < n) i++;
-          value += header[i];
+        while (i < n && header2[i] !== '"') {
+          if (header2[i] === "\\" && i + 1 < n) i++;
+          value += header2[i];
           i++;
         }
         i++;
       } else {
         const vs = i;
         skip(/[^,]/);
-        value = header.slice(vs, i).trim();
+        value = header2.slice(vs, i).trim();
       }
       current.params[key.toLowerCase()] = value;
     }
@@ -58966,76 +58966,227 @@ function parseChallenges(header) {
   return challenges;
 }
 
+// src/registry/endpoint.ts
+function defaultScheme(registry) {
+  return isLoopback(registry.replace(/:\d+$/, "")) ? "http" : "https";
+}
+function isLoopback(hostname) {
+  return hostname === "localhost" || /^127\./.test(hostname) || hostname === "[::1]";
+}
+function registryBase(registry, scheme = defaultScheme(registry)) {
+  return `${scheme}://${apiHost(registry)}`;
+}
+
+// src/registry/errors.ts
+var RegistryError = class extends ActionError {
+  constructor(message, hint, status, code2) {
+    super(message, hint);
+    this.status = status;
+    this.code = code2;
+    this.name = "RegistryError";
+  }
+  status;
+  code;
+};
+var INCONSISTENT_HINT = "retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)";
+var MAX_TEXT = 300;
+function errorDetail(res) {
+  const raw = res.body.toString("utf8").trim();
+  try {
+    const parsed = JSON.parse(raw);
+    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
+      const parts = parsed.errors.map(
+        (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
+      );
+      const text2 = oneLine(parts.filter(Boolean).join("; "));
+      const code2 = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
+      if (text2) return { text: text2, ...code2 && { code: code2 } };
+    }
+  } catch {
+  }
+  const text = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
+  return { text: text || `HTTP ${res.status}` };
+}
+function oneLine(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
+}
+function afterRetries(res) {
+  const n = res.retries ?? 0;
+  return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
+}
+function describeStatus(res) {
+  const { text } = errorDetail(res);
+  const head = `HTTP ${res.status}${afterRetries(res)}`;
+  return text === `HTTP ${res.status}` ? head : `${head}: ${text}`;
+}
+
+// src/registry/token-cache.ts
+var TokenCache = class _TokenCache {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  entries = /* @__PURE__ */ new Map();
+  static key(registry, scope) {
+    return `${registry} ${scope}`;
+  }
+  get(registry, scope) {
+    const key = _TokenCache.key(registry, scope);
+    const entry = this.entries.get(key);
+    if (!entry) return void 0;
+    if (this.now() >= entry.expiresAt) {
+      this.entries.delete(key);
+      return void 0;
+    }
+    return entry.token;
+  }
+  /** Keeps a token for `expiresInSeconds` minus a margin (10%, at most 5 s) so it does not expire mid-request. */
+  set(registry, scope, token, expiresInSeconds) {
+    const lifetimeMs = (typeof expiresInSeconds === "number" && expiresInSeconds > 0 ? expiresInSeconds : 60) * 1e3;
+    this.entries.set(_TokenCache.key(registry, scope), { token, expiresAt: this.now() + lifetimeMs - Math.min(5e3, lifetimeMs / 10) });
+  }
+  delete(registry, scope) {
+    this.entries.delete(_TokenCache.key(registry, scope));
+  }
+};
+
 // src/registry/auth.ts
+function pullScope(repository) {
+  return `repository:${repository}:pull`;
+}
+var CLIENT_ID = "pinned-build-action";
+function pick(challenges) {
+  return challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
+}
 var RegistryAuth = class {
   constructor(options) {
     this.options = options;
-    const c = options.credentials;
-    if (c?.password) setSecret(c.password);
-    if (c?.identityToken) setSecret(c.identityToken);
+    this.cache = options.cache ?? new TokenCache();
   }
   options;
-  header;
-  expiresAt = Infinity;
-  /** The Authorization header to send now, if any. */
-  authorization() {
-    return this.header && Date.now() < this.expiresAt ? this.header : void 0;
+  challenge;
+  creds;
+  cache;
+  get registry() {
+    return this.options.registry;
   }
-  basic() {
-    const c = this.options.credentials;
+  credentials() {
+    this.creds ??= this.options.credentials();
+    return this.creds;
+  }
+  async send(url, req, what) {
+    try {
+      return await this.options.transport.send(url, req);
+    } catch (error2) {
+      throw new RegistryError(
+        `${what} could not be reached: ${error2.message}`,
+        `check that ${this.options.registry} is reachable from the runner`
+      );
+    }
+  }
+  /** The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. */
+  ping() {
+    this.challenge ??= (async () => {
+      const res = await this.send(`${this.options.base}/v2/`, { method: "GET" }, `registry ${this.options.registry}`);
+      return res.status === 401 ? pick(parseChallenges(res.headers["www-authenticate"] ?? "")) : void 0;
+    })().catch((error2) => {
+      this.challenge = void 0;
+      throw error2;
+    });
+    return this.challenge;
+  }
+  /** The Authorization header for a request in `scope`, or undefined to go anonymous. */
+  async authorization(scope) {
+    const challenge = await this.ping();
+    return challenge ? this.answer(challenge, scope) : void 0;
+  }
+  /**
+   * After a 401 on a request sent with `sent`: answers the 401's challenge afresh (a new token, skipping the cache).
+   * Returns the header to retry with once, or undefined when a retry could not change the outcome.
+   */
+  async rechallenge(scope, wwwAuthenticate, sent) {
+    const challenge = pick(parseChallenges(wwwAuthenticate ?? ""));
+    if (!challenge) return void 0;
+    this.challenge = Promise.resolve(challenge);
+    this.cache.delete(this.options.registry, scope);
+    const header2 = await this.answer(challenge, scope);
+    return header2 !== void 0 && header2 !== sent ? header2 : void 0;
+  }
+  async answer(challenge, scope) {
+    if (challenge.scheme === "basic") return this.basic(await this.credentials());
+    const cached = this.cache.get(this.options.registry, scope);
+    if (cached) return `Bearer ${cached}`;
+    const token = await this.fetchToken(challenge, scope);
+    return `Bearer ${token}`;
+  }
+  basic(c) {
     if (!c?.username || !c.password) return void 0;
     const value = Buffer.from(`${c.username}:${c.password}`).toString("base64");
     setSecret(value);
     return `Basic ${value}`;
   }
-  /** Handles a 401's challenge. Returns true when a retry with the new authorization makes sense. */
-  async answer(wwwAuthenticate) {
-    const challenges = parseChallenges(wwwAuthenticate ?? "");
-    const bearer = challenges.find((c) => c.scheme === "bearer");
-    if (bearer) return this.fetchToken(bearer);
-    const basic = challenges.find((c) => c.scheme === "basic");
-    if (basic) {
-      const header = this.basic();
-      if (!header || header === this.header) return false;
-      this.header = header;
-      this.expiresAt = Infinity;
-      return true;
-    }
-    return false;
-  }
-  async fetchToken(challenge) {
+  async fetchToken(challenge, scope) {
+    const registry = this.options.registry;
     const realm = challenge.params.realm;
-    if (!realm) throw new ActionError(`${this.options.registry} sent a Bearer challenge without a realm`);
-    const url = new URL(realm);
-    if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
-    const scope = `repository:${this.options.repository}:${(this.options.actions ?? ["pull"]).join(",")}`;
-    url.searchParams.append("scope", scope);
-    const headers = {};
-    const basic = this.basic();
-    if (basic) headers.authorization = basic;
-    const res = await this.options.transport.send(url.toString(), { method: "GET", headers });
+    let url;
+    try {
+      url = new URL(realm ?? "");
+      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("not http(s)");
+    } catch {
+      throw new RegistryError(`registry ${registry} sent a Bearer challenge without a usable realm (${realm ?? "none"})`, "report this to the registry operator");
+    }
+    const credentials = await this.credentials();
+    if (credentials && url.protocol === "http:" && !isLoopback(url.hostname)) {
+      throw new RegistryError(
+        `registry ${registry} asks for credentials to be sent to ${url.origin} over plain http; refusing`,
+        "use the registry over https"
+      );
+    }
+    const service = challenge.params.service;
+    let res;
+    if (credentials?.identityToken) {
+      const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.identityToken, client_id: CLIENT_ID, scope });
+      if (service) form.set("service", service);
+      res = await this.send(url.toString(), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() }, `token service ${url.origin}`);
+      if (res.status === 404 || res.status === 405) {
+        res = await this.getToken(url, service, scope, this.basic({ username: credentials.username || "<token>", password: credentials.identityToken }));
+      }
+    } else {
+      res = await this.getToken(url, service, scope, this.basic(credentials));
+    }
+    const who = credentials ? "the credentials docker uses" : "anonymous access";
     if (res.status === 401 || res.status === 403) {
-      throw new ActionError(
-        `the token service ${url.origin} refused ${basic ? "the credentials" : "anonymous access"} for ${scope} (HTTP ${res.status})`,
-        basic ? `check the credentials docker is logged in with for ${this.options.registry}` : `log in to ${this.options.registry} before this step`
+      throw new RegistryError(
+        `the token service ${url.origin} refused ${who} for ${scope} (${describeStatus(res)})`,
+        credentials ? `check the credentials docker is logged in with for ${registry} (or the 'username'/'password' inputs)` : `log in to ${registry} before this step (docker/login-action, or the 'username'/'password' inputs)`,
+        res.status
       );
     }
     if (res.status !== 200) {
-      throw new ActionError(`the token service ${url.origin} answered HTTP ${res.status} for ${scope}`);
+      throw new RegistryError(
+        `the token service ${url.origin} answered ${describeStatus(res)} for ${scope}`,
+        "retry the job; if it persists, check the registry status",
+        res.status
+      );
     }
     let body;
     try {
       body = JSON.parse(res.body.toString("utf8"));
     } catch {
-      throw new ActionError(`the token service ${url.origin} did not answer with JSON`);
+      throw new RegistryError(`the token service ${url.origin} did not answer with JSON`, "report this to the registry operator");
     }
-    const token = body.token || body.access_token;
-    if (!token) throw new ActionError(`the token service ${url.origin} answered without a token`);
+    const token = [body.token, body.access_token].find((t) => typeof t === "string" && t !== "");
+    if (!token) throw new RegistryError(`the token service ${url.origin} answered without a token`, "report this to the registry operator");
     setSecret(token);
-    const lifetime = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 60;
-    this.header = `Bearer ${token}`;
-    this.expiresAt = Date.now() + Math.max(lifetime - 5, 1) * 1e3;
-    return true;
+    this.cache.set(registry, scope, token, typeof body.expires_in === "number" ? body.expires_in : void 0);
+    return token;
+  }
+  getToken(realm, service, scope, authorization) {
+    const url = new URL(realm);
+    if (service) url.searchParams.set("service", service);
+    url.searchParams.append("scope", scope);
+    return this.send(url.toString(), { method: "GET", headers: authorization ? { authorization } : {} }, `token service ${url.origin}`);
   }
 };
 
@@ -59059,167 +59210,219 @@ function isIndex(mediaType) {
 }
 
 // src/registry/client.ts
-var RegistryError = class extends ActionError {
-  constructor(message, hint, status, code2) {
-    super(message, hint);
-    this.status = status;
-    this.code = code2;
-    this.name = "RegistryError";
-  }
-  status;
-  code;
-};
 var MAX_REDIRECTS = 5;
-function defaultScheme(registry) {
-  const host = registry.replace(/:\d+$/, "");
-  return host === "localhost" || /^127\./.test(host) || host === "[::1]" ? "http" : "https";
-}
-function errorDetail(res) {
-  const raw = res.body.toString("utf8").trim();
+var SHA256 = /^sha256:[0-9a-f]{64}$/;
+function mediaTypeOf(res) {
   try {
-    const parsed = JSON.parse(raw);
-    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
-      const text2 = parsed.errors.map((e) => [e.code, e.message].filter(Boolean).join(": ")).join("; ");
-      return { text: text2, code: parsed.errors[0]?.code };
-    }
+    const parsed = JSON.parse(res.body.toString("utf8"));
+    if (typeof parsed.mediaType === "string" && parsed.mediaType) return parsed.mediaType;
   } catch {
   }
-  const text = raw.replace(/\s+/g, " ").slice(0, 300);
-  return { text: text || `HTTP ${res.status}` };
+  return res.headers["content-type"]?.split(";")[0]?.trim() ?? "";
 }
 var RegistryClient = class {
   constructor(options) {
     this.options = options;
     this.registry = options.registry;
     this.repository = options.repository;
-    this.base = `${options.scheme ?? defaultScheme(options.registry)}://${apiHost(options.registry)}`;
+    this.base = options.base;
+    this.scope = pullScope(options.repository);
   }
   options;
   base;
   registry;
   repository;
-  where() {
-    return `${this.registry}/${this.repository}`;
+  scope;
+  where(ref) {
+    const name = `${this.registry}/${this.repository}`;
+    return ref === void 0 ? name : ref.includes(":") ? `${name}@${ref}` : `${name}:${ref}`;
   }
   async send(url, req) {
     try {
       return await this.options.transport.send(url, req);
     } catch (error2) {
-      const e = error2;
       throw new RegistryError(
-        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${e.code ?? ""} ${e.message}`.trim(),
-        `check that ${this.registry} is reachable from the runner`
+        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${error2.message}`,
+        `check that ${this.registry} is reachable from the runner; transient failures were already retried`
       );
     }
   }
-  /** Sends with the current authorization; on 401 answers the challenge once and retries. */
+  /** Sends with the repository's authorization; on a 401 answers the new challenge once and resends. */
   async authed(url, req) {
-    const withAuth = () => {
-      const authorization = this.options.auth.authorization();
-      return { ...req, headers: { ...req.headers, ...authorization && { authorization } } };
-    };
-    let res = await this.send(url, withAuth());
-    if (res.status === 401 && await this.options.auth.answer(res.headers["www-authenticate"])) {
-      res = await this.send(url, withAuth());
-    }
-    return res;
+    const withAuth = (authorization) => ({
+      ...req,
+      headers: { ...req.headers, ...authorization && { authorization } }
+    });
+    const sent = await this.options.auth.authorization(this.scope);
+    const res = await this.send(url, withAuth(sent));
+    if (res.status !== 401) return res;
+    const next = await this.options.auth.rechallenge(this.scope, res.headers["www-authenticate"], sent);
+    return next ? this.send(url, withAuth(next)) : res;
   }
   fail(res, what) {
-    const { text, code: code2 } = errorDetail(res);
+    const { code: code2 } = errorDetail(res);
+    const status = describeStatus(res);
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(
-        `registry ${this.registry} refused to read ${what} (HTTP ${res.status}: ${text})`,
-        `make sure the runner is logged in to ${this.registry} with read access to ${this.repository}`,
+        `registry ${this.registry} refused to read ${what} (${status})`,
+        `make sure the runner is logged in to ${this.registry} with read access to ${this.repository} (docker/login-action, or the 'username'/'password' inputs)`,
         res.status,
         code2
       );
     }
     if (res.status === 404) {
-      throw new RegistryError(`${what} was not found in ${this.where()} (${text})`, void 0, 404, code2);
+      throw new RegistryError(`${what} was not found in ${this.where()} (${status})`, void 0, 404, code2);
     }
-    throw new RegistryError(`registry ${this.registry} answered HTTP ${res.status} for ${what}: ${text}`, void 0, res.status, code2);
+    if (res.status === 429) {
+      throw new RegistryError(
+        `registry ${this.registry} is rate limiting requests for ${what} (${status})`,
+        "wait and re-run the job, or authenticate: registries give anonymous clients lower limits",
+        429,
+        code2
+      );
+    }
+    throw new RegistryError(
+      `registry ${this.registry} did not serve ${what} (${status})`,
+      res.status >= 500 ? "the registry is failing; re-run the job later" : void 0,
+      res.status,
+      code2
+    );
   }
-  /** HEAD a manifest: digest and media type as the registry reports them, without the body (not a pull on Docker Hub). */
+  manifestUrl(ref) {
+    return `${this.base}/v2/${this.repository}/manifests/${ref}`;
+  }
+  /** HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). */
   async head(ref) {
-    const url = `${this.base}/v2/${this.repository}/manifests/${ref}`;
-    const res = await this.authed(url, { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+    const res = await this.authed(this.manifestUrl(ref), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
     if (res.status !== 200) this.fail(res, `manifest ${ref}`);
     const size = Number(res.headers["content-length"]);
+    const digest = res.headers["docker-content-digest"]?.trim();
+    const mediaType = res.headers["content-type"]?.split(";")[0]?.trim();
     return {
-      digest: res.headers["docker-content-digest"],
-      mediaType: res.headers["content-type"]?.split(";")[0]?.trim(),
-      ...Number.isFinite(size) && { size }
+      ...digest && SHA256.test(digest) && { digest },
+      ...mediaType && { mediaType },
+      ...res.headers["content-length"] !== void 0 && Number.isFinite(size) && { size }
     };
   }
   /**
-   * GET a manifest by tag or digest. The digest is always computed from the bytes received; a
-   * `Docker-Content-Digest` header that disagrees, or a body that does not hash to the digest asked for, is an error.
+   * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
+   * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
    */
   async manifest(ref) {
-    const url = `${this.base}/v2/${this.repository}/manifests/${ref}`;
-    const res = await this.authed(url, { method: "GET", headers: { accept: MANIFEST_ACCEPT } });
+    const res = await this.authed(this.manifestUrl(ref), { method: "GET", headers: { accept: MANIFEST_ACCEPT } });
     if (res.status !== 200) this.fail(res, `manifest ${ref}`);
     const digest = sha256Digest(res.body);
-    const header = res.headers["docker-content-digest"];
-    if (header && header !== digest) {
+    const header2 = res.headers["docker-content-digest"]?.trim();
+    if (header2 && header2 !== digest) {
       throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data for ${this.where()}:${ref}: Docker-Content-Digest says ${header} but the manifest bytes hash to ${digest}`,
-        "retry the job; if it persists, report it to the registry operator"
+        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: Docker-Content-Digest says ${header2} but the manifest bytes hash to ${digest}`,
+        INCONSISTENT_HINT
       );
     }
     if (ref.includes(":") && ref !== digest) {
       throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data: manifest ${ref} hashes to ${digest}`,
-        "retry the job; if it persists, report it to the registry operator"
+        `registry ${this.registry} returned inconsistent data: the manifest served for ${this.where(ref)} hashes to ${digest}`,
+        INCONSISTENT_HINT
       );
     }
-    const mediaType = res.headers["content-type"]?.split(";")[0]?.trim() || mediaTypeOf(res.body);
-    return { digest, mediaType, bytes: res.body };
+    return { digest, mediaType: mediaTypeOf(res), bytes: res.body };
   }
-  /**
-   * The digest a tag points to: HEAD first (cheap, not a pull); when the HEAD lacks Docker-Content-Digest, GET and hash.
-   * A HEAD digest is then confirmed by GET of that digest by the caller where it matters.
-   */
+  /** The digest a tag points to: HEAD's Docker-Content-Digest when present, else GET and hash the body. */
   async resolve(ref) {
     const head = await this.head(ref);
-    if (head.digest && /^sha256:[0-9a-f]{64}$/.test(head.digest)) return { digest: head.digest, mediaType: head.mediaType };
+    if (head.digest) return { digest: head.digest, ...head.mediaType && { mediaType: head.mediaType }, source: "head" };
     const m = await this.manifest(ref);
-    return { digest: m.digest, mediaType: m.mediaType };
+    return { digest: m.digest, mediaType: m.mediaType, source: "get" };
   }
-  /** GET a blob (following redirects, never forwarding Authorization to another host) and verify its digest. */
+  /** GET a blob, following redirects (Authorization only ever goes to the registry's own origin), hash-verified. */
   async blob(digest) {
+    const origin = new URL(this.base).origin;
     let url = `${this.base}/v2/${this.repository}/blobs/${digest}`;
     let res = await this.authed(url, { method: "GET" });
     for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.location; hops++) {
       if (hops >= MAX_REDIRECTS) throw new RegistryError(`too many redirects fetching blob ${digest} from ${this.registry}`);
       const next = new URL(res.headers.location, url);
-      const sameOrigin = next.origin === new URL(this.base).origin;
       url = next.toString();
-      res = sameOrigin ? await this.authed(url, { method: "GET" }) : await this.send(url, { method: "GET" });
+      res = next.origin === origin ? await this.authed(url, { method: "GET" }) : await this.send(url, { method: "GET" });
     }
     if (res.status !== 200) this.fail(res, `blob ${digest}`);
     if (!matchesDigest(digest, res.body)) {
       throw new RegistryError(
         `registry ${this.registry} returned inconsistent data: blob ${digest} hashes to ${sha256Digest(res.body)}`,
-        "retry the job; if it persists, report it to the registry operator"
+        INCONSISTENT_HINT
       );
     }
     return res.body;
   }
 };
-function mediaTypeOf(bytes) {
-  try {
-    const parsed = JSON.parse(bytes.toString("utf8"));
-    return parsed.mediaType ?? "";
-  } catch {
-    return "";
-  }
-}
 
 // src/registry/docker-config.ts
 import { readFileSync } from "node:fs";
 import os6 from "node:os";
 import path7 from "node:path";
+
+// src/registry/credential-helper.ts
+import { spawn } from "node:child_process";
+var NOT_FOUND = /credentials not found/i;
+function run(binary, input, options) {
+  return new Promise((resolve) => {
+    const child = spawn(binary, ["get"], { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...result, stdout, stderr });
+    };
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish({ code: null, error: new Error(`timed out after ${options.timeoutMs ?? 3e4} ms`) });
+    }, options.timeoutMs ?? 3e4);
+    child.stdout.on("data", (d) => stdout += d.toString("utf8"));
+    child.stderr.on("data", (d) => stderr += d.toString("utf8"));
+    child.on("error", (error2) => finish({ code: null, error: error2 }));
+    child.on("close", (code2) => finish({ code: code2 }));
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(input);
+  });
+}
+async function helperCredentials(name, serverUrl, options = {}) {
+  const binary = `docker-credential-${name}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new ActionError(`docker config names the credential helper '${name}', which is not a valid helper name`, "fix credsStore/credHelpers in docker config.json");
+  }
+  const out = await run(binary, serverUrl, options);
+  if (out.error) {
+    const missing = out.error.code === "ENOENT";
+    throw new ActionError(
+      missing ? `the docker credential helper ${binary} (configured for ${serverUrl}) is not on PATH` : `the docker credential helper ${binary} failed for ${serverUrl}: ${out.error.message}`,
+      missing ? `install ${binary} on the runner, or remove it from docker config.json` : "check the credential helper"
+    );
+  }
+  if (out.code !== 0) {
+    if (NOT_FOUND.test(out.stdout) || NOT_FOUND.test(out.stderr)) return void 0;
+    throw new ActionError(
+      `the docker credential helper ${binary} failed for ${serverUrl} (exit code ${out.code})`,
+      `run 'echo ${serverUrl} | ${binary} get' on the runner to see why`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(out.stdout);
+  } catch {
+    throw new ActionError(`the docker credential helper ${binary} did not print JSON for ${serverUrl}`, "check the credential helper");
+  }
+  const username = typeof parsed.Username === "string" ? parsed.Username : "";
+  const secret = typeof parsed.Secret === "string" ? parsed.Secret : "";
+  if (!secret) return void 0;
+  if (username === "<token>") return { identityToken: secret };
+  return { username, password: secret };
+}
+
+// src/registry/docker-config.ts
 var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
 function dockerConfigPath(env = process.env) {
   const dir = env.DOCKER_CONFIG || path7.join(env.HOME || os6.homedir(), ".docker");
@@ -59235,7 +59438,7 @@ function readDockerConfig(file = dockerConfigPath()) {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`docker config ${file} is not valid JSON: ${e.message}`, { cause: e });
+    throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)", { cause: e });
   }
 }
 function configKey(registry) {
@@ -59250,14 +59453,20 @@ function decodeAuth(auth) {
   if (colon <= 0) return void 0;
   return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
+var HUB_HOSTS = /* @__PURE__ */ new Set(["index.docker.io", "docker.io", "registry-1.docker.io"]);
+function findKey(entries, registry) {
+  if (!entries) return void 0;
+  const want = configKey(registry);
+  if (Object.hasOwn(entries, want)) return want;
+  const wantHost = registry.toLowerCase();
+  return Object.keys(entries).find((k) => {
+    const host = keyHost(k);
+    return registry === DOCKER_HUB ? HUB_HOSTS.has(host) : host === wantHost;
+  });
+}
 function authsCredentials(config, registry) {
   const auths = config.auths ?? {};
-  const want = configKey(registry);
-  const wantHost = registry === DOCKER_HUB ? "index.docker.io" : registry.toLowerCase();
-  const key = want in auths ? want : Object.keys(auths).find((k) => {
-    const host = keyHost(k);
-    return host === wantHost || registry === DOCKER_HUB && (host === "docker.io" || host === "registry-1.docker.io");
-  });
+  const key = findKey(auths, registry);
   if (key === void 0) return void 0;
   const entry = auths[key] ?? {};
   const creds = {};
@@ -59267,9 +59476,98 @@ function authsCredentials(config, registry) {
   if (entry.identitytoken) creds.identityToken = entry.identitytoken;
   return creds.password || creds.identityToken ? creds : void 0;
 }
+function credentialSource(config, registry) {
+  const serverUrl = configKey(registry);
+  const helperKey = findKey(config.credHelpers, registry);
+  const helper = helperKey === void 0 ? void 0 : config.credHelpers?.[helperKey];
+  if (helper) return { kind: "helper", helper, serverUrl, from: "credHelpers" };
+  if (config.credsStore) return { kind: "helper", helper: config.credsStore, serverUrl, from: "credsStore" };
+  return { kind: "auths" };
+}
+function maskCredentials(credentials) {
+  if (credentials?.password) setSecret(credentials.password);
+  if (credentials?.identityToken) setSecret(credentials.identityToken);
+}
+async function lookupCredentials(registry, env = process.env, helper = {}) {
+  const config = readDockerConfig(dockerConfigPath(env));
+  const source = credentialSource(config, registry);
+  if (config.auths) {
+    for (const entry of Object.values(config.auths)) {
+      if (entry?.auth) setSecret(entry.auth);
+    }
+  }
+  const credentials = source.kind === "helper" ? await helperCredentials(source.helper, source.serverUrl, { env, ...helper }) : authsCredentials(config, registry);
+  maskCredentials(credentials);
+  return credentials;
+}
 
 // src/registry/transport.ts
 var import_undici2 = __toESM(require_undici2(), 1);
+
+// src/registry/retry.ts
+var DEFAULT_RETRY_POLICY = {
+  maxRetries: 4,
+  minDelayMs: 250,
+  maxDelayMs: 4e3,
+  retryAfterCapMs: 1e4,
+  budgetMs: 6e4
+};
+var RETRY_STATUSES = [429, 500, 502, 503, 504];
+var RETRY_ERROR_CODES = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT"
+];
+var RETRY_METHODS = ["GET", "HEAD"];
+function parseRetryAfter(value, now = Date.now()) {
+  if (value === void 0) return void 0;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1e3;
+  if (!/[a-z]/i.test(text)) return void 0;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return void 0;
+  return Math.max(0, at - now);
+}
+function retryDelay(retry, retryAfterMs, policy) {
+  if (retryAfterMs !== void 0) return Math.min(retryAfterMs, policy.retryAfterCapMs);
+  return Math.min(policy.minDelayMs * 2 ** Math.max(0, retry - 1), policy.maxDelayMs);
+}
+function header(headers, name) {
+  const v = headers?.[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+function decideRetry(failed, method, attempts, elapsedMs, policy, now = Date.now()) {
+  const status = failed.code === "UND_ERR_REQ_RETRY" ? failed.statusCode : void 0;
+  const retryable = status !== void 0 ? RETRY_STATUSES.includes(status) : failed.code !== void 0 && RETRY_ERROR_CODES.includes(failed.code);
+  if (!retryable || !RETRY_METHODS.includes(method.toUpperCase()) || attempts > policy.maxRetries) return void 0;
+  const retryAfter = status !== void 0 ? parseRetryAfter(header(failed.headers, "retry-after"), now) : void 0;
+  const delayMs = retryDelay(attempts, retryAfter, policy);
+  if (elapsedMs + delayMs > policy.budgetMs) return void 0;
+  return { delayMs, cause: status !== void 0 ? `HTTP ${status}` : failed.code };
+}
+
+// src/registry/transport.ts
+var TransportError = class extends Error {
+  constructor(message, code2, retries, options) {
+    super(message, options);
+    this.code = code2;
+    this.retries = retries;
+    this.name = "TransportError";
+    this.midBody = options?.midBody ?? false;
+  }
+  code;
+  retries;
+  /** The failure came after the response headers, while reading the body. */
+  midBody;
+};
 function flatten(headers) {
   const out = {};
   for (const [k, v] of Object.entries(headers)) {
@@ -59277,50 +59575,143 @@ function flatten(headers) {
   }
   return out;
 }
-var UndiciTransport = class {
-  dispatcher;
-  timeoutMs;
-  constructor(options = {}) {
-    this.timeoutMs = options.timeoutMs ?? 3e4;
-    this.dispatcher = options.dispatcher ?? new import_undici2.Agent({ connectTimeout: this.timeoutMs, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+async function readBody(body, limit, url) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      throw new TransportError(`response from ${url} is larger than ${limit} bytes`, "EBODYTOOLARGE", 0);
+    }
+    chunks.push(chunk);
   }
+  return Buffer.concat(chunks);
+}
+var RetryingDispatcher = class extends import_undici2.Dispatcher {
+  constructor(inner, policy, url, onRetry) {
+    super();
+    this.inner = inner;
+    this.policy = policy;
+    this.url = url;
+    this.onRetry = onRetry;
+  }
+  inner;
+  policy;
+  url;
+  onRetry;
+  retries = 0;
+  startedAt = Date.now();
+  waitMs = 0;
+  dispatch(opts, handler) {
+    const method = String(opts.method);
+    const retry = (err, { state }, callback) => {
+      const decision = decideRetry(err, method, state.counter, Date.now() - this.startedAt, this.policy);
+      if (!decision) return callback(err);
+      this.retries = state.counter;
+      this.waitMs = decision.delayMs;
+      this.onRetry?.({ method, url: this.url, retry: state.counter, ...decision });
+      callback(null);
+    };
+    const retryHandler = new import_undici2.RetryHandler(
+      { ...opts, retryOptions: { throwOnError: false, retry } },
+      {
+        dispatch: (next, nextHandler) => {
+          const wait = this.waitMs;
+          this.waitMs = 0;
+          setTimeout(() => this.inner.dispatch(next, nextHandler), wait);
+          return true;
+        },
+        handler
+      }
+    );
+    return this.inner.dispatch(opts, retryHandler);
+  }
+};
+var UndiciTransport = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.timeoutMs = options.timeoutMs ?? 3e4;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+    this.agent = options.dispatcher ?? new import_undici2.Agent({ connect: { timeout: this.timeoutMs }, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs });
+  }
+  options;
+  agent;
+  timeoutMs;
+  policy;
+  maxBodyBytes;
   async send(url, req) {
-    const res = await (0, import_undici2.request)(url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body,
-      dispatcher: this.dispatcher,
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs
-    });
-    const body = req.method === "HEAD" ? Buffer.alloc(0) : Buffer.from(await res.body.arrayBuffer());
-    if (req.method === "HEAD") await res.body.dump();
-    return { status: res.statusCode, headers: flatten(res.headers), body, url };
+    const started = Date.now();
+    try {
+      return await this.attempt(url, req);
+    } catch (error2) {
+      const wait = this.policy.minDelayMs;
+      if (!(error2 instanceof TransportError) || !error2.midBody || req.method !== "GET" || Date.now() - started + wait > this.policy.budgetMs) throw error2;
+      this.options.onRetry?.({ method: req.method, url, retry: error2.retries + 1, cause: `${error2.code ?? "error"} mid-body`, delayMs: wait });
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      return await this.attempt(url, req);
+    }
+  }
+  async attempt(url, req) {
+    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry);
+    let midBody = false;
+    try {
+      const res = await (0, import_undici2.request)(url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        dispatcher,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs
+      });
+      midBody = true;
+      const body = req.method === "HEAD" ? (await res.body.dump(), Buffer.alloc(0)) : await readBody(res.body, this.maxBodyBytes, url);
+      return { status: res.statusCode, headers: flatten(res.headers), body, url, retries: dispatcher.retries };
+    } catch (error2) {
+      if (error2 instanceof TransportError) throw error2;
+      const e = error2;
+      const retries = dispatcher.retries;
+      const after = retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
+      const what = e.code === "UND_ERR_REQ_RETRY" ? `the connection broke mid-response and the server could not resume it (${e.message})` : `${e.code ? `${e.code}: ` : ""}${e.message}${midBody ? " (mid-response)" : ""}`;
+      throw new TransportError(`${what}${after}`, e.code, retries, { cause: error2, midBody });
+    }
   }
   async close() {
-    await this.dispatcher.close();
+    await this.agent.close();
   }
 };
 
 // src/registry/index.ts
-function openRegistries(env = process.env, transport) {
-  const shared = transport ?? new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 3e4 });
-  const config = readDockerConfig(dockerConfigPath(env));
-  const clients = /* @__PURE__ */ new Map();
+function logRetry(event) {
+  let path8 = event.url;
+  try {
+    const u = new URL(event.url);
+    path8 = `${u.host}${u.pathname}`;
+  } catch {
+  }
+  info(`Retrying ${event.method} ${path8} after ${event.cause} (retry ${event.retry}, in ${(event.delayMs / 1e3).toFixed(1)} s)`);
+}
+function createRegistryFactory(options = {}) {
+  const env = options.env ?? process.env;
+  const owned = options.transport ? void 0 : new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 3e4, retry: options.retry ?? {}, onRetry: logRetry });
+  const transport = options.transport ?? owned;
+  const credentials = options.credentials ?? ((registry) => lookupCredentials(registry, env));
+  const cache = new TokenCache();
+  const auths = /* @__PURE__ */ new Map();
   return {
+    transport,
     client(name) {
-      const key = `${name.registry}/${name.repository}`;
-      let client = clients.get(key);
-      if (!client) {
-        const credentials = authsCredentials(config, name.registry);
-        const auth = new RegistryAuth({ registry: name.registry, repository: name.repository, credentials, transport: shared });
-        client = new RegistryClient({ registry: name.registry, repository: name.repository, transport: shared, auth });
-        clients.set(key, client);
+      const base = registryBase(name.registry);
+      let auth = auths.get(name.registry);
+      if (!auth) {
+        auth = new RegistryAuth({ registry: name.registry, base, transport, credentials: () => credentials(name.registry), cache });
+        auths.set(name.registry, auth);
       }
-      return client;
+      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport, auth });
     },
     close: async () => {
-      await shared.close?.();
+      await owned?.close();
     }
   };
 }
@@ -59452,7 +59843,7 @@ async function mapLimit(items, limit, fn) {
 }
 
 // src/resolve/resolver.ts
-var SHA256 = /^sha256:[0-9a-f]{64}$/;
+var SHA2562 = /^sha256:[0-9a-f]{64}$/;
 function parseIndex(bytes, what) {
   try {
     const index = JSON.parse(bytes.toString("utf8"));
@@ -59473,7 +59864,7 @@ async function resolveOne(client, ref, opts) {
       throw new RegistryError(`registry ${client.registry} answered for ${ref.digest} with a manifest whose digest is ${head.digest}`);
     }
     digest = ref.digest;
-  } else if (head.digest && SHA256.test(head.digest)) {
+  } else if (head.digest && SHA2562.test(head.digest)) {
     digest = head.digest;
   } else {
     const m = await client.manifest(asked);
@@ -59490,7 +59881,7 @@ async function resolveOne(client, ref, opts) {
   resolution.platforms = platforms;
   if (!wantPlatform || !opts.platform) return resolution;
   const entry = pickPlatformEntry(index, opts.platform);
-  if (!entry || !SHA256.test(entry.digest)) {
+  if (!entry || !SHA2562.test(entry.digest)) {
     throw new ActionError(
       `${formatReference(ref, true)} is an index without ${formatPlatform(opts.platform)} (it has ${platforms.join(", ") || "no platform entries"})`,
       `set 'platform' to one of ${platforms.join(", ") || "its platforms"}, or leave it empty to pin the index`
@@ -59516,17 +59907,17 @@ async function resolveAll(targets, opts) {
   const ready = /* @__PURE__ */ new Map();
   const results = await mapLimit(ordered, opts.concurrency, async (job) => {
     const key = repoKey(job.ref);
-    const run = async () => resolveOne(opts.client(job.ref), job.ref, opts);
+    const run2 = async () => resolveOne(opts.client(job.ref), job.ref, opts);
     let promise;
     const first = ready.get(key);
     if (first === void 0) {
-      promise = run();
+      promise = run2();
       ready.set(
         key,
         promise.catch(() => void 0)
       );
     } else {
-      promise = first.then(run);
+      promise = first.then(run2);
     }
     try {
       return { job, ok: true, resolution: await promise };
@@ -59562,7 +59953,7 @@ ${lines.join("\n")}`,
 
 // src/resolve/main.ts
 function defaultResolveDeps() {
-  return { openRegistries: () => openRegistries(process.env), readInput: envInputReader(), cwd: process.cwd() };
+  return { openRegistries: () => createRegistryFactory({ env: process.env }), readInput: envInputReader(), cwd: process.cwd() };
 }
 async function resolveImages(deps) {
   const inputs = readResolveInputs(deps.readInput);
