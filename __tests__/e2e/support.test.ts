@@ -13,7 +13,7 @@ import { startFaultProxy, type FaultProxy } from './support/fault-proxy'
 import { request } from './support/http'
 import { manifestDescriptor, pushIndex, rawManifest, registryAuthHeader, sha256, skopeoConfig, skopeoDigest } from './support/inspect'
 import { node24, repoRoot } from './support/node24'
-import { makeTempDir, removeDir, run, runOk } from './support/proc'
+import { makeTempDir, removeDir, run, runOk, spawnTethered, stopChild } from './support/proc'
 import { startRegistry, type AuthMode, type TestRegistry } from './support/registry'
 import { generateSigningCert, startTokenIssuer } from './support/token-issuer'
 import { ActionTimeoutError, cleanupActionRuns, inputEnvName, parseFileCommand, runAction } from './support/run-action'
@@ -92,6 +92,32 @@ describe('node24', () => {
       if (saved === undefined) delete process.env.NODE24
       else process.env.NODE24 = saved
     }
+  })
+})
+
+describe('tethered servers', () => {
+  test('die when the pipe from the test process closes (as when the test process is killed)', async () => {
+    const child = spawnTethered('sleep', ['60'])
+    cleanups.push(() => stopChild(child, 1000))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    await new Promise((r) => setTimeout(r, 200))
+    const pgid = child.pid ?? 0
+    const groupAlive = (): boolean => {
+      try {
+        process.kill(-pgid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    expect(groupAlive()).toBe(true)
+    child.stdin?.destroy()
+    let timer: NodeJS.Timeout | undefined
+    const result = await Promise.race([exited, new Promise<string>((r) => (timer = setTimeout(() => r('still running'), 5000)))])
+    clearTimeout(timer)
+    expect(result).not.toBe('still running')
+    for (let i = 0; i < 40 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(groupAlive()).toBe(false)
   })
 })
 

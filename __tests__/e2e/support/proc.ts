@@ -160,20 +160,47 @@ export function killTree(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Waits for a child to exit, escalating SIGTERM → SIGKILL after graceMs; bounded in time either way. */
+/**
+ * Stops a detached child and everything in its process group: SIGTERM, then SIGKILL after graceMs,
+ * then a last SIGKILL for stragglers the leader left behind. Bounded in time either way.
+ */
 export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  let timer: NodeJS.Timeout | undefined
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const gaveUp = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
+  const running = (): boolean => child.exitCode === null && child.signalCode === null
+  if (running()) {
+    let timer: NodeJS.Timeout | undefined
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    const waitMs = (ms: number): Promise<void> => new Promise((resolve) => (timer = setTimeout(resolve, ms)))
+    killTree(child, 'SIGTERM')
+    await Promise.race([exited, waitMs(graceMs)])
+    clearTimeout(timer)
+    if (running()) {
       killTree(child, 'SIGKILL')
-      timer = setTimeout(resolve, 2000)
-    }, graceMs)
+      await Promise.race([exited, waitMs(2000)])
+      clearTimeout(timer)
+    }
+  }
+  killGroup(child.pid, 'SIGKILL')
+  // unread pipes would keep the event loop (and jest) alive
+  for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.destroy()
+}
+
+/**
+ * Spawns a long-lived server (detached, own process group) tethered to this process: it runs under a
+ * tiny sh wrapper whose stdin is a pipe from us, and the wrapper SIGTERMs the server when that pipe
+ * closes. So when a test run is killed (Ctrl-C, a CI timeout, a crashed jest worker) before its
+ * teardown, the server goes away with it instead of lingering. Stop it normally with stopChild().
+ */
+export function spawnTethered(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
+  // background jobs of a non-interactive sh get /dev/null as stdin, hence the copy of our pipe on fd 3
+  const script = 'exec 3<&0; "$@" </dev/null 3<&- & pid=$!; { cat <&3 >/dev/null; kill -TERM "$pid" 2>/dev/null; } & exec 3<&-; wait "$pid"'
+  const child = spawn('/bin/sh', ['-c', script, 'tethered', cmd, ...args], {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true
   })
-  killTree(child, 'SIGTERM')
-  await Promise.race([exited, gaveUp])
-  clearTimeout(timer)
+  child.stdin?.on('error', () => undefined)
+  return child
 }
 
 /** Asks the kernel for a free TCP port on 127.0.0.1 (bind port 0, read it, close). */
@@ -205,6 +232,11 @@ export async function removeDir(dir: string): Promise<void> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Thrown by a waitFor probe to stop waiting at once (e.g. the process being waited for has died). */
+export class StopWaiting extends Error {
+  override name = 'StopWaiting'
+}
+
 /**
  * Polls `probe` until it returns a value other than undefined. Bounded by both `timeoutMs` and
  * `maxTries`; rejects with the last error (or `what`) when either runs out.
@@ -224,6 +256,7 @@ export async function waitFor<T>(
       const v = await probe()
       if (v !== undefined) return v
     } catch (err) {
+      if (err instanceof StopWaiting) throw err
       lastErr = err
     }
     await sleep(intervalMs)
