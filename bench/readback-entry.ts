@@ -1,13 +1,11 @@
 // Bench-only entry (bundled by bench/run.mjs into a temp dir, never committed as a bundle): reads one tag back from
-// its registry exactly as the action does (same transport, auth and client) after a push (HEAD tag → GET manifest by digest, hashed → GET config blob,
-// hashed), with the Transport wrapped so every HTTP request is counted. Prints one JSON line.
+// its registry exactly as the action does after a push (HEAD tag → GET manifest by digest, hashed → GET config blob,
+// hashed) through the same registry factory, auth and transport settings as openRegistry, with the transport wrapped
+// so every HTTP request is counted. Prints one JSON line.
 // usage: node readback.js <registry>/<repository>:<tag>
 import { parseReference } from '../src/reference'
-import { RegistryAuth } from '../src/registry/auth'
-import { RegistryClient } from '../src/registry/client'
-import { authsCredentials, readDockerConfig } from '../src/registry/docker-config'
+import { createRegistryFactory, logRetry, UndiciTransport } from '../src/registry'
 import { readBack } from '../src/registry/readback'
-import { defaultTransport, preloadRegistry } from '../src/registry'
 import type { HttpRequest, HttpResponse, Transport } from '../src/registry/transport'
 
 interface Seen {
@@ -22,28 +20,24 @@ class CountingTransport implements Transport {
   constructor(private readonly inner: Transport) {}
   async send(url: string, req: HttpRequest): Promise<HttpResponse> {
     const res = await this.inner.send(url, req)
-    const u = new URL(url)
-    this.seen.push({ method: req.method, path: u.pathname, status: res.status, authorized: !!req.headers?.authorization })
+    this.seen.push({ method: req.method, path: new URL(url).pathname, status: res.status, authorized: !!req.headers?.authorization })
     return res
   }
 }
 
 const ref = parseReference(process.argv[2] ?? '')
-const inner = defaultTransport()
+// the transport openRegistry's factory creates by default (same timeout, retry policy and retry logging)
+const inner = new UndiciTransport({ timeoutMs: Number(process.env.REGISTRY_TIMEOUT_MS) || 30_000, retry: {}, onRetry: logRetry })
 const transport = new CountingTransport(inner)
-const credentials = authsCredentials(readDockerConfig(), ref.registry)
-const auth = new RegistryAuth({ registry: ref.registry, repository: ref.repository, credentials, transport })
-const client = new RegistryClient({ registry: ref.registry, repository: ref.repository, transport, auth })
+const factory = createRegistryFactory({ env: process.env, transport })
 try {
-  // `ms` is the read-back itself, with the HTTP modules loaded (the action loads them while docker builds);
-  // the process's wall time, measured outside, includes everything
-  await preloadRegistry(ref)
   const started = performance.now()
-  const held = await readBack(client, [{ tag: ref.tag ?? 'latest' }])
+  const held = await readBack(factory.client(ref), [{ tag: ref.tag ?? 'latest' }])
   const ms = performance.now() - started
   // "after auth": not the /v2/ ping, not a token fetch (another path than /v2/<repo>/…), not a request answered 401
   const afterAuth = transport.seen.filter((s) => s.path.startsWith(`/v2/${ref.repository}/`) && s.status !== 401)
   console.log(JSON.stringify({ digest: held.digest, ms, requests: transport.seen, total: transport.seen.length, afterAuth: afterAuth.length }))
 } finally {
+  await factory.close()
   await inner.close()
 }

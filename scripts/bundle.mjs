@@ -5,6 +5,6 @@ import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
 import { esbuildOptions } from './bundle-config.mjs'
 
-const entries = { index: 'src/index.ts' }
+const entries = { index: 'src/index.ts', 'resolve/index': 'src/resolve/index.ts' }
 rmSync('dist', { recursive: true, force: true })
 await build({ ...esbuildOptions, entryPoints: entries, outdir: 'dist' })

@@ -13,6 +13,8 @@ export interface RunContext {
   /** Head commit of the pull request for pull_request / pull_request_target events. */
   pullRequestHeadSha?: string
   ref?: string
+  /** GITHUB_HEAD_REF: the pull request's source branch (pull_request events only). */
+  headRef?: string
   runNumber?: string
   runAttempt?: string
   runId?: string
@@ -43,16 +45,20 @@ function pullRequestHead(payload: Record<string, unknown>): string | undefined {
   return typeof sha === 'string' && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined
 }
 
+export function isPullRequestEvent(eventName: string | undefined): boolean {
+  return eventName === 'pull_request' || eventName === 'pull_request_target'
+}
+
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
   const eventName = nonEmpty(env.GITHUB_EVENT_NAME)
-  const isPullRequest = eventName === 'pull_request' || eventName === 'pull_request_target'
-  const pullRequestHeadSha = isPullRequest ? pullRequestHead(readPayload(env.GITHUB_EVENT_PATH)) : undefined
+  const pullRequestHeadSha = isPullRequestEvent(eventName) ? pullRequestHead(readPayload(env.GITHUB_EVENT_PATH)) : undefined
   return {
     actions: env.GITHUB_ACTIONS === 'true',
     eventName,
     sha: nonEmpty(env.GITHUB_SHA),
     pullRequestHeadSha,
     ref: nonEmpty(env.GITHUB_REF),
+    headRef: nonEmpty(env.GITHUB_HEAD_REF),
     runNumber: nonEmpty(env.GITHUB_RUN_NUMBER),
     runAttempt: nonEmpty(env.GITHUB_RUN_ATTEMPT),
     runId: nonEmpty(env.GITHUB_RUN_ID),
@@ -68,9 +74,26 @@ export function commitUrl(ctx: RunContext, sha: string): string | undefined {
   return ctx.repository ? `${ctx.serverUrl}/${ctx.repository}/commit/${sha}` : undefined
 }
 
+/** The git tag name when the run is for a tag ref (`refs/tags/v1.2.3` → `v1.2.3`). */
+export function refTag(ctx: RunContext): string | undefined {
+  return ctx.ref?.startsWith('refs/tags/') ? ctx.ref.slice('refs/tags/'.length) || undefined : undefined
+}
+
+/** The branch being built: the source branch for pull requests, else the `refs/heads/` ref; undefined on tag refs. */
+export function refBranch(ctx: RunContext): string | undefined {
+  if (isPullRequestEvent(ctx.eventName) && ctx.headRef) return ctx.headRef
+  return ctx.ref?.startsWith('refs/heads/') ? ctx.ref.slice('refs/heads/'.length) || undefined : undefined
+}
+
 /** Link to the workflow run page, when known. */
 export function runUrl(ctx: RunContext): string | undefined {
   return ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : undefined
+}
+
+/** Link to one attempt of the workflow run, when known. */
+export function runAttemptUrl(ctx: RunContext): string | undefined {
+  const run = runUrl(ctx)
+  return run && ctx.runAttempt ? `${run}/attempts/${ctx.runAttempt}` : undefined
 }
 
 export function repositoryUrl(ctx: RunContext): string | undefined {

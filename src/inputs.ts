@@ -1,7 +1,10 @@
+import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from './errors'
-import { InvalidReferenceError, parseReference, validateTag, type ImageName } from './reference'
+import { parseLabelLines } from './labels'
+import { InvalidReferenceError, parseReference, type ImageName } from './reference'
+import { LATEST_POLICIES, SEMVER_TAG_MODES, tagInputProblem, TEMPLATE_NAMES, type LatestPolicy, type SemverTags } from './tags'
 
 /** The action's inputs, parsed and validated. Nothing here has touched docker or a registry. */
 export interface Inputs {
@@ -22,6 +25,14 @@ export interface Inputs {
   labels: Array<[string, string]>
   push: boolean
   summary: boolean
+  /** What to do when `latest` is among the tags: warn (default), forbid, allow. */
+  latest: LatestPolicy
+  /** Add org.opencontainers.image.* labels (default true). */
+  ociLabels: boolean
+  /** Version tags on a semver tag ref when `tags` is empty: all (default), exact, none. */
+  semverTags: SemverTags
+  /** Credentials for a step-only `docker login` to the image's registry (both or neither). */
+  login?: { username: string; password: string }
 }
 
 export type InputReader = (name: string) => string
@@ -83,41 +94,32 @@ export function parseImage(raw: string): { imageInput: string; image: ImageName 
   return { imageInput, image: { registry: ref.registry, repository: ref.repository } }
 }
 
+/** Tag names, possibly with templates ({{sha}} …); each is checked against the tag grammar with a reason. */
 export function parseTags(raw: string): string[] {
   const tags = parseList(raw)
   for (const tag of tags) {
-    const problem = validateTag(tag)
+    const problem = tagInputProblem(tag)
     if (problem) {
-      const hint = /[:/@]/.test(tag)
+      const hint = /[:/@]/.test(tag) && !tag.includes('{{')
         ? "'tags' takes tag names only (e.g. v1.4.2), not full image references; the repository comes from 'image'"
-        : 'use letters, digits, underscores, periods and dashes, starting with a letter, digit or underscore (max 128)'
+        : `use letters, digits, underscores, periods and dashes, starting with a letter, digit or underscore (max 128); templates: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(' ')}`
       throw new InputError('tags', problem, hint)
     }
   }
   return tags
 }
 
-const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/
-
 /** `key=value` per line; the value may contain '=' and may be empty. */
 export function parseLabels(raw: string): Array<[string, string]> {
-  return parseLines(raw).map((line) => {
-    const eq = line.indexOf('=')
-    if (eq === -1) {
-      throw new InputError('labels', `'${line}' is not key=value`, 'write one label per line as key=value')
-    }
-    const key = line.slice(0, eq).trim()
-    const value = line.slice(eq + 1).trim()
-    if (key === '') throw new InputError('labels', `'${line}' has an empty key`, 'write one label per line as key=value')
-    if (!LABEL_KEY.test(key)) {
-      throw new InputError(
-        'labels',
-        `label key '${key}' is not valid`,
-        'use letters, digits, and . _ - / inside the key (reverse-DNS style such as com.example.team is fine)'
-      )
-    }
-    return [key, value] as [string, string]
-  })
+  return parseLabelLines(parseLines(raw))
+}
+
+/** One of a fixed set of words (case-insensitive); empty means the default. */
+export function parseChoice<T extends string>(name: string, raw: string, choices: readonly T[], fallback: T): T {
+  if (raw === '') return fallback
+  const value = raw.toLowerCase()
+  if ((choices as readonly string[]).includes(value)) return value as T
+  throw new InputError(name, `'${raw}' is not one of ${choices.join(', ')}`, `set '${name}' to ${choices.join(', ').replace(/, ([^,]*)$/, ' or $1')}`)
 }
 
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=/
@@ -154,10 +156,33 @@ function resolveBuildFiles(contextRaw: string, fileRaw: string, cwd: string): { 
   return { context, file }
 }
 
+/** Masks secret inputs with the runner. Call before anything else can print. */
+export function maskSecretInputs(read: InputReader): void {
+  const password = read('password')
+  if (password) core.setSecret(password)
+}
+
+export function parseLogin(username: string, password: string): Inputs['login'] {
+  if (!username && !password) return undefined
+  if (!password) {
+    throw new InputError('password', "is required when 'username' is set", "set 'password' from a secret, e.g. password: ${{ secrets.GITHUB_TOKEN }}")
+  }
+  if (!username) {
+    throw new InputError('username', "is required when 'password' is set", "set 'username' (for GHCR: ${{ github.actor }})")
+  }
+  if (/[\s:]/.test(username)) {
+    throw new InputError('username', 'contains whitespace or a colon', 'set it to the registry user name only')
+  }
+  return { username, password }
+}
+
 export function readInputs(read: InputReader, cwd: string = process.cwd()): Inputs {
   const { imageInput, image } = parseImage(read('image'))
   const tags = parseTags(read('tags'))
   const labels = parseLabels(read('labels'))
+  const latest = parseChoice('latest', read('latest'), LATEST_POLICIES, 'warn')
+  const ociLabels = parseBoolean('oci-labels', read('oci-labels'), true)
+  const semverTags = parseChoice('semver-tags', read('semver-tags'), SEMVER_TAG_MODES, 'all')
   const buildArgs = parseBuildArgs(read('build-args'))
   const push = parseBoolean('push', read('push'), true)
   const summary = parseBoolean('summary', read('summary'), true)
@@ -168,5 +193,9 @@ export function readInputs(read: InputReader, cwd: string = process.cwd()): Inpu
     throw new InputError('target', `'${target}' is not a build stage name`, 'set it to the name of a stage (FROM … AS <name>)')
   }
   const { context, file } = resolveBuildFiles(read('context'), read('file'), cwd)
-  return { imageInput, image, tags, context, file, buildArgs, ...(target && { target }), pull, noCache, labels, push, summary }
+  const login = parseLogin(read('username'), read('password'))
+  return {
+    imageInput, image, tags, context, file, buildArgs, ...(target && { target }), pull, noCache, labels, push, summary,
+    latest, ociLabels, semverTags, ...(login && { login })
+  }
 }

@@ -3,21 +3,24 @@ import { resolveCommit } from './commit'
 import { commitUrl, readRunContext, runUrl } from './context'
 import { DockerCli, type Docker } from './docker/cli'
 import { describeError } from './errors'
-import { envInputReader, readInputs, type InputReader } from './inputs'
+import { envInputReader, maskSecretInputs, readInputs, type InputReader } from './inputs'
+import { pinBuiltImage, prepareBuildPins, type BuildPinResult } from './pin/build'
 import { planBuild } from './plan'
 import type { ImageName } from './reference'
-import { openRegistry, preloadRegistry, type RegistrySession } from './registry'
+import { openRegistry, type RegistrySession } from './registry'
+import { loginForStep, type StepLogin } from './registry/login'
 import { checkLabels, readBack, type PushedTag } from './registry/readback'
 import { toOutputs, type Report } from './report'
 import { renderSummary } from './summary'
 
 export interface Deps {
   docker: Docker
-  openRegistry: (name: ImageName) => RegistrySession
+  openRegistry: (name: ImageName, env?: NodeJS.ProcessEnv) => RegistrySession
   readInput: InputReader
   env: NodeJS.ProcessEnv
   cwd: string
   gitHead?: (dir: string) => Promise<string | undefined>
+  gitCommitTime?: (dir: string, sha: string) => Promise<string | undefined>
 }
 
 export function defaultDeps(): Deps {
@@ -25,12 +28,37 @@ export function defaultDeps(): Deps {
 }
 
 /** inputs → plan → docker build/push → registry read-back → report. Returns the report and whether to write a summary. */
-export async function buildAndPush(deps: Deps): Promise<{ report: Report; summary: boolean }> {
+export async function buildAndPush(deps: Deps): Promise<{ report: Report; summary: boolean; pins?: BuildPinResult }> {
+  maskSecretInputs(deps.readInput)
+  const login: { step?: StepLogin } = {}
+  try {
+    return await buildAndPushSteps(deps, login)
+  } finally {
+    await login.step?.cleanup()
+  }
+}
+
+async function buildAndPushSteps(
+  deps: Deps,
+  login: { step?: StepLogin }
+): Promise<{ report: Report; summary: boolean; pins?: BuildPinResult }> {
   const ctx = readRunContext(deps.env)
   const inputs = readInputs(deps.readInput, deps.cwd)
-  const commit = await resolveCommit(ctx, inputs.context, deps.gitHead)
+  const deployFiles = await prepareBuildPins(deps.readInput, deps.cwd)
+  const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const plan = planBuild(inputs, ctx, commit)
+  for (const note of plan.notes) {
+    if (note.level === 'info') core.info(note.text)
+    else core[note.level](note.text, note.title ? { title: note.title } : {})
+  }
 
+  if (inputs.login) {
+    // a clear error when the daemon is down, before docker login would fail less clearly
+    await deps.docker.serverVersion()
+    // 'username'/'password': docker and the read-back both use a step-private DOCKER_CONFIG
+    login.step = await loginForStep(deps.docker, inputs.image.registry, inputs.login.username, inputs.login.password, deps.env)
+    deps = { ...deps, docker: login.step.docker, env: login.step.env }
+  }
   core.info(`Building ${plan.refs.join(', ')} at commit ${commit.sha} (${commit.source})`)
   // No `docker version` up front: on 2 cores that extra docker CLI process alone cost ~80–100 ms per run
   // (bench/results.md). It is asked only when the build fails, to report an unreachable daemon as such.
@@ -46,7 +74,6 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
       pull: inputs.pull,
       noCache: inputs.noCache
     })
-    if (inputs.push) void preloadRegistry(inputs.image) // the read-back's modules load while docker builds
     ;({ imageId } = await building)
   } catch (error) {
     await deps.docker.serverVersion() // throws the clearer error when the daemon is unreachable
@@ -74,7 +101,7 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
     pushed.push({ tag: plan.tags[i] as string, ...(result.digest && { digest: result.digest }) })
   }
 
-  const session = deps.openRegistry(inputs.image)
+  const session = deps.openRegistry(inputs.image, deps.env)
   try {
     const held = await core.group('Read back from the registry', async () => {
       const r = await readBack(session.client, pushed)
@@ -82,7 +109,9 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
       return r
     })
     checkLabels(held.labels, plan.labels.labels)
+    const pins = deployFiles && (await pinBuiltImage(deployFiles, inputs.image, plan.tags, held.digest))
     return {
+      ...(pins && { pins }),
       report: {
         ...base,
         pushed: true,
@@ -101,9 +130,10 @@ export async function buildAndPush(deps: Deps): Promise<{ report: Report; summar
 
 export async function run(deps: Deps = defaultDeps()): Promise<void> {
   try {
-    const { report, summary } = await buildAndPush(deps)
-    if (summary) await core.summary.addRaw(renderSummary(report)).write()
+    const { report, summary, pins } = await buildAndPush(deps)
+    if (summary) await core.summary.addRaw(renderSummary(report) + (pins?.summary ?? '')).write()
     for (const [name, value] of Object.entries(toOutputs(report))) core.setOutput(name, value)
+    if (pins) core.setOutput('changed-files', pins.changedFiles)
     if (report.pinned) core.notice(`Pinned: ${report.pinned}`, { title: 'Image pushed' })
   } catch (error) {
     core.setFailed(describeError(error))

@@ -1,8 +1,16 @@
 import type { Commit } from './commit'
 import type { RunContext } from './context'
+import { InputError } from './errors'
 import type { Inputs } from './inputs'
-import { actionLabels, mergeLabels, type LabelSet } from './labels'
-import { resolveTags } from './tags'
+import { actionLabels, mergeLabels, OCI_CREATED, type LabelSet } from './labels'
+import { LATEST, resolveTags } from './tags'
+
+/** A message for the log, decided while planning; main.ts prints them (planning itself stays free of side effects). */
+export interface PlanNote {
+  level: 'info' | 'notice' | 'warning'
+  text: string
+  title?: string
+}
 
 /** What this step will build and push, decided before docker runs. */
 export interface BuildPlan {
@@ -10,10 +18,93 @@ export interface BuildPlan {
   /** `<image>:<tag>` for each tag, as given to docker. */
   refs: string[]
   labels: LabelSet
+  /** The semver version of a tag-ref run (org.opencontainers.image.version, `{{version}}`). */
+  version?: string
+  notes: PlanNote[]
 }
 
-export function planBuild(inputs: Inputs, ctx: RunContext, commit: Commit): BuildPlan {
-  const tags = resolveTags(inputs.tags, commit.sha)
-  const labels = mergeLabels(actionLabels(commit.sha, ctx), inputs.labels)
-  return { tags, refs: tags.map((t) => `${inputs.imageInput}:${t}`), labels }
+type PlanInputs = Pick<Inputs, 'imageInput' | 'tags' | 'labels'> &
+  Partial<Pick<Inputs, 'latest' | 'ociLabels' | 'semverTags' | 'push'>>
+
+/**
+ * Tags and labels for this run, from the inputs, the run context and the commit only: the same arguments always give
+ * the same plan (no clock, no randomness). Throws an InputError for tags that cannot be pushed and for `latest`
+ * under `latest: forbid`, before anything is built.
+ */
+export function planBuild(inputs: PlanInputs, ctx: RunContext, commit: Commit): BuildPlan {
+  const notes: PlanNote[] = []
+  const latest = inputs.latest ?? 'warn'
+  const oci = inputs.ociLabels ?? true
+
+  const t = resolveTags(inputs.tags, commit.sha, ctx, inputs.semverTags ?? 'all')
+  const [invalid] = t.invalid
+  if (invalid) {
+    throw new InputError(
+      'tags',
+      `tag '${invalid.input}' expands to '${invalid.tag}' in this run, which is not a valid tag: ${invalid.problem}`,
+      'shorten the literal part of the tag, or use {{sha}} / {{run_number}} instead of {{branch}} for long branch names'
+    )
+  }
+  for (const s of t.skipped) {
+    notes.push({
+      level: 'info',
+      text: `Tag '${s.input}' skipped: ${s.missing.map((m) => `{{${m}}}`).join(', ')} has no value in this run (ref ${ctx.ref ?? 'unknown'})`
+    })
+  }
+  if (t.tags.length === 0) {
+    throw new InputError(
+      'tags',
+      `none of the tags has a value in this run (ref ${ctx.ref ?? 'unknown'}): ${t.skipped.map((s) => `'${s.input}'`).join(', ')}`,
+      "add a tag that always resolves, such as 'sha-{{sha}}' or 'build-{{run_number}}'"
+    )
+  }
+  if (inputs.tags.length === 0 && t.nonSemverTagRef) {
+    notes.push({ level: 'info', text: `Git tag '${t.nonSemverTagRef}' is not a semver version: no version tags added` })
+  }
+
+  if (t.tags.includes(LATEST)) {
+    const from = inputs.tags.includes(LATEST) ? "'tags'" : 'a template in \'tags\''
+    if (latest === 'forbid') {
+      throw new InputError(
+        'latest',
+        `tag 'latest' (from ${from}) is not allowed: 'latest: forbid' is set`,
+        "remove 'latest' from 'tags' and deploy with the 'pinned' output (<image>@sha256:…), or set 'latest: warn'"
+      )
+    }
+    // with push: false the tag stays local and moves nothing a deploy could pull
+    if (latest === 'warn' && inputs.push !== false) {
+      notes.push({
+        level: 'warning',
+        title: "Pushing the moving tag 'latest'",
+        text:
+          `${inputs.imageInput}:latest will point to whatever is pushed next, so a deploy that pulls it later can get a ` +
+          "different image than this build. Deploy with the 'pinned' output (<image>@sha256:…), which names exactly " +
+          "this build. Set 'latest: allow' to silence this warning or 'latest: forbid' to refuse the tag."
+      })
+    }
+  }
+
+  const labels = mergeLabels(actionLabels(commit, ctx, { oci, ...(t.version && { version: t.version }) }), inputs.labels)
+  for (const o of labels.overridden) {
+    notes.push({
+      level: 'notice',
+      title: 'Label overridden',
+      text: `Label '${o.key}' from 'labels' replaces the action's value '${o.ours}' with '${o.theirs}'`
+    })
+  }
+  if (oci && !commit.time && labels.labels[OCI_CREATED] === undefined) {
+    notes.push({
+      level: 'info',
+      text:
+        `Label ${OCI_CREATED} omitted: commit ${commit.sha} is not in the checkout at the build context (shallow clone ` +
+        'or pull request head not fetched), and the wall clock is never used so that labels stay reproducible'
+    })
+  }
+  return {
+    tags: t.tags,
+    refs: t.tags.map((tag) => `${inputs.imageInput}:${tag}`),
+    labels,
+    ...(t.version && { version: t.version }),
+    notes
+  }
 }

@@ -1,4 +1,4 @@
-import { BUILD_NUMBER_LABEL, COMMIT_LABEL } from './labels'
+import { BUILD_ATTEMPT_LABEL, BUILD_NUMBER_LABEL, COMMIT_LABEL, OCI_REVISION, OCI_SOURCE, OCI_URL } from './labels'
 import type { Report } from './report'
 
 /** Escapes text for a markdown table cell. */
@@ -14,6 +14,15 @@ export function code(text: string): string {
 
 function link(text: string, url: string | undefined): string {
   return url ? `[${text}](${url})` : text
+}
+
+/** Where a label's value leads: the commit page, the run (attempt) page, or the repository. */
+function labelLink(report: Report, key: string, value: string): string | undefined {
+  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report.commit.sha) return report.commitUrl
+  if (key === BUILD_NUMBER_LABEL && value === report.runNumber) return report.runUrl
+  if (key === BUILD_ATTEMPT_LABEL && value === report.runAttempt && report.runUrl) return `${report.runUrl}/attempts/${value}`
+  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>]+$/.test(value)) return value
+  return undefined
 }
 
 /** The job summary as markdown: what a reviewer needs at a glance. */
@@ -47,12 +56,14 @@ export function renderSummary(report: Report): string {
   lines.push('| Label | Value | Source |', '|---|---|---|')
   for (const key of Object.keys(report.labels).sort()) {
     const value = report.labels[key] as string
-    let shown = code(value)
-    if (key === COMMIT_LABEL) shown = link(shown, report.commitUrl)
-    if (key === BUILD_NUMBER_LABEL) shown = link(shown, report.runUrl)
-    lines.push(`| ${code(key)} | ${shown} | ${report.labelSources[key] ?? 'image (base or Dockerfile)'} |`)
+    lines.push(`| ${code(key)} | ${link(code(value), labelLink(report, key, value))} | ${report.labelSources[key] ?? 'image (base or Dockerfile)'} |`)
   }
   lines.push('')
+  lines.push(
+    '<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; ' +
+      '<em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>',
+    ''
+  )
   if (report.pinned) {
     lines.push('<details><summary>Deploy by digest</summary>', '', '```yaml')
     lines.push(`image: ${report.pinned}`, '```', '', '</details>', '')

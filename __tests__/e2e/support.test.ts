@@ -7,12 +7,15 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { dockerLogin, readCredentialHelperLog, writeCredentialHelper, writeDockerConfig } from './support/docker-config'
 import { dockerBuild, dockerPush, dockerRmi } from './support/docker'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy'
 import { request } from './support/http'
 import { manifestDescriptor, pushIndex, rawManifest, registryAuthHeader, sha256, skopeoConfig, skopeoDigest } from './support/inspect'
 import { node24, repoRoot } from './support/node24'
-import { makeTempDir, removeDir, run, runOk } from './support/proc'
+import { makeTempDir, removeDir, run, runOk, spawnTethered, stopChild } from './support/proc'
 import { startRegistry, type AuthMode, type TestRegistry } from './support/registry'
+import { generateSigningCert, startTokenIssuer } from './support/token-issuer'
 import { ActionTimeoutError, cleanupActionRuns, inputEnvName, parseFileCommand, runAction } from './support/run-action'
 import { git, makeWorkspace, type Workspace } from './support/workspace'
 
@@ -89,6 +92,32 @@ describe('node24', () => {
       if (saved === undefined) delete process.env.NODE24
       else process.env.NODE24 = saved
     }
+  })
+})
+
+describe('tethered servers', () => {
+  test('die when the pipe from the test process closes (as when the test process is killed)', async () => {
+    const child = spawnTethered('sleep', ['60'])
+    cleanups.push(() => stopChild(child, 1000))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    await new Promise((r) => setTimeout(r, 200))
+    const pgid = child.pid ?? 0
+    const groupAlive = (): boolean => {
+      try {
+        process.kill(-pgid, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    expect(groupAlive()).toBe(true)
+    child.stdin?.destroy()
+    let timer: NodeJS.Timeout | undefined
+    const result = await Promise.race([exited, new Promise<string>((r) => (timer = setTimeout(() => r('still running'), 5000)))])
+    clearTimeout(timer)
+    expect(result).not.toBe('still running')
+    for (let i = 0; i < 40 && groupAlive(); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(groupAlive()).toBe(false)
   })
 })
 
@@ -360,6 +389,58 @@ describe('fault proxy', () => {
   })
 })
 
+describe('fault proxy header rewriting (fake upstream given as a string)', () => {
+  test('Location and realm are rewritten only when they point at the upstream', async () => {
+    let upstreamHost = ''
+    const fake = createServer((req, res) => {
+      const self = `http://${upstreamHost}`
+      const foreign = 'http://127.0.0.1:1'
+      const mine = req.url === '/mine'
+      res.writeHead(mine ? 307 : 401, {
+        location: mine ? `${self}/v2/x/blobs/uploads/abc?_state=a%2Fb==` : `${foreign}/v2/x`,
+        'www-authenticate': `Bearer realm="${mine ? self : foreign}/token",service="svc",scope="repository:x:pull"`,
+        'content-length': '0'
+      })
+      res.end()
+    })
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', () => resolve()))
+    cleanups.push(() => new Promise<void>((resolve) => fake.close(() => resolve())))
+    upstreamHost = `127.0.0.1:${(fake.address() as AddressInfo).port}`
+    const p = await startFaultProxy(`http://${upstreamHost}/`)
+    cleanups.push(() => p.stop())
+    expect(p.upstream).toBe(upstreamHost)
+    const mine = await request(`${p.url}/mine`)
+    expect(mine.headers.location).toBe(`${p.url}/v2/x/blobs/uploads/abc?_state=a%2Fb==`)
+    expect(mine.headers['www-authenticate']).toBe(`Bearer realm="${p.url}/token",service="svc",scope="repository:x:pull"`)
+    const foreign = await request(`${p.url}/foreign`)
+    expect(foreign.headers.location).toBe('http://127.0.0.1:1/v2/x')
+    expect(foreign.headers['www-authenticate']).toBe('Bearer realm="http://127.0.0.1:1/token",service="svc",scope="repository:x:pull"')
+  })
+})
+
+describe('token issuer on its own', () => {
+  test('anonymousPull: false grants anonymous callers nothing; expiresIn is honoured', async () => {
+    const dir = await tempDir('issuer')
+    const cert = await generateSigningCert(dir)
+    const issuer = await startTokenIssuer({ service: 'svc', issuer: 'iss', keyPem: cert.keyPem, certPem: cert.certPem, users: { u: 'p' }, anonymousPull: false, expiresIn: 5 })
+    cleanups.push(() => issuer.stop())
+    const claims = (body: Buffer): { access: unknown[]; exp: number; iat: number; sub: string } => {
+      const t = (JSON.parse(body.toString()) as { token: string }).token
+      return JSON.parse(Buffer.from(t.split('.')[1] ?? '', 'base64url').toString()) as { access: unknown[]; exp: number; iat: number; sub: string }
+    }
+    const anon = await request(`${issuer.realm}?service=svc&scope=repository:a/b:pull&scope=repository:c:push`)
+    expect(anon.status).toBe(200)
+    expect(claims(anon.body).access).toEqual([])
+    const user = await request(`${issuer.realm}?service=svc&scope=repository:a/b:pull&scope=repository:a/b:push`, { headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` } })
+    const c = claims(user.body)
+    expect(c.access).toEqual([{ type: 'repository', name: 'a/b', actions: ['pull', 'push'] }])
+    expect(c.sub).toBe('u')
+    expect(c.exp - c.iat).toBe(5)
+    expect((await request(`${issuer.realm}?service=other`)).status).toBe(400)
+    expect(issuer.requests.map((r) => r.status)).toEqual([200, 200, 400])
+  })
+})
+
 describe('workspace', () => {
   test('is a git repo with a FROM scratch Dockerfile, deterministic commits, unique content', async () => {
     const a = await workspace()
@@ -480,6 +561,31 @@ process.exitCode = Number(env['INPUT_EXIT-CODE'] ?? '0')
     expect((err as ActionTimeoutError).stdout).toContain('started')
     expect((err as Error).message).toMatch(/timed out after 1500 ms/)
     expect(Date.now() - t0).toBeLessThan(10_000)
+  })
+
+  test('a background child holding stdout open cannot keep the run from finishing', async () => {
+    const ws = await workspace()
+    const dir = await tempDir('entry')
+    const entry = join(dir, 'orphan.mjs')
+    await writeFile(
+      entry,
+      "import { spawn } from 'node:child_process'\n" +
+        "const c = spawn('sleep', ['60'], { stdio: 'inherit' }); c.unref()\n" +
+        "console.log('orphan ' + c.pid)\n"
+    )
+    const t0 = Date.now()
+    const r = await runAction({ entry, workspace: ws.dir, inputs: {}, timeoutMs: 30_000 })
+    expect(r.code).toBe(0)
+    expect(Date.now() - t0).toBeLessThan(10_000)
+    const pid = Number(/orphan (\d+)/.exec(r.stdout)?.[1])
+    expect(pid).toBeGreaterThan(0)
+    // killed: gone, or a zombie waiting for init to reap it
+    const dead = async (): Promise<boolean> => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+      return stat === '' || /^\d+ \(.*\) [ZX] /.test(stat)
+    }
+    for (let i = 0; i < 40 && !(await dead()); i++) await new Promise((r) => setTimeout(r, 50))
+    expect(await dead()).toBe(true)
   })
 
   test('parseFileCommand and inputEnvName follow the runner', () => {

@@ -2,37 +2,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { BuildRequest, Docker, PushResult } from '../../src/docker/cli'
+import type { BuildRequest, Docker } from '../../src/docker/cli'
 import { ActionError } from '../../src/errors'
 import { run, type Deps } from '../../src/main'
-import { RegistryAuth } from '../../src/registry/auth'
-import { RegistryClient } from '../../src/registry/client'
+import { FakeDocker, fakeOpenRegistry } from '../helpers/fake-docker'
 import { FakeRegistry } from '../helpers/fake-registry'
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 
-class FakeDocker implements Docker {
-  builds: BuildRequest[] = []
-  pushes: string[] = []
-  constructor(
-    private readonly registry: FakeRegistry,
-    private readonly behaviour: { dropLabels?: boolean; reportDigest?: string } = {}
-  ) {}
-  async serverVersion(): Promise<string> {
-    return '99.0'
-  }
-  async build(request: BuildRequest): Promise<{ imageId: string }> {
-    this.builds.push(request)
-    return { imageId: `sha256:${'b'.repeat(64)}` }
-  }
-  async push(ref: string): Promise<PushResult> {
-    this.pushes.push(ref)
-    const tag = ref.slice(ref.lastIndexOf(':') + 1)
-    const labels = this.behaviour.dropLabels ? {} : (this.builds[0]?.labels ?? {})
-    const digest = this.registry.putImage([tag], labels)
-    return { ref, digest: this.behaviour.reportDigest ?? digest }
-  }
-}
 
 let dir: string
 let outFile: string
@@ -66,10 +43,7 @@ function deps(inputs: Record<string, string>, docker: Docker, registry: FakeRegi
     readInput: (name) => inputs[name] ?? '',
     env: { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/demo' },
     cwd: dir,
-    openRegistry: (name) => {
-      const auth = new RegistryAuth({ ...name, transport: registry })
-      return { client: new RegistryClient({ ...name, transport: registry, auth }), close: async () => undefined }
-    }
+    openRegistry: fakeOpenRegistry(registry)
   }
 }
 

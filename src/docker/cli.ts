@@ -31,6 +31,10 @@ export interface Docker {
   serverVersion(): Promise<string>
   build(request: BuildRequest): Promise<{ imageId: string }>
   push(ref: string): Promise<PushResult>
+  /** `docker login --username … --password-stdin [server]`: the password goes through stdin, never argv. */
+  login(server: string | undefined, username: string, password: string): Promise<void>
+  /** The same docker with extra environment for every call (e.g. DOCKER_CONFIG for a step-private login). */
+  withEnv(env: Record<string, string>): Docker
 }
 
 /** The argv for `docker build` (without the leading "docker"). */
@@ -80,12 +84,18 @@ function notInstalled(error: unknown): ActionError {
 export class DockerCli implements Docker {
   constructor(
     private readonly binary = 'docker',
-    private readonly tempRoot = os.tmpdir()
+    private readonly tempRoot = os.tmpdir(),
+    private readonly env?: Record<string, string>
   ) {}
 
-  private async run(argv: string[], silent: boolean): Promise<exec.ExecOutput> {
+  withEnv(env: Record<string, string>): Docker {
+    return new DockerCli(this.binary, this.tempRoot, { ...this.env, ...env })
+  }
+
+  private async run(argv: string[], silent: boolean, input?: Buffer): Promise<exec.ExecOutput> {
+    const env = this.env && ({ ...process.env, ...this.env } as Record<string, string>)
     try {
-      return await exec.getExecOutput(this.binary, argv, { ignoreReturnCode: true, silent })
+      return await exec.getExecOutput(this.binary, argv, { ignoreReturnCode: true, silent, ...(env && { env }), ...(input && { input }) })
     } catch (error) {
       throw notInstalled(error)
     }
@@ -129,5 +139,16 @@ export class DockerCli implements Docker {
     if (out.exitCode !== 0) throw pushFailure(ref, out.exitCode, `${out.stdout}\n${out.stderr}`)
     const tag = ref.slice(ref.lastIndexOf(':') + 1)
     return { ref, ...parsePushDigest(out.stdout, tag) }
+  }
+
+  async login(server: string | undefined, username: string, password: string): Promise<void> {
+    const argv = ['login', '--username', username, '--password-stdin', ...(server ? [server] : [])]
+    const out = await this.run(argv, true, Buffer.from(password, 'utf8'))
+    if (out.exitCode !== 0) {
+      throw new ActionError(
+        `docker login to ${server ?? 'Docker Hub'} as '${username}' failed: ${lastLines(out.stderr || out.stdout, 3)}`,
+        "check the 'username' and 'password' inputs (for GHCR: a token with read:packages/write:packages)"
+      )
+    }
   }
 }

@@ -1,102 +1,186 @@
 import * as core from '@actions/core'
-import { ActionError } from '../errors'
 import { parseChallenges, type Challenge } from './challenge'
 import type { Credentials } from './docker-config'
-import type { Transport } from './transport'
+import { isLoopback } from './endpoint'
+import { RegistryError, describeStatus } from './errors'
+import { TokenCache } from './token-cache'
+import type { HttpRequest, HttpResponse, Transport } from './transport'
 
 export interface AuthOptions {
+  /** The registry as named in the image (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */
   registry: string
-  repository: string
-  credentials?: Credentials
+  /** The registry's API base URL (`https://registry-1.docker.io`). */
+  base: string
   transport: Transport
-  /** Actions asked for in the token scope; the read-back only needs pull. */
-  actions?: string[]
+  /** Resolved on first need, once: docker's credentials for the registry, or undefined for anonymous. */
+  credentials: () => Promise<Credentials | undefined>
+  /** Shared between the authenticators of one factory. */
+  cache?: TokenCache
+}
+
+/** The token scope for reading a repository. */
+export function pullScope(repository: string): string {
+  return `repository:${repository}:pull`
 }
 
 interface TokenResponse {
-  token?: string
-  access_token?: string
-  expires_in?: number
+  token?: unknown
+  access_token?: unknown
+  expires_in?: unknown
+}
+
+const CLIENT_ID = 'pinned-build-action'
+
+/** Bearer first (a registry offering both prefers tokens), else Basic. */
+function pick(challenges: Challenge[]): Challenge | undefined {
+  return challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic')
 }
 
 /**
- * Answers registry challenges. Starts anonymous; on a 401 it reads `WWW-Authenticate` and
- *  - Basic: sends the credentials to the registry itself;
- *  - Bearer: fetches a token from the realm for `repository:<name>:pull`, with the credentials when there are any.
- * Every secret it handles is registered with core.setSecret so the runner masks it.
+ * Authentication for one registry, shared by the clients of all its repositories. Challenge-driven:
+ * `GET /v2/` once; a 401 names the scheme. Basic sends the credentials to the registry itself; Bearer fetches a token
+ * from the realm for the repository's pull scope (anonymously without credentials) and caches it per scope until it
+ * expires. A 401 on a request re-challenges once (`rechallenge`). Every secret is masked with core.setSecret.
  */
 export class RegistryAuth {
-  private header?: string
-  private expiresAt = Infinity
+  private challenge?: Promise<Challenge | undefined>
+  private creds?: Promise<Credentials | undefined>
+  private readonly cache: TokenCache
 
   constructor(private readonly options: AuthOptions) {
-    const c = options.credentials
-    if (c?.password) core.setSecret(c.password)
-    if (c?.identityToken) core.setSecret(c.identityToken)
+    this.cache = options.cache ?? new TokenCache()
   }
 
-  /** The Authorization header to send now, if any. */
-  authorization(): string | undefined {
-    return this.header && Date.now() < this.expiresAt ? this.header : undefined
+  get registry(): string {
+    return this.options.registry
   }
 
-  private basic(): string | undefined {
-    const c = this.options.credentials
+  private credentials(): Promise<Credentials | undefined> {
+    this.creds ??= this.options.credentials()
+    return this.creds
+  }
+
+  private async send(url: string, req: HttpRequest, what: string): Promise<HttpResponse> {
+    try {
+      return await this.options.transport.send(url, req)
+    } catch (error) {
+      throw new RegistryError(
+        `${what} could not be reached: ${(error as Error).message}`,
+        `check that ${this.options.registry} is reachable from the runner`
+      )
+    }
+  }
+
+  /** The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. */
+  ping(): Promise<Challenge | undefined> {
+    this.challenge ??= (async () => {
+      const res = await this.send(`${this.options.base}/v2/`, { method: 'GET' }, `registry ${this.options.registry}`)
+      return res.status === 401 ? pick(parseChallenges(res.headers['www-authenticate'] ?? '')) : undefined
+    })().catch((error: unknown) => {
+      this.challenge = undefined // a failed ping is not remembered: the next request asks again
+      throw error
+    })
+    return this.challenge
+  }
+
+  /** The Authorization header for a request in `scope`, or undefined to go anonymous. */
+  async authorization(scope: string): Promise<string | undefined> {
+    const challenge = await this.ping()
+    return challenge ? this.answer(challenge, scope) : undefined
+  }
+
+  /**
+   * After a 401 on a request sent with `sent`: answers the 401's challenge afresh (a new token, skipping the cache).
+   * Returns the header to retry with once, or undefined when a retry could not change the outcome.
+   */
+  async rechallenge(scope: string, wwwAuthenticate: string | undefined, sent: string | undefined): Promise<string | undefined> {
+    const challenge = pick(parseChallenges(wwwAuthenticate ?? ''))
+    if (!challenge) return undefined
+    this.challenge = Promise.resolve(challenge)
+    this.cache.delete(this.options.registry, scope)
+    const header = await this.answer(challenge, scope)
+    return header !== undefined && header !== sent ? header : undefined
+  }
+
+  private async answer(challenge: Challenge, scope: string): Promise<string | undefined> {
+    if (challenge.scheme === 'basic') return this.basic(await this.credentials())
+    const cached = this.cache.get(this.options.registry, scope)
+    if (cached) return `Bearer ${cached}`
+    const token = await this.fetchToken(challenge, scope)
+    return `Bearer ${token}`
+  }
+
+  private basic(c: Credentials | undefined): string | undefined {
     if (!c?.username || !c.password) return undefined
     const value = Buffer.from(`${c.username}:${c.password}`).toString('base64')
     core.setSecret(value)
     return `Basic ${value}`
   }
 
-  /** Handles a 401's challenge. Returns true when a retry with the new authorization makes sense. */
-  async answer(wwwAuthenticate: string | undefined): Promise<boolean> {
-    const challenges = parseChallenges(wwwAuthenticate ?? '')
-    const bearer = challenges.find((c) => c.scheme === 'bearer')
-    if (bearer) return this.fetchToken(bearer)
-    const basic = challenges.find((c) => c.scheme === 'basic')
-    if (basic) {
-      const header = this.basic()
-      if (!header || header === this.header) return false
-      this.header = header
-      this.expiresAt = Infinity
-      return true
-    }
-    return false
-  }
-
-  private async fetchToken(challenge: Challenge): Promise<boolean> {
+  private async fetchToken(challenge: Challenge, scope: string): Promise<string> {
+    const registry = this.options.registry
     const realm = challenge.params.realm
-    if (!realm) throw new ActionError(`${this.options.registry} sent a Bearer challenge without a realm`)
-    const url = new URL(realm)
-    if (challenge.params.service) url.searchParams.set('service', challenge.params.service)
-    const scope = `repository:${this.options.repository}:${(this.options.actions ?? ['pull']).join(',')}`
-    url.searchParams.append('scope', scope)
-    const headers: Record<string, string> = {}
-    const basic = this.basic()
-    if (basic) headers.authorization = basic
-    const res = await this.options.transport.send(url.toString(), { method: 'GET', headers })
+    let url: URL
+    try {
+      url = new URL(realm ?? '')
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)')
+    } catch {
+      throw new RegistryError(`registry ${registry} sent a Bearer challenge without a usable realm (${realm ?? 'none'})`, 'report this to the registry operator')
+    }
+    const credentials = await this.credentials()
+    if (credentials && url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      throw new RegistryError(
+        `registry ${registry} asks for credentials to be sent to ${url.origin} over plain http; refusing`,
+        'use the registry over https'
+      )
+    }
+    const service = challenge.params.service
+    let res: HttpResponse
+    if (credentials?.identityToken) {
+      // OAuth2 refresh-token grant (docker's identity tokens); a realm without OAuth2 answers 404 → plain GET
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: CLIENT_ID, scope })
+      if (service) form.set('service', service)
+      res = await this.send(url.toString(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }, `token service ${url.origin}`)
+      if (res.status === 404 || res.status === 405) {
+        res = await this.getToken(url, service, scope, this.basic({ username: credentials.username || '<token>', password: credentials.identityToken }))
+      }
+    } else {
+      res = await this.getToken(url, service, scope, this.basic(credentials))
+    }
+    const who = credentials ? 'the credentials docker uses' : 'anonymous access'
     if (res.status === 401 || res.status === 403) {
-      throw new ActionError(
-        `the token service ${url.origin} refused ${basic ? 'the credentials' : 'anonymous access'} for ${scope} (HTTP ${res.status})`,
-        basic ? `check the credentials docker is logged in with for ${this.options.registry}` : `log in to ${this.options.registry} before this step`
+      throw new RegistryError(
+        `the token service ${url.origin} refused ${who} for ${scope} (${describeStatus(res)})`,
+        credentials
+          ? `check the credentials docker is logged in with for ${registry} (or the 'username'/'password' inputs)`
+          : `log in to ${registry} before this step (docker/login-action, or the 'username'/'password' inputs)`,
+        res.status
       )
     }
     if (res.status !== 200) {
-      throw new ActionError(`the token service ${url.origin} answered HTTP ${res.status} for ${scope}`)
+      throw new RegistryError(
+        `the token service ${url.origin} answered ${describeStatus(res)} for ${scope}`,
+        'retry the job; if it persists, check the registry status',
+        res.status
+      )
     }
     let body: TokenResponse
     try {
       body = JSON.parse(res.body.toString('utf8')) as TokenResponse
     } catch {
-      throw new ActionError(`the token service ${url.origin} did not answer with JSON`)
+      throw new RegistryError(`the token service ${url.origin} did not answer with JSON`, 'report this to the registry operator')
     }
-    const token = body.token || body.access_token
-    if (!token) throw new ActionError(`the token service ${url.origin} answered without a token`)
+    const token = [body.token, body.access_token].find((t): t is string => typeof t === 'string' && t !== '')
+    if (!token) throw new RegistryError(`the token service ${url.origin} answered without a token`, 'report this to the registry operator')
     core.setSecret(token)
-    const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60
-    this.header = `Bearer ${token}`
-    // renew a little early so a token does not expire mid-request
-    this.expiresAt = Date.now() + Math.max(lifetime - 5, 1) * 1000
-    return true
+    this.cache.set(registry, scope, token, typeof body.expires_in === 'number' ? body.expires_in : undefined)
+    return token
+  }
+
+  private getToken(realm: URL, service: string | undefined, scope: string, authorization: string | undefined): Promise<HttpResponse> {
+    const url = new URL(realm)
+    if (service) url.searchParams.set('service', service)
+    url.searchParams.append('scope', scope)
+    return this.send(url.toString(), { method: 'GET', headers: authorization ? { authorization } : {} }, `token service ${url.origin}`)
   }
 }

@@ -1,194 +1,200 @@
-import { ActionError } from '../errors'
-import { apiHost } from '../reference'
-import type { RegistryAuth } from './auth'
+import { pullScope, type RegistryAuth } from './auth'
 import { matchesDigest, sha256Digest } from './digest'
+import { INCONSISTENT_HINT, RegistryError, describeStatus, errorDetail } from './errors'
 import { MANIFEST_ACCEPT } from './media-types'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
 
-export class RegistryError extends ActionError {
-  constructor(
-    message: string,
-    hint?: string,
-    readonly status?: number,
-    readonly code?: string
-  ) {
-    super(message, hint)
-    this.name = 'RegistryError'
-  }
-}
+export { RegistryError } from './errors'
 
 export interface Manifest {
+  /** `sha256:` of exactly `bytes`. */
   digest: string
+  /** The body's own `mediaType`, else the Content-Type header. */
   mediaType: string
   bytes: Buffer
+}
+
+export interface Head {
+  /** Docker-Content-Digest as sent (only when well-formed); unverified: a HEAD has no body to hash. */
+  digest?: string
+  mediaType?: string
+  size?: number
+}
+
+export interface Resolved {
+  digest: string
+  mediaType?: string
+  /** 'head': the HEAD's Docker-Content-Digest (cheap, not a pull on Docker Hub); 'get': hashed from the body. */
+  source: 'head' | 'get'
 }
 
 export interface ClientOptions {
   registry: string
   repository: string
+  /** API base URL, e.g. `https://ghcr.io` (see registryBase). */
+  base: string
   transport: Transport
   auth: RegistryAuth
-  /** Defaults to http for loopback registries (as docker treats them as insecure) and https elsewhere. */
-  scheme?: 'http' | 'https'
 }
 
 const MAX_REDIRECTS = 5
+const SHA256 = /^sha256:[0-9a-f]{64}$/
 
-export function defaultScheme(registry: string): 'http' | 'https' {
-  const host = registry.replace(/:\d+$/, '')
-  return host === 'localhost' || /^127\./.test(host) || host === '[::1]' ? 'http' : 'https'
-}
-
-/** The registry's own words from an error body: `CODE: message` pairs when JSON, trimmed text otherwise. */
-export function errorDetail(res: HttpResponse): { text: string; code?: string } {
-  const raw = res.body.toString('utf8').trim()
+function mediaTypeOf(res: HttpResponse): string {
   try {
-    const parsed = JSON.parse(raw) as { errors?: Array<{ code?: string; message?: string }> }
-    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
-      const text = parsed.errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ')
-      return { text, code: parsed.errors[0]?.code }
-    }
+    const parsed = JSON.parse(res.body.toString('utf8')) as { mediaType?: unknown }
+    if (typeof parsed.mediaType === 'string' && parsed.mediaType) return parsed.mediaType
   } catch {
-    // not JSON: fall through to text
+    // not JSON: the caller's parser will say so
   }
-  const text = raw.replace(/\s+/g, ' ').slice(0, 300)
-  return { text: text || `HTTP ${res.status}` }
+  return res.headers['content-type']?.split(';')[0]?.trim() ?? ''
 }
 
-/** An OCI distribution client for one repository. */
+/**
+ * An OCI distribution client for one repository (read-only). Every request carries the repository's pull-scope
+ * authorization; a 401 re-challenges once. Manifests are hashed byte for byte: a digest this client returns from a
+ * GET is always the hash of the bytes received.
+ */
 export class RegistryClient {
   readonly base: string
   readonly registry: string
   readonly repository: string
+  private readonly scope: string
 
   constructor(private readonly options: ClientOptions) {
     this.registry = options.registry
     this.repository = options.repository
-    this.base = `${options.scheme ?? defaultScheme(options.registry)}://${apiHost(options.registry)}`
+    this.base = options.base
+    this.scope = pullScope(options.repository)
   }
 
-  private where(): string {
-    return `${this.registry}/${this.repository}`
+  private where(ref?: string): string {
+    const name = `${this.registry}/${this.repository}`
+    return ref === undefined ? name : ref.includes(':') ? `${name}@${ref}` : `${name}:${ref}`
   }
 
   private async send(url: string, req: HttpRequest): Promise<HttpResponse> {
     try {
       return await this.options.transport.send(url, req)
     } catch (error) {
-      const e = error as Error & { code?: string }
       throw new RegistryError(
-        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${e.code ?? ''} ${e.message}`.trim(),
-        `check that ${this.registry} is reachable from the runner`
+        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${(error as Error).message}`,
+        `check that ${this.registry} is reachable from the runner; transient failures were already retried`
       )
     }
   }
 
-  /** Sends with the current authorization; on 401 answers the challenge once and retries. */
+  /** Sends with the repository's authorization; on a 401 answers the new challenge once and resends. */
   private async authed(url: string, req: HttpRequest): Promise<HttpResponse> {
-    const withAuth = (): HttpRequest => {
-      const authorization = this.options.auth.authorization()
-      return { ...req, headers: { ...req.headers, ...(authorization && { authorization }) } }
-    }
-    let res = await this.send(url, withAuth())
-    if (res.status === 401 && (await this.options.auth.answer(res.headers['www-authenticate']))) {
-      res = await this.send(url, withAuth())
-    }
-    return res
+    const withAuth = (authorization: string | undefined): HttpRequest => ({
+      ...req,
+      headers: { ...req.headers, ...(authorization && { authorization }) }
+    })
+    const sent = await this.options.auth.authorization(this.scope)
+    const res = await this.send(url, withAuth(sent))
+    if (res.status !== 401) return res
+    const next = await this.options.auth.rechallenge(this.scope, res.headers['www-authenticate'], sent)
+    return next ? this.send(url, withAuth(next)) : res
   }
 
   private fail(res: HttpResponse, what: string): never {
-    const { text, code } = errorDetail(res)
+    const { code } = errorDetail(res)
+    const status = describeStatus(res)
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(
-        `registry ${this.registry} refused to read ${what} (HTTP ${res.status}: ${text})`,
-        `make sure the runner is logged in to ${this.registry} with read access to ${this.repository}`,
+        `registry ${this.registry} refused to read ${what} (${status})`,
+        `make sure the runner is logged in to ${this.registry} with read access to ${this.repository} (docker/login-action, or the 'username'/'password' inputs)`,
         res.status,
         code
       )
     }
     if (res.status === 404) {
-      throw new RegistryError(`${what} was not found in ${this.where()} (${text})`, undefined, 404, code)
+      throw new RegistryError(`${what} was not found in ${this.where()} (${status})`, undefined, 404, code)
     }
-    throw new RegistryError(`registry ${this.registry} answered HTTP ${res.status} for ${what}: ${text}`, undefined, res.status, code)
+    if (res.status === 429) {
+      throw new RegistryError(
+        `registry ${this.registry} is rate limiting requests for ${what} (${status})`,
+        'wait and re-run the job, or authenticate: registries give anonymous clients lower limits',
+        429,
+        code
+      )
+    }
+    throw new RegistryError(
+      `registry ${this.registry} did not serve ${what} (${status})`,
+      res.status >= 500 ? 'the registry is failing; re-run the job later' : undefined,
+      res.status,
+      code
+    )
   }
 
-  /** HEAD a manifest: digest and media type as the registry reports them, without the body (not a pull on Docker Hub). */
-  async head(ref: string): Promise<{ digest?: string; mediaType?: string; size?: number }> {
-    const url = `${this.base}/v2/${this.repository}/manifests/${ref}`
-    const res = await this.authed(url, { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
+  private manifestUrl(ref: string): string {
+    return `${this.base}/v2/${this.repository}/manifests/${ref}`
+  }
+
+  /** HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). */
+  async head(ref: string): Promise<Head> {
+    const res = await this.authed(this.manifestUrl(ref), { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
     if (res.status !== 200) this.fail(res, `manifest ${ref}`)
     const size = Number(res.headers['content-length'])
+    const digest = res.headers['docker-content-digest']?.trim()
+    const mediaType = res.headers['content-type']?.split(';')[0]?.trim()
     return {
-      digest: res.headers['docker-content-digest'],
-      mediaType: res.headers['content-type']?.split(';')[0]?.trim(),
-      ...(Number.isFinite(size) && { size })
+      ...(digest && SHA256.test(digest) && { digest }),
+      ...(mediaType && { mediaType }),
+      ...(res.headers['content-length'] !== undefined && Number.isFinite(size) && { size })
     }
   }
 
   /**
-   * GET a manifest by tag or digest. The digest is always computed from the bytes received; a
-   * `Docker-Content-Digest` header that disagrees, or a body that does not hash to the digest asked for, is an error.
+   * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
+   * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
    */
   async manifest(ref: string): Promise<Manifest> {
-    const url = `${this.base}/v2/${this.repository}/manifests/${ref}`
-    const res = await this.authed(url, { method: 'GET', headers: { accept: MANIFEST_ACCEPT } })
+    const res = await this.authed(this.manifestUrl(ref), { method: 'GET', headers: { accept: MANIFEST_ACCEPT } })
     if (res.status !== 200) this.fail(res, `manifest ${ref}`)
     const digest = sha256Digest(res.body)
-    const header = res.headers['docker-content-digest']
+    const header = res.headers['docker-content-digest']?.trim()
     if (header && header !== digest) {
       throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data for ${this.where()}:${ref}: Docker-Content-Digest says ${header} but the manifest bytes hash to ${digest}`,
-        'retry the job; if it persists, report it to the registry operator'
+        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: Docker-Content-Digest says ${header} but the manifest bytes hash to ${digest}`,
+        INCONSISTENT_HINT
       )
     }
     if (ref.includes(':') && ref !== digest) {
       throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data: manifest ${ref} hashes to ${digest}`,
-        'retry the job; if it persists, report it to the registry operator'
+        `registry ${this.registry} returned inconsistent data: the manifest served for ${this.where(ref)} hashes to ${digest}`,
+        INCONSISTENT_HINT
       )
     }
-    const mediaType = res.headers['content-type']?.split(';')[0]?.trim() || mediaTypeOf(res.body)
-    return { digest, mediaType, bytes: res.body }
+    return { digest, mediaType: mediaTypeOf(res), bytes: res.body }
   }
 
-  /**
-   * The digest a tag points to: HEAD first (cheap, not a pull); when the HEAD lacks Docker-Content-Digest, GET and hash.
-   * A HEAD digest is then confirmed by GET of that digest by the caller where it matters.
-   */
-  async resolve(ref: string): Promise<{ digest: string; mediaType?: string }> {
+  /** The digest a tag points to: HEAD's Docker-Content-Digest when present, else GET and hash the body. */
+  async resolve(ref: string): Promise<Resolved> {
     const head = await this.head(ref)
-    if (head.digest && /^sha256:[0-9a-f]{64}$/.test(head.digest)) return { digest: head.digest, mediaType: head.mediaType }
+    if (head.digest) return { digest: head.digest, ...(head.mediaType && { mediaType: head.mediaType }), source: 'head' }
     const m = await this.manifest(ref)
-    return { digest: m.digest, mediaType: m.mediaType }
+    return { digest: m.digest, mediaType: m.mediaType, source: 'get' }
   }
 
-  /** GET a blob (following redirects, never forwarding Authorization to another host) and verify its digest. */
+  /** GET a blob, following redirects (Authorization only ever goes to the registry's own origin), hash-verified. */
   async blob(digest: string): Promise<Buffer> {
+    const origin = new URL(this.base).origin
     let url = `${this.base}/v2/${this.repository}/blobs/${digest}`
     let res = await this.authed(url, { method: 'GET' })
     for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.location; hops++) {
       if (hops >= MAX_REDIRECTS) throw new RegistryError(`too many redirects fetching blob ${digest} from ${this.registry}`)
       const next = new URL(res.headers.location, url)
-      const sameOrigin = next.origin === new URL(this.base).origin
       url = next.toString()
-      res = sameOrigin ? await this.authed(url, { method: 'GET' }) : await this.send(url, { method: 'GET' })
+      res = next.origin === origin ? await this.authed(url, { method: 'GET' }) : await this.send(url, { method: 'GET' })
     }
     if (res.status !== 200) this.fail(res, `blob ${digest}`)
     if (!matchesDigest(digest, res.body)) {
       throw new RegistryError(
         `registry ${this.registry} returned inconsistent data: blob ${digest} hashes to ${sha256Digest(res.body)}`,
-        'retry the job; if it persists, report it to the registry operator'
+        INCONSISTENT_HINT
       )
     }
     return res.body
-  }
-}
-
-function mediaTypeOf(bytes: Buffer): string {
-  try {
-    const parsed = JSON.parse(bytes.toString('utf8')) as { mediaType?: string }
-    return parsed.mediaType ?? ''
-  } catch {
-    return ''
   }
 }

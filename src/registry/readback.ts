@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { ActionError } from '../errors'
-import type { RegistryClient } from './client'
+import type { Manifest, RegistryClient } from './client'
+import { INCONSISTENT_HINT, RegistryError } from './errors'
 import { isIndex, type Descriptor, type ImageIndex, type ImageManifest } from './media-types'
 
 export interface PushedTag {
@@ -37,13 +38,44 @@ export function pickPlatform(index: ImageIndex): Descriptor | undefined {
   return images.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ?? images[0]
 }
 
+/** What one tag points to now, and the manifest when it had to be fetched to know. */
+interface TagState {
+  tag: string
+  digest: string
+  manifest?: Manifest
+}
+
+/**
+ * The digest `tag` points to, never taken from a header alone when it matters:
+ *  - with docker's digest (`ours`): a HEAD that agrees with it is enough (two independent sources agree, and the GET
+ *    by digest that follows verifies the bytes); a HEAD without the header or with another digest is checked by GET
+ *    and hash, and a HEAD that contradicts its own body is inconsistent data;
+ *  - without it: GET and hash.
+ */
+async function tagState(client: RegistryClient, tag: string, ours: string | undefined): Promise<TagState> {
+  let head: string | undefined
+  if (ours) {
+    head = (await client.head(tag)).digest
+    if (head === ours) return { tag, digest: ours }
+  }
+  const manifest = await client.manifest(tag)
+  if (head && head !== manifest.digest) {
+    throw new RegistryError(
+      `registry ${client.registry} returned inconsistent data for ${client.registry}/${client.repository}:${tag}: HEAD says ${head} but the manifest bytes hash to ${manifest.digest}`,
+      INCONSISTENT_HINT
+    )
+  }
+  return { tag, digest: manifest.digest, manifest }
+}
+
 /**
  * Reads back what the registry holds for the pushed tags:
- *  1. each tag's digest (HEAD, falling back to GET+hash); all must agree with what docker push reported;
- *  2. the manifest by digest, hashed byte for byte;
+ *  1. each tag's digest (see tagState); all must agree with what docker push reported;
+ *  2. the manifest by digest, hashed byte for byte (skipped when step 1 already fetched and hashed it);
  *  3. the image config blob (hashed) and its labels.
  * When a tag no longer points to our push (someone pushed the same tag in between), our digest is still verified
- * by digest and reported, with a warning.
+ * by digest and reported, with a warning naming the tag and where it points now.
+ * Requests for one tag with docker's digest, after authentication: HEAD tag, GET manifest, GET config blob.
  */
 export async function readBack(client: RegistryClient, pushed: PushedTag[]): Promise<ReadBack> {
   const reported = [...new Set(pushed.map((p) => p.digest).filter((d): d is string => !!d))]
@@ -54,19 +86,19 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[]): Pro
     )
   }
   const ours = reported[0]
-  const registryDigests = new Map<string, string>()
-  for (const p of pushed) registryDigests.set(p.tag, (await client.resolve(p.tag)).digest)
+  const states: TagState[] = []
+  for (const p of pushed) states.push(await tagState(client, p.tag, ours))
 
   let digest: string
   const movedTags: ReadBack['movedTags'] = []
   if (ours) {
     digest = ours
-    for (const [tag, now] of registryDigests) if (now !== ours) movedTags.push({ tag, now })
+    for (const s of states) if (s.digest !== ours) movedTags.push({ tag: s.tag, now: s.digest })
   } else {
-    const distinct = [...new Set(registryDigests.values())]
+    const distinct = [...new Set(states.map((s) => s.digest))]
     if (distinct.length !== 1) {
       throw new ActionError(
-        `the pushed tags point to different digests in ${client.registry}/${client.repository}: ${[...registryDigests].map(([t, d]) => `${t}=${d}`).join(', ')}`,
+        `the pushed tags point to different digests in ${client.registry}/${client.repository}: ${states.map((s) => `${s.tag}=${s.digest}`).join(', ')}`,
         'another job may be pushing the same tags; give concurrent jobs distinct tags'
       )
     }
@@ -74,11 +106,11 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[]): Pro
   }
 
   // GET by digest: proves the registry holds exactly these bytes under this digest
-  let manifest
+  let manifest = states.find((s) => s.manifest?.digest === digest)?.manifest
   try {
-    manifest = await client.manifest(digest)
+    manifest ??= await client.manifest(digest)
   } catch (error) {
-    if (ours && movedTags.length > 0) {
+    if (ours && movedTags.length > 0 && error instanceof RegistryError && error.status === 404) {
       throw new ActionError(
         `digest mismatch: docker push reported ${ours} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags.map((m) => m.now).join(', ')})`,
         'the registry may rewrite manifests on push; report this with the push log'
@@ -94,14 +126,17 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[]): Pro
 
   let platformDigest: string | undefined
   let imageManifest: ImageManifest
-  if (isIndex(manifest.mediaType)) {
-    const index = parseJson<ImageIndex>(manifest.bytes, `index ${digest}`)
+  const parsed = parseJson<Partial<ImageIndex & ImageManifest>>(manifest.bytes, `manifest ${digest}`)
+  // decided by the body, not by Content-Type: a registry or proxy may mislabel it
+  if (Array.isArray(parsed.manifests) || (!parsed.config && isIndex(manifest.mediaType))) {
+    const index = parsed as ImageIndex
+    if (!Array.isArray(index.manifests)) throw new ActionError(`index ${digest} has no manifests list`)
     const platform = pickPlatform(index)
     if (!platform) throw new ActionError(`index ${digest} lists no image manifest to read labels from`)
     platformDigest = platform.digest
     imageManifest = parseJson<ImageManifest>((await client.manifest(platform.digest)).bytes, `manifest ${platform.digest}`)
   } else {
-    imageManifest = parseJson<ImageManifest>(manifest.bytes, `manifest ${digest}`)
+    imageManifest = parsed as ImageManifest
   }
   const configDigest = imageManifest.config?.digest
   if (!configDigest) throw new ActionError(`manifest ${platformDigest ?? digest} has no config descriptor`)

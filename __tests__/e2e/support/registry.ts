@@ -4,12 +4,11 @@
  *   anonymous – no auth;  htpasswd – Basic auth (bcrypt htpasswd file);
  *   token     – Bearer tokens from a TokenIssuer started alongside (see token-issuer.ts).
  */
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { request } from './http'
-import { freePort, makeTempDir, removeDir, runOk, stopChild, waitFor } from './proc'
+import { freePort, makeTempDir, removeDir, runOk, spawnTethered, stopChild, StopWaiting, waitFor } from './proc'
 import { generateSigningCert, startTokenIssuer, type TokenIssuer } from './token-issuer'
 
 export type { TokenIssuer } from './token-issuer'
@@ -25,11 +24,17 @@ export interface TestRegistry {
   username?: string
   password?: string
   tokenIssuer?: TokenIssuer
-  /** extras: the temp dir holding config.yml (and htpasswd / cert), the storage root, the registry's log tail */
-  dir: string
-  storageDir: string
-  logs(): string
   stop(): Promise<void>
+}
+
+/** What startRegistry actually returns: a TestRegistry plus a few diagnostics. */
+export interface StartedRegistry extends TestRegistry {
+  /** the temp dir holding config.yml (and htpasswd / token cert); removed by stop() */
+  dir: string
+  /** the storage root (inside dir unless opts.storageDir was given, which stop() keeps) */
+  storageDir: string
+  /** the tail (64 KiB) of the registry's own log (level warn) */
+  logs(): string
 }
 
 export interface StartRegistryOptions {
@@ -81,7 +86,7 @@ health:
 ${o.auth}`
 }
 
-export async function startRegistry(opts: StartRegistryOptions = {}): Promise<TestRegistry> {
+export async function startRegistry(opts: StartRegistryOptions = {}): Promise<StartedRegistry> {
   const mode: AuthMode = opts.auth ?? 'anonymous'
   const dir = await makeTempDir('registry')
   let issuer: TokenIssuer | undefined
@@ -121,13 +126,13 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
       await writeFile(configPath, configYaml({ port, storageDir, auth }))
       const env: NodeJS.ProcessEnv = {}
       for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('REGISTRY_')) env[k] = v
-      const child = spawn('docker-registry', ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      const child = spawnTethered('docker-registry', ['serve', configPath], { env })
       let log = ''
       const onLog = (d: Buffer): void => {
         log = (log + d.toString('utf8')).slice(-LOG_LIMIT)
       }
-      child.stdout.on('data', onLog)
-      child.stderr.on('data', onLog)
+      child.stdout?.on('data', onLog)
+      child.stderr?.on('data', onLog)
       let exited: string | undefined
       child.on('exit', (code, signal) => {
         exited = `exited with ${code ?? signal}`
@@ -140,7 +145,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
         await waitFor(
           `the registry at ${url} to answer GET /v2/`,
           async () => {
-            if (exited) throw new Error(`docker-registry ${exited}`)
+            if (exited) throw new StopWaiting(`docker-registry ${exited}`)
             const r = await request(`${url}/v2/`, { timeoutMs: 2000 })
             return r.status === 200 || r.status === 401 ? true : undefined
           },
@@ -153,7 +158,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
       }
 
       let stopped = false
-      const reg: TestRegistry = {
+      const reg: StartedRegistry = {
         host: `127.0.0.1:${port}`,
         url,
         mode,

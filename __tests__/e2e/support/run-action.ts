@@ -4,11 +4,10 @@
  * file-command files (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_STATE, GITHUB_ENV) that are parsed
  * afterwards. Every run's files live in a temp dir removed by cleanupActionRuns().
  */
-import { spawn } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { node24, repoRoot } from './node24'
-import { killTree, makeTempDir, removeDir, run } from './proc'
+import { makeTempDir, removeDir, run, spawnCollect } from './proc'
 
 export interface ActionRun {
   code: number
@@ -204,32 +203,13 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   }
 
   const started = Date.now()
-  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(nodeBin, [entry], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-    const out: Buffer[] = []
-    const err: Buffer[] = []
-    child.stdout.on('data', (d: Buffer) => out.push(d))
-    child.stderr.on('data', (d: Buffer) => err.push(d))
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      killTree(child, 'SIGKILL')
-    }, timeoutMs)
-    child.on('error', (e) => {
-      clearTimeout(timer)
-      reject(new Error(`could not start ${nodeBin} ${entry}: ${e.message}`))
-    })
-    child.on('close', (c, signal) => {
-      clearTimeout(timer)
-      const so = Buffer.concat(out).toString('utf8')
-      const se = Buffer.concat(err).toString('utf8')
-      if (timedOut) {
-        reject(new ActionTimeoutError(`action ${entry} timed out after ${timeoutMs} ms and was killed\nstdout:\n${so}\nstderr:\n${se}`, so, se))
-        return
-      }
-      resolve({ code: c ?? (signal ? 128 : 1), stdout: so, stderr: se })
-    })
+  const r = await spawnCollect(nodeBin, [entry], { cwd: opts.workspace, env, stdin: 'ignore', timeoutMs }).catch((e: unknown) => {
+    throw new Error(`could not start ${nodeBin} ${entry}: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
   })
+  const { code, stdout, stderr } = r
+  if (r.timedOut) {
+    throw new ActionTimeoutError(`action ${entry} timed out after ${timeoutMs} ms and was killed\nstdout:\n${stdout}\nstderr:\n${stderr}`, stdout, stderr)
+  }
   const durationMs = Date.now() - started
 
   const [outputText, summary, stateText, envText] = await Promise.all(

@@ -1,0 +1,12 @@
+/** Everything the e2e support modules export, for `import { … } from './support'`. */
+export * from './docker'
+export * from './docker-config'
+export * from './fault-proxy'
+export * from './http'
+export * from './inspect'
+export * from './node24'
+export * from './proc'
+export * from './registry'
+export * from './run-action'
+export * from './token-issuer'
+export * from './workspace'

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createRegistryFactory } from '../../src/registry'
+import { runResolve, type ResolveDeps } from '../../src/resolve/main'
+import { MultiRegistry } from '../helpers/multi-registry'
+
+const H = 'registry.test'
+let dir: string
+let outFile: string
+let summaryFile: string
+const saved = { ...process.env }
+
+// core.summary remembers the summary file path for the whole process: one directory for all tests
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'resolve-main-'))
+  outFile = path.join(dir, 'out')
+  summaryFile = path.join(dir, 'summary')
+  process.env.GITHUB_OUTPUT = outFile
+  process.env.GITHUB_STEP_SUMMARY = summaryFile
+})
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+  process.env = saved
+  process.exitCode = undefined
+})
+beforeEach(() => {
+  writeFileSync(outFile, '')
+  writeFileSync(summaryFile, '')
+  process.exitCode = undefined
+})
+
+function deps(reg: MultiRegistry, inputs: Record<string, string>): ResolveDeps {
+  return { openRegistries: () => createRegistryFactory({ env: { DOCKER_CONFIG: path.join(dir, 'none') }, transport: reg }), readInput: (n) => inputs[n] ?? '', cwd: dir }
+}
+
+function outputs(): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const m of readFileSync(outFile, 'utf8').matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1] as string] = m[3] as string
+  return out
+}
+
+describe('runResolve', () => {
+  it('sets digests, pinned (input order, user spelling), digest only for one image, and a summary table', async () => {
+    const reg = new MultiRegistry()
+    const a = reg.putImage('acme/a', ['1'])
+    const amd = reg.putImage('acme/m', [], 'amd')
+    const index = reg.putIndex('acme/m', ['multi'], [{ digest: amd, os: 'linux', architecture: 'amd64' }])
+    await runResolve(deps(reg, { images: `${H}/acme/m:multi\n${H}/acme/a:1`, 'list-platforms': 'true' }))
+    expect(process.exitCode).toBeUndefined()
+    const o = outputs()
+    expect(JSON.parse(o.digests as string)).toEqual({ [`${H}/acme/m:multi`]: index, [`${H}/acme/a:1`]: a })
+    expect(o.pinned).toBe(`${H}/acme/m:multi@${index}\n${H}/acme/a:1@${a}`)
+    expect(o.digest).toBeUndefined()
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain('| Reference | Digest | Media type | Platforms |')
+    expect(summary).toContain(`| \`${H}/acme/m:multi\` | \`${index}\` | index \`application/vnd.oci.image.index.v1+json\` | \`linux/amd64\` |`)
+  })
+
+  it('fails naming a missing reference and sets no outputs', async () => {
+    const reg = new MultiRegistry()
+    reg.putImage('acme/a', ['1'])
+    await runResolve(deps(reg, { images: `${H}/acme/a:1\n${H}/acme/a:2` }))
+    expect(process.exitCode).toBe(1)
+    expect(readFileSync(outFile, 'utf8')).toBe('')
+  })
+
+  it('with fail-on-missing: false, reports and skips the missing reference', async () => {
+    const reg = new MultiRegistry()
+    const a = reg.putImage('acme/a', ['1'])
+    await runResolve(deps(reg, { images: `${H}/acme/a:2\n${H}/acme/a:1`, 'fail-on-missing': 'false' }))
+    expect(process.exitCode).toBeUndefined()
+    expect(outputs()).toMatchObject({ pinned: `${H}/acme/a:1@${a}`, missing: `${H}/acme/a:2`, digests: JSON.stringify({ [`${H}/acme/a:1`]: a }) })
+    expect(readFileSync(summaryFile, 'utf8')).toContain(`| \`${H}/acme/a:2\` | **not found** |`)
+  })
+
+  it('pins files with what it resolved; a dry run reports without writing', async () => {
+    const reg = new MultiRegistry()
+    const a = reg.putImage('acme/a', ['1'])
+    const file = path.join(dir, 'deploy.yaml')
+    const source = `# keep\nimage: ${H}/acme/a:1 # a\n---\nimage: ${H}/acme/b:1\n`
+    writeFileSync(file, source)
+    await runResolve(deps(reg, { images: `${H}/acme/a:1`, files: 'deploy.yaml', write: 'false' }))
+    expect(outputs()).toMatchObject({ 'changed-files': 'deploy.yaml', digest: a })
+    expect(readFileSync(file, 'utf8')).toBe(source)
+    writeFileSync(outFile, '')
+    await runResolve(deps(reg, { images: `${H}/acme/a:1`, files: 'deploy.yaml' }))
+    expect(readFileSync(file, 'utf8')).toBe(source.replace(`acme/a:1 # a`, `acme/a:1@${a} # a`))
+  })
+})

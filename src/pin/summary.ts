@@ -1,0 +1,39 @@
+import { cell, code } from '../summary'
+import type { PinnedFile } from './files'
+
+/** `changed-files`: the relative paths, one per line. */
+export function changedFilesOutput(files: readonly PinnedFile[]): string {
+  return files.map((f) => f.rel).join('\n')
+}
+
+/** A fence longer than any backtick run inside the text. */
+function fence(text: string): string {
+  const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0)
+  return '`'.repeat(Math.max(3, longest + 1))
+}
+
+/** The "Pinned files" section: per file, a diff of the changed lines. */
+export function renderPinSummary(files: readonly PinnedFile[], wrote: boolean, scanned: number, notes: readonly string[]): string {
+  const lines: string[] = []
+  const verb = wrote ? 'Pinned' : 'Would pin (dry run, `write: false`)'
+  lines.push(`#### ${verb}: ${files.length} of ${scanned} file${scanned === 1 ? '' : 's'} changed`, '')
+  for (const f of files) {
+    const body: string[] = []
+    const seen = new Set<number>()
+    for (const c of f.changes) {
+      if (seen.has(c.line)) continue // several references on one line: the line's diff shows them all
+      seen.add(c.line)
+      body.push(`@@ line ${c.line} @@`, `-${c.before}`, `+${c.after}`)
+    }
+    const text = body.join('\n')
+    const f3 = fence(text)
+    lines.push(`<details open><summary>${cell(f.rel)} (${f.changes.length} reference${f.changes.length === 1 ? '' : 's'})</summary>`, '')
+    lines.push(`${f3}diff`, text, f3, '', '</details>', '')
+  }
+  if (notes.length > 0) {
+    lines.push('Left as they are:', '')
+    for (const n of notes) lines.push(`- ${code(n)}`)
+    lines.push('')
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,3 @@
+import { runResolve } from './main'
+
+await runResolve()

@@ -1,0 +1,63 @@
+import { InputError } from '../errors'
+import { parseBoolean, parseLines, type InputReader } from '../inputs'
+import { readPinInputs, type PinInputs } from '../pin/inputs'
+import { InvalidReferenceError, parseReference, type ImageReference } from '../reference'
+import { parsePlatform, type Platform } from './platform'
+
+export interface ResolveTarget {
+  /** The reference as the user wrote it: outputs keep this spelling. */
+  input: string
+  ref: ImageReference
+}
+
+export interface ResolveInputs extends PinInputs {
+  /** Deduplicated (identical lines once), in input order. */
+  targets: ResolveTarget[]
+  platform?: Platform
+  failOnMissing: boolean
+  concurrency: number
+  listPlatforms: boolean
+  summary: boolean
+}
+
+export const DEFAULT_CONCURRENCY = 8
+
+export function parseImages(raw: string): ResolveTarget[] {
+  const lines = [...new Set(parseLines(raw))]
+  if (lines.length === 0) {
+    throw new InputError('images', 'is required', "list the image references to resolve, one per line, e.g. 'nginx:1.27' or 'ghcr.io/acme/worker:main'")
+  }
+  return lines.map((input) => {
+    try {
+      return { input, ref: parseReference(input) }
+    } catch (e) {
+      if (e instanceof InvalidReferenceError) {
+        throw new InputError('images', e.message, 'write one reference per line: name[:tag][@sha256:<64 hex>], e.g. nginx:1.27 or ghcr.io/acme/worker:main')
+      }
+      throw e
+    }
+  })
+}
+
+export function readResolveInputs(read: InputReader): ResolveInputs {
+  const targets = parseImages(read('images'))
+  const platformRaw = read('platform')
+  const platform = platformRaw ? parsePlatform(platformRaw) : undefined
+  if (platformRaw && !platform) {
+    throw new InputError('platform', `'${platformRaw}' is not a platform`, 'write os/architecture[/variant], e.g. linux/arm64 or linux/arm/v7')
+  }
+  const concurrencyRaw = read('concurrency')
+  const concurrency = concurrencyRaw === '' ? DEFAULT_CONCURRENCY : Number(concurrencyRaw)
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+    throw new InputError('concurrency', `'${concurrencyRaw}' is not a whole number from 1 to 32`, `leave it empty for ${DEFAULT_CONCURRENCY}`)
+  }
+  return {
+    targets,
+    ...(platform && { platform }),
+    failOnMissing: parseBoolean('fail-on-missing', read('fail-on-missing'), true),
+    concurrency,
+    listPlatforms: parseBoolean('list-platforms', read('list-platforms'), false),
+    summary: parseBoolean('summary', read('summary'), true),
+    ...readPinInputs(read)
+  }
+}
