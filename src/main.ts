@@ -7,7 +7,8 @@ import { envInputReader, maskSecretInputs, readInputs, type InputReader } from '
 import { pinBuiltImage, prepareBuildPins, type BuildPinResult } from './pin/build'
 import { planBuild } from './plan'
 import type { ImageName } from './reference'
-import { openRegistry, type RegistrySession } from './registry'
+import type { RegistrySession } from './registry'
+import { loadRegistryLayer, openRegistryLazily } from './registry/lazy'
 import { loginForStep, type StepLogin } from './registry/login'
 import { checkLabels, readBack, type PushedTag } from './registry/readback'
 import { toOutputs, type Report } from './report'
@@ -15,7 +16,7 @@ import { renderSummary } from './summary'
 
 export interface Deps {
   docker: Docker
-  openRegistry: (name: ImageName, env?: NodeJS.ProcessEnv) => RegistrySession
+  openRegistry: (name: ImageName, env?: NodeJS.ProcessEnv) => RegistrySession | Promise<RegistrySession>
   readInput: InputReader
   env: NodeJS.ProcessEnv
   cwd: string
@@ -24,7 +25,7 @@ export interface Deps {
 }
 
 export function defaultDeps(): Deps {
-  return { docker: new DockerCli(), openRegistry, readInput: envInputReader(), env: process.env, cwd: process.cwd() }
+  return { docker: new DockerCli(), openRegistry: openRegistryLazily, readInput: envInputReader(), env: process.env, cwd: process.cwd() }
 }
 
 /** inputs → plan → docker build/push → registry read-back → report. Returns the report and whether to write a summary. */
@@ -76,6 +77,8 @@ async function buildAndPushSteps(
       pull: inputs.pull,
       noCache: inputs.noCache
     })
+    // the registry layer (undici) loads while docker builds, not on the read-back's critical path
+    if (inputs.push) loadRegistryLayer().catch(() => undefined)
     ;({ imageId } = await building)
   } catch (error) {
     await deps.docker.serverVersion() // throws the clearer error when the daemon is unreachable
@@ -103,7 +106,7 @@ async function buildAndPushSteps(
     pushed.push({ tag: plan.tags[i] as string, ...(result.digest && { digest: result.digest }) })
   }
 
-  const session = deps.openRegistry(inputs.image, deps.env)
+  const session = await deps.openRegistry(inputs.image, deps.env)
   try {
     const held = await core.group('Read back from the registry', async () => {
       const r = await readBack(session.client, pushed)
