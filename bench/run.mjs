@@ -374,7 +374,7 @@ async function main() {
     `of which (tiny / 50 MB rounds): Node 24 start ${ms(tiny.nodeMs)} / ${ms(big.nodeMs)}, bundle load + input checks ` +
       `${ms(tiny.loadMs - tiny.nodeMs)} / ${ms(big.loadMs - big.nodeMs)}, read-back ${ms(readBackInProcess)} (in-process, from 2), ` +
       `outputs + summary + exit ${ms(tiny.phases.tail)} / ${ms(big.phases.tail)}; docker calls we add: none ` +
-      `(docker version, ${ms(versionMs)} alone, runs only when a build fails)`,
+      `(docker version, ${ms(versionMs)} alone, runs only before a step login or when a build fails)`,
     '—',
     '—',
     undefined
@@ -521,10 +521,14 @@ function closingNote(n) {
   }
   out.push(
     '- **Removed** (separate commits, before/after in each message): the second undici that @actions/core pulls in through ' +
-      '@actions/http-client (tree-shaken; dist 1.98 MB → 1.17 MB), ESM imports of node built-ins that made Node load its internal ' +
-      'undici, undici itself in favour of node:http for the three read-back requests (its load, its WebAssembly parser compile and a ' +
-      'slow process exit cost ~150–200 ms per run; dist → 89 KB), node:http/https loaded while docker builds, and the ' +
-      '`docker version` call before every build (now only run to explain a failed build: −108 ms per run on 2 cores).'
+      '@actions/http-client for getIDToken (tree-shaken: declared side-effect free, and core.notice/warning named statically so ' +
+      'the namespace is not indexed; −0.8 MB), ESM imports of node built-ins (node:http\'s ESM facade loads Node\'s internal ' +
+      'undici), the `docker version` call before every build (now only before a step login and to explain a failed build: ' +
+      '−108 ms per run on 2 cores), and undici\'s evaluation at startup (the registry layer now loads while docker builds).',
+    '- **Still there, and ours:** undici for the three read-back requests. A node:http transport (src/registry/node-transport.ts, ' +
+      'tested, not wired) saved ~150–200 ms per run before the merge — undici\'s evaluation, its llhttp WebAssembly compile at the ' +
+      'first connection and a slower process exit — but the read-back\'s retries are built on undici\'s RetryHandler; wiring it needs ' +
+      'the retry policy (retry.ts) ported onto it.'
   )
   return out
 }
