@@ -3,8 +3,8 @@ import { resolveCommit } from './commit'
 import { commitUrl, readRunContext, runUrl } from './context'
 import { DockerCli, type Docker } from './docker/cli'
 import { describeError } from './errors'
-import { envInputReader, maskSecretInputs, readInputs, type InputReader } from './inputs'
-import { pinBuiltImage, prepareBuildPins, type BuildPinResult } from './pin/build'
+import { envInputReader, maskSecretInputs, parseBoolean, readInputs, type InputReader } from './inputs'
+import type { BuildPinResult } from './pin/build'
 import { planBuild } from './plan'
 import type { ImageName } from './reference'
 import type { RegistrySession } from './registry'
@@ -45,7 +45,10 @@ async function buildAndPushSteps(
 ): Promise<{ report: Report; summary: boolean; pins?: BuildPinResult }> {
   const ctx = readRunContext(deps.env)
   const inputs = readInputs(deps.readInput, deps.cwd)
-  const deployFiles = await prepareBuildPins(deps.readInput, deps.cwd)
+  // deploy-file pinning (yaml, glob) is loaded only when 'files' is given: most runs never need it
+  parseBoolean('write', deps.readInput('write'), true) // still validated without 'files', as before
+  const pinning = deps.readInput('files').trim() ? await import('./pin/build') : undefined
+  const deployFiles = pinning && (await pinning.prepareBuildPins(deps.readInput, deps.cwd))
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const plan = planBuild(inputs, ctx, commit)
   for (const note of plan.notes) {
@@ -114,7 +117,7 @@ async function buildAndPushSteps(
       return r
     })
     checkLabels(held.labels, plan.labels.labels)
-    const pins = deployFiles && (await pinBuiltImage(deployFiles, inputs.image, plan.tags, held.digest))
+    const pins = pinning && deployFiles && (await pinning.pinBuiltImage(deployFiles, inputs.image, plan.tags, held.digest))
     return {
       ...(pins && { pins }),
       report: {
