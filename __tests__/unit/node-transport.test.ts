@@ -8,6 +8,7 @@ let server: http.Server
 let base: string
 const connections: number[] = []
 const seen: Array<{ method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }> = []
+let flaky = 0
 const manifestBytes = Buffer.from('{"schemaVersion":2,  "odd":"spacing kept"}\n')
 
 beforeAll(async () => {
@@ -34,6 +35,10 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-length': '100' })
         res.write('only part')
         setTimeout(() => res.socket?.destroy(), 20)
+      } else if (url === '/flaky') {
+        flaky++
+        res.writeHead(flaky % 2 === 1 ? 503 : 200, { 'retry-after': '0' })
+        res.end(flaky % 2 === 1 ? 'busy' : 'ok')
       } else if (url === '/big') {
         res.writeHead(200)
         res.end(Buffer.alloc(4096, 1))
@@ -98,6 +103,32 @@ describe('NodeHttpTransport', () => {
     }
   })
 
+  it('retries a GET answered 503 (Retry-After honoured) and reports how many retries it took', async () => {
+    const events: Array<{ retry: number; cause: string; delayMs: number }> = []
+    const t = new NodeHttpTransport({ onRetry: (e) => events.push({ retry: e.retry, cause: e.cause, delayMs: e.delayMs }) })
+    try {
+      const res = await t.send(`${base}/flaky`, { method: 'GET' })
+      expect(res.status).toBe(200)
+      expect(res.body.toString()).toBe('ok')
+      expect(res.retries).toBe(1)
+      expect(events).toEqual([{ retry: 1, cause: 'HTTP 503', delayMs: 0 }])
+    } finally {
+      await t.close()
+    }
+  })
+
+  it('does not retry a POST', async () => {
+    const t = new NodeHttpTransport()
+    try {
+      const res = await t.send(`${base}/flaky`, { method: 'POST', body: 'x' })
+      expect(res.status).toBe(503)
+      expect(res.retries).toBe(0)
+      await t.send(`${base}/flaky`, { method: 'POST', body: 'x' }) // back in step for other tests
+    } finally {
+      await t.close()
+    }
+  })
+
   it('sends a POST body', async () => {
     const t = new NodeHttpTransport()
     try {
@@ -121,19 +152,26 @@ describe('NodeHttpTransport', () => {
     }
   })
 
-  it('fails with ETIMEDOUT when the server stays silent past the timeout', async () => {
-    const t = new NodeHttpTransport({ timeoutMs: 200 })
+  it('fails with UND_ERR_HEADERS_TIMEOUT when the server stays silent past the timeout', async () => {
+    const t = new NodeHttpTransport({ timeoutMs: 200, retry: { maxRetries: 0 } })
     try {
-      await expect(t.send(`${base}/slow`, { method: 'GET' })).rejects.toMatchObject({ code: 'ETIMEDOUT' })
+      await expect(t.send(`${base}/slow`, { method: 'GET' })).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' })
     } finally {
       await t.close()
     }
   })
 
-  it('fails when the connection closes before the body is complete', async () => {
-    const t = new NodeHttpTransport()
+  it('starts a GET over once when the body breaks off, then fails saying so', async () => {
+    const events: string[] = []
+    const t = new NodeHttpTransport({ retry: { minDelayMs: 10 }, onRetry: (e) => events.push(e.cause) })
     try {
-      await expect(t.send(`${base}/truncated`, { method: 'GET' })).rejects.toMatchObject({ code: 'ECONNRESET' })
+      const before = seen.filter((r) => r.url === '/truncated').length
+      await expect(t.send(`${base}/truncated`, { method: 'GET' })).rejects.toMatchObject({
+        code: 'ECONNRESET',
+        message: expect.stringMatching(/the connection broke mid-response/)
+      })
+      expect(seen.filter((r) => r.url === '/truncated').length - before).toBe(2)
+      expect(events).toEqual(['ECONNRESET mid-body'])
     } finally {
       await t.close()
     }
@@ -153,7 +191,7 @@ describe('NodeHttpTransport', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
     const port = (probe.address() as AddressInfo).port
     await new Promise((resolve) => probe.close(resolve))
-    const t = new NodeHttpTransport()
+    const t = new NodeHttpTransport({ retry: { maxRetries: 0 } })
     try {
       await expect(t.send(`http://127.0.0.1:${port}/v2/`, { method: 'GET' })).rejects.toMatchObject({ code: 'ECONNREFUSED' })
       await expect(t.send('ftp://127.0.0.1/x', { method: 'GET' })).rejects.toMatchObject({ code: 'EPROTOCOL' })

@@ -1,4 +1,5 @@
 import type http from 'node:http'
+import { DEFAULT_RETRY_POLICY, RETRY_STATUSES, decideRetry, type FailedAttempt, type RetryEvent, type RetryPolicy } from './retry'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
 
 type Scheme = 'http:' | 'https:'
@@ -23,15 +24,23 @@ export interface NodeTransportOptions {
   timeoutMs?: number
   /** Largest response body accepted (manifests and image configs are small). Default 32 MiB. */
   maxBodyBytes?: number
+  /** Retries of GET/HEAD on 429/5xx and on connection failures (the same policy as UndiciTransport). */
+  retry?: Partial<RetryPolicy>
+  /** Told about every retry before its wait (for logging). */
+  onRetry?: (event: RetryEvent) => void
 }
 
-/** A request that got no complete HTTP answer (refused, reset, timed out, truncated, too large). */
+/** A request that got no complete HTTP answer (refused, reset, timed out, truncated, too large), after any retries. */
 export class TransportFailure extends Error {
+  retries = 0
+  /** The failure came after the response headers, while reading the body. */
+  midBody = false
   constructor(
     message: string,
-    readonly code: string
+    readonly code: string,
+    options?: { cause?: unknown }
   ) {
-    super(message)
+    super(message, options)
     this.name = 'TransportFailure'
   }
 }
@@ -53,13 +62,63 @@ export class NodeHttpTransport implements Transport {
   private readonly timeoutMs: number
   private readonly maxBodyBytes: number
   private readonly agents: Partial<Record<Scheme, http.Agent>> = {}
+  readonly policy: RetryPolicy
 
-  constructor(options: NodeTransportOptions = {}) {
+  constructor(private readonly options: NodeTransportOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000
     this.maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry }
   }
 
+  /**
+   * Sends with retries: GET/HEAD answered 429/500/502/503/504, or failing to connect, reset (also mid-body: the
+   * request starts over), or timing out, are tried again per the RetryPolicy (Retry-After honoured, capped; the
+   * whole thing bounded by its budget). When retries run out on a status, the last response is returned, not thrown.
+   */
   async send(url: string, req: HttpRequest): Promise<HttpResponse> {
+    const started = Date.now()
+    let restarted = false
+    for (let retries = 0; ; retries++) {
+      let res: HttpResponse | undefined
+      let failure: FailedAttempt
+      let error: unknown
+      try {
+        res = await this.once(url, req)
+        if (!RETRY_STATUSES.includes(res.status)) return { ...res, retries }
+        failure = { code: 'UND_ERR_REQ_RETRY', statusCode: res.status, headers: res.headers }
+      } catch (e) {
+        error = e
+        failure = { code: (e as { code?: string }).code }
+        if (e instanceof TransportFailure && e.midBody && e.code !== 'EBODYTOOLARGE') {
+          // the body broke off after the headers: a manifest cannot be resumed, so a GET starts over, once
+          const wait = this.policy.minDelayMs
+          if (req.method !== 'GET' || restarted || Date.now() - started + wait > this.policy.budgetMs) {
+            e.retries = retries
+            e.message = `the connection broke mid-response and the server could not resume it (${e.message})`
+            throw e
+          }
+          restarted = true
+          this.options.onRetry?.({ method: req.method, url, retry: retries + 1, cause: `${e.code} mid-body`, delayMs: wait })
+          await new Promise((resolve) => setTimeout(resolve, wait))
+          continue
+        }
+      }
+      const decision = decideRetry(failure, req.method, retries + 1, Date.now() - started, this.policy)
+      if (!decision) {
+        if (res) return { ...res, retries }
+        if (error instanceof TransportFailure) {
+          error.retries = retries
+          if (retries > 0) error.message += ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}`
+        }
+        throw error
+      }
+      this.options.onRetry?.({ method: req.method, url, retry: retries + 1, ...decision })
+      await new Promise((resolve) => setTimeout(resolve, decision.delayMs))
+    }
+  }
+
+  /** One attempt. */
+  private async once(url: string, req: HttpRequest): Promise<HttpResponse> {
     const target = new URL(url)
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       throw new TransportFailure(`unsupported URL scheme in ${target.protocol}//${target.host}`, 'EPROTOCOL')
@@ -68,10 +127,16 @@ export class NodeHttpTransport implements Transport {
     const mod = await load[scheme]()
     const agent = (this.agents[scheme] ??= new mod.Agent({ keepAlive: true }))
     return new Promise<HttpResponse>((resolve, reject) => {
+      let gotHeaders = false
+      const fail = (f: TransportFailure): void => {
+        f.midBody = gotHeaders
+        reject(f)
+      }
       const outgoing = mod.request(
         target,
         { method: req.method, headers: req.headers, agent, timeout: this.timeoutMs },
         (res) => {
+          gotHeaders = true
           const chunks: Buffer[] = []
           let size = 0
           let tooLarge = false
@@ -79,26 +144,37 @@ export class NodeHttpTransport implements Transport {
             size += chunk.length
             if (size > this.maxBodyBytes && !tooLarge) {
               tooLarge = true
-              reject(new TransportFailure(`response from ${target.host} is larger than ${this.maxBodyBytes} bytes`, 'EBODYTOOLARGE'))
+              fail(new TransportFailure(`response from ${target.host} is larger than ${this.maxBodyBytes} bytes`, 'EBODYTOOLARGE'))
               outgoing.destroy()
             }
             if (!tooLarge) chunks.push(chunk)
           })
-          res.on('error', reject)
+          res.on('error', (e: Error & { code?: string }) =>
+            fail(new TransportFailure(`${e.code ? `${e.code}: ` : ''}${e.message} (mid-response)`, e.code ?? 'ECONNRESET', { cause: e }))
+          )
           res.on('end', () => {
             if (tooLarge) return
             if (!res.complete) {
-              reject(new TransportFailure(`the connection to ${target.host} closed before the response was complete`, 'ECONNRESET'))
+              fail(new TransportFailure(`the connection to ${target.host} closed before the response was complete`, 'ECONNRESET'))
               return
             }
             resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), body: Buffer.concat(chunks), url })
           })
         }
       )
+      // codes as undici names them: the retry policy (retry.ts) and the logs speak that vocabulary
       outgoing.on('timeout', () =>
-        outgoing.destroy(new TransportFailure(`no answer from ${target.host} within ${this.timeoutMs} ms`, 'ETIMEDOUT'))
+        outgoing.destroy(
+          gotHeaders
+            ? new TransportFailure(`the body from ${target.host} stalled for ${this.timeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')
+            : outgoing.socket?.connecting
+              ? new TransportFailure(`could not connect to ${target.host} within ${this.timeoutMs} ms`, 'UND_ERR_CONNECT_TIMEOUT')
+              : new TransportFailure(`no response headers from ${target.host} within ${this.timeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT')
+        )
       )
-      outgoing.on('error', reject)
+      outgoing.on('error', (e: Error & { code?: string }) =>
+        fail(e instanceof TransportFailure ? e : new TransportFailure(`${e.code ? `${e.code}: ` : ''}${e.message}`, e.code ?? 'ERR', { cause: e }))
+      )
       outgoing.end(req.body)
     })
   }
