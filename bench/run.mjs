@@ -520,15 +520,16 @@ function closingNote(n) {
     )
   }
   out.push(
-    '- **Removed** (separate commits, before/after in each message): the second undici that @actions/core pulls in through ' +
-      '@actions/http-client for getIDToken (tree-shaken: declared side-effect free, and core.notice/warning named statically so ' +
-      'the namespace is not indexed; −0.8 MB), ESM imports of node built-ins (node:http\'s ESM facade loads Node\'s internal ' +
-      'undici), the `docker version` call before every build (now only before a step login and to explain a failed build: ' +
-      '−108 ms per run on 2 cores), and undici\'s evaluation at startup (the registry layer now loads while docker builds).',
-    '- **Still there, and ours:** undici for the three read-back requests. A node:http transport (src/registry/node-transport.ts, ' +
-      'tested, not wired) saved ~150–200 ms per run before the merge — undici\'s evaluation, its llhttp WebAssembly compile at the ' +
-      'first connection and a slower process exit — but the read-back\'s retries are built on undici\'s RetryHandler; wiring it needs ' +
-      'the retry policy (retry.ts) ported onto it.'
+    '- **Removed** (separate commits, before/after in each message): undici for the read-back requests — node:http with ' +
+      'the same retry policy instead (undici\'s evaluation, its llhttp WebAssembly compile at the first connection and a slower ' +
+      'exit cost ~150–200 ms and ~20 MB per run; dist/index.js 1.63 MB → 0.58 MB); the second undici that @actions/core pulls ' +
+      'in through @actions/http-client for getIDToken (declared side-effect free, and core.notice/warning named statically so ' +
+      'tree-shaking can drop it); ESM imports of node built-ins (node:http\'s ESM facade loads Node\'s internal undici); the ' +
+      '`docker version` call before every build (now only before a step login and to explain a failed build: −108 ms per run ' +
+      'on 2 cores); and the registry layer and deploy-file pinning (yaml, glob) now load only when needed.',
+    '- **Left:** Node 24\'s own start, and parsing the 0.57 MB bundle (the merged features: pinning, tag rules, resolve ' +
+      'helpers). esbuild code splitting (pinning in its own chunk, loaded only with `files`) would trim the parse; below that ' +
+      'it is Node itself.'
   )
   return out
 }
