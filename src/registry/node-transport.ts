@@ -6,9 +6,12 @@ type Scheme = 'http:' | 'https:'
 
 // Loaded on first use: node:https pulls in tls (~50 ms of CPU here, bench/results.md), which preloadTransport lets
 // the action spend while docker is building instead of on the read-back's critical path.
-const load: Record<Scheme, () => Promise<{ request: typeof http.request; Agent: typeof http.Agent }>> = {
-  'http:': () => import('node:http'),
-  'https:': () => import('node:https')
+type HttpModule = { request: typeof http.request; Agent: typeof http.Agent }
+// the module itself, whether the import gives it with named exports (Node, jest) or only as default (a bundled chunk)
+const moduleOf = (m: HttpModule & { default?: HttpModule }): HttpModule => (typeof m.Agent === 'function' ? m : (m.default as HttpModule))
+const load: Record<Scheme, () => Promise<HttpModule>> = {
+  'http:': () => import('node:http').then(moduleOf),
+  'https:': () => import('node:https').then(moduleOf)
 }
 
 /** Starts loading what requests to `scheme` need (call it while something slower runs); never rejects. */
