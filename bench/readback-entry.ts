@@ -4,9 +4,9 @@
 // so every HTTP request is counted. Prints one JSON line.
 // usage: node readback.js <registry>/<repository>:<tag>
 import { parseReference } from '../src/reference'
-import { createRegistryFactory, logRetry, NodeHttpTransport } from '../src/registry'
+import { createRegistryFactory, logRetry } from '../src/registry'
 import { readBack } from '../src/registry/readback'
-import type { HttpRequest, HttpResponse, Transport } from '../src/registry/transport'
+import { UndiciTransport, type HttpRequest, type HttpResponse, type Transport } from '../src/registry/transport'
 
 interface Seen {
   method: string
@@ -27,7 +27,7 @@ class CountingTransport implements Transport {
 
 const ref = parseReference(process.argv[2] ?? '')
 // the transport openRegistry's factory creates by default (same timeout, retry policy and retry logging)
-const inner = new NodeHttpTransport({ timeoutMs: Number(process.env.REGISTRY_TIMEOUT_MS) || 30_000, retry: {}, onRetry: logRetry })
+const inner = new UndiciTransport({ timeoutMs: Number(process.env.REGISTRY_TIMEOUT_MS) || 30_000, retry: {}, onRetry: logRetry })
 const transport = new CountingTransport(inner)
 const factory = createRegistryFactory({ env: process.env, transport })
 try {

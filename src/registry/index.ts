@@ -4,8 +4,7 @@
  *  - naming:    src/reference.ts (parseReference, apiHost), endpoint.ts (registryBase: http for loopback, Docker Hub's
  *               API host registry-1.docker.io)
  *  - transport: transport.ts (Transport seam; UndiciTransport = keep-alive Agent + timeouts + undici RetryHandler
- *               bounded by retry.ts; CountingTransport to count requests); node-transport.ts (NodeHttpTransport:
- *               node:http with the same retry policy, the default: it starts and exits faster)
+ *               bounded by retry.ts, the default; CountingTransport to count requests)
  *  - auth:      docker-config.ts + credential-helper.ts (docker's credential lookup), challenge.ts, auth.ts
  *               (RegistryAuth per registry: ping, Basic/Bearer, token-cache.ts, re-challenge once on 401)
  *  - remote:    client.ts (RegistryClient per repository: head, manifest, resolve, blob), readback.ts
@@ -32,9 +31,8 @@ import { RegistryClient } from './client'
 import { lookupCredentials, type Credentials } from './docker-config'
 import { registryBase } from './endpoint'
 import type { RetryEvent, RetryPolicy } from './retry'
-import { NodeHttpTransport } from './node-transport'
 import { TokenCache } from './token-cache'
-import type { Transport } from './transport'
+import { UndiciTransport, type Transport } from './transport'
 
 export { RegistryAuth, pullScope } from './auth'
 export { RegistryClient, type Head, type Manifest, type Resolved } from './client'
@@ -42,16 +40,13 @@ export { lookupCredentials, type Credentials } from './docker-config'
 export { registryBase, defaultScheme } from './endpoint'
 export { RegistryError, errorDetail } from './errors'
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryEvent } from './retry'
-export { NodeHttpTransport, TransportFailure } from './node-transport'
 export { TokenCache } from './token-cache'
-// UndiciTransport, CountingTransport and TransportError: import them from './transport' (re-exporting them here
-// would put undici back into every bundle that imports this index)
-export type { HttpRequest, HttpResponse, Transport } from './transport'
+export { CountingTransport, TransportError, UndiciTransport, type HttpRequest, type HttpResponse, type Transport } from './transport'
 
 export interface RegistryFactoryOptions {
   /** Where DOCKER_CONFIG, HOME and PATH (for credential helpers) come from, and REGISTRY_TIMEOUT_MS. */
   env?: NodeJS.ProcessEnv
-  /** A shared transport; default: a new NodeHttpTransport, closed by `close()`. A transport you pass is not closed. */
+  /** A shared transport; default: a new UndiciTransport, closed by `close()`. A transport you pass is not closed. */
   transport?: Transport
   /** Credentials per registry; default: docker's own lookup (lookupCredentials) in `env`. */
   credentials?: (registry: string) => Promise<Credentials | undefined>
@@ -82,9 +77,8 @@ export function createRegistryFactory(options: RegistryFactoryOptions = {}): Reg
   const env = options.env ?? process.env
   const owned = options.transport
     ? undefined
-    : // node:http rather than undici: undici's load, llhttp WebAssembly compile and slower exit cost ~150–200 ms a run
-      new NodeHttpTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 30_000, retry: options.retry ?? {}, onRetry: logRetry })
-  const transport: Transport = options.transport ?? (owned as NodeHttpTransport)
+    : new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 30_000, retry: options.retry ?? {}, onRetry: logRetry })
+  const transport: Transport = options.transport ?? (owned as UndiciTransport)
   const credentials = options.credentials ?? ((registry: string) => lookupCredentials(registry, env))
   const cache = new TokenCache()
   const auths = new Map<string, RegistryAuth>()
