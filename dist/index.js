@@ -304,7 +304,7 @@ function planBuild(inputs, ctx, commit) {
 // src/registry/lazy.ts
 var loading;
 function loadRegistryLayer() {
-  loading ??= import("./chunks/registry-44UIJ5Q3.js");
+  loading ??= import("./chunks/registry-P6IMM7LK.js");
   return loading;
 }
 async function openRegistryLazily(name, env) {
@@ -554,13 +554,15 @@ async function buildAndPushSteps(deps, login) {
     movedTags: []
   };
   if (!inputs.push) return { report: base, summary: inputs.summary };
-  const pushed = [];
-  for (const [i, ref] of plan.refs.entries()) {
-    const result = await deps.docker.push(ref);
-    pushed.push({ tag: plan.tags[i], ...result.digest && { digest: result.digest } });
-  }
   const session = await deps.openRegistry(inputs.image, deps.env);
   try {
+    const warming = session.client.warmUp();
+    const pushed = [];
+    for (const [i, ref] of plan.refs.entries()) {
+      const result = await deps.docker.push(ref);
+      pushed.push({ tag: plan.tags[i], ...result.digest && { digest: result.digest } });
+    }
+    await warming;
     const held = await group("Read back from the registry", async () => {
       const r = await readBack(session.client, pushed);
       info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`);

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   createRegistryFactory
-} from "../chunks/chunk-7BHX7BJF.js";
+} from "../chunks/chunk-BDNF2EOM.js";
 import {
   RegistryError,
   isIndex

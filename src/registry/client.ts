@@ -68,6 +68,14 @@ export class RegistryClient {
     this.scope = pullScope(options.repository)
   }
 
+  /**
+   * Pings the registry (`/v2/`: learns its auth challenge and opens a connection) ahead of the first real request.
+   * Never fails: a failed ping is not remembered, and the request that needs it asks again.
+   */
+  async warmUp(): Promise<void> {
+    await this.options.auth.ping().catch(() => undefined)
+  }
+
   private where(ref?: string): string {
     const name = `${this.registry}/${this.repository}`
     return ref === undefined ? name : ref.includes(':') ? `${name}@${ref}` : `${name}:${ref}`

@@ -1,4 +1,5 @@
-import { Agent, Dispatcher, RetryHandler, request } from 'undici'
+import type { Dispatcher, RetryHandler as RetryHandlerTypes } from 'undici'
+import { Agent, DispatcherBase, RetryHandler, request } from './undici'
 import { DEFAULT_RETRY_POLICY, decideRetry, type FailedAttempt, type RetryEvent, type RetryPolicy } from './retry'
 
 export interface HttpResponse {
@@ -80,7 +81,7 @@ async function readBody(body: Dispatcher.ResponseData['body'], limit: number, ur
  * taken synchronously and the wait happens before the next dispatch: undici calls an asynchronous decision too late
  * for bodiless answers (a HEAD 429 completes before the decision is made and the request then fails).
  */
-class RetryingDispatcher extends Dispatcher {
+class RetryingDispatcher extends DispatcherBase {
   retries = 0
   private readonly startedAt = Date.now()
   private waitMs = 0
@@ -96,7 +97,7 @@ class RetryingDispatcher extends Dispatcher {
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const method = String(opts.method)
-    const retry: RetryHandler.RetryCallback = (err, { state }, callback) => {
+    const retry: RetryHandlerTypes.RetryCallback = (err, { state }, callback) => {
       const decision = decideRetry(err as FailedAttempt, method, state.counter, Date.now() - this.startedAt, this.policy)
       if (!decision) return callback(err)
       this.retries = state.counter

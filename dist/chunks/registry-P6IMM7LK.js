@@ -14,7 +14,7 @@ import {
   openRegistry,
   pullScope,
   registryBase
-} from "./chunk-7BHX7BJF.js";
+} from "./chunk-BDNF2EOM.js";
 import {
   RegistryError,
   errorDetail,
