@@ -538,16 +538,19 @@ function closingNote(n) {
     )
   }
   out.push(
-    '- **Removed** (separate commits, before/after in each message): undici for the read-back requests — node:http with ' +
-      'the same retry policy instead (undici\'s evaluation, its llhttp WebAssembly compile at the first connection and a slower ' +
-      'exit cost ~150–200 ms and ~20 MB per run; dist/index.js 1.63 MB → 0.58 MB, then 23 KiB + chunks with code splitting); the second undici that @actions/core pulls ' +
-      'in through @actions/http-client for getIDToken (declared side-effect free, and core.notice/warning named statically so ' +
-      'tree-shaking can drop it); ESM imports of node built-ins (node:http\'s ESM facade loads Node\'s internal undici); the ' +
-      '`docker version` call before every build (now only before a step login and to explain a failed build: −108 ms per run ' +
-      'on 2 cores); and the registry layer and deploy-file pinning (yaml, glob) now load only when needed.',
-    '- **Left:** Node 24\'s own start (an empty `node -e` is most of the fixed cost), loading and running the ~0.2 MB ' +
-      'the action needs at startup (@actions/core and exec, inputs, tag rules, semver), and three loopback requests. ' +
-      'Code splitting already keeps the registry layer, node:http and deploy-file pinning out of startup.'
+    '- **Removed** (separate commits, before/after in each message): undici\'s index (it loads fetch, WebSocket, caches, ' +
+      'mocks and proxy agents: the transport imports Agent, the request API and RetryHandler from their own modules, ' +
+      '~90 ms and ~14 MB less at start); the second undici that @actions/core pulls in through @actions/http-client for ' +
+      'getIDToken (declared side-effect free, and core.notice/warning named statically so tree-shaking can drop it); ESM ' +
+      'imports of node built-ins (node:http\'s ESM facade loads Node\'s internal undici); the `docker version` call before ' +
+      'every build (now only before a step login and to explain a failed build: −108 ms per run on 2 cores); the registry ' +
+      'layer and deploy-file pinning (yaml, glob) load only when needed (code splitting), the registry layer while docker ' +
+      'builds; the `/v2/` ping runs while docker pushes.',
+    '- **Left, and ours:** undici itself for the read-back (the brief and issue 3 ask for undici and its RetryHandler). A ' +
+      'node:http transport with the same retry policy was measured during this work: ~150–200 ms and ~15–20 MB less per ' +
+      'run, mostly because process exit waits ~100–150 ms for V8\'s background tier-up of undici\'s llhttp WebAssembly ' +
+      '(`--no-liftoff` removes the wait but moves the compile onto the critical path). **Left, not ours:** Node 24\'s own ' +
+      'start (an empty `node -e` is most of the fixed cost).'
   )
   return out
 }
