@@ -6,7 +6,7 @@ import {
   dockerConfigPath,
   findKey,
   isIndex
-} from "./chunks/chunk-HBNGWWCA.js";
+} from "./chunks/chunk-PBCQ2KTJ.js";
 import {
   LATEST,
   OCI_CREATED,
@@ -23,7 +23,7 @@ import {
   require_promises,
   resolveTags,
   runUrl
-} from "./chunks/chunk-ISV5FLVI.js";
+} from "./chunks/chunk-NPQ4GIRF.js";
 import {
   ActionError,
   DOCKER_HUB,
@@ -42,7 +42,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-GZDAVCFK.js";
+} from "./chunks/chunk-SFDUYGYF.js";
 
 // src/commit.ts
 var SHA = /^[0-9a-f]{40,64}$/;
@@ -304,7 +304,7 @@ function planBuild(inputs, ctx, commit) {
 // src/registry/lazy.ts
 var loading;
 function loadRegistryLayer() {
-  loading ??= import("./chunks/registry-P6IMM7LK.js");
+  loading ??= import("./chunks/registry-WYD4JHT7.js");
   return loading;
 }
 async function openRegistryLazily(name, env) {
@@ -507,7 +507,7 @@ async function buildAndPushSteps(deps, login) {
   const ctx = readRunContext(deps.env);
   const inputs = readInputs(deps.readInput, deps.cwd);
   parseBoolean("write", deps.readInput("write"), true);
-  const pinning = deps.readInput("files").trim() ? await import("./chunks/build-GPVLALK7.js") : void 0;
+  const pinning = deps.readInput("files").trim() ? await import("./chunks/build-W5YVUCI5.js") : void 0;
   const deployFiles = pinning && await pinning.prepareBuildPins(deps.readInput, deps.cwd);
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime });
   const plan = planBuild(inputs, ctx, commit);

@@ -2,11 +2,11 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   createRegistryFactory
-} from "../chunks/chunk-BDNF2EOM.js";
+} from "../chunks/chunk-O2WECORU.js";
 import {
   RegistryError,
   isIndex
-} from "../chunks/chunk-HBNGWWCA.js";
+} from "../chunks/chunk-PBCQ2KTJ.js";
 import {
   changedFilesOutput,
   deployNotes,
@@ -17,14 +17,14 @@ import {
   resolvedRule,
   tagKey,
   writePinnedFiles
-} from "../chunks/chunk-HBNESXWA.js";
+} from "../chunks/chunk-VFDQ2W6K.js";
 import {
   cell,
   code,
   envInputReader,
   parseBoolean,
   parseLines
-} from "../chunks/chunk-ISV5FLVI.js";
+} from "../chunks/chunk-NPQ4GIRF.js";
 import {
   ActionError,
   InputError,
@@ -38,7 +38,7 @@ import {
   setOutput,
   summary,
   warning
-} from "../chunks/chunk-GZDAVCFK.js";
+} from "../chunks/chunk-SFDUYGYF.js";
 
 // src/resolve/platform.ts
 var PART = /^[a-z0-9][a-z0-9._-]*$/;

@@ -9,7 +9,7 @@ import {
   require_os,
   require_path,
   setSecret
-} from "./chunk-GZDAVCFK.js";
+} from "./chunk-SFDUYGYF.js";
 
 // src/registry/errors.ts
 var RegistryError = class extends ActionError {

@@ -14,13 +14,13 @@ import {
   openRegistry,
   pullScope,
   registryBase
-} from "./chunk-BDNF2EOM.js";
+} from "./chunk-O2WECORU.js";
 import {
   RegistryError,
   errorDetail,
   lookupCredentials
-} from "./chunk-HBNGWWCA.js";
-import "./chunk-GZDAVCFK.js";
+} from "./chunk-PBCQ2KTJ.js";
+import "./chunk-SFDUYGYF.js";
 export {
   CountingTransport,
   DEFAULT_RETRY_POLICY,

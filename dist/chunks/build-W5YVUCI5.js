@@ -9,14 +9,14 @@ import {
   readPinInputs,
   renderPinSummary,
   writePinnedFiles
-} from "./chunk-HBNESXWA.js";
+} from "./chunk-VFDQ2W6K.js";
 import {
   parseBoolean
-} from "./chunk-ISV5FLVI.js";
+} from "./chunk-NPQ4GIRF.js";
 import {
   info,
   warning
-} from "./chunk-GZDAVCFK.js";
+} from "./chunk-SFDUYGYF.js";
 
 // src/pin/build.ts
 async function prepareBuildPins(read, cwd) {
