@@ -7,9 +7,10 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
-  // the e2e suite drives real docker and registries: give it time, run files one at a time on small machines
+  // the e2e suite drives one real docker engine and real registries: give it time, and run test files one at a time
+  // (files running side by side on 2 cores made an e2e run flaky once: shared docker engine, CPU-bound timings)
   testTimeout: 120000,
-  maxWorkers: 2,
+  maxWorkers: 1,
   verbose: false,
   reporters: ['default', '<rootDir>/scripts/jest-totals-reporter.js']
 }

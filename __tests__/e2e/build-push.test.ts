@@ -45,6 +45,7 @@ describe('build, push, read back (anonymous registry)', () => {
   })
 
   it('succeeds', () => {
+    if (run.code !== 0) console.log(`action failed:\n${run.stdout}\n${run.stderr}`)
     expect(run.code).toBe(0)
   })
 

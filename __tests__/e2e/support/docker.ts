@@ -30,8 +30,11 @@ export async function dockerPush(ref: string, opts: { configDir?: string } = {})
   return m[1]
 }
 
-/** Removes images by reference or id, ignoring ones that are already gone. */
+/**
+ * Untags images by reference, ignoring ones that are already gone. Never --force: a forced removal can delete an
+ * image (and its cached parent layers) that another test file is building on at the same moment.
+ */
 export async function dockerRmi(refs: string[]): Promise<void> {
   if (refs.length === 0) return
-  await run('docker', ['rmi', '-f', ...refs], { timeoutMs: 60_000 })
+  await run('docker', ['rmi', ...refs], { timeoutMs: 60_000 })
 }
