@@ -1,6 +1,14 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  LATEST,
+  envInputReader,
+  maskSecretInputs,
+  readInputs,
+  readPinInputs,
+  resolveTags
+} from "./chunks/chunk-VXGODZW2.js";
+import {
   INCONSISTENT_HINT,
   RegistryError,
   dockerConfigPath,
@@ -8,22 +16,16 @@ import {
   isIndex
 } from "./chunks/chunk-PBCQ2KTJ.js";
 import {
-  LATEST,
   OCI_CREATED,
   actionLabels,
   commitUrl,
-  envInputReader,
   isPullRequestEvent,
-  maskSecretInputs,
   mergeLabels,
-  parseBoolean,
-  readInputs,
   readRunContext,
   renderSummary,
   require_promises,
-  resolveTags,
   runUrl
-} from "./chunks/chunk-NPQ4GIRF.js";
+} from "./chunks/chunk-QS7X7ZSE.js";
 import {
   ActionError,
   DOCKER_HUB,
@@ -506,9 +508,9 @@ async function buildAndPush(deps) {
 async function buildAndPushSteps(deps, login) {
   const ctx = readRunContext(deps.env);
   const inputs = readInputs(deps.readInput, deps.cwd);
-  parseBoolean("write", deps.readInput("write"), true);
-  const pinning = deps.readInput("files").trim() ? await import("./chunks/build-W5YVUCI5.js") : void 0;
-  const deployFiles = pinning && await pinning.prepareBuildPins(deps.readInput, deps.cwd);
+  const pinInputs = readPinInputs(deps.readInput);
+  const pinning = pinInputs.files.length > 0 ? await import("./chunks/build-JEGH7FFO.js") : void 0;
+  const deployFiles = pinning && await pinning.prepareBuildPins(pinInputs, inputs.push, deps.cwd);
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime });
   const plan = planBuild(inputs, ctx, commit);
   for (const note of plan.notes) {

@@ -3,7 +3,8 @@ import { resolveCommit } from './commit'
 import { commitUrl, readRunContext, runUrl } from './context'
 import { DockerCli, type Docker } from './docker/cli'
 import { describeError } from './errors'
-import { envInputReader, maskSecretInputs, parseBoolean, readInputs, type InputReader } from './inputs'
+import { envInputReader, maskSecretInputs, readInputs, type InputReader } from './inputs'
+import { readPinInputs } from './pin/inputs'
 import type { BuildPinResult } from './pin/build'
 import { planBuild } from './plan'
 import type { ImageName } from './reference'
@@ -45,10 +46,10 @@ async function buildAndPushSteps(
 ): Promise<{ report: Report; summary: boolean; pins?: BuildPinResult }> {
   const ctx = readRunContext(deps.env)
   const inputs = readInputs(deps.readInput, deps.cwd)
+  const pinInputs = readPinInputs(deps.readInput)
   // deploy-file pinning (yaml, glob) is loaded only when 'files' is given: most runs never need it
-  parseBoolean('write', deps.readInput('write'), true) // still validated without 'files', as before
-  const pinning = deps.readInput('files').trim() ? await import('./pin/build') : undefined
-  const deployFiles = pinning && (await pinning.prepareBuildPins(deps.readInput, deps.cwd))
+  const pinning = pinInputs.files.length > 0 ? await import('./pin/build') : undefined
+  const deployFiles = pinning && (await pinning.prepareBuildPins(pinInputs, inputs.push, deps.cwd))
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const plan = planBuild(inputs, ctx, commit)
   for (const note of plan.notes) {

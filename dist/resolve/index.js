@@ -1,6 +1,12 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  envInputReader,
+  parseBoolean,
+  parseLines,
+  readPinInputs
+} from "../chunks/chunk-VXGODZW2.js";
+import {
   createRegistryFactory
 } from "../chunks/chunk-O2WECORU.js";
 import {
@@ -12,19 +18,15 @@ import {
   deployNotes,
   loadDeployFiles,
   pinDeployFiles,
-  readPinInputs,
   renderPinSummary,
   resolvedRule,
   tagKey,
   writePinnedFiles
-} from "../chunks/chunk-VFDQ2W6K.js";
+} from "../chunks/chunk-ECRFC3K2.js";
 import {
   cell,
-  code,
-  envInputReader,
-  parseBoolean,
-  parseLines
-} from "../chunks/chunk-NPQ4GIRF.js";
+  code
+} from "../chunks/chunk-QS7X7ZSE.js";
 import {
   ActionError,
   InputError,

@@ -1,8 +1,7 @@
 import * as core from '@actions/core'
-import { parseBoolean, type InputReader } from '../inputs'
 import type { ImageName } from '../reference'
 import { deployNotes, loadDeployFiles, pinDeployFiles, writePinnedFiles, type DeployFile } from './files'
-import { readPinInputs } from './inputs'
+import type { PinInputs } from './inputs'
 import { ownImageRule } from './rules'
 import { changedFilesOutput, renderPinSummary } from './summary'
 
@@ -17,10 +16,9 @@ export interface BuildPinResult {
   summary: string
 }
 
-export async function prepareBuildPins(read: InputReader, cwd: string): Promise<BuildPins | undefined> {
-  const inputs = readPinInputs(read)
+export async function prepareBuildPins(inputs: PinInputs, push: boolean, cwd: string): Promise<BuildPins | undefined> {
   if (inputs.files.length === 0) return undefined
-  if (!parseBoolean('push', read('push'), true)) {
+  if (!push) {
     core.warning("'files' is ignored with 'push: false': there is no pushed digest to pin the deploy files to")
     return undefined
   }

@@ -3,10 +3,8 @@ const require = __createRequire(import.meta.url);
 import {
   cell,
   code,
-  parseBoolean,
-  parseLines,
   require_promises
-} from "./chunk-NPQ4GIRF.js";
+} from "./chunk-QS7X7ZSE.js";
 import {
   ActionError,
   InputError,
@@ -10249,11 +10247,6 @@ function deployNotes(files) {
   return files.flatMap((f) => f.scanned.notes);
 }
 
-// src/pin/inputs.ts
-function readPinInputs(read) {
-  return { files: parseLines(read("files")), write: parseBoolean("write", read("write"), true) };
-}
-
 // src/pin/rules.ts
 function writtenName(written) {
   const noDigest = written.replace(/@.*$/, "");
@@ -10326,7 +10319,6 @@ export {
   pinDeployFiles,
   writePinnedFiles,
   deployNotes,
-  readPinInputs,
   tagKey,
   resolvedRule,
   ownImageRule,

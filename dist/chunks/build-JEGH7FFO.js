@@ -6,23 +6,19 @@ import {
   loadDeployFiles,
   ownImageRule,
   pinDeployFiles,
-  readPinInputs,
   renderPinSummary,
   writePinnedFiles
-} from "./chunk-VFDQ2W6K.js";
-import {
-  parseBoolean
-} from "./chunk-NPQ4GIRF.js";
+} from "./chunk-ECRFC3K2.js";
+import "./chunk-QS7X7ZSE.js";
 import {
   info,
   warning
 } from "./chunk-SFDUYGYF.js";
 
 // src/pin/build.ts
-async function prepareBuildPins(read, cwd) {
-  const inputs = readPinInputs(read);
+async function prepareBuildPins(inputs, push, cwd) {
   if (inputs.files.length === 0) return void 0;
-  if (!parseBoolean("push", read("push"), true)) {
+  if (!push) {
     warning("'files' is ignored with 'push: false': there is no pushed digest to pin the deploy files to");
     return void 0;
   }
