@@ -1,7 +1,9 @@
 /** Everything the e2e support modules export, for `import { … } from './support'`. */
 export * from './docker'
 export * from './docker-config'
+export * from './fake-github'
 export * from './fault-proxy'
+export * from './git-objects'
 export * from './http'
 export * from './inspect'
 export * from './node24'
@@ -10,3 +12,4 @@ export * from './registry'
 export * from './run-action'
 export * from './token-issuer'
 export * from './workspace'
+// render-summary is imported on its own ('./support/render-summary'): it loads playwright-core
