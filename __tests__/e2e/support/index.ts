@@ -1,4 +1,5 @@
 /** Everything the e2e support modules export, for `import { … } from './support'`. */
+export * from './buildkit'
 export * from './docker'
 export * from './docker-config'
 export * from './fault-proxy'
