@@ -7,6 +7,20 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { dockerLogin, readCredentialHelperLog, writeCredentialHelper, writeDockerConfig } from './support/docker-config'
 import { dockerBuild, dockerPush, dockerRmi } from './support/docker'
+import {
+  buildxAvailability,
+  buildxBuild,
+  builderCacheBytes,
+  cachedSteps,
+  createRemoteBuilder,
+  describeOnBuilders,
+  imagetoolsInspect,
+  installBuildx,
+  pushMultiPlatform,
+  sharedBuildkitd,
+  startBuildkitd,
+  writeBusyboxContext
+} from './support/buildkit'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy'
@@ -598,3 +612,163 @@ process.exitCode = Number(env['INPUT_EXIT-CODE'] ?? '0')
   })
 
 })
+
+// ---------------------------------------------------------------- buildx and BuildKit
+
+/** A registry for the buildx tests of this file, started on first use. */
+let buildxRegistry: Promise<TestRegistry> | undefined
+const bxRegistry = (): Promise<TestRegistry> => (buildxRegistry ??= registry('anonymous'))
+
+async function scratchContext(): Promise<string> {
+  const ws = await workspace()
+  return ws.dir
+}
+
+describeOnBuilders('the builder environment', (builder, kind) => {
+  test('plain `docker build` with env goes to this builder (as the action runs it today)', async () => {
+    const b = builder()
+    const ctx = await tempDir('busybox-ctx')
+    await writeBusyboxContext(ctx, { run: ['echo ran > /ran.txt'] })
+    const tag = `e2e-builder-env-${kind}:latest`
+    images.push(tag)
+    const r = await run('docker', ['build', '-t', tag, ctx], { env: { ...process.env, ...b.env }, timeoutMs: 120_000 })
+    const out = r.stdout + r.stderr
+    expect(r.code).toBe(0)
+    if (kind === 'legacy') {
+      expect(b.env).toMatchObject({ DOCKER_BUILDKIT: '0', DOCKER_CONFIG: b.configDir })
+      expect(out).toMatch(/Step 4\/4 : RUN echo ran > \/ran\.txt/)
+      // with buildx from the shared tools nothing outside the buildx configs sees buildx
+      if (buildxAvailability().ok && (buildxAvailability() as { source: string }).source === 'shared-tools') {
+        expect((await run('docker', ['buildx', 'version'], { env: { ...process.env, ...b.env } })).code).not.toBe(0)
+      }
+    } else {
+      expect(out).toMatch(/#\d+ \[\d\/\d\] RUN echo ran > \/ran\.txt/)
+      const inspect = await runOk('docker', ['buildx', 'inspect'], { env: { ...process.env, ...b.env } })
+      expect(inspect.stdout).toMatch(new RegExp(`^Driver:\\s+${kind === 'buildx-docker' ? 'docker' : 'remote'}$`, 'm'))
+      expect(b.driver).toBe(kind === 'buildx-docker' ? 'docker' : 'remote')
+      if (kind === 'buildx-remote') {
+        expect(b.env.BUILDX_BUILDER).toBe(b.builder)
+        // issue 9's first symptom: a builder that is not the engine leaves no image behind
+        expect(out).toContain('No output specified with remote driver')
+      }
+    }
+  })
+})
+
+describeOnBuilders(
+  'buildx push to a local registry',
+  (builder, kind) => {
+    test('the digest buildx reports is the one skopeo and the registry API see', async () => {
+      const b = builder()
+      const reg = await bxRegistry()
+      const repo = `e2e/buildx-${kind}`
+      const ref = `${reg.host}/${repo}:v1`
+      if (kind === 'buildx-docker') images.push(ref) // the docker driver also tags the pushed image locally
+      const r = await buildxBuild({ configDir: b.configDir, builder: b.builder, context: await scratchContext(), tags: [ref], push: true, labels: { 'e2e.kind': kind } })
+      expect(r.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+      expect(await skopeoDigest(ref)).toBe(r.digest)
+      const m = await rawManifest(reg, repo, 'v1')
+      expect(m.digest).toBe(r.digest)
+      // the docker driver on this engine pushes a plain image; the remote builder adds provenance (an index)
+      const mediaType = (JSON.parse(m.body.toString()) as { mediaType: string }).mediaType
+      expect(mediaType).toBe(kind === 'buildx-docker' ? 'application/vnd.docker.distribution.manifest.v2+json' : 'application/vnd.oci.image.index.v1+json')
+      expect((await skopeoConfig(ref)).config.Labels).toEqual({ 'e2e.kind': kind })
+    })
+  },
+  ['buildx-docker', 'buildx-remote']
+)
+
+describeOnBuilders(
+  'remote builder fixtures',
+  (builder) => {
+    const platformsOf = (raw: string): string[] =>
+      (JSON.parse(raw) as { manifests: Array<{ platform: { os: string; architecture: string } }> }).manifests.map((d) => `${d.platform.os}/${d.platform.architecture}`)
+
+    test('pushMultiPlatform with provenance: 2 platforms + 2 unknown/unknown attestations, imagetools agrees', async () => {
+      const b = builder()
+      const reg = await bxRegistry()
+      const ref = `${reg.host}/e2e/multi:prov`
+      const pushed = await pushMultiPlatform({ configDir: b.configDir, builder: b.builder ?? '', tags: [ref], provenance: true, labels: { 'git-commit': 'abc' } })
+      const { stdout: raw } = await runOk('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${ref}`])
+      expect(sha256(raw)).toBe(pushed.digest)
+      expect(platformsOf(raw)).toEqual(['linux/amd64', 'linux/arm64', 'unknown/unknown', 'unknown/unknown'])
+      expect(await skopeoDigest(ref)).toBe(pushed.digest)
+
+      const view = await imagetoolsInspect(ref, b.configDir)
+      expect(view.digest).toBe(pushed.digest)
+      expect(view.mediaType).toBe('application/vnd.oci.image.index.v1+json')
+      expect(view.json).toEqual(JSON.parse(raw))
+      expect(view.manifests.map((m) => m.platform)).toEqual(['linux/amd64', 'linux/arm64', 'unknown/unknown', 'unknown/unknown'])
+      const index = JSON.parse(raw) as { manifests: Array<{ digest: string }> }
+      expect(view.manifests.map((m) => m.digest)).toEqual(index.manifests.map((m) => m.digest))
+      expect(view.manifests[2]?.annotations).toEqual({ 'vnd.docker.reference.digest': index.manifests[0]?.digest, 'vnd.docker.reference.type': 'attestation-manifest' })
+      const arm = await skopeoConfig(ref, undefined, { os: 'linux', architecture: 'arm64' })
+      expect(arm.architecture).toBe('arm64')
+      expect(arm.config.Labels).toEqual({ 'git-commit': 'abc' })
+    })
+
+    test('pushMultiPlatform without provenance: a Docker manifest list of exactly the 2 platforms', async () => {
+      const b = builder()
+      const reg = await bxRegistry()
+      const ref = `${reg.host}/e2e/multi:plain`
+      const pushed = await pushMultiPlatform({ configDir: b.configDir, builder: b.builder ?? '', tags: [ref], provenance: false })
+      const { stdout: raw } = await runOk('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${ref}`])
+      expect(sha256(raw)).toBe(pushed.digest)
+      expect((JSON.parse(raw) as { mediaType: string }).mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json')
+      expect(platformsOf(raw)).toEqual(['linux/amd64', 'linux/arm64'])
+      expect((await imagetoolsInspect(ref, b.configDir)).digest).toBe(pushed.digest)
+    })
+
+    test('dockerd pulls the arm64 image of an index from a loopback registry (docker pull --platform)', async () => {
+      const b = builder()
+      const reg = await bxRegistry()
+      const ref = `${reg.host}/e2e/multi:pull`
+      const pushed = await pushMultiPlatform({ configDir: b.configDir, builder: b.builder ?? '', tags: [ref], provenance: true })
+      const arm = (await imagetoolsInspect(ref, b.configDir)).manifests.find((m) => m.platform === 'linux/arm64')
+      images.push(ref)
+      await runOk('docker', ['pull', '--platform', 'linux/arm64', ref], { timeoutMs: 120_000 })
+      const { stdout } = await runOk('docker', ['image', 'inspect', '--format', '{{.Architecture}} {{.Id}} {{json .RepoDigests}}', ref])
+      const armBody = JSON.parse((await rawManifest(reg, 'e2e/multi', arm?.digest ?? 'missing')).body.toString()) as { config: { digest: string } }
+      expect(stdout.trim()).toBe(`arm64 ${armBody.config.digest} ["${reg.host}/e2e/multi@${pushed.digest}"]`)
+    })
+
+    test('a fresh buildkitd has an empty cache; a registry cache makes the slow RUN step CACHED there', async () => {
+      const b = builder()
+      const reg = await bxRegistry()
+      const ctx = await tempDir('slow-ctx')
+      await writeBusyboxContext(ctx, { args: ['ROUND'], run: ['sleep 2 && echo "$ROUND" > /slow.txt'] })
+      const cacheRef = `${reg.host}/e2e/slow:buildcache`
+      const round = `r${Date.now()}`
+      const cold = await buildxBuild({
+        configDir: b.configDir,
+        builder: b.builder,
+        context: ctx,
+        tags: [`${reg.host}/e2e/slow:v1`],
+        push: true,
+        buildArgs: { ROUND: round },
+        cacheTo: [`type=registry,ref=${cacheRef},mode=max`]
+      })
+      expect(cachedSteps(cold.stderr).filter((s) => s.includes('RUN'))).toEqual([])
+
+      const fresh = await startBuildkitd()
+      cleanups.push(() => fresh.stop())
+      expect(fresh.addr).not.toBe((await sharedBuildkitd()).addr)
+      const configDir = await tempDir('fresh-builder')
+      await installBuildx(configDir)
+      const name = await createRemoteBuilder(configDir, 'fresh', fresh.addr)
+      expect(await builderCacheBytes(configDir, name)).toBe(0)
+      const warm = await buildxBuild({
+        configDir,
+        builder: name,
+        context: ctx,
+        tags: [`${reg.host}/e2e/slow:v2`],
+        push: true,
+        buildArgs: { ROUND: round },
+        cacheFrom: [`type=registry,ref=${cacheRef}`]
+      })
+      expect(cachedSteps(warm.stderr)).toContainEqual(expect.stringMatching(/RUN sleep 2/))
+      expect(await builderCacheBytes(configDir, name)).toBeGreaterThan(0)
+    })
+  },
+  ['buildx-remote']
+)
