@@ -1,16 +1,19 @@
 import * as core from '@actions/core'
 import { commitUrl, readRunContext, runUrl } from '../action/context'
 import type { InputReader } from '../action/inputs'
+import { InputError } from '../action/errors'
+import { nativePlatform, selectBuilder, type Builder, type BuildSpec, type BuiltImage } from '../docker/builder'
 import type { Docker } from '../docker/cli'
 import { loginForStep, type StepLogin } from '../docker/login'
 import { readPinInputs } from '../pin/inputs'
 import type { PinOutcome } from '../pin/step'
 import type { RegistrySession } from '../registry'
 import type { ImageName } from '../registry/reference'
+import { buildkitOnly, secretLookingBuildArgs } from './builder-inputs'
 import { resolveCommit, type Commit } from './commit'
 import { readInputs, type Inputs } from './inputs'
 import type { BuildPins } from './pins'
-import { planBuild, type BuildPlan } from './plan'
+import { planBuild, type BuildPlan, type PlanNote } from './plan'
 import { checkLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
 
@@ -42,6 +45,8 @@ export interface Prepared {
   /** The report as far as the plan knows it (links, run), completed by the later steps. */
   base: Omit<Report, 'imageId'>
   pins?: BuildPins
+  /** Which tool builds (buildx on a named builder and driver, or docker build), found before planning. */
+  builder: Builder
 }
 
 export interface BuildResult {
@@ -58,8 +63,9 @@ export async function prepare(deps: Deps): Promise<Prepared> {
   const pinInputs = readPinInputs(deps.readInput)
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : undefined
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
-  const plan = planBuild(inputs, ctx, commit)
-  for (const note of plan.notes) {
+  const builder = await chooseBuilder(deps, inputs)
+  const plan = planBuild(inputs, ctx, commit, nativePlatform(builder.info))
+  for (const note of [...builderNotes(inputs, builder), ...plan.notes]) {
     if (note.level === 'info') core.info(note.text)
     // core.notice / core.warning named statically: indexing the core namespace (core[level]) keeps every export in
     // the bundle, and @actions/http-client's own undici with them
@@ -78,7 +84,83 @@ export async function prepare(deps: Deps): Promise<Prepared> {
     runUrl: runUrl(ctx),
     movedTags: []
   }
-  return { inputs, plan, commit, base, ...(pins && { pins }) }
+  return { inputs, plan, commit, base, ...(pins && { pins }), builder }
+}
+
+/** The builder for this step; on the legacy builder an input only BuildKit can honour fails here, naming the input. */
+async function chooseBuilder(deps: Deps, inputs: Inputs): Promise<Builder> {
+  const tempRoot = deps.env.RUNNER_TEMP || undefined
+  const builder = await selectBuilder(deps.docker, { ...(inputs.builder && { requested: inputs.builder }), env: deps.env, ...(tempRoot && { tempRoot }) })
+  if (builder.info.tool === 'buildx') {
+    core.info(`Builder: ${builder.info.name} (buildx, driver ${builder.info.driver})`)
+    return builder
+  }
+  const [input] = buildkitOnly(inputs)
+  if (input) {
+    const why = deps.env.DOCKER_BUILDKIT === '0' ? 'DOCKER_BUILDKIT=0 selects the legacy builder' : 'docker buildx is not installed'
+    throw new InputError(
+      input,
+      `needs BuildKit (docker buildx), but this step builds with the legacy docker build: ${why}`,
+      `add docker/setup-buildx-action before this step${deps.env.DOCKER_BUILDKIT === '0' ? ' and remove DOCKER_BUILDKIT=0' : ''}, or remove '${input}'`
+    )
+  }
+  core.info('Builder: docker build (legacy builder: no buildx), then docker push')
+  return builder
+}
+
+/** Warnings about the inputs that only make sense once the builder is known. */
+function builderNotes(inputs: Inputs, builder: Builder): PlanNote[] {
+  const notes: PlanNote[] = []
+  const risky = secretLookingBuildArgs(inputs.buildArgs)
+  if (risky.length > 0) {
+    notes.push({
+      level: 'warning',
+      title: 'Secret in a build argument',
+      text:
+        `build-args ${risky.map((n) => `'${n}'`).join(', ')} look${risky.length === 1 ? 's' : ''} like a secret: build arguments are stored in the ` +
+        "image's history and provenance, where anyone who can pull the image reads them. Pass secrets with the 'secrets' " +
+        "input (id=value) and mount them in the Dockerfile with RUN --mount=type=secret,id=<id>."
+    })
+  }
+  if (builder.info.tool === 'buildx' && !inputs.push && inputs.platforms.length > 1) {
+    notes.push({
+      level: 'notice',
+      title: 'Multi-platform build not loaded',
+      text:
+        `${inputs.platforms.length} platforms cannot be loaded into docker images: with 'push: false' the result stays in the ` +
+        `cache of builder '${builder.info.name}'. Set 'push: true' to publish it, or build one platform to get it in docker images.`
+    })
+  }
+  return notes
+}
+
+/** What the builder is asked to build, from the inputs and the plan. */
+export function buildSpec(inputs: Inputs, plan: BuildPlan): BuildSpec {
+  const redact = inputs.buildArgs
+    .filter((a) => secretLookingBuildArgs([a]).length > 0)
+    .map((a) => a.slice(a.indexOf('=') + 1))
+    .filter(Boolean)
+  return {
+    context: inputs.context,
+    file: inputs.file,
+    tags: plan.refs,
+    labels: plan.labels.labels,
+    buildArgs: inputs.buildArgs,
+    ...(inputs.target && { target: inputs.target }),
+    pull: inputs.pull,
+    noCache: inputs.noCache,
+    push: inputs.push,
+    platforms: inputs.platforms,
+    secrets: inputs.secrets,
+    ssh: inputs.ssh,
+    cacheFrom: inputs.cacheFrom,
+    cacheTo: inputs.cacheTo,
+    ...(inputs.provenance !== undefined && { provenance: inputs.provenance }),
+    ...(inputs.sbom !== undefined && { sbom: inputs.sbom }),
+    buildContexts: inputs.buildContexts,
+    annotations: inputs.annotations,
+    redact
+  }
 }
 
 /** With 'username'/'password': a docker login for this step only; the caller runs `cleanup()` when the step ends. */
@@ -90,25 +172,22 @@ export async function logIn(deps: Deps, inputs: Inputs): Promise<StepLogin | und
 }
 
 /**
- * Step 2: docker build. When the image is to be pushed, the read-back's registry session opens meanwhile, so loading
- * the registry layer is off the critical path. `docker version` runs only when the build fails, to report an
+ * Step 2: the build (on buildx with push, the push too: the builder pushes every tag itself). When the image is to be
+ * pushed, the read-back's registry session opens and pings the registry meanwhile, so loading the registry layer and
+ * the first round trip are off the critical path. `docker version` runs only when the build fails, to report an
  * unreachable daemon as such instead of as a build failure.
  */
-export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string; session?: RegistrySession }> {
+export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImage; session?: RegistrySession }> {
   core.info(`Building ${p.plan.refs.join(', ')} at commit ${p.commit.sha} (${p.commit.source})`)
-  const { inputs, plan } = p
+  const builder = p.builder.using(deps.docker)
   const [built, opened] = await Promise.allSettled([
-    deps.docker.build({
-      context: inputs.context,
-      file: inputs.file,
-      tags: plan.refs,
-      labels: plan.labels.labels,
-      buildArgs: inputs.buildArgs,
-      ...(inputs.target && { target: inputs.target }),
-      pull: inputs.pull,
-      noCache: inputs.noCache
-    }),
-    inputs.push ? deps.openRegistry(inputs.image, deps.env) : undefined
+    builder.build(buildSpec(p.inputs, p.plan)),
+    p.inputs.push
+      ? deps.openRegistry(p.inputs.image, deps.env).then((session) => {
+          void session.client.warmUp()
+          return session
+        })
+      : undefined
   ])
   if (built.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value?.close()
@@ -116,21 +195,21 @@ export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string;
     throw built.reason
   }
   if (opened.status === 'rejected') throw opened.reason
-  return { imageId: built.value.imageId, ...(opened.value && { session: opened.value }) }
+  return { built: built.value, ...(opened.value && { session: opened.value }) }
 }
 
 /**
- * Step 3: docker push of every tag, then the registry read-back (verified by hashing), the labels checked against the
- * plan, and the deploy files pinned. The registry's `/v2/` ping runs while docker pushes.
+ * Step 3: the push of every tag where the builder has not pushed them itself (`docker push` on the legacy path), then
+ * the registry read-back (verified by hashing), the labels checked against the plan, and the deploy files pinned.
  */
-export async function pushAndReadBack(deps: Deps, p: Prepared, session: RegistrySession): Promise<{ held: ReadBack; pins?: PinOutcome }> {
-  const warming = session.client.warmUp()
-  const pushed: PushedTag[] = []
-  for (const target of p.plan.targets) {
-    const result = await deps.docker.push(target)
-    pushed.push({ tag: result.tag, ...(result.digest && { digest: result.digest }) })
-  }
-  await warming
+export async function pushAndReadBack(
+  deps: Deps,
+  p: Prepared,
+  built: BuiltImage,
+  session: RegistrySession
+): Promise<{ held: ReadBack; pins?: PinOutcome }> {
+  const results = await p.builder.using(deps.docker).push(built, p.plan.targets)
+  const pushed: PushedTag[] = results.map((r) => ({ tag: r.tag, ...(r.digest && { digest: r.digest }) }))
   const held = await core.group('Read back from the registry', async () => {
     const r = await readBack(session.client, pushed)
     core.info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`)
@@ -141,10 +220,15 @@ export async function pushAndReadBack(deps: Deps, p: Prepared, session: Registry
   return { held, ...(pins && { pins }) }
 }
 
-/** Step 4: the report; pushed, it carries what the registry holds (digest, media type, labels, moved tags). */
-export function report(p: Prepared, imageId: string, pushed?: { held: ReadBack; pins?: PinOutcome }): BuildResult {
+/**
+ * Step 4: the report; pushed, it carries what the registry holds (digest, media type, labels, moved tags). The image
+ * ID is the engine's when the image is in it, else the config digest the registry holds (what `docker pull` would
+ * show as its ID).
+ */
+export function report(p: Prepared, built: BuiltImage, pushed?: { held: ReadBack; pins?: PinOutcome }): BuildResult {
   const summary = p.inputs.summary
-  if (!pushed) return { report: { ...p.base, imageId }, summary }
+  if (!pushed) return { report: { ...p.base, imageId: built.imageId ?? built.claimedConfigDigest ?? '' }, summary }
+  const imageId = built.imageId ?? pushed.held.configDigest
   const { held, pins } = pushed
   return {
     ...(pins && { pins }),
