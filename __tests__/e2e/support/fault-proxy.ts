@@ -8,8 +8,15 @@
  * stands in for blob storage behind a registry redirect (S3/CDN): `{ redirectTo: 'other-host' }`
  * turns a successful blob GET into a 307 there, and the other host records whether the client sent it
  * an Authorization header (it must not: credentials are for the registry only).
+ *
+ * Faults for the reliability suite (issue 14) and the index/merge paths (issues 9, 10): a tampering
+ * mirror (`appendNewline` on manifests by tag, see tamperingMirror()), PUTs answered 201 that store
+ * nothing (`acceptWithoutStoring`), refused blob mounts (`refuseMount`), requests that are accepted and
+ * never answered (`hang`, see hungRegistry()), and a token realm pointing elsewhere (setRealm(), e.g. at a
+ * startHungServer()). `timeline` records when each request arrived, was answered and was closed, so a
+ * test can assert a client's time to fail.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import type { TestRegistry } from './registry'
@@ -22,6 +29,22 @@ export type Fault =
   | { delayMs: number }
   | { corruptBody: true }
   | { redirectTo?: 'other-host' }
+  /**
+   * A caching proxy / broken mirror: a 2xx GET gets `\n` appended (Content-Length fixed) and loses
+   * Docker-Content-Digest; a 2xx HEAD loses the header and announces the longer length. Anything else
+   * passes through and does not use the rule up.
+   */
+  | { appendNewline: true }
+  /** Answers 201 with a plausible Docker-Content-Digest and Location but never forwards the request. */
+  | { acceptWithoutStoring: true }
+  /**
+   * On `POST …/blobs/uploads/?mount=…&from=…`: forwards without `mount`/`from`, so the registry opens an
+   * ordinary upload session (202 + Location), which is how a registry refuses a cross-repository mount.
+   * Requests without `mount` pass through and do not use the rule up.
+   */
+  | { refuseMount: true }
+  /** Accepts the request and never answers (until the client gives up or the proxy stops). */
+  | { hang: true }
 
 export interface FaultRule {
   /** matched case-insensitively; any method when omitted */
@@ -41,8 +64,21 @@ export interface ProxiedRequest {
   status: number
   /** whether the request carried an Authorization header */
   authorization: boolean
-  /** which fault was applied: 'status:503', 'dropHeaders:a,b', 'setHeaders:a,b', 'reset', 'delay:100', 'corruptBody', 'redirect:other-host' */
+  /**
+   * which fault was applied: 'status:503', 'dropHeaders:a,b', 'setHeaders:a,b', 'reset', 'delay:100', 'corruptBody',
+   * 'redirect:other-host', 'appendNewline', 'acceptWithoutStoring', 'refuseMount', 'hang'
+   */
   fault?: string
+}
+
+/** When a request arrived and ended, in Date.now() milliseconds (one entry per entry of `requests`). */
+export interface TimedRequest {
+  request: ProxiedRequest
+  receivedAt: number
+  /** the response was sent completely */
+  respondedAt?: number
+  /** the response stream closed: after respondedAt normally; for a hung request, when the client gave up or the proxy stopped */
+  closedAt?: number
 }
 
 export interface FaultProxy {
@@ -58,11 +94,31 @@ export interface FaultProxy {
   upstream: string
   otherHostUrl: string
   pendingRules(): number
+  /** arrival and end times of every request, in the order of `requests` */
+  timeline: TimedRequest[]
+  /** requests accepted and not answered yet because of a `hang` fault */
+  hanging(): number
+  /**
+   * Replaces the realm of every WWW-Authenticate challenge sent to clients (undefined: back to normal),
+   * e.g. setRealm(hung.url + "/token") for a token service that never answers.
+   */
+  setRealm(realm: string | undefined): void
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'])
 
-type FaultKind = 'status' | 'dropHeaders' | 'setHeaders' | 'reset' | 'delay' | 'corruptBody' | 'redirect'
+type FaultKind =
+  | 'status'
+  | 'dropHeaders'
+  | 'setHeaders'
+  | 'reset'
+  | 'delay'
+  | 'corruptBody'
+  | 'redirect'
+  | 'appendNewline'
+  | 'acceptWithoutStoring'
+  | 'refuseMount'
+  | 'hang'
 
 function describe(f: Fault): { kind: FaultKind; label: string } {
   if ('status' in f) return { kind: 'status', label: `status:${f.status}` }
@@ -71,6 +127,10 @@ function describe(f: Fault): { kind: FaultKind; label: string } {
   if ('reset' in f) return { kind: 'reset', label: 'reset' }
   if ('delayMs' in f) return { kind: 'delay', label: `delay:${f.delayMs}` }
   if ('corruptBody' in f) return { kind: 'corruptBody', label: 'corruptBody' }
+  if ('appendNewline' in f) return { kind: 'appendNewline', label: 'appendNewline' }
+  if ('acceptWithoutStoring' in f) return { kind: 'acceptWithoutStoring', label: 'acceptWithoutStoring' }
+  if ('refuseMount' in f) return { kind: 'refuseMount', label: 'refuseMount' }
+  if ('hang' in f) return { kind: 'hang', label: 'hang' }
   return { kind: 'redirect', label: 'redirect:other-host' }
 }
 
@@ -93,6 +153,65 @@ export function corrupt(body: Buffer): Buffer {
   const mid = out.length >> 1
   out[mid] = (out[mid] ?? 0) ^ 0xff
   return out
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+
+/**
+ * A rule path for `/v2/<repo>/manifests/<ref>`: ref 'tag' matches any tag (never a digest), 'digest'
+ * any digest, anything else that exact reference; repo undefined matches every repository.
+ */
+export function manifestPath(repo: string | undefined, ref: 'tag' | 'digest' | string): RegExp {
+  const name = repo === undefined ? '[^?]+?' : escapeRegExp(repo)
+  const r = ref === 'tag' ? '[\\w][\\w.-]{0,127}' : ref === 'digest' ? '[A-Za-z0-9_+.-]+:[0-9a-fA-F]{32,}' : escapeRegExp(ref)
+  return new RegExp(`^/v2/${name}/manifests/${r}(\\?.*)?$`)
+}
+
+/**
+ * Rules for a tampering mirror (issue 14, F3): GETs of manifests by tag get `\n` appended and lose
+ * Docker-Content-Digest; with `heads` (default true) HEADs by tag lose the header too. Manifests by digest
+ * are left alone, so a digest hashed from the tampered body is one the registry answers 404 for.
+ */
+export function tamperingMirror(opts: { repo?: string; heads?: boolean; times?: number } = {}): FaultRule[] {
+  const path = manifestPath(opts.repo, 'tag')
+  const times = opts.times ?? Infinity
+  const rules: FaultRule[] = [{ method: 'GET', path, fault: { appendNewline: true }, times }]
+  if (opts.heads !== false) rules.push({ method: 'HEAD', path, fault: { appendNewline: true }, times })
+  return rules
+}
+
+/** A status fault with a distribution-shaped JSON error body (`{"errors":[{code,message}]}`). */
+export function registryError(status: number, code: string, message: string, headers: Record<string, string> = {}): Fault {
+  const body = JSON.stringify({ errors: [{ code, message, detail: null }] })
+  return { status, body, headers: { 'content-type': 'application/json', ...headers } }
+}
+
+/** 429 TOOMANYREQUESTS with Retry-After (seconds, or an HTTP date). */
+export const tooManyRequests = (retryAfter = '1'): Fault =>
+  registryError(429, 'TOOMANYREQUESTS', 'too many requests (injected)', { 'retry-after': retryAfter })
+
+/** 503 UNAVAILABLE, with Retry-After when given. */
+export const unavailable = (retryAfter?: string): Fault =>
+  registryError(503, 'UNAVAILABLE', 'service unavailable (injected)', retryAfter === undefined ? {} : { 'retry-after': retryAfter })
+
+/** 404 MANIFEST_UNKNOWN as the distribution registry sends it. */
+export const manifestUnknown = (): Fault => registryError(404, 'MANIFEST_UNKNOWN', 'manifest unknown')
+
+/**
+ * A registry that accepts connections and never answers: by default only the `/v2/` ping hangs;
+ * `all: true` hangs every request. Add it with `proxy.addRule(hungRegistry())`.
+ */
+export function hungRegistry(opts: { all?: boolean } = {}): FaultRule {
+  return { path: opts.all ? /^/ : /^\/v2\/?(\?.*)?$/, fault: { hang: true }, times: Infinity }
+}
+
+/** Where acceptWithoutStoring says the content went, and the digest it claims. */
+function fakeCreated(path: string, body: Buffer): { digest: string; location: string } {
+  const u = new URL(path, 'http://x')
+  const digest = u.searchParams.get('digest') ?? u.searchParams.get('mount') ?? `sha256:${createHash('sha256').update(body).digest('hex')}`
+  const m = /^\/v2\/(.+?)\/(manifests|blobs)\//.exec(u.pathname)
+  const name = m?.[1] ?? 'unknown'
+  return { digest, location: `/v2/${name}/${m?.[2] === 'manifests' ? 'manifests' : 'blobs'}/${digest}` }
 }
 
 function upstreamHostOf(upstream: TestRegistry | string): string {
@@ -132,6 +251,9 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
   const rules: Array<{ rule: FaultRule; remaining: number }> = []
   /** redirect tickets: other-host path → what to fetch upstream */
   const tickets = new Map<string, { path: string; authorization?: string }>()
+  const timeline: TimedRequest[] = []
+  const hung = new Set<ServerResponse>()
+  let realmOverride: string | undefined
   let proxyHost = ''
   let otherHostUrl = ''
 
@@ -153,7 +275,7 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
       ? `http://${proxyHost}${v.slice(upstreamPrefix.length)}`
       : v
   const rewriteChallenge = (v: string): string =>
-    v.replace(/(realm\s*=\s*")([^"]*)(")/i, (_m, a: string, realm: string, b: string) => `${a}${rewrite(realm)}${b}`)
+    v.replace(/(realm\s*=\s*")([^"]*)(")/i, (_m, a: string, realm: string, b: string) => `${a}${realmOverride ?? rewrite(realm)}${b}`)
 
   const forward = (
     req: IncomingMessage,
@@ -185,6 +307,10 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
     const path = req.url ?? '/'
     const record: ProxiedRequest = { method, path, status: 0, authorization: req.headers.authorization !== undefined }
     requests.push(record)
+    const timed: TimedRequest = { request: record, receivedAt: Date.now() }
+    timeline.push(timed)
+    res.on('finish', () => (timed.respondedAt = Date.now()))
+    res.on('close', () => (timed.closedAt = Date.now()))
     const taken = take(method, path)
     const fault = taken?.fault
     const kind = fault ? describe(fault) : undefined
@@ -203,13 +329,42 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
       res.end(body)
       return
     }
+    if (fault && 'hang' in fault) {
+      req.resume()
+      hung.add(res)
+      res.on('close', () => hung.delete(res))
+      return
+    }
+    if (fault && 'acceptWithoutStoring' in fault) {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        const { digest, location } = fakeCreated(path, Buffer.concat(chunks))
+        record.status = 201
+        res.writeHead(201, { 'docker-content-digest': digest, location: `http://${proxyHost}${location}`, 'content-length': '0' })
+        res.end()
+      })
+      return
+    }
+    let upstreamPath = path
+    if (fault && 'refuseMount' in fault) {
+      const u = new URL(path, 'http://x')
+      if (method === 'POST' && u.searchParams.has('mount')) {
+        u.searchParams.delete('mount')
+        u.searchParams.delete('from')
+        upstreamPath = `${u.pathname}${u.search}`
+      } else {
+        if (taken) taken.rule.remaining++
+        delete record.fault
+      }
+    }
     if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, Math.max(0, fault.delayMs)))
 
     const reqHeaders = copyHeaders(req)
     reqHeaders.host = upstreamHost
     forward(
       req,
-      path,
+      upstreamPath,
       reqHeaders,
       (upres) => {
         const status = upres.statusCode ?? 502
@@ -264,6 +419,35 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
           upres.once('data', (c: Buffer) => cut(c))
           upres.once('end', () => cut())
           return
+        }
+
+        if (kind?.kind === 'appendNewline') {
+          if (status < 200 || status >= 300 || (method !== 'GET' && method !== 'HEAD')) {
+            if (taken) taken.rule.remaining++
+            delete record.fault
+          } else {
+            delete headers['docker-content-digest']
+            if (method === 'HEAD') {
+              const len = Number(headers['content-length'])
+              if (Number.isFinite(len)) headers['content-length'] = String(len + 1)
+              upres.resume()
+              record.status = status
+              res.writeHead(status, headers)
+              res.end()
+              return
+            }
+            const chunks: Buffer[] = []
+            upres.on('data', (c: Buffer) => chunks.push(c))
+            upres.on('end', () => {
+              const body = Buffer.concat([...chunks, Buffer.from('\n')])
+              headers['content-length'] = String(body.length)
+              record.status = status
+              res.writeHead(status, headers)
+              res.end(body)
+            })
+            upres.on('error', () => resetSocket(res.socket))
+            return
+          }
         }
 
         if (kind?.kind === 'corruptBody') {
@@ -351,6 +535,11 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
       rules.length = 0
     },
     pendingRules: () => rules.filter((r) => r.remaining > 0).length,
+    timeline,
+    hanging: () => hung.size,
+    setRealm(realm: string | undefined) {
+      realmOverride = realm
+    },
     async stop() {
       if (stopped) return
       stopped = true
@@ -363,6 +552,8 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
             })
         )
       )
+      for (const res of hung) resetSocket(res.socket)
+      hung.clear()
       agent.destroy()
       tickets.clear()
     }
