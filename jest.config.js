@@ -4,6 +4,8 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // the Context class of @actions/github without its index (see tsconfig.json paths)
+  moduleNameMapper: { '^@actions/github/lib/context$': '<rootDir>/node_modules/@actions/github/lib/context.js' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },

@@ -3,9 +3,10 @@
 // hashed) through the same registry factory, auth and transport settings as openRegistry, with the transport wrapped
 // so every HTTP request is counted. Prints one JSON line.
 // usage: node readback.js <registry>/<repository>:<tag>
-import { parseReference } from '../src/reference'
+import { readBack } from '../src/build/readback'
+import { dockerKeychain } from '../src/docker/config'
 import { createRegistryFactory, logRetry } from '../src/registry'
-import { readBack } from '../src/registry/readback'
+import { parseReference } from '../src/registry/reference'
 import { UndiciTransport, type HttpRequest, type HttpResponse, type Transport } from '../src/registry/transport'
 
 interface Seen {
@@ -29,7 +30,7 @@ const ref = parseReference(process.argv[2] ?? '')
 // the transport openRegistry's factory creates by default (same timeout, retry policy and retry logging)
 const inner = new UndiciTransport({ timeoutMs: Number(process.env.REGISTRY_TIMEOUT_MS) || 30_000, retry: {}, onRetry: logRetry })
 const transport = new CountingTransport(inner)
-const factory = createRegistryFactory({ env: process.env, transport })
+const factory = createRegistryFactory({ env: process.env, transport, credentials: dockerKeychain(process.env) })
 try {
   const started = performance.now()
   const held = await readBack(factory.client(ref), [{ tag: ref.tag ?? 'latest' }])

@@ -168,12 +168,11 @@ function listJs(dir) {
   )
 }
 
-/** src/index.ts bundled exactly as `npm run bundle` does, into a temp dir (dist/ is left alone). */
+/** src/build/index.ts bundled exactly as `npm run bundle` does, into a temp dir (dist/ is left alone). */
 async function freshBundle() {
   const dir = await tempDir('fresh')
   const { build } = await import('esbuild')
-  const { esbuildOptions } = await import(path.join(repoRoot, 'scripts/bundle-config.mjs'))
-  const entryPoints = { index: 'src/index.ts', ...(existsSync(path.join(repoRoot, 'src/resolve/index.ts')) && { 'resolve/index': 'src/resolve/index.ts' }) }
+  const { entryPoints, esbuildOptions } = await import(path.join(repoRoot, 'scripts/bundle-config.mjs'))
   await build({ ...esbuildOptions, absWorkingDir: repoRoot, entryPoints, outdir: dir })
   return readFileSync(path.join(dir, 'index.js'))
 }

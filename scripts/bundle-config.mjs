@@ -27,7 +27,7 @@ const sideEffectFreePlugin = {
 
 /**
  * An ESM `import … from 'node:http'` makes Node build an ESM facade of the module, which reads every export,
- * including node:http's lazy WebSocket/EventSource getters: that loads Node's whole internal undici (~40 ms).
+ * including node:http's lazy WebSocket/EventSource getters: that loads Node's whole internal undici.
  * `require()` does not. So ESM imports of Node built-ins are turned into require() calls (the banner provides
  * `require` in the ESM bundle, as bundled CommonJS dependencies already need it).
  */
@@ -49,10 +49,13 @@ const builtinsViaRequirePlugin = {
   }
 }
 
+/** One bundle per action: dist/<name>.js is what its action.yml runs. */
+export const entryPoints = { index: 'src/build/index.ts', 'resolve/index': 'src/resolve/index.ts' }
+
 export const esbuildOptions = {
   bundle: true,
-  // code the entry imports dynamically (deploy-file pinning with yaml, the registry layer) goes into chunks that load
-  // only when used: the action up to its first log line 217 → 174 ms (bench, 21 runs); needs outdir, not outfile
+  // what an entry imports dynamically (the build's src/build/later.ts: registry layer, deploy-file pinning) goes into
+  // chunks that load only when used, off the action's start; needs outdir, not outfile
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',

@@ -3,8 +3,7 @@
 // The esbuild options (and the plugins that keep cold start down) live in bundle-config.mjs, shared with the bench.
 import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
-import { esbuildOptions } from './bundle-config.mjs'
+import { entryPoints, esbuildOptions } from './bundle-config.mjs'
 
-const entries = { index: 'src/index.ts', 'resolve/index': 'src/resolve/index.ts' }
 rmSync('dist', { recursive: true, force: true })
-await build({ ...esbuildOptions, entryPoints: entries, outdir: 'dist' })
+await build({ ...esbuildOptions, entryPoints, outdir: 'dist' })

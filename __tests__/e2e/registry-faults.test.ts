@@ -10,8 +10,9 @@
  * faults injected and outcomes is printed at the end (and is the closing note's fault table).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { readBack } from '../../src/build/readback'
+import { dockerKeychain } from '../../src/docker/config'
 import { createRegistryFactory } from '../../src/registry'
-import { readBack } from '../../src/registry/readback'
 import { writeDockerConfig } from './support/docker-config'
 import { dockerBuild, dockerPush, dockerRmi } from './support/docker'
 import { startFaultProxy, type FaultProxy, type FaultRule } from './support/fault-proxy'
@@ -323,10 +324,10 @@ describe('indexes through the proxy (registry layer)', () => {
     proxy.clear()
     const first = proxy.requests.length
     proxy.addRule({ method: 'HEAD', path: manifestOf('multi'), fault: { dropHeaders: ['docker-content-digest', 'content-type'] } })
-    const registries = createRegistryFactory({ env: { DOCKER_CONFIG: configDir, PATH: process.env.PATH } })
+    const registries = createRegistryFactory({ credentials: dockerKeychain({ DOCKER_CONFIG: configDir, PATH: process.env.PATH }) })
     try {
       const client = registries.client({ registry: proxy.host, repository: REPO })
-      const resolved = await client.resolve('multi')
+      const resolved = await client.descriptor('multi')
       expect(resolved).toMatchObject({ digest: index, source: 'get', mediaType: 'application/vnd.oci.image.index.v1+json' })
       const held = await readBack(client, [{ tag: 'multi' }])
       expect(held).toMatchObject({ digest: index, platformDigest: desc.digest })

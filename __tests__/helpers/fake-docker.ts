@@ -1,50 +1,83 @@
-import type { BuildRequest, Docker, PushResult } from '../../src/docker/cli'
-import { createRegistryFactory, type RegistrySession } from '../../src/registry'
-import type { ImageName } from '../../src/reference'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { ActionError } from '../../src/action/errors'
+import type { BuildRequest, Docker, PushResult, PushTarget } from '../../src/docker/cli'
+import { parseReference } from '../../src/registry/reference'
 import type { FakeRegistry } from './fake-registry'
 
+export interface DockerCall {
+  op: 'build' | 'push' | 'login'
+  /** The extra environment the call ran with (withEnv). */
+  env: Record<string, string>
+  args: string[]
+}
+
+export interface FakeDockerOptions {
+  /** Where `push` stores the built image (with its labels); without one, push reports no digest. */
+  registry?: FakeRegistry
+  /** Push the image without the labels it was built with (a builder that drops them). */
+  dropLabels?: boolean
+  /** Report this digest for every push instead of the registry's. */
+  reportDigest?: string
+  failLogin?: boolean
+}
+
+/** What every FakeDocker made by withEnv shares with the one it came from. */
+interface Shared {
+  calls: DockerCall[]
+  builds: BuildRequest[]
+  pushes: string[]
+}
+
 /**
- * A docker that "pushes" into a FakeRegistry: the pushed config carries the labels of the last build
- * (or none with dropLabels), and push reports the registry's digest (or reportDigest).
+ * The Docker seam without docker: records every call with the environment it ran in; `login` writes config.json into
+ * DOCKER_CONFIG like docker login; `push` stores the last build (with its labels) in a FakeRegistry under the tag.
  */
 export class FakeDocker implements Docker {
-  builds: BuildRequest[] = []
-  pushes: string[] = []
-  logins: Array<{ server?: string; username: string }> = []
-  env: Record<string, string> = {}
+  readonly calls: DockerCall[]
+  readonly builds: BuildRequest[]
+  readonly pushes: string[]
 
   constructor(
-    private readonly registry: FakeRegistry,
-    private readonly behaviour: { dropLabels?: boolean; reportDigest?: string } = {}
-  ) {}
+    private readonly options: FakeDockerOptions = {},
+    shared: Shared = { calls: [], builds: [], pushes: [] },
+    private readonly env: Record<string, string> = {}
+  ) {
+    this.calls = shared.calls
+    this.builds = shared.builds
+    this.pushes = shared.pushes
+  }
+
+  withEnv(env: Record<string, string>): Docker {
+    return new FakeDocker(this.options, this, { ...this.env, ...env })
+  }
 
   async serverVersion(): Promise<string> {
-    return '99.0'
+    return '27.0'
   }
+
   async build(request: BuildRequest): Promise<{ imageId: string }> {
+    this.calls.push({ op: 'build', env: this.env, args: request.tags })
     this.builds.push(request)
     return { imageId: `sha256:${'b'.repeat(64)}` }
   }
-  async push(ref: string): Promise<PushResult> {
-    this.pushes.push(ref)
-    const tag = ref.slice(ref.lastIndexOf(':') + 1)
-    const labels = this.behaviour.dropLabels ? {} : (this.builds[this.builds.length - 1]?.labels ?? {})
-    const digest = this.registry.putImage([tag], labels)
-    return { ref, digest: this.behaviour.reportDigest ?? digest }
-  }
-  async login(server: string | undefined, username: string): Promise<void> {
-    this.logins.push({ ...(server && { server }), username })
-  }
-  withEnv(env: Record<string, string>): Docker {
-    this.env = { ...this.env, ...env }
-    return this
-  }
-}
 
-/** openRegistry for Deps: the real client and auth stack over the FakeRegistry transport, no docker credentials. */
-export function fakeOpenRegistry(registry: FakeRegistry): (name: ImageName) => RegistrySession {
-  return (name) => {
-    const factory = createRegistryFactory({ env: { DOCKER_CONFIG: '/nonexistent' }, transport: registry })
-    return { client: factory.client(name), close: () => factory.close() }
+  async push(target: PushTarget): Promise<PushResult> {
+    this.calls.push({ op: 'push', env: this.env, args: [target.ref] })
+    this.pushes.push(target.ref)
+    const { registry, dropLabels, reportDigest } = this.options
+    if (!registry) return { ...target }
+    const labels = dropLabels ? {} : (this.builds[this.builds.length - 1]?.labels ?? {})
+    const { digest } = registry.putImage(parseReference(target.ref).repository, labels, [target.tag])
+    return { ...target, digest: reportDigest ?? digest }
+  }
+
+  async login(server: string | undefined, username: string, password: string): Promise<void> {
+    this.calls.push({ op: 'login', env: this.env, args: [server ?? '(hub)', username, password] })
+    if (this.options.failLogin) throw new ActionError(`docker login to ${server} as '${username}' failed: unauthorized`)
+    const file = path.join(this.env.DOCKER_CONFIG as string, 'config.json')
+    const config = JSON.parse(readFileSync(file, 'utf8')) as { auths: Record<string, unknown> }
+    config.auths[server ?? 'https://index.docker.io/v1/'] = { auth: Buffer.from(`${username}:${password}`).toString('base64') }
+    writeFileSync(file, JSON.stringify(config))
   }
 }

@@ -1,45 +1,195 @@
 import { createHash } from 'node:crypto'
+import type { RegistrySession } from '../../src/registry'
+import { createRegistryFactory } from '../../src/registry'
+import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/manifest'
+import type { ImageName } from '../../src/registry/reference'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/registry/transport'
-import { DOCKER_MANIFEST } from '../../src/registry/media-types'
 
-const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
+export const REGISTRY = 'reg.example'
+export const BASE = `https://${REGISTRY}`
+export const REALM = 'https://auth.example/token'
 
-/** An in-memory registry behind the Transport seam: manifests by tag and digest, blobs by digest. */
+export const digestOf = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
+
+export interface Seen {
+  method: string
+  url: string
+  authorization?: string
+  body?: string
+  /** For manifest requests: the repository and the tag or digest asked for. */
+  repo?: string
+  ref?: string
+  /** The status answered. */
+  status?: number
+}
+
+const MANIFEST_PATH = /^\/v2\/(.+)\/manifests\/([^/]+)$/
+
+/**
+ * The one in-memory registry of the unit tests, behind the Transport seam: any number of repositories (manifests,
+ * indexes, blobs), on any registry host, with Basic or Bearer auth and a token service at REALM. `intercept` replaces
+ * any answer (faults, quirks), `omitHeadDigest` and `delayMs` imitate registries that leave the header out or answer
+ * slowly; `requests` records everything sent, `maxInFlight` the most requests in flight at once.
+ */
 export class FakeRegistry implements Transport {
+  readonly requests: Seen[] = []
   readonly manifests = new Map<string, { bytes: Buffer; mediaType: string }>()
-  readonly tags = new Map<string, string>()
   readonly blobs = new Map<string, Buffer>()
-  readonly requests: Array<{ method: string; url: string }> = []
+  readonly validTokens = new Map<string, string>() // token → scope
+  tokenField: 'token' | 'access_token' = 'token'
+  expiresIn?: number
+  tokensIssued = 0
+  intercept?: (url: URL, req: HttpRequest) => HttpResponse | undefined
+  /** Leave Docker-Content-Digest out of HEAD answers (as Nexus does). */
+  omitHeadDigest = false
+  /** Answer NAME_UNKNOWN (not MANIFEST_UNKNOWN) for a repository that holds nothing, as distribution does. */
+  nameUnknown = false
+  /** Delay every answer, so concurrency shows in `maxInFlight`. */
+  delayMs = 0
+  inFlight = 0
+  maxInFlight = 0
 
-  /** Stores an image (config with labels + manifest) under tags; returns the manifest digest. */
-  putImage(tags: string[], labels: Record<string, string>): string {
-    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: labels } }))
-    const configDigest = sha(config)
-    this.blobs.set(configDigest, config)
-    const manifest = Buffer.from(
-      JSON.stringify({ schemaVersion: 2, mediaType: DOCKER_MANIFEST, config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: configDigest, size: config.length }, layers: [] })
-    )
-    const digest = sha(manifest)
-    this.manifests.set(digest, { bytes: manifest, mediaType: DOCKER_MANIFEST })
-    for (const t of tags) this.tags.set(t, digest)
+  constructor(
+    readonly mode: 'anonymous' | 'basic' | 'bearer' = 'anonymous',
+    readonly creds?: { username: string; password: string },
+    readonly anonymousPull = true
+  ) {}
+
+  /** Stores a manifest under its digest and the given tags; returns the digest. */
+  putManifest(repo: string, body: object | string, tags: string[] = [], mediaType = OCI_MANIFEST): string {
+    const bytes = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
+    const digest = digestOf(bytes)
+    for (const ref of [digest, ...tags]) this.manifests.set(`${repo}@${ref}`, { bytes, mediaType })
     return digest
   }
 
-  async send(url: string, req: HttpRequest): Promise<HttpResponse> {
-    this.requests.push({ method: req.method, url })
-    const path = new URL(url).pathname
-    const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(path)
-    const notFound = (): HttpResponse => ({ status: 404, headers: {}, body: Buffer.from('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}'), url })
-    if (!m) return notFound()
-    const [, , kind, ref] = m as unknown as [string, string, string, string]
-    if (kind === 'blobs') {
-      const blob = this.blobs.get(ref)
-      return blob ? { status: 200, headers: {}, body: blob, url } : notFound()
+  /** An image: config blob with labels + manifest; returns both digests. Same labels, same image. */
+  putImage(repo: string, labels: Record<string, string>, tags: string[]): { digest: string; config: string } {
+    const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: labels } }))
+    const config = digestOf(configBytes)
+    this.blobs.set(config, configBytes)
+    const digest = this.putManifest(repo, {
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: configBytes.length },
+      layers: []
+    }, tags)
+    return { digest, config }
+  }
+
+  /** An index over the given platform manifests (which need not be stored: the resolver never reads them). */
+  putIndex(repo: string, tags: string[], platforms: Array<{ digest: string; os: string; architecture: string; variant?: string }>): string {
+    const manifests = platforms.map((p) => ({
+      mediaType: DOCKER_MANIFEST,
+      digest: p.digest,
+      size: 100,
+      platform: { os: p.os, architecture: p.architecture, ...(p.variant && { variant: p.variant }) }
+    }))
+    return this.putManifest(repo, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, tags, OCI_INDEX)
+  }
+
+  /** The digest a tag (or digest) of a repository names, if stored. */
+  digest(repo: string, ref: string): string | undefined {
+    const found = this.manifests.get(`${repo}@${ref}`)
+    return found && digestOf(found.bytes)
+  }
+
+  /** Manifest requests (no ping, no token, no blob). */
+  manifestRequests(): Seen[] {
+    return this.requests.filter((r) => r.repo !== undefined)
+  }
+
+  /** How many manifest requests were sent, optionally of one method. */
+  count(method?: string): number {
+    return this.manifestRequests().filter((r) => !method || r.method === method).length
+  }
+
+  private basicOk(h: string | undefined): boolean {
+    return !!this.creds && h === `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password}`).toString('base64')}`
+  }
+
+  private json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+    return { status, headers: { 'content-type': 'application/json', ...headers }, body: Buffer.from(JSON.stringify(body)), url: '' }
+  }
+
+  private challenge(scope?: string): HttpResponse {
+    const header =
+      this.mode === 'basic' ? 'Basic realm="fake"' : `Bearer realm="${REALM}",service="${REGISTRY}"${scope ? `,scope="${scope}"` : ''}`
+    return this.json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'www-authenticate': header })
+  }
+
+  private authorized(repo: string | undefined, h: string | undefined): boolean {
+    if (this.mode === 'anonymous') return true
+    if (this.mode === 'basic') return this.basicOk(h)
+    const token = h?.startsWith('Bearer ') ? h.slice(7) : undefined
+    const scope = token && this.validTokens.get(token)
+    return !!scope && (repo === undefined || scope === `repository:${repo}:pull`)
+  }
+
+  async send(rawUrl: string, req: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(rawUrl)
+    const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
+    const manifest = MANIFEST_PATH.exec(url.pathname)
+    const seen: Seen = {
+      method: req.method,
+      url: rawUrl,
+      ...(headers.authorization && { authorization: headers.authorization }),
+      ...(req.body && { body: req.body }),
+      ...(manifest && { repo: manifest[1], ref: manifest[2] })
     }
-    const digest = ref.startsWith('sha256:') ? ref : this.tags.get(ref)
-    const manifest = digest ? this.manifests.get(digest) : undefined
-    if (!digest || !manifest) return notFound()
-    const headers = { 'content-type': manifest.mediaType, 'docker-content-digest': digest, 'content-length': String(manifest.bytes.length) }
-    return { status: 200, headers, body: req.method === 'HEAD' ? Buffer.alloc(0) : manifest.bytes, url }
+    this.requests.push(seen)
+    this.inFlight++
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
+    try {
+      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs))
+      const res = { ...(this.intercept?.(url, req) ?? this.route(url, req, headers.authorization)), url: rawUrl }
+      seen.status = res.status
+      return res
+    } finally {
+      this.inFlight--
+    }
+  }
+
+  private route(url: URL, req: HttpRequest, authorization: string | undefined): HttpResponse {
+    if (url.origin === new URL(REALM).origin) {
+      const scope = req.method === 'POST' ? new URLSearchParams(req.body).get('scope') : url.searchParams.get('scope')
+      const anonymous = !authorization && req.method !== 'POST'
+      if (anonymous && !this.anonymousPull) return this.json(401, { details: 'anonymous denied' })
+      if (authorization && !this.basicOk(authorization)) return this.json(401, { details: 'bad credentials' })
+      if (req.method === 'POST') {
+        const form = new URLSearchParams(req.body)
+        if (form.get('refresh_token') !== this.creds?.password) return this.json(401, { details: 'bad refresh token' })
+      }
+      const token = `tok-${++this.tokensIssued}`
+      this.validTokens.set(token, scope ?? '')
+      return this.json(200, { [this.tokenField]: token, ...(this.expiresIn !== undefined && { expires_in: this.expiresIn }) })
+    }
+    if (url.pathname === '/v2/') return this.authorized(undefined, authorization) || this.mode === 'anonymous' ? this.json(200, {}) : this.challenge()
+    const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname)
+    if (!m) return this.json(404, { errors: [{ code: 'NOT_FOUND', message: 'no route' }] })
+    const [, repo, kind, ref] = m as unknown as [string, string, string, string]
+    if (!this.authorized(repo, authorization)) return this.challenge(`repository:${repo}:pull`)
+    if (kind === 'manifests') {
+      const found = this.manifests.get(`${repo}@${ref}`)
+      if (!found) {
+        const unknownName = this.nameUnknown && ![...this.manifests.keys()].some((k) => k.startsWith(`${repo}@`))
+        const error = unknownName ? { code: 'NAME_UNKNOWN', message: 'name unknown' } : { code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }
+        return this.json(404, { errors: [error] })
+      }
+      const headers: Record<string, string> = { 'content-type': found.mediaType, 'content-length': String(found.bytes.length) }
+      if (!(req.method === 'HEAD' && this.omitHeadDigest)) headers['docker-content-digest'] = digestOf(found.bytes)
+      return { status: 200, headers, body: req.method === 'HEAD' ? Buffer.alloc(0) : found.bytes, url: '' }
+    }
+    const blob = this.blobs.get(ref)
+    if (!blob) return this.json(404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown' }] })
+    return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: blob, url: '' }
+  }
+}
+
+/** Deps.openRegistry for a build: the real client and auth stack over the FakeRegistry, anonymous. */
+export function fakeOpenRegistry(registry: FakeRegistry): (name: ImageName) => Promise<RegistrySession> {
+  return async (name) => {
+    const factory = createRegistryFactory({ transport: registry, credentials: async () => undefined })
+    return { client: factory.client(name), close: () => factory.close() }
   }
 }

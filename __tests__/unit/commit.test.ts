@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { gitCommitTime, gitHead, resolveCommit, toUtcTimestamp } from '../../src/commit'
-import type { RunContext } from '../../src/context'
-import { ActionError } from '../../src/errors'
+import { gitCommitTime, gitHead, resolveCommit, toUtcTimestamp } from '../../src/build/commit'
+import type { RunContext } from '../../src/action/context'
+import { ActionError } from '../../src/action/errors'
 
 const MERGE = '9'.repeat(40)
 const HEAD = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'

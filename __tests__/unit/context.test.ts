@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readRunContext, refBranch, refTag, runAttemptUrl, type RunContext } from '../../src/context'
+import { readRunContext, refBranch, refTag, runAttemptUrl, type RunContext } from '../../src/action/context'
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'events')
 const PR_EVENT = path.join(fixtures, 'pull_request.json')
@@ -66,5 +66,15 @@ describe('runAttemptUrl', () => {
     expect(runAttemptUrl(ctx)).toBe('https://github.com/acme/demo/actions/runs/77/attempts/2')
     expect(runAttemptUrl({ ...ctx, runId: undefined })).toBeUndefined()
     expect(runAttemptUrl({ ...ctx, runAttempt: undefined })).toBeUndefined()
+  })
+})
+
+describe('readRunContext: through @actions/github', () => {
+  it('carries the API URL and the event payload of the environment it is given, not of the process', () => {
+    const ctx = readRunContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: PR_EVENT, GITHUB_API_URL: 'https://ghe.example.com/api/v3', GITHUB_RUN_NUMBER: '42' })
+    expect(ctx.apiUrl).toBe('https://ghe.example.com/api/v3')
+    expect(ctx.payload?.pull_request?.head?.sha).toBe(PR_HEAD)
+    expect(ctx.runNumber).toBe('42')
+    expect(readRunContext({}).apiUrl).toBe('https://api.github.com')
   })
 })

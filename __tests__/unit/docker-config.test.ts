@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { helperCredentials } from '../../src/registry/credential-helper'
+import { helperCredentials } from '../../src/docker/credential-helper'
 import {
   authsCredentials,
   credentialSource,
@@ -10,7 +10,7 @@ import {
   findKey,
   lookupCredentials,
   readDockerConfig
-} from '../../src/registry/docker-config'
+} from '../../src/docker/config'
 
 const b64 = (s: string) => Buffer.from(s).toString('base64')
 let dir: string

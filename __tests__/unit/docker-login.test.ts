@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os'
 import path from 'node:path'
 import { DockerCli } from '../../src/docker/cli'
-import { captureStdout } from './helpers/capture'
+import { captureStdout } from '../helpers/capture'
 
 let dir: string
 let fake: string

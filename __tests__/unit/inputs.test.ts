@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { InputError } from '../../src/errors'
-import { envInputReader, parseBoolean, parseBuildArgs, parseImage, parseLabels, parseList, parseTags, readInputs } from '../../src/inputs'
+import { InputError } from '../../src/action/errors'
+import { envInputReader, parseBoolean, parseList } from '../../src/action/inputs'
+import { parseBuildArgs, parseImage, parseLabels, parseTags, readInputs } from '../../src/build/inputs'
 
 let ws: string
 beforeAll(() => {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { maskSecretInputs, parseLogin } from '../../src/inputs'
-import { loginForStep, privateConfig } from '../../src/registry/login'
-import { captureStdout, maskedValues } from './helpers/capture'
-import { FakeDocker } from './helpers/fake-docker'
+import { maskSecretInputs, parseLogin } from '../../src/build/inputs'
+import { loginForStep, privateConfig } from '../../src/docker/login'
+import { captureStdout, maskedValues } from '../helpers/capture'
+import { FakeDocker } from '../helpers/fake-docker'
 
 let dir: string
 beforeAll(() => {
@@ -48,7 +48,7 @@ describe('loginForStep', () => {
     expect(readlinkSync(path.join(login.configDir, 'cli-plugins'))).toBe(path.join(userConfig, 'cli-plugins'))
     const written = JSON.parse(readFileSync(path.join(login.configDir, 'config.json'), 'utf8')) as Record<string, unknown>
     expect(written).toEqual({ auths: { 'quay.io': { auth: 'q' }, '127.0.0.1:5000': { auth: Buffer.from('ci-user:s3cret-pw').toString('base64') } } })
-    await login.docker.push('127.0.0.1:5000/demo:v1')
+    await login.docker.push({ ref: '127.0.0.1:5000/demo:v1', tag: 'v1' })
     expect(docker.calls[1]?.env.DOCKER_CONFIG).toBe(login.configDir)
     // the user's own config is untouched
     expect(JSON.parse(readFileSync(path.join(userConfig, 'config.json'), 'utf8'))).toEqual({ credsStore: 'desktop', auths: { 'quay.io': { auth: 'q' } } })
@@ -64,7 +64,7 @@ describe('loginForStep', () => {
   })
 
   it('removes the directory when docker login fails', async () => {
-    const docker = new FakeDocker([], { failLogin: true })
+    const docker = new FakeDocker({ failLogin: true })
     const before = new Set(loginDirs())
     await expect(loginForStep(docker, 'ghcr.io', 'u', 'bad', { RUNNER_TEMP: dir, HOME: dir })).rejects.toThrow(/docker login to ghcr.io as 'u' failed/)
     expect(loginDirs().filter((d) => !before.has(d))).toEqual([])

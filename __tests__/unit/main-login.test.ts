@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { buildAndPush, type Deps } from '../../src/main'
+import { buildAndPush, type Deps } from '../../src/build/main'
+import { lookupCredentials } from '../../src/docker/config'
 import { createRegistryFactory } from '../../src/registry'
-import { lookupCredentials } from '../../src/registry/docker-config'
-import { captureStdout, maskedValues } from './helpers/capture'
-import { FakeDocker, type DockerCall } from './helpers/fake-docker'
-import { FakeRegistry, REGISTRY } from './helpers/fake-registry'
+import { captureStdout, maskedValues } from '../helpers/capture'
+import { FakeDocker, type DockerCall } from '../helpers/fake-docker'
+import { FakeRegistry, REGISTRY } from '../helpers/fake-registry'
 
 const SHA = 'a'.repeat(40)
 let dir: string
@@ -21,7 +21,7 @@ function deps(docker: FakeDocker, registry: FakeRegistry, inputs: Record<string,
     readInput: (name) => inputs[name] ?? '',
     env: { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '7', GITHUB_RUN_ATTEMPT: '1', RUNNER_TEMP: dir, HOME: dir },
     cwd: dir,
-    openRegistry: (name, env) => {
+    openRegistry: async (name, env) => {
       seen.env = env
       // credentials exactly as the real openRegistry finds them, from the env it was given
       const f = createRegistryFactory({ transport: registry, credentials: (r) => lookupCredentials(r, env ?? {}) })
@@ -39,7 +39,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('buildAndPush with the username/password inputs', () => {
   it('logs in before the build, uses the private config for docker and the read-back, removes it afterwards', async () => {
     const reg = new FakeRegistry('basic', { username: 'ci', password: 'pw-123456' })
-    const docker = new FakeDocker([], { registry: reg })
+    const docker = new FakeDocker({ registry: reg })
     const seen: { env?: NodeJS.ProcessEnv } = {}
     const inputs = { image: `${REGISTRY}/acme/api`, tags: 'v1', username: 'ci', password: 'pw-123456' }
     const { result, out, error } = await captureStdout(() => buildAndPush(deps(docker, reg, inputs, seen)))
@@ -60,14 +60,14 @@ describe('buildAndPush with the username/password inputs', () => {
     const reg = new FakeRegistry('basic', { username: 'ci', password: 'right' })
     const seen: { env?: NodeJS.ProcessEnv } = {}
     const inputs = { image: `${REGISTRY}/acme/api`, tags: 'v1', username: 'ci', password: 'wrong' }
-    const { error } = await captureStdout(() => buildAndPush(deps(new FakeDocker([], { registry: reg }), reg, inputs, seen)))
+    const { error } = await captureStdout(() => buildAndPush(deps(new FakeDocker({ registry: reg }), reg, inputs, seen)))
     expect((error as Error).message).toMatch(/refused to read manifest v1 \(HTTP 401/)
     expect(existsSync(seen.env?.DOCKER_CONFIG as string)).toBe(false)
   })
 
   it('without the inputs: no login, docker and the read-back use the runner’s own config', async () => {
     const reg = new FakeRegistry('anonymous')
-    const docker = new FakeDocker([], { registry: reg })
+    const docker = new FakeDocker({ registry: reg })
     const seen: { env?: NodeJS.ProcessEnv } = {}
     const { error } = await captureStdout(() => buildAndPush(deps(docker, reg, { image: `${REGISTRY}/acme/api`, tags: 'v1' }, seen)))
     if (error) throw error

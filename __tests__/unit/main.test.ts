@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { BuildRequest, Docker } from '../../src/docker/cli'
-import { ActionError } from '../../src/errors'
-import { run, type Deps } from '../../src/main'
-import { FakeDocker, fakeOpenRegistry } from '../helpers/fake-docker'
-import { FakeRegistry } from '../helpers/fake-registry'
+import { ActionError } from '../../src/action/errors'
+import { run, type Deps } from '../../src/build/main'
+import { FakeDocker } from '../helpers/fake-docker'
+import { FakeRegistry, fakeOpenRegistry } from '../helpers/fake-registry'
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 
@@ -59,11 +59,11 @@ function outputs(): Record<string, string> {
 describe('run', () => {
   it('builds, pushes every tag and reports the digest the registry holds', async () => {
     const registry = new FakeRegistry()
-    const docker = new FakeDocker(registry)
+    const docker = new FakeDocker({ registry })
     await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1\nlatest', labels: 'team=platform' }, docker, registry))
     expect(process.exitCode).toBeUndefined()
     expect(docker.pushes).toEqual(['ghcr.io/acme/api:v1', 'ghcr.io/acme/api:latest'])
-    const digest = registry.tags.get('v1') as string
+    const digest = registry.digest('acme/api', 'v1') as string
     const out = outputs()
     expect(out.digest).toBe(digest)
     expect(out.pinned).toBe(`ghcr.io/acme/api@${digest}`)
@@ -83,21 +83,21 @@ describe('run', () => {
 
   it('uses sha-<7> as the default tag', async () => {
     const registry = new FakeRegistry()
-    const docker = new FakeDocker(registry)
+    const docker = new FakeDocker({ registry })
     await run(deps({ image: '127.0.0.1:5000/demo' }, docker, registry))
     expect(docker.pushes).toEqual([`127.0.0.1:5000/demo:sha-${SHA.slice(0, 7)}`])
   })
 
   it('fails when the registry-held config lacks our labels, and sets no outputs', async () => {
     const registry = new FakeRegistry()
-    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, new FakeDocker(registry, { dropLabels: true }), registry))
+    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, new FakeDocker({ registry, dropLabels: true }), registry))
     expect(process.exitCode).toBe(1)
     expect(readFileSync(outFile, 'utf8')).toBe('')
   })
 
   it('fails with a digest mismatch when the registry does not hold what docker reported', async () => {
     const registry = new FakeRegistry()
-    const docker = new FakeDocker(registry, { reportDigest: `sha256:${'c'.repeat(64)}` })
+    const docker = new FakeDocker({ registry, reportDigest: `sha256:${'c'.repeat(64)}` })
     const errors: string[] = []
     const write = process.stdout.write.bind(process.stdout)
     process.stdout.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stdout.write
@@ -113,7 +113,7 @@ describe('run', () => {
 
   it('with push: false builds only: image ID and labels, no digest', async () => {
     const registry = new FakeRegistry()
-    const docker = new FakeDocker(registry)
+    const docker = new FakeDocker({ registry })
     await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1', push: 'false' }, docker, registry))
     expect(docker.pushes).toEqual([])
     const out = outputs()
@@ -124,7 +124,7 @@ describe('run', () => {
 
   it('rejects bad input before docker runs', async () => {
     const registry = new FakeRegistry()
-    const docker = new FakeDocker(registry)
+    const docker = new FakeDocker({ registry })
     await run(deps({ image: 'ghcr.io/acme/api:v1' }, docker, registry))
     expect(process.exitCode).toBe(1)
     expect(docker.builds).toEqual([])
@@ -144,7 +144,7 @@ describe('run', () => {
         throw new ActionError('docker build failed with exit code 1', 'fix the Dockerfile')
       }
     }
-    const docker = new NoDaemon(registry)
+    const docker = new NoDaemon({ registry })
     const printed: string[] = []
     const write = process.stdout.write.bind(process.stdout)
     process.stdout.write = ((chunk: string) => (printed.push(String(chunk)), true)) as typeof process.stdout.write
@@ -175,13 +175,13 @@ describe('run', () => {
         return super.build(request)
       }
     }
-    const ok = new Counting(registry)
+    const ok = new Counting({ registry })
     await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1' }, ok, registry))
     expect(process.exitCode).toBeUndefined()
     expect(ok.versionCalls).toBe(0)
-    expect(outputs().digest).toBe(registry.tags.get('v1'))
+    expect(outputs().digest).toBe(registry.digest('acme/api', 'v1'))
 
-    const failing = new Counting(registry)
+    const failing = new Counting({ registry })
     failing.failBuild = true
     const printed: string[] = []
     const write = process.stdout.write.bind(process.stdout)

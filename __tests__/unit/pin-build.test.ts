@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Docker } from '../../src/docker/cli'
-import { run, type Deps } from '../../src/main'
-import { FakeDocker, fakeOpenRegistry } from '../helpers/fake-docker'
-import { FakeRegistry } from '../helpers/fake-registry'
+import { run, type Deps } from '../../src/build/main'
+import { FakeDocker } from '../helpers/fake-docker'
+import { FakeRegistry, fakeOpenRegistry } from '../helpers/fake-registry'
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 
@@ -44,9 +44,9 @@ describe('build action with files', () => {
     const registry = new FakeRegistry()
     const file = path.join(dir, 'deploy.yaml')
     writeFileSync(file, 'a:\n  image: ghcr.io/acme/api:latest # app\nb:\n  image: ghcr.io/acme/other:latest\n')
-    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1\nlatest', files: '*.yaml' }, new FakeDocker(registry), registry))
+    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1\nlatest', files: '*.yaml' }, new FakeDocker({ registry }), registry))
     expect(process.exitCode).toBeUndefined()
-    const digest = registry.tags.get('v1') as string
+    const digest = registry.digest('acme/api', 'v1') as string
     expect(readFileSync(file, 'utf8')).toBe(`a:\n  image: ghcr.io/acme/api:latest@${digest} # app\nb:\n  image: ghcr.io/acme/other:latest\n`)
     expect(readFileSync(path.join(dir, 'out'), 'utf8')).toMatch(/^changed-files<<(\S+)\ndeploy\.yaml\n\1$/m)
     expect(readFileSync(path.join(dir, 'summary'), 'utf8')).toContain(`+  image: ghcr.io/acme/api:latest@${digest} # app`)
@@ -54,7 +54,7 @@ describe('build action with files', () => {
 
   it('fails on an unparsable deploy file before building or pushing anything', async () => {
     const registry = new FakeRegistry()
-    const docker = new FakeDocker(registry)
+    const docker = new FakeDocker({ registry })
     writeFileSync(path.join(dir, 'bad.yml'), 'image: [\n')
     await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1', files: 'bad.yml' }, docker, registry))
     expect(process.exitCode).toBe(1)

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pinDockerfile, scanDockerfile } from '../../src/pin/dockerfile'
 import { resolvedRule, tagKey } from '../../src/pin/rules'
-import { parseReference } from '../../src/reference'
+import { parseReference } from '../../src/registry/reference'
 
 const source = readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'pin', 'Dockerfile'), 'utf8')
 const D1 = `sha256:${'a'.repeat(64)}`

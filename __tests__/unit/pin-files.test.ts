@@ -5,7 +5,7 @@ import path from 'node:path'
 import { expandFiles, kindOf, loadDeployFiles, pinDeployFiles, writePinnedFiles } from '../../src/pin/files'
 import { resolvedRule, tagKey } from '../../src/pin/rules'
 import { changedFilesOutput, renderPinSummary } from '../../src/pin/summary'
-import { parseReference } from '../../src/reference'
+import { parseReference } from '../../src/registry/reference'
 
 const D = `sha256:${'d'.repeat(64)}`
 let ws: string

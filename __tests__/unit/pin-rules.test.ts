@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { ownImageRule, resolvedRule, tagKey, writtenName } from '../../src/pin/rules'
-import { parseReference } from '../../src/reference'
+import { parseReference } from '../../src/registry/reference'
 
 const D1 = `sha256:${'a'.repeat(64)}`
 const D2 = `sha256:${'b'.repeat(64)}`

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { parseAllDocuments } from 'yaml'
 import { resolvedRule, tagKey } from '../../src/pin/rules'
 import { pinYaml, scanYaml } from '../../src/pin/yaml'
-import { parseReference } from '../../src/reference'
+import { parseReference } from '../../src/registry/reference'
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'pin')
 const fixture = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8')

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRegistryFactory } from '../../src/registry'
-import { readBack } from '../../src/registry/readback'
-import { captureStdout } from './helpers/capture'
-import { FakeRegistry, REGISTRY } from './helpers/fake-registry'
+import { readBack } from '../../src/build/readback'
+import { captureStdout } from '../helpers/capture'
+import { FakeRegistry, REGISTRY } from '../helpers/fake-registry'
 
 const name = { registry: REGISTRY, repository: 'acme/api' }
 const client = (reg: FakeRegistry) => createRegistryFactory({ transport: reg, credentials: async () => undefined }).client(name)

@@ -6,7 +6,7 @@ import {
   formatReference,
   parseReference,
   validateTag
-} from '../../src/reference'
+} from '../../src/registry/reference'
 
 const D = 'sha256:' + 'a'.repeat(64)
 

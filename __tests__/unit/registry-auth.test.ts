@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { RegistryAuth, pullScope } from '../../src/registry/auth'
+import { RegistryAuth, pullScope, type Credentials } from '../../src/registry/auth'
 import { createRegistryFactory } from '../../src/registry'
-import type { Credentials } from '../../src/registry/docker-config'
 import { TokenCache } from '../../src/registry/token-cache'
-import { captureStdout, maskedValues } from './helpers/capture'
-import { BASE, FakeRegistry, REALM, REGISTRY } from './helpers/fake-registry'
+import { captureStdout, maskedValues } from '../helpers/capture'
+import { BASE, FakeRegistry, REALM, REGISTRY } from '../helpers/fake-registry'
 
 const USER = { username: 'octo', password: 'hunter2-secret' }
 
@@ -18,7 +17,7 @@ describe('RegistryAuth: challenge-driven', () => {
     const reg = new FakeRegistry('anonymous')
     const { digest } = reg.putImage('acme/api', {}, ['v1'])
     const client = factory(reg).client({ registry: REGISTRY, repository: 'acme/api' })
-    expect((await client.resolve('v1')).digest).toBe(digest)
+    expect((await client.descriptor('v1')).digest).toBe(digest)
     expect(paths(reg)).toEqual([`GET ${REGISTRY}/v2/`, `HEAD ${REGISTRY}/v2/acme/api/manifests/v1`])
     expect(reg.requests.every((r) => r.authorization === undefined)).toBe(true)
   })
@@ -26,7 +25,7 @@ describe('RegistryAuth: challenge-driven', () => {
   it('Basic: sends the credentials to the registry itself, masked', async () => {
     const reg = new FakeRegistry('basic', USER)
     const { digest } = reg.putImage('acme/api', {}, ['v1'])
-    const { result, out } = await captureStdout(() => factory(reg, USER).client({ registry: REGISTRY, repository: 'acme/api' }).resolve('v1'))
+    const { result, out } = await captureStdout(() => factory(reg, USER).client({ registry: REGISTRY, repository: 'acme/api' }).descriptor('v1'))
     expect(result?.digest).toBe(digest)
     const basic = Buffer.from('octo:hunter2-secret').toString('base64')
     expect(reg.requests[1]?.authorization).toBe(`Basic ${basic}`)
@@ -36,7 +35,7 @@ describe('RegistryAuth: challenge-driven', () => {
   it('Basic without credentials fails with a hint to log in', async () => {
     const reg = new FakeRegistry('basic', USER)
     reg.putImage('acme/api', {}, ['v1'])
-    await expect(factory(reg).client({ registry: REGISTRY, repository: 'acme/api' }).resolve('v1')).rejects.toMatchObject({
+    await expect(factory(reg).client({ registry: REGISTRY, repository: 'acme/api' }).descriptor('v1')).rejects.toMatchObject({
       status: 401,
       message: expect.stringMatching(/refused to read manifest v1 \(HTTP 401: UNAUTHORIZED: authentication required\)/),
       hint: expect.stringMatching(/logged in to reg.example/)
@@ -46,7 +45,7 @@ describe('RegistryAuth: challenge-driven', () => {
   it('Bearer anonymous: token from the realm with service and pull scope, no credentials sent', async () => {
     const reg = new FakeRegistry('bearer')
     const { digest } = reg.putImage('acme/api', {}, ['v1'])
-    const { result, out } = await captureStdout(() => factory(reg).client({ registry: REGISTRY, repository: 'acme/api' }).resolve('v1'))
+    const { result, out } = await captureStdout(() => factory(reg).client({ registry: REGISTRY, repository: 'acme/api' }).descriptor('v1'))
     expect(result?.digest).toBe(digest)
     const token = reg.requests[1]
     expect(new URL(token?.url ?? '').origin + new URL(token?.url ?? '').pathname).toBe(REALM)
@@ -109,7 +108,7 @@ describe('RegistryAuth: challenge-driven', () => {
     await api.head('v1')
     await web.head('v1')
     await api.manifest('v1')
-    await web.resolve('v1')
+    await web.descriptor('v1')
     expect(reg.tokensIssued).toBe(2)
     expect(paths(reg).filter((p) => p.endsWith('/v2/'))).toHaveLength(1)
     expect(reg.requests.length).toBe(1 + 2 + 4)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRegistryFactory } from '../../src/registry'
 import { TransportError, type HttpResponse } from '../../src/registry/transport'
-import { BASE, FakeRegistry, REGISTRY, digestOf } from './helpers/fake-registry'
+import { BASE, FakeRegistry, REGISTRY, digestOf } from '../helpers/fake-registry'
 
 const name = { registry: REGISTRY, repository: 'acme/api' }
 const client = (reg: FakeRegistry) => createRegistryFactory({ transport: reg, credentials: async () => undefined }).client(name)
@@ -22,7 +22,7 @@ describe('RegistryClient quirks', () => {
     const reg = new FakeRegistry()
     const { digest } = reg.putImage('acme/api', {}, ['v1'])
     dropHeader(reg, 'HEAD', 'docker-content-digest')
-    expect(await client(reg).resolve('v1')).toEqual({ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', source: 'get' })
+    expect(await client(reg).descriptor('v1')).toEqual({ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', source: 'get' })
     expect(reg.requests.map((r) => r.method)).toEqual(['GET', 'HEAD', 'GET'])
   })
 
@@ -77,7 +77,7 @@ describe('RegistryClient quirks', () => {
     const reg = new FakeRegistry()
     const index = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] }
     const digest = reg.putManifest('acme/api', index, ['multi'], 'application/vnd.oci.image.index.v1+json')
-    expect(await client(reg).resolve('multi')).toMatchObject({ digest, mediaType: 'application/vnd.oci.image.index.v1+json' })
+    expect(await client(reg).descriptor('multi')).toMatchObject({ digest, mediaType: 'application/vnd.oci.image.index.v1+json' })
     expect(await client(reg).manifest('multi')).toMatchObject({ digest, mediaType: 'application/vnd.oci.image.index.v1+json' })
   })
 
@@ -174,5 +174,61 @@ describe('RegistryClient errors', () => {
     expect(f.client({ registry: 'docker.io', repository: 'library/nginx' }).base).toBe('https://registry-1.docker.io')
     expect(f.client({ registry: '127.0.0.1:5000', repository: 'demo' }).base).toBe('http://127.0.0.1:5000')
     expect(f.client({ registry: 'localhost:5000', repository: 'demo' }).base).toBe('http://localhost:5000')
+  })
+})
+
+describe('RegistryClient.descriptor', () => {
+  const methods = (reg: FakeRegistry) => reg.manifestRequests().map((r) => `${r.method} ${r.ref?.startsWith('sha256:') ? 'digest' : r.ref}`)
+
+  it('by default: one HEAD when the header is there', async () => {
+    const reg = new FakeRegistry()
+    const { digest } = reg.putImage('acme/api', {}, ['v1'])
+    expect(await client(reg).descriptor('v1')).toEqual({ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', source: 'head' })
+    expect(methods(reg)).toEqual(['HEAD v1'])
+  })
+
+  it('verified: the bytes decide (GET), unless the HEAD agrees with the expected digest', async () => {
+    const reg = new FakeRegistry()
+    const { digest } = reg.putImage('acme/api', {}, ['v1'])
+    expect(await client(reg).descriptor('v1', { verified: true })).toMatchObject({ digest, source: 'get' })
+    expect(await client(reg).descriptor('v1', { verified: true, expected: digest })).toMatchObject({ digest, source: 'head' })
+    const other = `sha256:${'e'.repeat(64)}`
+    expect(await client(reg).descriptor('v1', { verified: true, expected: other })).toMatchObject({ digest, source: 'get' })
+    expect(methods(reg)).toEqual(['GET v1', 'HEAD v1', 'HEAD v1', 'GET v1'])
+  })
+
+  it('a manifest it fetched is not fetched again by digest', async () => {
+    const reg = new FakeRegistry()
+    const { digest } = reg.putImage('acme/api', {}, ['v1'])
+    const c = client(reg)
+    await c.descriptor('v1', { verified: true })
+    expect((await c.manifest(digest)).digest).toBe(digest)
+    expect(methods(reg)).toEqual(['GET v1'])
+  })
+
+  it('a pinned reference whose HEAD names another digest is an error', async () => {
+    const reg = new FakeRegistry()
+    const { digest } = reg.putImage('acme/api', {}, ['v1'])
+    reg.intercept = (url, req) => (req.method === 'HEAD' && url.pathname.includes('/manifests/') ? { status: 200, headers: { 'docker-content-digest': `sha256:${'f'.repeat(64)}` }, body: Buffer.alloc(0), url: '' } : undefined)
+    await expect(client(reg).descriptor(digest)).rejects.toThrow(/answered for sha256:\w+ with a manifest whose digest is sha256:f+/)
+  })
+
+  it('with platform: the platform manifest inside an index, or PlatformNotFoundError listing what the index has', async () => {
+    const reg = new FakeRegistry()
+    const amd = reg.putImage('acme/api', { a: 'amd' }, []).digest
+    const arm = reg.putImage('acme/api', { a: 'arm' }, []).digest
+    const index = reg.putIndex('acme/api', ['multi'], [
+      { digest: amd, os: 'linux', architecture: 'amd64' },
+      { digest: arm, os: 'linux', architecture: 'arm64', variant: 'v8' },
+      { digest: amd, os: 'unknown', architecture: 'unknown' }
+    ])
+    expect(await client(reg).descriptor('multi', { platform: { os: 'linux', architecture: 'arm64' } })).toMatchObject({
+      digest: arm,
+      index: { digest: index, platforms: ['linux/amd64', 'linux/arm64/v8'] }
+    })
+    await expect(client(reg).descriptor('multi', { platform: { os: 'linux', architecture: 's390x' } })).rejects.toMatchObject({
+      name: 'PlatformNotFoundError',
+      platforms: ['linux/amd64', 'linux/arm64/v8']
+    })
   })
 })

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { dockerKeychain } from '../../src/docker/config'
 import { createRegistryFactory } from '../../src/registry'
 import { runResolve, type ResolveDeps } from '../../src/resolve/main'
-import { MultiRegistry } from '../helpers/multi-registry'
+import { FakeRegistry } from '../helpers/fake-registry'
 
 const H = 'registry.test'
 let dir: string
@@ -31,8 +32,8 @@ beforeEach(() => {
   process.exitCode = undefined
 })
 
-function deps(reg: MultiRegistry, inputs: Record<string, string>): ResolveDeps {
-  return { openRegistries: () => createRegistryFactory({ env: { DOCKER_CONFIG: path.join(dir, 'none') }, transport: reg }), readInput: (n) => inputs[n] ?? '', cwd: dir }
+function deps(reg: FakeRegistry, inputs: Record<string, string>): ResolveDeps {
+  return { openRegistries: () => createRegistryFactory({ transport: reg, credentials: dockerKeychain({ DOCKER_CONFIG: path.join(dir, 'none') }) }), readInput: (n) => inputs[n] ?? '', cwd: dir }
 }
 
 function outputs(): Record<string, string> {
@@ -43,9 +44,9 @@ function outputs(): Record<string, string> {
 
 describe('runResolve', () => {
   it('sets digests, pinned (input order, user spelling), digest only for one image, and a summary table', async () => {
-    const reg = new MultiRegistry()
-    const a = reg.putImage('acme/a', ['1'])
-    const amd = reg.putImage('acme/m', [], 'amd')
+    const reg = new FakeRegistry()
+    const a = reg.putImage('acme/a', {}, ['1']).digest
+    const amd = reg.putImage('acme/m', { image: 'amd' }, []).digest
     const index = reg.putIndex('acme/m', ['multi'], [{ digest: amd, os: 'linux', architecture: 'amd64' }])
     await runResolve(deps(reg, { images: `${H}/acme/m:multi\n${H}/acme/a:1`, 'list-platforms': 'true' }))
     expect(process.exitCode).toBeUndefined()
@@ -59,16 +60,16 @@ describe('runResolve', () => {
   })
 
   it('fails naming a missing reference and sets no outputs', async () => {
-    const reg = new MultiRegistry()
-    reg.putImage('acme/a', ['1'])
+    const reg = new FakeRegistry()
+    reg.putImage('acme/a', {}, ['1'])
     await runResolve(deps(reg, { images: `${H}/acme/a:1\n${H}/acme/a:2` }))
     expect(process.exitCode).toBe(1)
     expect(readFileSync(outFile, 'utf8')).toBe('')
   })
 
   it('with fail-on-missing: false, reports and skips the missing reference', async () => {
-    const reg = new MultiRegistry()
-    const a = reg.putImage('acme/a', ['1'])
+    const reg = new FakeRegistry()
+    const a = reg.putImage('acme/a', {}, ['1']).digest
     await runResolve(deps(reg, { images: `${H}/acme/a:2\n${H}/acme/a:1`, 'fail-on-missing': 'false' }))
     expect(process.exitCode).toBeUndefined()
     expect(outputs()).toMatchObject({ pinned: `${H}/acme/a:1@${a}`, missing: `${H}/acme/a:2`, digests: JSON.stringify({ [`${H}/acme/a:1`]: a }) })
@@ -76,8 +77,8 @@ describe('runResolve', () => {
   })
 
   it('pins files with what it resolved; a dry run reports without writing', async () => {
-    const reg = new MultiRegistry()
-    const a = reg.putImage('acme/a', ['1'])
+    const reg = new FakeRegistry()
+    const a = reg.putImage('acme/a', {}, ['1']).digest
     const file = path.join(dir, 'deploy.yaml')
     const source = `# keep\nimage: ${H}/acme/a:1 # a\n---\nimage: ${H}/acme/b:1\n`
     writeFileSync(file, source)

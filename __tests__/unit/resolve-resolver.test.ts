@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { dockerKeychain } from '../../src/docker/config'
 import { createRegistryFactory } from '../../src/registry'
 import { parseImages } from '../../src/resolve/inputs'
 import { checkOutcomes, resolveAll, type Outcome, type ResolveOptions } from '../../src/resolve/resolver'
-import { MultiRegistry } from '../helpers/multi-registry'
+import { FakeRegistry } from '../helpers/fake-registry'
 
 const H = 'registry.test'
 let dir: string
@@ -16,8 +17,8 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function resolve(reg: MultiRegistry, images: string[], opts: Partial<ResolveOptions> = {}, env = noConfig): Promise<Outcome[]> {
-  const pool = createRegistryFactory({ env, transport: reg })
+function resolve(reg: FakeRegistry, images: string[], opts: Partial<ResolveOptions> = {}, env = noConfig): Promise<Outcome[]> {
+  const pool = createRegistryFactory({ transport: reg, credentials: dockerKeychain(env) })
   return resolveAll(parseImages(images.join('\n')), { client: (n) => pool.client(n), concurrency: 8, ...opts })
 }
 
@@ -25,9 +26,9 @@ const digestOf = (o: Outcome | undefined): string | undefined => (o?.status === 
 
 describe('resolveAll', () => {
   it('resolves tags with one HEAD each, in input order, keeping the spelling', async () => {
-    const reg = new MultiRegistry()
-    const a1 = reg.putImage('acme/a', ['1'])
-    const b2 = reg.putImage('acme/b', ['2', 'latest'])
+    const reg = new FakeRegistry()
+    const a1 = reg.putImage('acme/a', {}, ['1']).digest
+    const b2 = reg.putImage('acme/b', {}, ['2', 'latest']).digest
     const out = await resolve(reg, [`${H}/acme/b:2`, `${H}/acme/a:1`, `${H}/acme/b`])
     expect(out.map((o) => [o.target.input, digestOf(o)])).toEqual([
       [`${H}/acme/b:2`, b2],
@@ -38,18 +39,18 @@ describe('resolveAll', () => {
   })
 
   it('asks once for the same reference spelled differently', async () => {
-    const reg = new MultiRegistry()
-    const d = reg.putImage('acme/a', ['latest'])
+    const reg = new FakeRegistry()
+    const d = reg.putImage('acme/a', {}, ['latest']).digest
     const out = await resolve(reg, [`${H}/acme/a`, `${H}/acme/a:latest`])
     expect(out.map(digestOf)).toEqual([d, d])
     expect(reg.count()).toBe(1)
   })
 
   it('with credentials, answers one challenge per repository at most: one request per reference after auth', async () => {
-    const reg = new MultiRegistry({ basic: { username: 'u', password: 'p' }, delayMs: 5 })
+    const reg = Object.assign(new FakeRegistry('basic', { username: 'u', password: 'p' }), { delayMs: 5 })
     const images: string[] = []
     for (let r = 0; r < 4; r++) for (let t = 0; t < 5; t++) {
-      reg.putImage(`team/r${r}`, [`t${t}`])
+      reg.putImage(`team/r${r}`, {}, [`t${t}`])
       images.push(`${H}/team/r${r}:t${t}`)
     }
     const cfg = path.join(dir, 'basic')
@@ -69,9 +70,9 @@ describe('resolveAll', () => {
   })
 
   it('keeps to the concurrency limit', async () => {
-    const reg = new MultiRegistry({ delayMs: 10 })
+    const reg = Object.assign(new FakeRegistry(), { delayMs: 10 })
     const images = Array.from({ length: 12 }, (_, i) => {
-      reg.putImage(`r${i}`, ['x'])
+      reg.putImage(`r${i}`, {}, ['x'])
       return `${H}/r${i}:x`
     })
     await resolve(reg, images, { concurrency: 3 })
@@ -79,16 +80,16 @@ describe('resolveAll', () => {
   })
 
   it('falls back to GET and hashes the body when HEAD has no digest', async () => {
-    const reg = new MultiRegistry({ omitHeadDigest: true })
-    const d = reg.putImage('acme/a', ['1'])
+    const reg = Object.assign(new FakeRegistry(), { omitHeadDigest: true })
+    const d = reg.putImage('acme/a', {}, ['1']).digest
     const out = await resolve(reg, [`${H}/acme/a:1`])
     expect(digestOf(out[0])).toBe(d)
     expect(reg.manifestRequests().map((r) => r.method)).toEqual(['HEAD', 'GET'])
   })
 
   it('verifies an already pinned reference with a HEAD by digest and passes it through', async () => {
-    const reg = new MultiRegistry()
-    const d = reg.putImage('acme/a', ['1'])
+    const reg = new FakeRegistry()
+    const d = reg.putImage('acme/a', {}, ['1']).digest
     const gone = `sha256:${'9'.repeat(64)}`
     const out = await resolve(reg, [`${H}/acme/a:1@${d}`, `${H}/acme/a@${gone}`])
     expect(out[0]).toMatchObject({ status: 'resolved', resolution: { digest: d, verifiedPin: true } })
@@ -97,8 +98,8 @@ describe('resolveAll', () => {
   })
 
   it('reports missing tags and repositories by name; checkOutcomes fails unless they may be skipped', async () => {
-    const reg = new MultiRegistry()
-    reg.putImage('acme/a', ['1'])
+    const reg = Object.assign(new FakeRegistry(), { nameUnknown: true })
+    reg.putImage('acme/a', {}, ['1'])
     const out = await resolve(reg, [`${H}/acme/a:1`, `${H}/acme/a:nope`, `${H}/acme/ghost:1`])
     expect(out.map((o) => o.status)).toEqual(['resolved', 'missing', 'missing'])
     expect(() => checkOutcomes(out, true)).toThrow(/2 of 3 image references could not be resolved:\n {2}registry\.test\/acme\/a:nope: not found .*MANIFEST_UNKNOWN[\s\S]*registry\.test\/acme\/ghost:1: not found .*NAME_UNKNOWN/)
@@ -106,15 +107,15 @@ describe('resolveAll', () => {
   })
 
   it('with platform, reads the index (hash-verified) and returns the platform manifest digest', async () => {
-    const reg = new MultiRegistry()
-    const amd = reg.putImage('acme/m', [], 'amd')
-    const arm = reg.putImage('acme/m', [], 'arm')
+    const reg = new FakeRegistry()
+    const amd = reg.putImage('acme/m', { image: 'amd' }, []).digest
+    const arm = reg.putImage('acme/m', { image: 'arm' }, []).digest
     const index = reg.putIndex('acme/m', ['multi'], [
       { digest: amd, os: 'linux', architecture: 'amd64' },
       { digest: arm, os: 'linux', architecture: 'arm64', variant: 'v8' },
       { digest: amd, os: 'unknown', architecture: 'unknown' }
     ])
-    const single = reg.putImage('acme/s', ['1'])
+    const single = reg.putImage('acme/s', {}, ['1']).digest
     const out = await resolve(reg, [`${H}/acme/m:multi`, `${H}/acme/s:1`], { platform: { os: 'linux', architecture: 'arm64' } })
     expect(out[0]).toMatchObject({ status: 'resolved', resolution: { digest: arm, indexDigest: index, platforms: ['linux/amd64', 'linux/arm64/v8'] } })
     expect(digestOf(out[1])).toBe(single)
@@ -126,8 +127,8 @@ describe('resolveAll', () => {
   })
 
   it('lists platforms of an index only when asked (list-platforms), otherwise HEAD only', async () => {
-    const reg = new MultiRegistry()
-    const amd = reg.putImage('acme/m', [], 'amd')
+    const reg = new FakeRegistry()
+    const amd = reg.putImage('acme/m', { image: 'amd' }, []).digest
     const index = reg.putIndex('acme/m', ['multi'], [{ digest: amd, os: 'linux', architecture: 'amd64' }])
     const plain = await resolve(reg, [`${H}/acme/m:multi`])
     expect(plain[0]).toMatchObject({ resolution: { digest: index, mediaType: 'application/vnd.oci.image.index.v1+json' } })

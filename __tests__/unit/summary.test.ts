@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Report } from '../../src/report'
-import { toOutputs } from '../../src/report'
-import { cell, code, renderSummary } from '../../src/summary'
+import type { Report } from '../../src/build/report'
+import { toOutputs } from '../../src/build/report'
+import { cell, code } from '../../src/action/markdown'
+import { renderSummary } from '../../src/build/summary'
 
 const SHA = 'f'.repeat(40)
 const D = 'sha256:' + '1'.repeat(64)

@@ -4,65 +4,34 @@ import {
   envInputReader,
   parseBoolean,
   parseLines,
-  readPinInputs
-} from "../chunks/chunk-VXGODZW2.js";
+  parseReferenceInput,
+  readPinInputs,
+  runAction
+} from "../chunks/chunk-PKWXMYRL.js";
 import {
-  createRegistryFactory
-} from "../chunks/chunk-O2WECORU.js";
-import {
-  RegistryError,
-  isIndex
-} from "../chunks/chunk-PBCQ2KTJ.js";
-import {
-  changedFilesOutput,
-  deployNotes,
+  PlatformNotFoundError,
+  createRegistryFactory,
   loadDeployFiles,
-  pinDeployFiles,
-  renderPinSummary,
+  pinFiles,
   resolvedRule,
-  tagKey,
-  writePinnedFiles
-} from "../chunks/chunk-ECRFC3K2.js";
-import {
-  cell,
-  code
-} from "../chunks/chunk-QS7X7ZSE.js";
+  tagKey
+} from "../chunks/chunk-QBDSTAIQ.js";
 import {
   ActionError,
   InputError,
-  InvalidReferenceError,
+  RegistryError,
+  cell,
+  code,
   describeError,
-  formatName,
+  dockerKeychain,
+  formatPlatform,
   formatReference,
   info,
-  parseReference,
-  setFailed,
-  setOutput,
-  summary,
+  isIndex,
+  parsePlatform,
+  platformEntries,
   warning
-} from "../chunks/chunk-SFDUYGYF.js";
-
-// src/resolve/platform.ts
-var PART = /^[a-z0-9][a-z0-9._-]*$/;
-function parsePlatform(text) {
-  const parts = text.trim().toLowerCase().split("/");
-  if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) return void 0;
-  const [os, architecture, variant] = parts;
-  return { os, architecture, ...variant && { variant } };
-}
-function formatPlatform(p) {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
-}
-function platformEntries(index) {
-  return (index.manifests ?? []).filter(
-    (m) => m.platform && m.platform.os !== "unknown" && m.annotations?.["vnd.docker.reference.type"] !== "attestation-manifest"
-  );
-}
-function pickPlatformEntry(index, want) {
-  const candidates = platformEntries(index).filter((m) => m.platform?.os === want.os && m.platform.architecture === want.architecture);
-  if (want.variant) return candidates.find((m) => m.platform?.variant === want.variant);
-  return candidates.find((m) => !m.platform?.variant) ?? candidates[0];
-}
+} from "../chunks/chunk-TFCHPMQK.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -71,16 +40,8 @@ function parseImages(raw) {
   if (lines.length === 0) {
     throw new InputError("images", "is required", "list the image references to resolve, one per line, e.g. 'nginx:1.27' or 'ghcr.io/acme/worker:main'");
   }
-  return lines.map((input) => {
-    try {
-      return { input, ref: parseReference(input) };
-    } catch (e) {
-      if (e instanceof InvalidReferenceError) {
-        throw new InputError("images", e.message, "write one reference per line: name[:tag][@sha256:<64 hex>], e.g. nginx:1.27 or ghcr.io/acme/worker:main");
-      }
-      throw e;
-    }
-  });
+  const hint = "write one reference per line: name[:tag][@sha256:<64 hex>], e.g. nginx:1.27 or ghcr.io/acme/worker:main";
+  return lines.map((input) => ({ input, ref: parseReferenceInput("images", input, hint) }));
 }
 function readResolveInputs(read) {
   const targets = parseImages(read("images"));
@@ -164,51 +125,26 @@ async function mapLimit(items, limit, fn) {
 }
 
 // src/resolve/resolver.ts
-var SHA256 = /^sha256:[0-9a-f]{64}$/;
-function parseIndex(bytes, what) {
-  try {
-    const index = JSON.parse(bytes.toString("utf8"));
-    if (!Array.isArray(index.manifests)) throw new Error("no manifests array");
-    return index;
-  } catch (e) {
-    throw new ActionError(`${what} is not a valid image index: ${e.message}`);
-  }
-}
 async function resolveOne(client, ref, opts) {
-  const asked = ref.digest ?? ref.tag ?? "latest";
-  const head = await client.head(asked);
-  let digest;
-  let mediaType = head.mediaType ?? "";
-  let bytes;
-  if (ref.digest) {
-    if (head.digest && head.digest !== ref.digest) {
-      throw new RegistryError(`registry ${client.registry} answered for ${ref.digest} with a manifest whose digest is ${head.digest}`);
-    }
-    digest = ref.digest;
-  } else if (head.digest && SHA256.test(head.digest)) {
-    digest = head.digest;
-  } else {
-    const m = await client.manifest(asked);
-    digest = m.digest;
-    mediaType = m.mediaType;
-    bytes = m.bytes;
-  }
-  const resolution = { digest, mediaType, verifiedPin: !!ref.digest };
-  const wantPlatform = opts.platform && !ref.digest;
-  if (!isIndex(mediaType) || !(wantPlatform || opts.listPlatforms)) return resolution;
-  bytes ??= (await client.manifest(digest)).bytes;
-  const index = parseIndex(bytes, `index ${digest} of ${formatName(ref)}`);
-  const platforms = platformEntries(index).map((m) => formatPlatform(m.platform));
-  resolution.platforms = platforms;
-  if (!wantPlatform || !opts.platform) return resolution;
-  const entry = pickPlatformEntry(index, opts.platform);
-  if (!entry || !SHA256.test(entry.digest)) {
+  const platform = ref.digest ? void 0 : opts.platform;
+  let found;
+  try {
+    found = await client.descriptor(ref.digest ?? ref.tag ?? "latest", { ...platform && { platform } });
+  } catch (error) {
+    if (!(error instanceof PlatformNotFoundError)) throw error;
+    const has = error.platforms.join(", ");
     throw new ActionError(
-      `${formatReference(ref, true)} is an index without ${formatPlatform(opts.platform)} (it has ${platforms.join(", ") || "no platform entries"})`,
-      `set 'platform' to one of ${platforms.join(", ") || "its platforms"}, or leave it empty to pin the index`
+      `${formatReference(ref, true)} is an index without ${formatPlatform(error.platform)} (it has ${has || "no platform entries"})`,
+      `set 'platform' to one of ${has || "its platforms"}, or leave it empty to pin the index`
     );
   }
-  return { digest: entry.digest, mediaType: entry.mediaType, indexDigest: digest, platforms, verifiedPin: false };
+  const verifiedPin = !!ref.digest;
+  if (found.index) {
+    return { digest: found.digest, mediaType: found.mediaType, indexDigest: found.index.digest, platforms: found.index.platforms, verifiedPin };
+  }
+  if (!opts.listPlatforms || !isIndex(found.mediaType)) return { digest: found.digest, mediaType: found.mediaType, verifiedPin };
+  const platforms = platformEntries(await client.index(found.digest)).map((m) => formatPlatform(m.platform));
+  return { digest: found.digest, mediaType: found.mediaType, platforms, verifiedPin };
 }
 function repoKey(ref) {
   return `${ref.registry}/${ref.repository}`;
@@ -274,7 +210,8 @@ ${lines.join("\n")}`,
 
 // src/resolve/main.ts
 function defaultResolveDeps() {
-  return { openRegistries: () => createRegistryFactory({ env: process.env }), readInput: envInputReader(), cwd: process.cwd() };
+  const env = process.env;
+  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd() };
 }
 async function resolveImages(deps) {
   const inputs = readResolveInputs(deps.readInput);
@@ -299,36 +236,28 @@ async function resolveImages(deps) {
   checkOutcomes(outcomes, inputs.failOnMissing);
   for (const o of outcomes) if (o.status === "missing") warning(`${o.target.input} was not found and is skipped: ${o.message}`);
   const outputs = { ...toResolveOutputs(outcomes) };
-  let pinned = [];
-  let pinSummary = "";
-  if (files.length > 0) {
-    const digests = /* @__PURE__ */ new Map();
-    for (const o of outcomes) {
-      const hasTag = o.target.ref.tag !== void 0 || o.target.ref.digest === void 0;
-      if (o.status === "resolved" && hasTag) digests.set(tagKey(o.target.ref), o.resolution.digest);
-    }
-    pinned = pinDeployFiles(files, resolvedRule(digests));
-    if (inputs.write) await writePinnedFiles(pinned);
-    for (const f of pinned) info(`${inputs.write ? "Pinned" : "Would pin"} ${f.changes.length} reference(s) in ${f.rel}`);
-    for (const n of deployNotes(files)) info(n);
-    outputs["changed-files"] = changedFilesOutput(pinned);
-    pinSummary = renderPinSummary(pinned, inputs.write, files.length, deployNotes(files));
-  }
+  const pins = files.length > 0 ? await pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : void 0;
+  if (pins) outputs["changed-files"] = pins.changedFiles;
   return {
     outcomes,
     outputs,
-    pinned,
-    ...inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + pinSummary }
+    pinned: pins?.pinned ?? [],
+    ...inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + (pins?.summary ?? "") }
   };
 }
-async function runResolve(deps = defaultResolveDeps()) {
-  try {
-    const result = await resolveImages(deps);
-    if (result.summary) await summary.addRaw(result.summary).write();
-    for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);
-  } catch (error) {
-    setFailed(describeError(error));
+function resolvedTags(outcomes) {
+  const digests = /* @__PURE__ */ new Map();
+  for (const o of outcomes) {
+    const hasTag = o.target.ref.tag !== void 0 || o.target.ref.digest === void 0;
+    if (o.status === "resolved" && hasTag) digests.set(tagKey(o.target.ref), o.resolution.digest);
   }
+  return digests;
+}
+function runResolve(deps = defaultResolveDeps()) {
+  return runAction(async () => {
+    const result = await resolveImages(deps);
+    return { outputs: result.outputs, ...result.summary && { summary: result.summary } };
+  });
 }
 
 // src/resolve/index.ts

@@ -3,7 +3,8 @@ import * as exec from '@actions/exec'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { ActionError } from '../errors'
+import { ActionError } from '../action/errors'
+import { isSha256Digest } from '../registry/digest'
 import { parsePushDigest } from './push-output'
 
 export interface BuildRequest {
@@ -18,8 +19,13 @@ export interface BuildRequest {
   noCache: boolean
 }
 
-export interface PushResult {
+/** One tag to push, with the full reference docker is given for it (`ghcr.io/acme/api:v1`). */
+export interface PushTarget {
   ref: string
+  tag: string
+}
+
+export interface PushResult extends PushTarget {
   /** Digest docker reported for this tag, when it printed one. */
   digest?: string
   size?: number
@@ -30,7 +36,7 @@ export interface Docker {
   /** Fails with an ActionError when docker is missing or the daemon is unreachable. */
   serverVersion(): Promise<string>
   build(request: BuildRequest): Promise<{ imageId: string }>
-  push(ref: string): Promise<PushResult>
+  push(target: PushTarget): Promise<PushResult>
   /** `docker login --username … --password-stdin [server]`: the password goes through stdin, never argv. */
   login(server: string | undefined, username: string, password: string): Promise<void>
   /** The same docker with extra environment for every call (e.g. DOCKER_CONFIG for a step-private login). */
@@ -125,7 +131,7 @@ export class DockerCli implements Docker {
         )
       }
       const imageId = (await readFile(iidFile, 'utf8')).trim()
-      if (!/^sha256:[0-9a-f]{64}$/.test(imageId)) {
+      if (!isSha256Digest(imageId)) {
         throw new ActionError(`docker build did not write an image ID (got '${imageId}')`, 'check the docker version')
       }
       return { imageId }
@@ -134,11 +140,10 @@ export class DockerCli implements Docker {
     }
   }
 
-  async push(ref: string): Promise<PushResult> {
+  async push({ ref, tag }: PushTarget): Promise<PushResult> {
     const out = await core.group(`docker push ${ref}`, () => this.run(['push', ref], false))
     if (out.exitCode !== 0) throw pushFailure(ref, out.exitCode, `${out.stdout}\n${out.stderr}`)
-    const tag = ref.slice(ref.lastIndexOf(':') + 1)
-    return { ref, ...parsePushDigest(out.stdout, tag) }
+    return { ref, tag, ...parsePushDigest(out.stdout, tag) }
   }
 
   async login(server: string | undefined, username: string, password: string): Promise<void> {

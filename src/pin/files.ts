@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as glob from '@actions/glob'
-import { ActionError, InputError } from '../errors'
+import { ActionError, InputError } from '../action/errors'
 import { pinDockerfile, scanDockerfile, type DockerfileImages } from './dockerfile'
 import type { Change } from './edits'
 import type { PinRule } from './rules'

@@ -1,4 +1,4 @@
-import { parseBoolean, parseLines, type InputReader } from '../inputs'
+import { parseBoolean, parseLines, type InputReader } from '../action/inputs'
 
 /** The `files` and `write` inputs, shared by the build and resolve actions. */
 export interface PinInputs {

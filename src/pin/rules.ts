@@ -1,4 +1,4 @@
-import { parseReference, type ImageName, type ImageReference } from '../reference'
+import { parseReference, type ImageName, type ImageReference } from '../registry/reference'
 
 /**
  * Decides what a reference found in a deploy file becomes. Gets the reference as written and returns the new text,

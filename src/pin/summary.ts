@@ -1,15 +1,9 @@
-import { cell, code } from '../summary'
+import { cell, code, fence } from '../action/markdown'
 import type { PinnedFile } from './files'
 
 /** `changed-files`: the relative paths, one per line. */
 export function changedFilesOutput(files: readonly PinnedFile[]): string {
   return files.map((f) => f.rel).join('\n')
-}
-
-/** A fence longer than any backtick run inside the text. */
-function fence(text: string): string {
-  const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0)
-  return '`'.repeat(Math.max(3, longest + 1))
 }
 
 /** The "Pinned files" section: per file, a diff of the changed lines. */

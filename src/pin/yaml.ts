@@ -1,5 +1,5 @@
 import { isScalar, parseAllDocuments, Scalar, visit, type Document } from 'yaml'
-import { ActionError } from '../errors'
+import { ActionError } from '../action/errors'
 import { applyEdits, type Change, type Edit } from './edits'
 import type { PinRule } from './rules'
 

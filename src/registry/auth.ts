@@ -1,10 +1,20 @@
 import * as core from '@actions/core'
 import { parseChallenges, type Challenge } from './challenge'
-import type { Credentials } from './docker-config'
 import { isLoopback } from './endpoint'
 import { RegistryError, describeStatus } from './errors'
 import { TokenCache } from './token-cache'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
+
+/** What a registry is logged in with; where it comes from (docker's config, a helper, inputs) is the caller's affair. */
+export interface Credentials {
+  username?: string
+  password?: string
+  /** An OAuth2 refresh token (docker's `identitytoken`, or a credential helper's `<token>` user). */
+  identityToken?: string
+}
+
+/** Credentials per registry host, asked once per registry; undefined means anonymous. */
+export type Keychain = (registry: string) => Promise<Credentials | undefined>
 
 export interface AuthOptions {
   /** The registry as named in the image (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */

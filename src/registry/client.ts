@@ -1,7 +1,8 @@
 import { pullScope, type RegistryAuth } from './auth'
-import { matchesDigest, sha256Digest } from './digest'
+import { isSha256Digest, matchesDigest, sha256Digest } from './digest'
 import { INCONSISTENT_HINT, RegistryError, describeStatus, errorDetail } from './errors'
-import { MANIFEST_ACCEPT } from './media-types'
+import { isIndex, MANIFEST_ACCEPT, type ImageIndex } from './manifest'
+import { formatPlatform, pickPlatformEntry, platformEntries, type Platform } from './platform'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
 
 export { RegistryError } from './errors'
@@ -21,11 +22,39 @@ export interface Head {
   size?: number
 }
 
+export interface DescriptorOptions {
+  /**
+   * true: the digest must come from the bytes (GET and hash), never from a header alone, unless the HEAD's
+   * Docker-Content-Digest agrees with `expected`. false (default): the HEAD's header is the answer (cheap, and not a
+   * pull on Docker Hub); GET and hash only when it is missing. A reference by digest is checked to exist (HEAD).
+   */
+  verified?: boolean
+  /** A digest known from an independent source (what docker push printed): a HEAD that names it settles it. */
+  expected?: string
+  /** When the reference names an index: the manifest of this platform inside it (the index is fetched and hashed). */
+  platform?: Platform
+}
+
 export interface Resolved {
   digest: string
-  mediaType?: string
-  /** 'head': the HEAD's Docker-Content-Digest (cheap, not a pull on Docker Hub); 'get': hashed from the body. */
+  /** As the registry reported it ('' when it did not say). */
+  mediaType: string
+  /** 'head': the HEAD's Docker-Content-Digest (or the digest asked for); 'get': hashed from the body. */
   source: 'head' | 'get'
+  /** With `platform`, when the reference named an index: the index (`digest` is then its platform manifest's). */
+  index?: { digest: string; platforms: string[] }
+}
+
+/** The index has no manifest for the platform asked for; `platforms` lists the ones it has. */
+export class PlatformNotFoundError extends RegistryError {
+  constructor(
+    readonly where: string,
+    readonly platform: Platform,
+    readonly platforms: string[]
+  ) {
+    super(`${where} is an index without ${formatPlatform(platform)} (it has ${platforms.join(', ') || 'no platform entries'})`)
+    this.name = 'PlatformNotFoundError'
+  }
 }
 
 export interface ClientOptions {
@@ -38,7 +67,6 @@ export interface ClientOptions {
 }
 
 const MAX_REDIRECTS = 5
-const SHA256 = /^sha256:[0-9a-f]{64}$/
 
 function mediaTypeOf(res: HttpResponse): string {
   try {
@@ -53,13 +81,15 @@ function mediaTypeOf(res: HttpResponse): string {
 /**
  * An OCI distribution client for one repository (read-only). Every request carries the repository's pull-scope
  * authorization; a 401 re-challenges once. Manifests are hashed byte for byte: a digest this client returns from a
- * GET is always the hash of the bytes received.
+ * GET is always the hash of the bytes received, and a manifest it has fetched is kept by digest (content-addressed,
+ * so it cannot change), so asking for it again costs no request.
  */
 export class RegistryClient {
   readonly base: string
   readonly registry: string
   readonly repository: string
   private readonly scope: string
+  private readonly fetched = new Map<string, Manifest>()
 
   constructor(private readonly options: ClientOptions) {
     this.registry = options.registry
@@ -147,7 +177,7 @@ export class RegistryClient {
     const digest = res.headers['docker-content-digest']?.trim()
     const mediaType = res.headers['content-type']?.split(';')[0]?.trim()
     return {
-      ...(digest && SHA256.test(digest) && { digest }),
+      ...(digest && isSha256Digest(digest) && { digest }),
       ...(mediaType && { mediaType }),
       ...(res.headers['content-length'] !== undefined && Number.isFinite(size) && { size })
     }
@@ -158,6 +188,8 @@ export class RegistryClient {
    * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
    */
   async manifest(ref: string): Promise<Manifest> {
+    const known = this.fetched.get(ref)
+    if (known) return known
     const res = await this.authed(this.manifestUrl(ref), { method: 'GET', headers: { accept: MANIFEST_ACCEPT } })
     if (res.status !== 200) this.fail(res, `manifest ${ref}`)
     const digest = sha256Digest(res.body)
@@ -174,14 +206,56 @@ export class RegistryClient {
         INCONSISTENT_HINT
       )
     }
-    return { digest, mediaType: mediaTypeOf(res), bytes: res.body }
+    const manifest = { digest, mediaType: mediaTypeOf(res), bytes: res.body }
+    this.fetched.set(digest, manifest)
+    return manifest
   }
 
-  /** The digest a tag points to: HEAD's Docker-Content-Digest when present, else GET and hash the body. */
-  async resolve(ref: string): Promise<Resolved> {
-    const head = await this.head(ref)
-    if (head.digest) return { digest: head.digest, ...(head.mediaType && { mediaType: head.mediaType }), source: 'head' }
+  /** GET an index by tag or digest (hash-verified) and parse it. */
+  async index(ref: string): Promise<ImageIndex> {
     const m = await this.manifest(ref)
+    try {
+      const index = JSON.parse(m.bytes.toString('utf8')) as ImageIndex
+      if (!Array.isArray(index.manifests)) throw new Error('no manifests array')
+      return index
+    } catch (e) {
+      throw new RegistryError(`index ${m.digest} of ${this.where()} is not a valid image index: ${(e as Error).message}`)
+    }
+  }
+
+  /**
+   * What a tag or digest names, with as few requests as the options allow (see DescriptorOptions): one HEAD when its
+   * header settles it, else a GET whose bytes are hashed; a HEAD and a GET that disagree are inconsistent data.
+   * The one resolution every action uses: the build's read-back, resolve and merge.
+   */
+  async descriptor(ref: string, options: DescriptorOptions = {}): Promise<Resolved> {
+    const found = await this.find(ref, options)
+    if (!options.platform || !isIndex(found.mediaType)) return found
+    const index = await this.index(found.digest)
+    const platforms = platformEntries(index).map((m) => formatPlatform(m.platform))
+    const entry = pickPlatformEntry(index, options.platform)
+    if (!entry || !isSha256Digest(entry.digest)) throw new PlatformNotFoundError(this.where(ref), options.platform, platforms)
+    return { digest: entry.digest, mediaType: entry.mediaType, source: found.source, index: { digest: found.digest, platforms } }
+  }
+
+  private async find(ref: string, { verified = false, expected }: DescriptorOptions): Promise<Resolved> {
+    const byDigest = ref.includes(':')
+    // verified with nothing to compare a header to: only the bytes can answer, a HEAD would be a wasted request
+    const head = verified && !expected ? undefined : await this.head(ref)
+    if (head) {
+      if (byDigest && head.digest && head.digest !== ref) {
+        throw new RegistryError(`registry ${this.registry} answered for ${ref} with a manifest whose digest is ${head.digest}`)
+      }
+      const settled = verified ? head.digest !== undefined && head.digest === expected : byDigest || head.digest !== undefined
+      if (settled) return { digest: head.digest ?? ref, mediaType: head.mediaType ?? '', source: 'head' }
+    }
+    const m = await this.manifest(ref)
+    if (head?.digest && head.digest !== m.digest) {
+      throw new RegistryError(
+        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: HEAD says ${head.digest} but the manifest bytes hash to ${m.digest}`,
+        INCONSISTENT_HINT
+      )
+    }
     return { digest: m.digest, mediaType: m.mediaType, source: 'get' }
   }
 

@@ -1,4 +1,4 @@
-import { apiHost } from '../reference'
+import { apiHost } from './reference'
 
 /**
  * http for loopback registries (docker treats 127.0.0.0/8 and localhost as insecure registries and talks plain http

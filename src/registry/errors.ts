@@ -1,4 +1,4 @@
-import { ActionError } from '../errors'
+import { ActionError } from '../action/errors'
 import type { HttpResponse } from './transport'
 
 /** A registry said no, or said something we cannot trust. `status` and `code` are the registry's, when it gave them. */

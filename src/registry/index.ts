@@ -1,42 +1,36 @@
 /**
- * The registry layer, after go-containerregistry's name / transport / remote split:
+ * The OCI distribution API, after go-containerregistry's name / transport / remote split. Nothing here knows about
+ * docker or about what an action wants: credentials come in as a Keychain (docker/config.ts has docker's), and
+ * policy (which labels must match, what a moved tag means) stays with the action that cares.
  *
- *  - naming:    src/reference.ts (parseReference, apiHost), endpoint.ts (registryBase: http for loopback, Docker Hub's
- *               API host registry-1.docker.io)
- *  - transport: transport.ts (Transport seam; UndiciTransport = keep-alive Agent + timeouts + undici RetryHandler
- *               bounded by retry.ts, the default; CountingTransport to count requests)
- *  - auth:      docker-config.ts + credential-helper.ts (docker's credential lookup), challenge.ts, auth.ts
- *               (RegistryAuth per registry: ping, Basic/Bearer, token-cache.ts, re-challenge once on 401)
- *  - remote:    client.ts (RegistryClient per repository: head, manifest, resolve, blob), readback.ts
+ *  - naming:    reference.ts (parseReference), endpoint.ts (registryBase: http for loopback, Docker Hub's API host),
+ *               digest.ts (the sha256 pattern, hashing)
+ *  - transport: transport.ts (the Transport seam; UndiciTransport = keep-alive Agent + timeouts + undici's
+ *               RetryHandler bounded by retry.ts), under auth.ts (RegistryAuth per registry: ping, Basic/Bearer,
+ *               token-cache.ts, challenge.ts, re-challenge once on 401)
+ *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob),
+ *               manifest.ts (media types, index/manifest types), platform.ts (platforms, the attestation filter)
  *
- * Entry points:
- *  - `openRegistry(name, env)`: one repository, its own connection pool; `close()` when done. Used by the action.
- *  - `createRegistryFactory(options)`: clients for many repositories (any registries) sharing one transport (one
- *    connection pool), one authenticator per registry (one `/v2/` ping, one credential lookup) and one token cache.
- *    Pass your own `transport` (e.g. a CountingTransport around an UndiciTransport) to share or count requests.
- *
- *    const registries = createRegistryFactory({ env: process.env })
+ *    const registries = createRegistryFactory({ env: process.env, credentials: dockerKeychain(process.env) })
  *    try {
- *      const a = registries.client(parseReference('ghcr.io/acme/api'))
- *      const { digest } = await a.resolve('v1.2.3')      // HEAD, GET+hash when the header is missing
- *      const m = await a.manifest(digest)               // bytes verified to hash to digest
+ *      const api = registries.client(parseReference('ghcr.io/acme/api'))
+ *      const { digest } = await api.descriptor('v1.2.3')   // HEAD; GET + hash when the header is missing
+ *      const m = await api.manifest(digest)                // bytes verified to hash to digest
  *    } finally {
  *      await registries.close()
  *    }
  */
 import * as core from '@actions/core'
-import type { ImageName } from '../reference'
-import { RegistryAuth } from './auth'
+import { RegistryAuth, type Keychain } from './auth'
 import { RegistryClient } from './client'
-import { lookupCredentials, type Credentials } from './docker-config'
 import { registryBase } from './endpoint'
+import type { ImageName } from './reference'
 import type { RetryEvent, RetryPolicy } from './retry'
 import { TokenCache } from './token-cache'
 import { UndiciTransport, type Transport } from './transport'
 
-export { RegistryAuth, pullScope } from './auth'
-export { RegistryClient, type Head, type Manifest, type Resolved } from './client'
-export { lookupCredentials, type Credentials } from './docker-config'
+export { RegistryAuth, pullScope, type Credentials, type Keychain } from './auth'
+export { PlatformNotFoundError, RegistryClient, type DescriptorOptions, type Head, type Manifest, type Resolved } from './client'
 export { registryBase, defaultScheme } from './endpoint'
 export { RegistryError, errorDetail } from './errors'
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryEvent } from './retry'
@@ -44,12 +38,12 @@ export { TokenCache } from './token-cache'
 export { CountingTransport, TransportError, UndiciTransport, type HttpRequest, type HttpResponse, type Transport } from './transport'
 
 export interface RegistryFactoryOptions {
-  /** Where DOCKER_CONFIG, HOME and PATH (for credential helpers) come from, and REGISTRY_TIMEOUT_MS. */
+  /** Where REGISTRY_TIMEOUT_MS comes from (per-attempt timeout of the default transport). */
   env?: NodeJS.ProcessEnv
   /** A shared transport; default: a new UndiciTransport, closed by `close()`. A transport you pass is not closed. */
   transport?: Transport
-  /** Credentials per registry; default: docker's own lookup (lookupCredentials) in `env`. */
-  credentials?: (registry: string) => Promise<Credentials | undefined>
+  /** Credentials per registry (docker's: dockerKeychain in docker/config.ts; anonymous: `async () => undefined`). */
+  credentials: Keychain
   /** Retry policy for the default transport. */
   retry?: Partial<RetryPolicy>
 }
@@ -73,13 +67,13 @@ export function logRetry(event: RetryEvent): void {
   core.info(`Retrying ${event.method} ${path} after ${event.cause} (retry ${event.retry}, in ${(event.delayMs / 1000).toFixed(1)} s)`)
 }
 
-export function createRegistryFactory(options: RegistryFactoryOptions = {}): RegistryFactory {
+export function createRegistryFactory(options: RegistryFactoryOptions): RegistryFactory {
   const env = options.env ?? process.env
   const owned = options.transport
     ? undefined
     : new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 30_000, retry: options.retry ?? {}, onRetry: logRetry })
   const transport: Transport = options.transport ?? (owned as UndiciTransport)
-  const credentials = options.credentials ?? ((registry: string) => lookupCredentials(registry, env))
+  const credentials = options.credentials
   const cache = new TokenCache()
   const auths = new Map<string, RegistryAuth>()
   return {
@@ -104,8 +98,8 @@ export interface RegistrySession {
   close(): Promise<void>
 }
 
-/** A read-only client for one repository, with the credentials docker itself would use for its registry. */
-export function openRegistry(name: ImageName, env: NodeJS.ProcessEnv = process.env): RegistrySession {
-  const factory = createRegistryFactory({ env })
+/** A read-only client for one repository over its own connection pool; `close()` when done. */
+export function openRegistry(name: ImageName, options: RegistryFactoryOptions): RegistrySession {
+  const factory = createRegistryFactory(options)
   return { client: factory.client(name), close: () => factory.close() }
 }

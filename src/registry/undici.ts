@@ -1,7 +1,6 @@
 /**
- * The four pieces of undici the transport uses, each from its own module. undici's index loads every feature it
- * has (fetch, WebSocket, caches, mocks, proxy agents, …): on Node 24 here that costs ~90 ms and ~14 MB of RSS at
- * every start, against ~50 ms for these modules (bench/results.md). Types are undici's own declarations.
+ * The four pieces of undici the transport uses, each from its own module: undici's index loads every feature it has
+ * (fetch, WebSocket, caches, mocks, proxy agents, …) at every start. Types are undici's own declarations.
  */
 import type * as Undici from 'undici'
 import AgentModule from 'undici/lib/dispatcher/agent.js'

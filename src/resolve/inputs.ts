@@ -1,8 +1,8 @@
-import { InputError } from '../errors'
-import { parseBoolean, parseLines, type InputReader } from '../inputs'
+import { InputError } from '../action/errors'
+import { parseBoolean, parseLines, parseReferenceInput, type InputReader } from '../action/inputs'
 import { readPinInputs, type PinInputs } from '../pin/inputs'
-import { InvalidReferenceError, parseReference, type ImageReference } from '../reference'
-import { parsePlatform, type Platform } from './platform'
+import { parsePlatform, type Platform } from '../registry/platform'
+import type { ImageReference } from '../registry/reference'
 
 export interface ResolveTarget {
   /** The reference as the user wrote it: outputs keep this spelling. */
@@ -27,16 +27,8 @@ export function parseImages(raw: string): ResolveTarget[] {
   if (lines.length === 0) {
     throw new InputError('images', 'is required', "list the image references to resolve, one per line, e.g. 'nginx:1.27' or 'ghcr.io/acme/worker:main'")
   }
-  return lines.map((input) => {
-    try {
-      return { input, ref: parseReference(input) }
-    } catch (e) {
-      if (e instanceof InvalidReferenceError) {
-        throw new InputError('images', e.message, 'write one reference per line: name[:tag][@sha256:<64 hex>], e.g. nginx:1.27 or ghcr.io/acme/worker:main')
-      }
-      throw e
-    }
-  })
+  const hint = 'write one reference per line: name[:tag][@sha256:<64 hex>], e.g. nginx:1.27 or ghcr.io/acme/worker:main'
+  return lines.map((input) => ({ input, ref: parseReferenceInput('images', input, hint) }))
 }
 
 export function readResolveInputs(read: InputReader): ResolveInputs {

@@ -1,12 +1,13 @@
 import * as core from '@actions/core'
-import { describeError } from '../errors'
-import { envInputReader, type InputReader } from '../inputs'
-import { deployNotes, loadDeployFiles, pinDeployFiles, writePinnedFiles, type PinnedFile } from '../pin/files'
+import { envInputReader, type InputReader } from '../action/inputs'
+import { runAction, type ActionResult } from '../action/run'
+import { dockerKeychain } from '../docker/config'
+import { loadDeployFiles, type PinnedFile } from '../pin/files'
 import { resolvedRule, tagKey } from '../pin/rules'
-import { changedFilesOutput, renderPinSummary } from '../pin/summary'
-import type { ImageName } from '../reference'
+import { pinFiles } from '../pin/step'
 import { createRegistryFactory } from '../registry'
 import type { RegistryClient } from '../registry/client'
+import type { ImageName } from '../registry/reference'
 import { readResolveInputs } from './inputs'
 import { pinnedReference, renderResolveSummary, toResolveOutputs } from './report'
 import { checkOutcomes, resolveAll, type Outcome } from './resolver'
@@ -19,7 +20,8 @@ export interface ResolveDeps {
 }
 
 export function defaultResolveDeps(): ResolveDeps {
-  return { openRegistries: () => createRegistryFactory({ env: process.env }), readInput: envInputReader(), cwd: process.cwd() }
+  const env = process.env
+  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd() }
 }
 
 export interface ResolveResult {
@@ -56,36 +58,30 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
   for (const o of outcomes) if (o.status === 'missing') core.warning(`${o.target.input} was not found and is skipped: ${o.message}`)
 
   const outputs: Record<string, string> = { ...toResolveOutputs(outcomes) }
-  let pinned: PinnedFile[] = []
-  let pinSummary = ''
-  if (files.length > 0) {
-    const digests = new Map<string, string>()
-    for (const o of outcomes) {
-      // a digest-only input names no tag; `x:tag@sha256:…` says what x:tag should be pinned to
-      const hasTag = o.target.ref.tag !== undefined || o.target.ref.digest === undefined
-      if (o.status === 'resolved' && hasTag) digests.set(tagKey(o.target.ref), o.resolution.digest)
-    }
-    pinned = pinDeployFiles(files, resolvedRule(digests))
-    if (inputs.write) await writePinnedFiles(pinned)
-    for (const f of pinned) core.info(`${inputs.write ? 'Pinned' : 'Would pin'} ${f.changes.length} reference(s) in ${f.rel}`)
-    for (const n of deployNotes(files)) core.info(n)
-    outputs['changed-files'] = changedFilesOutput(pinned)
-    pinSummary = renderPinSummary(pinned, inputs.write, files.length, deployNotes(files))
-  }
+  const pins = files.length > 0 ? await pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : undefined
+  if (pins) outputs['changed-files'] = pins.changedFiles
   return {
     outcomes,
     outputs,
-    pinned,
-    ...(inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + pinSummary })
+    pinned: pins?.pinned ?? [],
+    ...(inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + (pins?.summary ?? '') })
   }
 }
 
-export async function runResolve(deps: ResolveDeps = defaultResolveDeps()): Promise<void> {
-  try {
-    const result = await resolveImages(deps)
-    if (result.summary) await core.summary.addRaw(result.summary).write()
-    for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value)
-  } catch (error) {
-    core.setFailed(describeError(error))
+/** `registry/repository:tag` → digest for every resolved reference that names a tag. */
+function resolvedTags(outcomes: readonly Outcome[]): Map<string, string> {
+  const digests = new Map<string, string>()
+  for (const o of outcomes) {
+    // a digest-only input names no tag; `x:tag@sha256:…` says what x:tag should be pinned to
+    const hasTag = o.target.ref.tag !== undefined || o.target.ref.digest === undefined
+    if (o.status === 'resolved' && hasTag) digests.set(tagKey(o.target.ref), o.resolution.digest)
   }
+  return digests
+}
+
+export function runResolve(deps: ResolveDeps = defaultResolveDeps()): Promise<void> {
+  return runAction(async (): Promise<ActionResult> => {
+    const result = await resolveImages(deps)
+    return { outputs: result.outputs, ...(result.summary && { summary: result.summary }) }
+  })
 }

@@ -1,7 +1,7 @@
-import { isIndex } from '../registry/media-types'
-import { cell, code } from '../summary'
+import { cell, code } from '../action/markdown'
+import { isIndex } from '../registry/manifest'
+import { formatPlatform, type Platform } from '../registry/platform'
 import type { Outcome, Resolution } from './resolver'
-import { formatPlatform, type Platform } from './platform'
 
 export type ResolveOutputs = Record<'digests' | 'pinned' | 'digest' | 'missing', string>
 

@@ -1,9 +1,9 @@
-import { ActionError, describeError } from '../errors'
-import { formatName, formatReference, type ImageName, type ImageReference } from '../reference'
-import { RegistryError, type RegistryClient } from '../registry/client'
-import { isIndex, type ImageIndex } from '../registry/media-types'
+import { ActionError, describeError } from '../action/errors'
+import { PlatformNotFoundError, RegistryError, type RegistryClient } from '../registry/client'
+import { isIndex } from '../registry/manifest'
+import { formatPlatform, platformEntries, type Platform } from '../registry/platform'
+import { formatReference, type ImageName, type ImageReference } from '../registry/reference'
 import type { ResolveTarget } from './inputs'
-import { formatPlatform, pickPlatformEntry, platformEntries, type Platform } from './platform'
 import { mapLimit } from './pool'
 
 export interface Resolution {
@@ -31,62 +31,35 @@ export interface ResolveOptions {
   concurrency: number
 }
 
-const SHA256 = /^sha256:[0-9a-f]{64}$/
-
-function parseIndex(bytes: Buffer, what: string): ImageIndex {
-  try {
-    const index = JSON.parse(bytes.toString('utf8')) as ImageIndex
-    if (!Array.isArray(index.manifests)) throw new Error('no manifests array')
-    return index
-  } catch (e) {
-    throw new ActionError(`${what} is not a valid image index: ${(e as Error).message}`)
-  }
-}
-
 /**
- * Resolves one reference with as few requests as possible:
+ * Resolves one reference with as few requests as possible (client.descriptor):
  *  - tag: HEAD (not a pull on Docker Hub); GET + hash only when the HEAD lacks a valid Docker-Content-Digest;
  *  - already pinned: HEAD by digest; a 200 proves the registry holds a manifest under exactly that digest (registries
- *    address manifests by the hash of their bytes), which is what "verified" means here; a header that names another
- *    digest is an error. The bytes are not downloaded;
- *  - index, when `platform` (or `listPlatforms`) asks for its content: GET by digest, hashed, then the platform's entry.
+ *    address manifests by the hash of their bytes), which is what "verified" means here. The bytes are not downloaded,
+ *    and `platform` does not apply: the user pinned what they want;
+ *  - `platform` on an index: the index by digest, hashed, then the platform's entry; `listPlatforms`: the index's
+ *    platforms, read the same way.
  */
 export async function resolveOne(client: RegistryClient, ref: ImageReference, opts: Pick<ResolveOptions, 'platform' | 'listPlatforms'>): Promise<Resolution> {
-  const asked = ref.digest ?? ref.tag ?? 'latest'
-  const head = await client.head(asked)
-  let digest: string
-  let mediaType = head.mediaType ?? ''
-  let bytes: Buffer | undefined
-  if (ref.digest) {
-    if (head.digest && head.digest !== ref.digest) {
-      throw new RegistryError(`registry ${client.registry} answered for ${ref.digest} with a manifest whose digest is ${head.digest}`)
-    }
-    digest = ref.digest
-  } else if (head.digest && SHA256.test(head.digest)) {
-    digest = head.digest
-  } else {
-    const m = await client.manifest(asked)
-    digest = m.digest
-    mediaType = m.mediaType
-    bytes = m.bytes
-  }
-  const resolution: Resolution = { digest, mediaType, verifiedPin: !!ref.digest }
-  const wantPlatform = opts.platform && !ref.digest
-  if (!isIndex(mediaType) || !(wantPlatform || opts.listPlatforms)) return resolution
-
-  bytes ??= (await client.manifest(digest)).bytes
-  const index = parseIndex(bytes, `index ${digest} of ${formatName(ref)}`)
-  const platforms = platformEntries(index).map((m) => formatPlatform(m.platform as NonNullable<typeof m.platform>))
-  resolution.platforms = platforms
-  if (!wantPlatform || !opts.platform) return resolution
-  const entry = pickPlatformEntry(index, opts.platform)
-  if (!entry || !SHA256.test(entry.digest)) {
+  const platform = ref.digest ? undefined : opts.platform
+  let found
+  try {
+    found = await client.descriptor(ref.digest ?? ref.tag ?? 'latest', { ...(platform && { platform }) })
+  } catch (error) {
+    if (!(error instanceof PlatformNotFoundError)) throw error
+    const has = error.platforms.join(', ')
     throw new ActionError(
-      `${formatReference(ref, true)} is an index without ${formatPlatform(opts.platform)} (it has ${platforms.join(', ') || 'no platform entries'})`,
-      `set 'platform' to one of ${platforms.join(', ') || 'its platforms'}, or leave it empty to pin the index`
+      `${formatReference(ref, true)} is an index without ${formatPlatform(error.platform)} (it has ${has || 'no platform entries'})`,
+      `set 'platform' to one of ${has || 'its platforms'}, or leave it empty to pin the index`
     )
   }
-  return { digest: entry.digest, mediaType: entry.mediaType, indexDigest: digest, platforms, verifiedPin: false }
+  const verifiedPin = !!ref.digest
+  if (found.index) {
+    return { digest: found.digest, mediaType: found.mediaType, indexDigest: found.index.digest, platforms: found.index.platforms, verifiedPin }
+  }
+  if (!opts.listPlatforms || !isIndex(found.mediaType)) return { digest: found.digest, mediaType: found.mediaType, verifiedPin }
+  const platforms = platformEntries(await client.index(found.digest)).map((m) => formatPlatform(m.platform))
+  return { digest: found.digest, mediaType: found.mediaType, platforms, verifiedPin }
 }
 
 function repoKey(ref: ImageName): string {

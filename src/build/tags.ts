@@ -1,6 +1,6 @@
 import semver from 'semver'
-import { refBranch, refTag, type RunContext } from './context'
-import { validateTag } from './reference'
+import { refBranch, refTag, type RunContext } from '../action/context'
+import { validateTag } from '../registry/reference'
 
 /** Which version tags a `refs/tags/v1.2.3` run gets when `tags` is empty. */
 export const SEMVER_TAG_MODES = ['all', 'exact', 'none'] as const

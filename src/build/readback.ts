@@ -1,8 +1,9 @@
 import * as core from '@actions/core'
-import { ActionError } from '../errors'
-import type { Manifest, RegistryClient } from './client'
-import { INCONSISTENT_HINT, RegistryError } from './errors'
-import { isIndex, type Descriptor, type ImageIndex, type ImageManifest } from './media-types'
+import { ActionError } from '../action/errors'
+import type { RegistryClient } from '../registry/client'
+import { RegistryError } from '../registry/errors'
+import { isIndex, type Descriptor, type ImageIndex, type ImageManifest } from '../registry/manifest'
+import { isAttestation } from '../registry/platform'
 
 export interface PushedTag {
   tag: string
@@ -30,48 +31,30 @@ function parseJson<T>(bytes: Buffer, what: string): T {
   }
 }
 
-/** Picks the image manifest to read the config from inside an index: linux/amd64 first, skipping attestations. */
+/** The image to read labels from inside an index: linux/amd64 first (what most runners build), never an attestation. */
 export function pickPlatform(index: ImageIndex): Descriptor | undefined {
-  const images = index.manifests.filter(
-    (m) => m.platform?.os !== 'unknown' && m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest'
-  )
+  const images = index.manifests.filter((m) => !isAttestation(m))
   return images.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ?? images[0]
 }
 
-/** What one tag points to now, and the manifest when it had to be fetched to know. */
-interface TagState {
-  tag: string
-  digest: string
-  manifest?: Manifest
-}
-
-/**
- * The digest `tag` points to, never taken from a header alone when it matters:
- *  - with docker's digest (`ours`): a HEAD that agrees with it is enough (two independent sources agree, and the GET
- *    by digest that follows verifies the bytes); a HEAD without the header or with another digest is checked by GET
- *    and hash, and a HEAD that contradicts its own body is inconsistent data;
- *  - without it: GET and hash.
- */
-async function tagState(client: RegistryClient, tag: string, ours: string | undefined): Promise<TagState> {
-  let head: string | undefined
-  if (ours) {
-    head = (await client.head(tag)).digest
-    if (head === ours) return { tag, digest: ours }
-  }
-  const manifest = await client.manifest(tag)
-  if (head && head !== manifest.digest) {
-    throw new RegistryError(
-      `registry ${client.registry} returned inconsistent data for ${client.registry}/${client.repository}:${tag}: HEAD says ${head} but the manifest bytes hash to ${manifest.digest}`,
-      INCONSISTENT_HINT
+/** One digest for the image: docker's when it printed one, else the one every tag agrees on. */
+function ourDigest(reported: string | undefined, states: ReadonlyArray<{ tag: string; digest: string }>, client: RegistryClient): string {
+  if (reported) return reported
+  const distinct = [...new Set(states.map((s) => s.digest))]
+  if (distinct.length !== 1) {
+    throw new ActionError(
+      `the pushed tags point to different digests in ${client.registry}/${client.repository}: ${states.map((s) => `${s.tag}=${s.digest}`).join(', ')}`,
+      'another job may be pushing the same tags; give concurrent jobs distinct tags'
     )
   }
-  return { tag, digest: manifest.digest, manifest }
+  return distinct[0] as string
 }
 
 /**
  * Reads back what the registry holds for the pushed tags:
- *  1. each tag's digest (see tagState); all must agree with what docker push reported;
- *  2. the manifest by digest, hashed byte for byte (skipped when step 1 already fetched and hashed it);
+ *  1. each tag's digest, never from a header alone: a HEAD is enough only when it agrees with what docker push
+ *     reported (two independent sources), else the manifest is fetched and hashed (client.descriptor, verified);
+ *  2. the manifest by digest, hashed byte for byte (no request when step 1 already fetched it);
  *  3. the image config blob (hashed) and its labels.
  * When a tag no longer points to our push (someone pushed the same tag in between), our digest is still verified
  * by digest and reported, with a warning naming the tag and where it points now.
@@ -85,34 +68,22 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[]): Pro
       'push each image from a single build step'
     )
   }
-  const ours = reported[0]
-  const states: TagState[] = []
-  for (const p of pushed) states.push(await tagState(client, p.tag, ours))
-
-  let digest: string
-  const movedTags: ReadBack['movedTags'] = []
-  if (ours) {
-    digest = ours
-    for (const s of states) if (s.digest !== ours) movedTags.push({ tag: s.tag, now: s.digest })
-  } else {
-    const distinct = [...new Set(states.map((s) => s.digest))]
-    if (distinct.length !== 1) {
-      throw new ActionError(
-        `the pushed tags point to different digests in ${client.registry}/${client.repository}: ${states.map((s) => `${s.tag}=${s.digest}`).join(', ')}`,
-        'another job may be pushing the same tags; give concurrent jobs distinct tags'
-      )
-    }
-    digest = distinct[0] as string
+  const states: Array<{ tag: string; digest: string }> = []
+  for (const p of pushed) {
+    const found = await client.descriptor(p.tag, { verified: true, ...(reported[0] && { expected: reported[0] }) })
+    states.push({ tag: p.tag, digest: found.digest })
   }
+  const digest = ourDigest(reported[0], states, client)
+  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }))
 
-  // GET by digest: proves the registry holds exactly these bytes under this digest
-  let manifest = states.find((s) => s.manifest?.digest === digest)?.manifest
+  let manifest
   try {
-    manifest ??= await client.manifest(digest)
+    // by digest: proves the registry holds exactly these bytes under this digest
+    manifest = await client.manifest(digest)
   } catch (error) {
-    if (ours && movedTags.length > 0 && error instanceof RegistryError && error.status === 404) {
+    if (movedTags.length > 0 && error instanceof RegistryError && error.status === 404) {
       throw new ActionError(
-        `digest mismatch: docker push reported ${ours} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags.map((m) => m.now).join(', ')})`,
+        `digest mismatch: docker push reported ${digest} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags.map((m) => m.now).join(', ')})`,
         'the registry may rewrite manifests on push; report this with the push log'
       )
     }

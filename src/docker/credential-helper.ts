@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
-import { ActionError } from '../errors'
-import type { Credentials } from './docker-config'
+import { ActionError } from '../action/errors'
+import type { Credentials } from '../registry/auth'
 
 export interface HelperOptions {
   env?: NodeJS.ProcessEnv

@@ -1,20 +1,6 @@
+import { cell, code, link } from '../action/markdown'
 import { BUILD_ATTEMPT_LABEL, BUILD_NUMBER_LABEL, COMMIT_LABEL, OCI_REVISION, OCI_SOURCE, OCI_URL } from './labels'
 import type { Report } from './report'
-
-/** Escapes text for a markdown table cell. */
-export function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, '<br>')
-}
-
-/** Inline code that survives backticks inside the value. */
-export function code(text: string): string {
-  const ticks = '`'.repeat((text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length + 1), 1))
-  return `${ticks}${ticks.length > 1 ? ' ' : ''}${cell(text)}${ticks.length > 1 ? ' ' : ''}${ticks}`
-}
-
-function link(text: string, url: string | undefined): string {
-  return url ? `[${text}](${url})` : text
-}
 
 /** Where a label's value leads: the commit page, the run (attempt) page, or the repository. */
 function labelLink(report: Report, key: string, value: string): string | undefined {

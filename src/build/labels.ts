@@ -1,6 +1,6 @@
+import { repositoryUrl, type RunContext } from '../action/context'
+import { ActionError, InputError } from '../action/errors'
 import type { Commit } from './commit'
-import { ActionError, InputError } from './errors'
-import { repositoryUrl, type RunContext } from './context'
 
 export const COMMIT_LABEL = 'git-commit'
 export const BUILD_NUMBER_LABEL = 'build-number'

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
-import { ActionError } from '../errors'
-import { DOCKER_HUB } from '../reference'
+import { ActionError } from '../action/errors'
+import type { Credentials, Keychain } from '../registry/auth'
+import { DOCKER_HUB } from '../registry/reference'
 import { helperCredentials, type HelperOptions } from './credential-helper'
 
 /** The parts of docker's config.json we read. */
@@ -11,13 +12,6 @@ export interface DockerConfigFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>
   credHelpers?: Record<string, string>
   credsStore?: string
-}
-
-export interface Credentials {
-  username?: string
-  password?: string
-  /** An OAuth2 refresh token (config.json `identitytoken`, or a helper's `<token>` user). */
-  identityToken?: string
 }
 
 export const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/'
@@ -127,4 +121,9 @@ export async function lookupCredentials(registry: string, env: NodeJS.ProcessEnv
     source.kind === 'helper' ? await helperCredentials(source.helper, source.serverUrl, { env, ...helper }) : authsCredentials(config, registry)
   maskCredentials(credentials)
   return credentials
+}
+
+/** docker's credential lookup as the registry layer's Keychain: what `docker pull` would authenticate with, in `env`. */
+export function dockerKeychain(env: NodeJS.ProcessEnv = process.env): Keychain {
+  return (registry) => lookupCredentials(registry, env)
 }

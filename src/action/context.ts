@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+// the Context class alone: @actions/github's index would bring Octokit (and its HTTP stack) into every start
+import { Context } from '@actions/github/lib/context'
 
 /**
- * What the workflow run tells us about the build, read from the runner's environment
- * (GITHUB_* variables and the event payload at GITHUB_EVENT_PATH).
+ * What the workflow run tells us about the build, read through @actions/github's Context (GITHUB_* variables and the
+ * event payload at GITHUB_EVENT_PATH), with the rules this project adds on top (the pull request head SHA).
  */
 export interface RunContext {
   /** True inside a GitHub Actions job (GITHUB_ACTIONS=true). */
@@ -23,26 +25,43 @@ export interface RunContext {
   workspace?: string
   /** Directory for temporary files that the runner cleans up (RUNNER_TEMP). */
   tempDir?: string
+  /** The REST API base URL (GITHUB_API_URL, github.com's by default). */
+  apiUrl?: string
+  /** The event payload (empty when there is none, or it cannot be read). */
+  payload?: Context['payload']
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  const v = value?.trim()
+/** A git commit SHA (SHA-1, or SHA-256 for repositories in that object format). */
+export const COMMIT_SHA = /^[0-9a-f]{40,64}$/
+
+function nonEmpty(value: string | number | undefined): string | undefined {
+  const v = typeof value === 'number' ? (Number.isNaN(value) ? undefined : String(value)) : value?.trim()
   return v ? v : undefined
 }
 
-function readPayload(path: string | undefined): Record<string, unknown> {
-  if (!path) return {}
+/**
+ * @actions/github's Context for `env`. Context reads process.env, so another environment (tests, a step-private
+ * one) is swapped in for the synchronous constructor only. An event file that is missing or is not JSON reads as an
+ * empty payload, as the runner would never write one: the pull request rule below then reports it.
+ */
+function githubContext(env: NodeJS.ProcessEnv): Context {
+  const path = env.GITHUB_EVENT_PATH
+  const usable = path && existsSync(path) ? env : { ...env, GITHUB_EVENT_PATH: '' }
+  const saved = process.env
+  process.env = usable
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>
+    return new Context()
   } catch {
-    return {}
+    process.env = { ...usable, GITHUB_EVENT_PATH: '' }
+    return new Context()
+  } finally {
+    process.env = saved
   }
 }
 
-function pullRequestHead(payload: Record<string, unknown>): string | undefined {
-  const pr = payload.pull_request as { head?: { sha?: unknown } } | undefined
-  const sha = pr?.head?.sha
-  return typeof sha === 'string' && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined
+function pullRequestHead(payload: Context['payload']): string | undefined {
+  const sha: unknown = payload.pull_request?.head?.sha
+  return typeof sha === 'string' && COMMIT_SHA.test(sha) ? sha : undefined
 }
 
 export function isPullRequestEvent(eventName: string | undefined): boolean {
@@ -50,22 +69,25 @@ export function isPullRequestEvent(eventName: string | undefined): boolean {
 }
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
-  const eventName = nonEmpty(env.GITHUB_EVENT_NAME)
-  const pullRequestHeadSha = isPullRequestEvent(eventName) ? pullRequestHead(readPayload(env.GITHUB_EVENT_PATH)) : undefined
+  const gh = githubContext(env)
+  const eventName = nonEmpty(gh.eventName)
+  const pullRequestHeadSha = isPullRequestEvent(eventName) ? pullRequestHead(gh.payload) : undefined
   return {
     actions: env.GITHUB_ACTIONS === 'true',
     eventName,
-    sha: nonEmpty(env.GITHUB_SHA),
+    sha: nonEmpty(gh.sha),
     pullRequestHeadSha,
-    ref: nonEmpty(env.GITHUB_REF),
+    ref: nonEmpty(gh.ref),
     headRef: nonEmpty(env.GITHUB_HEAD_REF),
-    runNumber: nonEmpty(env.GITHUB_RUN_NUMBER),
-    runAttempt: nonEmpty(env.GITHUB_RUN_ATTEMPT),
-    runId: nonEmpty(env.GITHUB_RUN_ID),
+    runNumber: nonEmpty(gh.runNumber),
+    runAttempt: nonEmpty(gh.runAttempt),
+    runId: nonEmpty(gh.runId),
     repository: nonEmpty(env.GITHUB_REPOSITORY),
-    serverUrl: (nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, ''),
+    serverUrl: (nonEmpty(gh.serverUrl) ?? 'https://github.com').replace(/\/+$/, ''),
     workspace: nonEmpty(env.GITHUB_WORKSPACE),
-    tempDir: nonEmpty(env.RUNNER_TEMP)
+    tempDir: nonEmpty(env.RUNNER_TEMP),
+    apiUrl: gh.apiUrl,
+    payload: gh.payload
   }
 }
 

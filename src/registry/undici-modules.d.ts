@@ -1,4 +1,4 @@
-// undici's own modules, imported one by one by src/registry/undici.ts (the package has no "exports" map, so these
+// undici's own modules, imported one by one by undici.ts (the package has no "exports" map, so these
 // paths are public files of the published package). Their types come from undici's declarations, applied there.
 declare module 'undici/lib/dispatcher/agent.js' {
   const value: unknown

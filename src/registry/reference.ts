@@ -5,6 +5,7 @@
  * The first component is a registry host when it is `localhost`, or contains `.` or `:`, or has an uppercase letter;
  * otherwise the registry is Docker Hub (`docker.io`) and a one-component path gets `library/`.
  */
+import { isSha256Digest } from './digest'
 
 export const DOCKER_HUB = 'docker.io'
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
@@ -15,7 +16,6 @@ const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])'
 const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`)
 export const TAG = /^[\w][\w.-]{0,127}$/
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/
 const MAX_NAME_LENGTH = 255
 
 /** A repository: where the image lives. `registry` is normalised (`docker.io` for Docker Hub). */
@@ -88,7 +88,7 @@ export function parseReference(input: string): ImageReference {
     digest = rest.slice(at + 1)
     rest = rest.slice(0, at)
     if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${digest}' is not a valid digest`)
-    if (digest.startsWith('sha256:') && !SHA256_DIGEST.test(digest)) {
+    if (digest.startsWith('sha256:') && !isSha256Digest(digest)) {
       throw new InvalidReferenceError(input, `'${digest}' is not a valid sha256 digest (64 lowercase hex characters)`)
     }
   }
@@ -114,10 +114,6 @@ function tagProblem(tag: string): string {
   if (!/^\w/.test(tag)) return `tag '${tag}' must start with a letter, digit or underscore`
   const bad = [...tag].find((c) => !/[\w.-]/.test(c))
   return `tag '${tag}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`
-}
-
-export function isSha256Digest(value: string): boolean {
-  return SHA256_DIGEST.test(value)
 }
 
 /** `registry/repository`, fully qualified (`docker.io/library/nginx`). */

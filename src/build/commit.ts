@@ -1,8 +1,6 @@
 import * as exec from '@actions/exec'
-import { ActionError } from './errors'
-import { isPullRequestEvent, type RunContext } from './context'
-
-const SHA = /^[0-9a-f]{40,64}$/
+import { isPullRequestEvent, COMMIT_SHA as SHA, type RunContext } from '../action/context'
+import { ActionError } from '../action/errors'
 
 export interface Commit {
   sha: string

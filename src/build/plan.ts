@@ -1,11 +1,12 @@
+import type { RunContext } from '../action/context'
+import { InputError } from '../action/errors'
+import type { PushTarget } from '../docker/cli'
 import type { Commit } from './commit'
-import type { RunContext } from './context'
-import { InputError } from './errors'
 import type { Inputs } from './inputs'
 import { actionLabels, mergeLabels, OCI_CREATED, type LabelSet } from './labels'
 import { LATEST, resolveTags } from './tags'
 
-/** A message for the log, decided while planning; main.ts prints them (planning itself stays free of side effects). */
+/** A message for the log, decided while planning; the prepare step prints them (planning itself stays free of side effects). */
 export interface PlanNote {
   level: 'info' | 'notice' | 'warning'
   text: string
@@ -14,8 +15,11 @@ export interface PlanNote {
 
 /** What this step will build and push, decided before docker runs. */
 export interface BuildPlan {
+  /** Each tag with its full reference `<image>:<tag>`, as given to docker: tags travel with their references. */
+  targets: PushTarget[]
+  /** The targets' tag names, in order. */
   tags: string[]
-  /** `<image>:<tag>` for each tag, as given to docker. */
+  /** The targets' references, in order (outputs and the summary list them). */
   refs: string[]
   labels: LabelSet
   /** The semver version of a tag-ref run (org.opencontainers.image.version, `{{version}}`). */
@@ -100,9 +104,11 @@ export function planBuild(inputs: PlanInputs, ctx: RunContext, commit: Commit): 
         'or pull request head not fetched), and the wall clock is never used so that labels stay reproducible'
     })
   }
+  const targets = t.tags.map((tag) => ({ tag, ref: `${inputs.imageInput}:${tag}` }))
   return {
-    tags: t.tags,
-    refs: t.tags.map((tag) => `${inputs.imageInput}:${tag}`),
+    targets,
+    tags: targets.map((x) => x.tag),
+    refs: targets.map((x) => x.ref),
     labels,
     ...(t.version && { version: t.version }),
     notes

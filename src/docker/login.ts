@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Docker } from '../docker/cli'
-import { ActionError } from '../errors'
-import { DOCKER_HUB } from '../reference'
-import { dockerConfigPath, findKey, type DockerConfigFile } from './docker-config'
+import { ActionError } from '../action/errors'
+import { DOCKER_HUB } from '../registry/reference'
+import type { Docker } from './cli'
+import { dockerConfigPath, findKey, type DockerConfigFile } from './config'
 
 /** A docker login that lasts for this step only: a private DOCKER_CONFIG directory, removed by `cleanup()`. */
 export interface StepLogin {

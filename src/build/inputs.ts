@@ -1,9 +1,10 @@
 import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { InputError } from './errors'
+import { InputError } from '../action/errors'
+import { parseBoolean, parseChoice, parseLines, parseList, parseReferenceInput, type InputReader } from '../action/inputs'
+import type { ImageName } from '../registry/reference'
 import { parseLabelLines } from './labels'
-import { InvalidReferenceError, parseReference, type ImageName } from './reference'
 import { LATEST_POLICIES, SEMVER_TAG_MODES, tagInputProblem, TEMPLATE_NAMES, type LatestPolicy, type SemverTags } from './tags'
 
 /** The action's inputs, parsed and validated. Nothing here has touched docker or a registry. */
@@ -35,54 +36,12 @@ export interface Inputs {
   login?: { username: string; password: string }
 }
 
-export type InputReader = (name: string) => string
-
-/** Reads inputs the way the runner passes them: env INPUT_<NAME>, name upper-cased, spaces → '_'. */
-export function envInputReader(env: NodeJS.ProcessEnv = process.env): InputReader {
-  return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim() ?? ''
-}
-
-const TRUE = new Set(['true', 'True', 'TRUE'])
-const FALSE = new Set(['false', 'False', 'FALSE'])
-
-export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
-  if (raw === '') return fallback
-  if (TRUE.has(raw)) return true
-  if (FALSE.has(raw)) return false
-  throw new InputError(name, `'${raw}' is not a boolean`, `set '${name}' to true or false`)
-}
-
-/** Lines of a multi-line input, trimmed, without blanks and `#` comments. */
-export function parseLines(raw: string): string[] {
-  return raw
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-}
-
-/** A list input: newline- or comma-separated, trimmed, deduplicated. */
-export function parseList(raw: string): string[] {
-  const items = raw
-    .split(/[\r\n,]+/)
-    .map((s) => s.trim())
-    .filter(Boolean)
-  return [...new Set(items)]
-}
-
 export function parseImage(raw: string): { imageInput: string; image: ImageName } {
   const imageInput = raw.trim()
   if (imageInput === '') {
     throw new InputError('image', 'is required', "set 'image' to the repository to push to, e.g. ghcr.io/acme/api")
   }
-  let ref
-  try {
-    ref = parseReference(imageInput)
-  } catch (e) {
-    if (e instanceof InvalidReferenceError) {
-      throw new InputError('image', e.message, "set 'image' to a repository such as ghcr.io/acme/api or 127.0.0.1:5000/demo")
-    }
-    throw e
-  }
+  const ref = parseReferenceInput('image', imageInput, "set 'image' to a repository such as ghcr.io/acme/api or 127.0.0.1:5000/demo")
   if (ref.tag !== undefined || ref.digest !== undefined) {
     const bare = imageInput.replace(/@.*$/, '').replace(/:[^:/]*$/, '')
     throw new InputError(
@@ -112,14 +71,6 @@ export function parseTags(raw: string): string[] {
 /** `key=value` per line; the value may contain '=' and may be empty. */
 export function parseLabels(raw: string): Array<[string, string]> {
   return parseLabelLines(parseLines(raw))
-}
-
-/** One of a fixed set of words (case-insensitive); empty means the default. */
-export function parseChoice<T extends string>(name: string, raw: string, choices: readonly T[], fallback: T): T {
-  if (raw === '') return fallback
-  const value = raw.toLowerCase()
-  if ((choices as readonly string[]).includes(value)) return value as T
-  throw new InputError(name, `'${raw}' is not one of ${choices.join(', ')}`, `set '${name}' to ${choices.join(', ').replace(/, ([^,]*)$/, ' or $1')}`)
 }
 
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=/

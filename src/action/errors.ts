@@ -1,6 +1,6 @@
 /**
  * An error the user can act on: `message` says what went wrong, `hint` says how to fix it.
- * main.ts prints both through core.setFailed; anything that is not an ActionError is a bug or an
+ * runAction prints both through core.setFailed; anything that is not an ActionError is a bug or an
  * unexpected environment failure and is reported with its own message.
  */
 export class ActionError extends Error {

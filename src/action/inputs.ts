@@ -1,0 +1,61 @@
+import * as core from '@actions/core'
+import { InvalidReferenceError, parseReference, type ImageReference } from '../registry/reference'
+import { InputError } from './errors'
+
+/** Reads one input's raw value ('' when not set). Actions take it as a parameter so tests can hand in plain values. */
+export type InputReader = (name: string) => string
+
+/**
+ * Inputs as the runner passes them: through core.getInput for the process's own environment, and by the same rule
+ * (INPUT_<NAME>, upper-cased, spaces → '_', trimmed) for any other environment.
+ */
+export function envInputReader(env: NodeJS.ProcessEnv = process.env): InputReader {
+  if (env === process.env) return (name) => core.getInput(name)
+  return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim() ?? ''
+}
+
+// the words core.getBooleanInput accepts (YAML 1.2 core schema); ours names the input and the fix when it fails
+const TRUE = new Set(['true', 'True', 'TRUE'])
+const FALSE = new Set(['false', 'False', 'FALSE'])
+
+export function parseBoolean(name: string, raw: string, fallback: boolean): boolean {
+  if (raw === '') return fallback
+  if (TRUE.has(raw)) return true
+  if (FALSE.has(raw)) return false
+  throw new InputError(name, `'${raw}' is not a boolean`, `set '${name}' to true or false`)
+}
+
+/** Lines of a multi-line input, trimmed, without blanks and `#` comments. */
+export function parseLines(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+}
+
+/** A list input: newline- or comma-separated, trimmed, deduplicated. */
+export function parseList(raw: string): string[] {
+  const items = raw
+    .split(/[\r\n,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+  return [...new Set(items)]
+}
+
+/** One of a fixed set of words (case-insensitive); empty means the default. */
+export function parseChoice<T extends string>(name: string, raw: string, choices: readonly T[], fallback: T): T {
+  if (raw === '') return fallback
+  const value = raw.toLowerCase()
+  if ((choices as readonly string[]).includes(value)) return value as T
+  throw new InputError(name, `'${raw}' is not one of ${choices.join(', ')}`, `set '${name}' to ${choices.join(', ').replace(/, ([^,]*)$/, ' or $1')}`)
+}
+
+/** An image reference given in an input: the grammar's reason becomes an InputError naming the input, with `hint`. */
+export function parseReferenceInput(name: string, raw: string, hint: string): ImageReference {
+  try {
+    return parseReference(raw)
+  } catch (e) {
+    if (e instanceof InvalidReferenceError) throw new InputError(name, e.message, hint)
+    throw e
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * What a run needs only once its plan stands: the registry layer (undici) for the read-back, and deploy-file pinning
+ * (yaml, glob). The one module loaded on first use (loadLater) instead of at start: a build with push loads it while
+ * docker builds, a build with 'files' before building (to fail early on a broken file), `push: false` never.
+ */
+import { dockerKeychain } from '../docker/config'
+import { openRegistry, type RegistrySession } from '../registry'
+import type { ImageName } from '../registry/reference'
+
+export { pinBuiltImage, prepareBuildPins } from './pins'
+
+/** The read-back's session, with the credentials docker uses in `env`. */
+export function openDockerRegistry(name: ImageName, env: NodeJS.ProcessEnv): RegistrySession {
+  return openRegistry(name, { env, credentials: dockerKeychain(env) })
+}

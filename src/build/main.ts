@@ -1,0 +1,51 @@
+import { envInputReader } from '../action/inputs'
+import { runAction, type ActionResult } from '../action/run'
+import { DockerCli } from '../docker/cli'
+import { maskSecretInputs } from './inputs'
+import { toOutputs } from './report'
+import { build, loadLater, logIn, prepare, pushAndReadBack, report, type BuildResult, type Deps } from './steps'
+import { renderSummary } from './summary'
+
+export type { BuildResult, Deps } from './steps'
+
+export function defaultDeps(): Deps {
+  return {
+    docker: new DockerCli(),
+    openRegistry: async (name, env) => (await loadLater()).openDockerRegistry(name, env),
+    readInput: envInputReader(),
+    env: process.env,
+    cwd: process.cwd()
+  }
+}
+
+/** inputs → plan → docker build → push → registry read-back → report (outputs and summary not yet written). */
+export async function buildAndPush(deps: Deps): Promise<BuildResult> {
+  maskSecretInputs(deps.readInput)
+  const prepared = await prepare(deps)
+  const login = await logIn(deps, prepared.inputs)
+  try {
+    const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps
+    const { imageId, session } = await build(stepDeps, prepared)
+    if (!session) return report(prepared, imageId)
+    try {
+      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session))
+    } finally {
+      await session.close()
+    }
+  } finally {
+    await login?.cleanup()
+  }
+}
+
+function toActionResult({ report: r, summary, pins }: BuildResult): ActionResult {
+  const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e): e is [string, string] => e[1] !== undefined))
+  return {
+    outputs: { ...outputs, ...(pins && { 'changed-files': pins.changedFiles }) },
+    ...(summary && { summary: renderSummary(r) + (pins?.summary ?? '') }),
+    ...(r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: 'Image pushed' } })
+  }
+}
+
+export function run(deps: Deps = defaultDeps()): Promise<void> {
+  return runAction(async () => toActionResult(await buildAndPush(deps)))
+}

@@ -1,0 +1,163 @@
+import * as core from '@actions/core'
+import { commitUrl, readRunContext, runUrl } from '../action/context'
+import type { InputReader } from '../action/inputs'
+import type { Docker } from '../docker/cli'
+import { loginForStep, type StepLogin } from '../docker/login'
+import { readPinInputs } from '../pin/inputs'
+import type { PinOutcome } from '../pin/step'
+import type { RegistrySession } from '../registry'
+import type { ImageName } from '../registry/reference'
+import { resolveCommit, type Commit } from './commit'
+import { readInputs, type Inputs } from './inputs'
+import type { BuildPins } from './pins'
+import { planBuild, type BuildPlan } from './plan'
+import { checkLabels, readBack, type PushedTag, type ReadBack } from './readback'
+import type { Report } from './report'
+
+let later: Promise<typeof import('./later')> | undefined
+
+/** The one lazily loaded module (see later.ts); every caller awaits it, and it loads once. */
+export function loadLater(): Promise<typeof import('./later')> {
+  later ??= import('./later')
+  return later
+}
+
+/** The build action's seams: docker, the registry session, inputs, environment and git. */
+export interface Deps {
+  docker: Docker
+  /** The read-back's session for the image's repository, with the credentials docker uses in `env`. */
+  openRegistry: (name: ImageName, env: NodeJS.ProcessEnv) => Promise<RegistrySession>
+  readInput: InputReader
+  env: NodeJS.ProcessEnv
+  cwd: string
+  gitHead?: (dir: string) => Promise<string | undefined>
+  gitCommitTime?: (dir: string, sha: string) => Promise<string | undefined>
+}
+
+/** Everything decided before docker runs: a bad input or a broken deploy file fails here, before anything is built. */
+export interface Prepared {
+  inputs: Inputs
+  plan: BuildPlan
+  commit: Commit
+  /** The report as far as the plan knows it (links, run), completed by the later steps. */
+  base: Omit<Report, 'imageId'>
+  pins?: BuildPins
+}
+
+export interface BuildResult {
+  report: Report
+  /** Whether to write the job summary (input `summary`). */
+  summary: boolean
+  pins?: PinOutcome
+}
+
+/** Step 1: inputs → deploy files → commit → plan, and the plan's notes printed. */
+export async function prepare(deps: Deps): Promise<Prepared> {
+  const ctx = readRunContext(deps.env)
+  const inputs = readInputs(deps.readInput, deps.cwd)
+  const pinInputs = readPinInputs(deps.readInput)
+  const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : undefined
+  const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
+  const plan = planBuild(inputs, ctx, commit)
+  for (const note of plan.notes) {
+    if (note.level === 'info') core.info(note.text)
+    // core.notice / core.warning named statically: indexing the core namespace (core[level]) keeps every export in
+    // the bundle, and @actions/http-client's own undici with them
+    else (note.level === 'warning' ? core.warning : core.notice)(note.text, note.title ? { title: note.title } : {})
+  }
+  const base = {
+    image: inputs.imageInput,
+    pushed: false,
+    tags: plan.refs,
+    labels: plan.labels.labels,
+    labelSources: plan.labels.sources,
+    commit,
+    commitUrl: commitUrl(ctx, commit.sha),
+    runNumber: ctx.runNumber,
+    runAttempt: ctx.runAttempt,
+    runUrl: runUrl(ctx),
+    movedTags: []
+  }
+  return { inputs, plan, commit, base, ...(pins && { pins }) }
+}
+
+/** With 'username'/'password': a docker login for this step only; the caller runs `cleanup()` when the step ends. */
+export async function logIn(deps: Deps, inputs: Inputs): Promise<StepLogin | undefined> {
+  if (!inputs.login) return undefined
+  // a clear error when the daemon is down, before docker login would fail less clearly
+  await deps.docker.serverVersion()
+  return loginForStep(deps.docker, inputs.image.registry, inputs.login.username, inputs.login.password, deps.env)
+}
+
+/**
+ * Step 2: docker build. When the image is to be pushed, the read-back's registry session opens meanwhile, so loading
+ * the registry layer is off the critical path. `docker version` runs only when the build fails, to report an
+ * unreachable daemon as such instead of as a build failure.
+ */
+export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string; session?: RegistrySession }> {
+  core.info(`Building ${p.plan.refs.join(', ')} at commit ${p.commit.sha} (${p.commit.source})`)
+  const { inputs, plan } = p
+  const [built, opened] = await Promise.allSettled([
+    deps.docker.build({
+      context: inputs.context,
+      file: inputs.file,
+      tags: plan.refs,
+      labels: plan.labels.labels,
+      buildArgs: inputs.buildArgs,
+      ...(inputs.target && { target: inputs.target }),
+      pull: inputs.pull,
+      noCache: inputs.noCache
+    }),
+    inputs.push ? deps.openRegistry(inputs.image, deps.env) : undefined
+  ])
+  if (built.status === 'rejected') {
+    if (opened.status === 'fulfilled') await opened.value?.close()
+    await deps.docker.serverVersion()
+    throw built.reason
+  }
+  if (opened.status === 'rejected') throw opened.reason
+  return { imageId: built.value.imageId, ...(opened.value && { session: opened.value }) }
+}
+
+/**
+ * Step 3: docker push of every tag, then the registry read-back (verified by hashing), the labels checked against the
+ * plan, and the deploy files pinned. The registry's `/v2/` ping runs while docker pushes.
+ */
+export async function pushAndReadBack(deps: Deps, p: Prepared, session: RegistrySession): Promise<{ held: ReadBack; pins?: PinOutcome }> {
+  const warming = session.client.warmUp()
+  const pushed: PushedTag[] = []
+  for (const target of p.plan.targets) {
+    const result = await deps.docker.push(target)
+    pushed.push({ tag: result.tag, ...(result.digest && { digest: result.digest }) })
+  }
+  await warming
+  const held = await core.group('Read back from the registry', async () => {
+    const r = await readBack(session.client, pushed)
+    core.info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`)
+    return r
+  })
+  checkLabels(held.labels, p.plan.labels.labels)
+  const pins = p.pins && (await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest))
+  return { held, ...(pins && { pins }) }
+}
+
+/** Step 4: the report; pushed, it carries what the registry holds (digest, media type, labels, moved tags). */
+export function report(p: Prepared, imageId: string, pushed?: { held: ReadBack; pins?: PinOutcome }): BuildResult {
+  const summary = p.inputs.summary
+  if (!pushed) return { report: { ...p.base, imageId }, summary }
+  const { held, pins } = pushed
+  return {
+    ...(pins && { pins }),
+    report: {
+      ...p.base,
+      imageId,
+      pushed: true,
+      digest: held.digest,
+      pinned: `${p.inputs.imageInput}@${held.digest}`,
+      mediaType: held.mediaType,
+      labels: held.labels,
+      movedTags: held.movedTags
+    },
+    summary
+  }
+}

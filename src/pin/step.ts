@@ -1,0 +1,22 @@
+import * as core from '@actions/core'
+import { deployNotes, pinDeployFiles, writePinnedFiles, type DeployFile, type PinnedFile } from './files'
+import type { PinRule } from './rules'
+import { changedFilesOutput, renderPinSummary } from './summary'
+
+export interface PinOutcome {
+  pinned: PinnedFile[]
+  /** The `changed-files` output. */
+  changedFiles: string
+  /** The "Pinned files" section of the job summary. */
+  summary: string
+}
+
+/** The step both actions end with: apply the rule to the deploy files, write them (unless a dry run), log and report. */
+export async function pinFiles(files: readonly DeployFile[], rule: PinRule, write: boolean): Promise<PinOutcome> {
+  const pinned = pinDeployFiles(files, rule)
+  if (write) await writePinnedFiles(pinned)
+  for (const f of pinned) core.info(`${write ? 'Pinned' : 'Would pin'} ${f.changes.length} reference(s) in ${f.rel}`)
+  const notes = deployNotes(files)
+  for (const n of notes) core.info(n)
+  return { pinned, changedFiles: changedFilesOutput(pinned), summary: renderPinSummary(pinned, write, files.length, notes) }
+}
