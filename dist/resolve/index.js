@@ -1,21 +1,26 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  readPinInputs
+} from "../chunks/chunk-UEBU6XQN.js";
+import {
   envInputReader,
   parseBoolean,
   parseLines,
   parseReferenceInput,
-  readPinInputs,
   runAction
-} from "../chunks/chunk-PKWXMYRL.js";
+} from "../chunks/chunk-DPUNOAOP.js";
 import {
-  PlatformNotFoundError,
-  createRegistryFactory,
   loadDeployFiles,
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-QBDSTAIQ.js";
+} from "../chunks/chunk-5LXJ3QLG.js";
+import "../chunks/chunk-MNWZV3Z4.js";
+import {
+  PlatformNotFoundError,
+  createRegistryFactory
+} from "../chunks/chunk-KXESGAE4.js";
 import {
   ActionError,
   InputError,
@@ -31,7 +36,7 @@ import {
   parsePlatform,
   platformEntries,
   warning
-} from "../chunks/chunk-TFCHPMQK.js";
+} from "../chunks/chunk-RBRL47AX.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

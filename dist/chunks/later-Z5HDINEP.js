@@ -2,14 +2,17 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   loadDeployFiles,
-  openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-QBDSTAIQ.js";
+} from "./chunk-5LXJ3QLG.js";
+import "./chunk-MNWZV3Z4.js";
+import {
+  openRegistry
+} from "./chunk-KXESGAE4.js";
 import {
   dockerKeychain,
   warning
-} from "./chunk-TFCHPMQK.js";
+} from "./chunk-RBRL47AX.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

@@ -99,13 +99,6 @@ var require_timers = __commonJS({
   }
 });
 
-// builtin-require:fs/promises
-var require_promises = __commonJS({
-  "builtin-require:fs/promises"(exports, module) {
-    module.exports = __require("node:fs/promises");
-  }
-});
-
 // src/docker/config.ts
 var import_node_fs = __toESM(require_fs(), 1);
 var import_node_os = __toESM(require_os(), 1);
@@ -1757,15 +1750,16 @@ export {
   sha256Digest,
   matchesDigest,
   DOCKER_HUB,
+  TAG,
   InvalidReferenceError,
   parseReference,
   validateTag,
+  formatName,
   formatReference,
   apiHost,
   ActionError,
   InputError,
   describeError,
-  require_promises,
   dockerConfigPath,
   findKey,
   dockerKeychain,
@@ -1773,6 +1767,10 @@ export {
   INCONSISTENT_HINT,
   errorDetail,
   describeStatus,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST,
   MANIFEST_ACCEPT,
   isIndex,
   parsePlatform,
