@@ -5,11 +5,11 @@ import {
   openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-QBDSTAIQ.js";
+} from "./chunk-D355I5HI.js";
 import {
   dockerKeychain,
   warning
-} from "./chunk-TFCHPMQK.js";
+} from "./chunk-XBZ4HSIN.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
