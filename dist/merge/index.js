@@ -23,7 +23,7 @@ import {
   runUrl,
   templateProblem,
   templateValues
-} from "../chunks/chunk-6ICTUDS3.js";
+} from "../chunks/chunk-SWBJQYXB.js";
 import {
   envInputReader,
   parseBoolean,
@@ -31,11 +31,11 @@ import {
   parseLines,
   parseReferenceInput,
   runAction
-} from "../chunks/chunk-DPUNOAOP.js";
+} from "../chunks/chunk-XXRQZMDU.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-KXESGAE4.js";
+} from "../chunks/chunk-NAS22ESG.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -57,7 +57,7 @@ import {
   link,
   sha256Digest,
   warning
-} from "../chunks/chunk-RBRL47AX.js";
+} from "../chunks/chunk-BHHYWB5U.js";
 
 // src/merge/compose.ts
 var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;

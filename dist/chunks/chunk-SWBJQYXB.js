@@ -6,7 +6,7 @@ import {
   parseLines,
   parseList,
   parseReferenceInput
-} from "./chunk-DPUNOAOP.js";
+} from "./chunk-XXRQZMDU.js";
 import {
   ActionError,
   InputError,
@@ -21,7 +21,7 @@ import {
   setSecret,
   validateTag,
   warning
-} from "./chunk-RBRL47AX.js";
+} from "./chunk-BHHYWB5U.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({

@@ -2,17 +2,17 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   require_promises
-} from "./chunk-MNWZV3Z4.js";
+} from "./chunk-4YX52TOZ.js";
 import {
   ActionError,
   InputError,
   __commonJS,
   __require,
   __toESM,
-  cell,
   code,
   debug,
   fence,
+  html,
   info,
   parseReference,
   require_assert,
@@ -20,7 +20,7 @@ import {
   require_fs,
   require_os,
   require_path
-} from "./chunk-RBRL47AX.js";
+} from "./chunk-BHHYWB5U.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({
@@ -10301,7 +10301,7 @@ function renderPinSummary(files, wrote, scanned, notes) {
     }
     const text = body.join("\n");
     const f3 = fence(text);
-    lines.push(`<details open><summary>${cell(f.rel)} (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
+    lines.push(`<details open><summary><code>${html(f.rel)}</code> (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
     lines.push(`${f3}diff`, text, f3, "", "</details>", "");
   }
   if (notes.length > 0) {

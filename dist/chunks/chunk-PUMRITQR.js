@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   parseBoolean,
   parseLines
-} from "./chunk-DPUNOAOP.js";
+} from "./chunk-XXRQZMDU.js";
 
 // src/pin/inputs.ts
 function readPinInputs(read) {

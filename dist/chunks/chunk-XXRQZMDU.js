@@ -10,7 +10,7 @@ import {
   setFailed,
   setOutput,
   summary
-} from "./chunk-RBRL47AX.js";
+} from "./chunk-BHHYWB5U.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

@@ -4,15 +4,15 @@ import {
   loadDeployFiles,
   ownImageRule,
   pinFiles
-} from "./chunk-5LXJ3QLG.js";
-import "./chunk-MNWZV3Z4.js";
+} from "./chunk-7ASZ4E4A.js";
+import "./chunk-4YX52TOZ.js";
 import {
   openRegistry
-} from "./chunk-KXESGAE4.js";
+} from "./chunk-NAS22ESG.js";
 import {
   dockerKeychain,
   warning
-} from "./chunk-RBRL47AX.js";
+} from "./chunk-BHHYWB5U.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

@@ -19,7 +19,7 @@ import {
   platformEntries,
   setSecret,
   sha256Digest
-} from "./chunk-RBRL47AX.js";
+} from "./chunk-BHHYWB5U.js";
 
 // node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({
