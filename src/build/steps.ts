@@ -13,7 +13,7 @@ import { buildkitOnly, secretLookingBuildArgs } from './builder-inputs'
 import { resolveCommit, type Commit } from './commit'
 import { readInputs, type Inputs } from './inputs'
 import type { BuildPins } from './pins'
-import { planBuild, type BuildPlan, type PlanNote } from './plan'
+import { logPlanNotes, planBuild, type BuildPlan, type PlanNote } from './plan'
 import { checkLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
 
@@ -65,12 +65,7 @@ export async function prepare(deps: Deps): Promise<Prepared> {
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const builder = await chooseBuilder(deps, inputs)
   const plan = planBuild(inputs, ctx, commit, nativePlatform(builder.info))
-  for (const note of [...builderNotes(inputs, builder), ...plan.notes]) {
-    if (note.level === 'info') core.info(note.text)
-    // core.notice / core.warning named statically: indexing the core namespace (core[level]) keeps every export in
-    // the bundle, and @actions/http-client's own undici with them
-    else (note.level === 'warning' ? core.warning : core.notice)(note.text, note.title ? { title: note.title } : {})
-  }
+  logPlanNotes([...builderNotes(inputs, builder), ...plan.notes])
   const base = {
     image: inputs.imageInput,
     pushed: false,
