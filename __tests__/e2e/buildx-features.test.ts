@@ -73,7 +73,7 @@ describeOnBuilders(
       expect(view.digest).toBe(run.outputs.digest)
       expect(view.manifests.map((m) => m.platform).filter((p) => p !== 'unknown/unknown').sort()).toEqual(['linux/amd64', 'linux/arm64'])
       expect(view.manifests.some((m) => m.platform === 'unknown/unknown')).toBe(provenance)
-      const command = run.stdout.split('\n').find((l) => l.includes(' buildx build ')) ?? ''
+      const command = run.stdout.split('\n').find((l) => l.startsWith('[command]') && l.includes(' buildx build ')) ?? ''
       expect(command).toContain('--platform linux/amd64,linux/arm64')
       expect(command).toContain(`--provenance=${provenance}`)
     }, 300_000)
