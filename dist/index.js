@@ -2,31 +2,47 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   envInputReader,
+  loadGitHub,
   parseBoolean,
   parseChoice,
   parseLines,
   parseList,
   parseReferenceInput,
+  pinBranchFor,
+  readGitHubInputs,
   readPinInputs,
   runAction
-} from "./chunks/chunk-PKWXMYRL.js";
+} from "./chunks/chunk-WIZTQZ7K.js";
+import {
+  COMMIT_SHA,
+  commitUrl,
+  isPullRequestEvent,
+  readRunContext,
+  refBranch,
+  refTag,
+  repositoryUrl,
+  runUrl
+} from "./chunks/chunk-PR7XGH2X.js";
+import {
+  DOCKER_HUB,
+  RegistryError,
+  dockerConfigPath,
+  findKey,
+  isAttestation,
+  isIndex,
+  isSha256Digest,
+  validateTag
+} from "./chunks/chunk-FLCRLCEK.js";
 import {
   ActionError,
-  DOCKER_HUB,
   InputError,
-  RegistryError,
   __commonJS,
   __toESM,
   cell,
   code,
-  dockerConfigPath,
-  findKey,
   getExecOutput,
   group,
   info,
-  isAttestation,
-  isIndex,
-  isSha256Digest,
   link,
   notice,
   require_fs,
@@ -34,9 +50,8 @@ import {
   require_path,
   require_promises,
   setSecret,
-  validateTag,
   warning
-} from "./chunks/chunk-TFCHPMQK.js";
+} from "./chunks/chunk-PQVYUGAB.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -2378,128 +2393,8 @@ ${out.stderr}`);
 };
 
 // src/build/inputs.ts
-var import_node_fs2 = __toESM(require_fs(), 1);
-var import_node_path2 = __toESM(require_path(), 1);
-
-// src/action/context.ts
 var import_node_fs = __toESM(require_fs(), 1);
-
-// node_modules/@actions/github/lib/context.js
-var import_fs = __toESM(require_fs(), 1);
-var import_os = __toESM(require_os(), 1);
-var Context = class {
-  /**
-   * Hydrate the context from the environment
-   */
-  constructor() {
-    var _a, _b, _c;
-    this.payload = {};
-    if (process.env.GITHUB_EVENT_PATH) {
-      if ((0, import_fs.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse((0, import_fs.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
-      } else {
-        const path4 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${import_os.EOL}`);
-      }
-    }
-    this.eventName = process.env.GITHUB_EVENT_NAME;
-    this.sha = process.env.GITHUB_SHA;
-    this.ref = process.env.GITHUB_REF;
-    this.workflow = process.env.GITHUB_WORKFLOW;
-    this.action = process.env.GITHUB_ACTION;
-    this.actor = process.env.GITHUB_ACTOR;
-    this.job = process.env.GITHUB_JOB;
-    this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-    this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-    this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-    this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-    this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-    this.graphqlUrl = (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-  }
-  get issue() {
-    const payload = this.payload;
-    return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-  }
-  get repo() {
-    if (process.env.GITHUB_REPOSITORY) {
-      const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
-      return { owner, repo };
-    }
-    if (this.payload.repository) {
-      return {
-        owner: this.payload.repository.owner.login,
-        repo: this.payload.repository.name
-      };
-    }
-    throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-  }
-};
-
-// src/action/context.ts
-var COMMIT_SHA = /^[0-9a-f]{40,64}$/;
-function nonEmpty(value) {
-  const v = typeof value === "number" ? Number.isNaN(value) ? void 0 : String(value) : value?.trim();
-  return v ? v : void 0;
-}
-function githubContext(env) {
-  const path4 = env.GITHUB_EVENT_PATH;
-  const usable = path4 && (0, import_node_fs.existsSync)(path4) ? env : { ...env, GITHUB_EVENT_PATH: "" };
-  const saved = process.env;
-  process.env = usable;
-  try {
-    return new Context();
-  } catch {
-    process.env = { ...usable, GITHUB_EVENT_PATH: "" };
-    return new Context();
-  } finally {
-    process.env = saved;
-  }
-}
-function pullRequestHead(payload) {
-  const sha = payload.pull_request?.head?.sha;
-  return typeof sha === "string" && COMMIT_SHA.test(sha) ? sha : void 0;
-}
-function isPullRequestEvent(eventName) {
-  return eventName === "pull_request" || eventName === "pull_request_target";
-}
-function readRunContext(env = process.env) {
-  const gh = githubContext(env);
-  const eventName = nonEmpty(gh.eventName);
-  const pullRequestHeadSha = isPullRequestEvent(eventName) ? pullRequestHead(gh.payload) : void 0;
-  return {
-    actions: env.GITHUB_ACTIONS === "true",
-    eventName,
-    sha: nonEmpty(gh.sha),
-    pullRequestHeadSha,
-    ref: nonEmpty(gh.ref),
-    headRef: nonEmpty(env.GITHUB_HEAD_REF),
-    runNumber: nonEmpty(gh.runNumber),
-    runAttempt: nonEmpty(gh.runAttempt),
-    runId: nonEmpty(gh.runId),
-    repository: nonEmpty(env.GITHUB_REPOSITORY),
-    serverUrl: (nonEmpty(gh.serverUrl) ?? "https://github.com").replace(/\/+$/, ""),
-    workspace: nonEmpty(env.GITHUB_WORKSPACE),
-    tempDir: nonEmpty(env.RUNNER_TEMP),
-    apiUrl: gh.apiUrl,
-    payload: gh.payload
-  };
-}
-function commitUrl(ctx, sha) {
-  return ctx.repository ? `${ctx.serverUrl}/${ctx.repository}/commit/${sha}` : void 0;
-}
-function refTag(ctx) {
-  return ctx.ref?.startsWith("refs/tags/") ? ctx.ref.slice("refs/tags/".length) || void 0 : void 0;
-}
-function refBranch(ctx) {
-  if (isPullRequestEvent(ctx.eventName) && ctx.headRef) return ctx.headRef;
-  return ctx.ref?.startsWith("refs/heads/") ? ctx.ref.slice("refs/heads/".length) || void 0 : void 0;
-}
-function runUrl(ctx) {
-  return ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : void 0;
-}
-function repositoryUrl(ctx) {
-  return ctx.repository ? `${ctx.serverUrl}/${ctx.repository}` : void 0;
-}
+var import_node_path2 = __toESM(require_path(), 1);
 
 // src/build/labels.ts
 var COMMIT_LABEL = "git-commit";
@@ -2715,7 +2610,7 @@ function parseBuildArgs(raw) {
 }
 function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   const context = import_node_path2.default.resolve(cwd, contextRaw || ".");
-  if (!(0, import_node_fs2.existsSync)(context) || !(0, import_node_fs2.statSync)(context).isDirectory()) {
+  if (!(0, import_node_fs.existsSync)(context) || !(0, import_node_fs.statSync)(context).isDirectory()) {
     throw new InputError(
       "context",
       `build context '${contextRaw || "."}' is not a directory (looked in ${context})`,
@@ -2723,7 +2618,7 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
     );
   }
   const file = fileRaw ? import_node_path2.default.resolve(cwd, fileRaw) : import_node_path2.default.join(context, "Dockerfile");
-  if (!(0, import_node_fs2.existsSync)(file) || !(0, import_node_fs2.statSync)(file).isFile()) {
+  if (!(0, import_node_fs.existsSync)(file) || !(0, import_node_fs.statSync)(file).isFile()) {
     throw new InputError(
       "file",
       `Dockerfile '${fileRaw || import_node_path2.default.relative(cwd, file) || "Dockerfile"}' not found (looked for ${file})`,
@@ -2808,7 +2703,7 @@ function toOutputs(report2) {
 }
 
 // src/docker/login.ts
-var import_node_fs3 = __toESM(require_fs(), 1);
+var import_node_fs2 = __toESM(require_fs(), 1);
 var import_promises2 = __toESM(require_promises(), 1);
 var import_node_os2 = __toESM(require_os(), 1);
 var import_node_path3 = __toESM(require_path(), 1);
@@ -2833,7 +2728,7 @@ async function readSourceConfig(file) {
 }
 async function loginForStep(docker, registry, username, password, env = process.env) {
   setSecret(password);
-  const root = env.RUNNER_TEMP && (0, import_node_fs3.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os2.default.tmpdir();
+  const root = env.RUNNER_TEMP && (0, import_node_fs2.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os2.default.tmpdir();
   const configDir = await (0, import_promises2.mkdtemp)(import_node_path3.default.join(root, "pinned-build-docker-config-"));
   const cleanup = () => (0, import_promises2.rm)(configDir, { recursive: true, force: true });
   try {
@@ -2842,7 +2737,7 @@ async function loginForStep(docker, registry, username, password, env = process.
     const sourceDir = import_node_path3.default.dirname(sourceFile);
     await (0, import_promises2.writeFile)(import_node_path3.default.join(configDir, "config.json"), JSON.stringify(privateConfig(await readSourceConfig(sourceFile), registry), null, 2), { mode: 384 });
     for (const dir of CARRIED_DIRS) {
-      if ((0, import_node_fs3.existsSync)(import_node_path3.default.join(sourceDir, dir))) await (0, import_promises2.symlink)(import_node_path3.default.join(sourceDir, dir), import_node_path3.default.join(configDir, dir));
+      if ((0, import_node_fs2.existsSync)(import_node_path3.default.join(sourceDir, dir))) await (0, import_promises2.symlink)(import_node_path3.default.join(sourceDir, dir), import_node_path3.default.join(configDir, dir));
     }
     const stepDocker = docker.withEnv({ DOCKER_CONFIG: configDir });
     await stepDocker.login(registry === DOCKER_HUB ? void 0 : registry, username, password);
@@ -3080,16 +2975,69 @@ ${lines.join("\n")}`,
   );
 }
 
+// src/build/summary.ts
+function labelLink(report2, key, value) {
+  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
+  if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
+  if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
+  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>]+$/.test(value)) return value;
+  return void 0;
+}
+function renderSummary(report2) {
+  const lines = [];
+  lines.push(`### ${report2.pushed ? "Pushed" : "Built"} ${cell(report2.image)}`, "");
+  lines.push("| | |", "|---|---|");
+  if (report2.pinned && report2.digest) {
+    lines.push(`| **Pinned** | ${code(report2.pinned)} |`);
+    lines.push(`| Digest | ${code(report2.digest)} (read back from the registry, sha256 verified) |`);
+    if (report2.mediaType) lines.push(`| Media type | ${code(report2.mediaType)} |`);
+  } else {
+    lines.push(`| Digest | not pushed (\`push: false\`) |`);
+  }
+  lines.push(`| Image ID | ${code(report2.imageId)} |`);
+  lines.push(`| Tags | ${report2.tags.map((t) => code(t)).join("<br>")} |`);
+  lines.push(`| Commit | ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source}) |`);
+  if (report2.runNumber) {
+    const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
+    lines.push(`| Run | ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)} |`);
+  }
+  lines.push("");
+  if (report2.movedTags.length > 0) {
+    lines.push("> [!WARNING]");
+    for (const m of report2.movedTags) {
+      lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
+    }
+    lines.push("");
+  }
+  lines.push(report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)", "");
+  lines.push("| Label | Value | Source |", "|---|---|---|");
+  for (const key of Object.keys(report2.labels).sort()) {
+    const value = report2.labels[key];
+    lines.push(`| ${code(key)} | ${link(code(value), labelLink(report2, key, value))} | ${report2.labelSources[key] ?? "image (base or Dockerfile)"} |`);
+  }
+  lines.push("");
+  lines.push(
+    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>",
+    ""
+  );
+  if (report2.pinned) {
+    lines.push("<details><summary>Deploy by digest</summary>", "", "```yaml");
+    lines.push(`image: ${report2.pinned}`, "```", "", "</details>", "");
+  }
+  return lines.join("\n");
+}
+
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-U2VHRT2P.js");
+  later ??= import("./chunks/later-PJUJ6RD7.js");
   return later;
 }
 async function prepare(deps) {
   const ctx = readRunContext(deps.env);
   const inputs = readInputs(deps.readInput, deps.cwd);
   const pinInputs = readPinInputs(deps.readInput);
+  const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push);
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : void 0;
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime });
   const plan = planBuild(inputs, ctx, commit);
@@ -3110,7 +3058,42 @@ async function prepare(deps) {
     runUrl: runUrl(ctx),
     movedTags: []
   };
-  return { inputs, plan, commit, base, ...pins && { pins } };
+  return { inputs, plan, commit, base, ...pins && { pins }, ...github && { github } };
+}
+function gitHubInputs(read, hasFiles, push) {
+  const github = readGitHubInputs(read);
+  if (!github.pullRequest && !github.comment) return void 0;
+  if (github.pullRequest && !hasFiles) {
+    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
+  }
+  if (!push) {
+    warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish");
+    return void 0;
+  }
+  return github;
+}
+function pinReport(r, pins) {
+  return {
+    subject: r.image,
+    key: `image ${r.image}`,
+    branch: pinBranchFor(r.image),
+    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
+    labels: Object.keys(r.labels).sort().map((name) => {
+      const value = r.labels[name];
+      const url = labelLink(r, name, value);
+      return { name, value, ...url && { url } };
+    }),
+    commit: { sha: r.commit.sha, ...r.commitUrl && { url: r.commitUrl } },
+    run: { ...r.runNumber && { number: r.runNumber }, ...r.runAttempt && { attempt: r.runAttempt }, ...r.runUrl && { url: r.runUrl } },
+    ...pins && { pins: { files: pins.files, rule: pins.rule } }
+  };
+}
+async function publish(deps, p, result) {
+  if (!p.github || !result.report.pinned) return result;
+  const gh = await loadGitHub();
+  const ctx = readRunContext(deps.env);
+  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi);
+  return { ...result, github };
 }
 async function logIn(deps, inputs) {
   if (!inputs.login) return void 0;
@@ -3178,58 +3161,6 @@ function report(p, imageId, pushed) {
   };
 }
 
-// src/build/summary.ts
-function labelLink(report2, key, value) {
-  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
-  if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
-  if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
-  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>]+$/.test(value)) return value;
-  return void 0;
-}
-function renderSummary(report2) {
-  const lines = [];
-  lines.push(`### ${report2.pushed ? "Pushed" : "Built"} ${cell(report2.image)}`, "");
-  lines.push("| | |", "|---|---|");
-  if (report2.pinned && report2.digest) {
-    lines.push(`| **Pinned** | ${code(report2.pinned)} |`);
-    lines.push(`| Digest | ${code(report2.digest)} (read back from the registry, sha256 verified) |`);
-    if (report2.mediaType) lines.push(`| Media type | ${code(report2.mediaType)} |`);
-  } else {
-    lines.push(`| Digest | not pushed (\`push: false\`) |`);
-  }
-  lines.push(`| Image ID | ${code(report2.imageId)} |`);
-  lines.push(`| Tags | ${report2.tags.map((t) => code(t)).join("<br>")} |`);
-  lines.push(`| Commit | ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source}) |`);
-  if (report2.runNumber) {
-    const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
-    lines.push(`| Run | ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)} |`);
-  }
-  lines.push("");
-  if (report2.movedTags.length > 0) {
-    lines.push("> [!WARNING]");
-    for (const m of report2.movedTags) {
-      lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-    }
-    lines.push("");
-  }
-  lines.push(report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)", "");
-  lines.push("| Label | Value | Source |", "|---|---|---|");
-  for (const key of Object.keys(report2.labels).sort()) {
-    const value = report2.labels[key];
-    lines.push(`| ${code(key)} | ${link(code(value), labelLink(report2, key, value))} | ${report2.labelSources[key] ?? "image (base or Dockerfile)"} |`);
-  }
-  lines.push("");
-  lines.push(
-    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>",
-    ""
-  );
-  if (report2.pinned) {
-    lines.push("<details><summary>Deploy by digest</summary>", "", "```yaml");
-    lines.push(`image: ${report2.pinned}`, "```", "", "</details>", "");
-  }
-  return lines.join("\n");
-}
-
 // src/build/main.ts
 function defaultDeps() {
   return {
@@ -3243,6 +3174,9 @@ function defaultDeps() {
 async function buildAndPush(deps) {
   maskSecretInputs(deps.readInput);
   const prepared = await prepare(deps);
+  return publish(deps, prepared, await buildPushAndReadBack(deps, prepared));
+}
+async function buildPushAndReadBack(deps, prepared) {
   const login = await logIn(deps, prepared.inputs);
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps;
@@ -3257,11 +3191,12 @@ async function buildAndPush(deps) {
     await login?.cleanup();
   }
 }
-function toActionResult({ report: r, summary, pins }) {
+function toActionResult({ report: r, summary, pins, github }) {
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e) => e[1] !== void 0));
   return {
-    outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles } },
-    ...summary && { summary: renderSummary(r) + (pins?.summary ?? "") },
+    outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles }, ...github?.outputs },
+    ...summary && { summary: renderSummary(r) + (pins?.summary ?? "") + (github ? `
+${github.summary}` : "") },
     ...r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: "Image pushed" } }
   };
 }

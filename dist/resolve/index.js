@@ -2,36 +2,47 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   envInputReader,
+  loadGitHub,
   parseBoolean,
   parseLines,
   parseReferenceInput,
+  readGitHubInputs,
   readPinInputs,
   runAction
-} from "../chunks/chunk-PKWXMYRL.js";
+} from "../chunks/chunk-WIZTQZ7K.js";
+import {
+  commitUrl,
+  readRunContext,
+  runUrl
+} from "../chunks/chunk-PR7XGH2X.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory,
-  loadDeployFiles,
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-QBDSTAIQ.js";
+} from "../chunks/chunk-66HLCTN6.js";
 import {
-  ActionError,
-  InputError,
   RegistryError,
-  cell,
-  code,
-  describeError,
   dockerKeychain,
   formatPlatform,
   formatReference,
-  info,
   isIndex,
   parsePlatform,
-  platformEntries,
+  platformEntries
+} from "../chunks/chunk-FLCRLCEK.js";
+import {
+  loadDeployFiles
+} from "../chunks/chunk-CROR2KDE.js";
+import {
+  ActionError,
+  InputError,
+  cell,
+  code,
+  describeError,
+  info,
   warning
-} from "../chunks/chunk-TFCHPMQK.js";
+} from "../chunks/chunk-PQVYUGAB.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -211,10 +222,14 @@ ${lines.join("\n")}`,
 // src/resolve/main.ts
 function defaultResolveDeps() {
   const env = process.env;
-  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd() };
+  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd(), env };
 }
 async function resolveImages(deps) {
   const inputs = readResolveInputs(deps.readInput);
+  const github = readGitHubInputs(deps.readInput);
+  if (github.pullRequest && inputs.files.length === 0) {
+    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
+  }
   const files = await loadDeployFiles(inputs.files, deps.cwd);
   const pool = deps.openRegistries();
   let outcomes;
@@ -238,12 +253,31 @@ async function resolveImages(deps) {
   const outputs = { ...toResolveOutputs(outcomes) };
   const pins = files.length > 0 ? await pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : void 0;
   if (pins) outputs["changed-files"] = pins.changedFiles;
+  const published = github.pullRequest || github.comment ? await publish(deps, github, outcomes, pins) : void 0;
+  if (published) Object.assign(outputs, published.outputs);
   return {
     outcomes,
     outputs,
     pinned: pins?.pinned ?? [],
-    ...inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + (pins?.summary ?? "") }
+    ...inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + (pins?.summary ?? "") + (published ? `
+${published.summary}` : "") }
   };
+}
+async function publish(deps, github, outcomes, pins) {
+  const ctx = readRunContext(deps.env ?? process.env);
+  const references = outcomes.flatMap((o) => o.status === "resolved" ? [{ reference: pinnedReference(o.target.input, o.resolution), digest: o.resolution.digest }] : []);
+  const only = references.length === 1 ? outcomes.find((o) => o.status === "resolved") : void 0;
+  const url = runUrl(ctx);
+  const report = {
+    subject: only ? only.target.input : `${references.length} images`,
+    key: "resolve",
+    branch: "pin/images",
+    references,
+    ...ctx.sha && { commit: { sha: ctx.sha, ...commitUrl(ctx, ctx.sha) && { url: commitUrl(ctx, ctx.sha) } } },
+    run: { ...ctx.runNumber && { number: ctx.runNumber }, ...ctx.runAttempt && { attempt: ctx.runAttempt }, ...url && { url } },
+    ...pins && { pins: { files: pins.files, rule: pins.rule } }
+  };
+  return (await loadGitHub()).publishToGitHub(github, report, ctx, deps.githubApi);
 }
 function resolvedTags(outcomes) {
   const digests = /* @__PURE__ */ new Map();

@@ -1,15 +1,19 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  loadDeployFiles,
   openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-QBDSTAIQ.js";
+} from "./chunk-66HLCTN6.js";
 import {
-  dockerKeychain,
+  dockerKeychain
+} from "./chunk-FLCRLCEK.js";
+import {
+  loadDeployFiles
+} from "./chunk-CROR2KDE.js";
+import {
   warning
-} from "./chunk-TFCHPMQK.js";
+} from "./chunk-PQVYUGAB.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
