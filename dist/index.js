@@ -12,7 +12,7 @@ import {
   readGitHubInputs,
   readPinInputs,
   runAction
-} from "./chunks/chunk-WIZTQZ7K.js";
+} from "./chunks/chunk-K3L5DFHN.js";
 import {
   COMMIT_SHA,
   commitUrl,
@@ -22,7 +22,7 @@ import {
   refTag,
   repositoryUrl,
   runUrl
-} from "./chunks/chunk-PR7XGH2X.js";
+} from "./chunks/chunk-S3YV44WN.js";
 import {
   DOCKER_HUB,
   RegistryError,
@@ -32,16 +32,20 @@ import {
   isIndex,
   isSha256Digest,
   validateTag
-} from "./chunks/chunk-FLCRLCEK.js";
+} from "./chunks/chunk-RKKI6ZD6.js";
 import {
   ActionError,
   InputError,
   __commonJS,
   __toESM,
-  cell,
   code,
+  codeBlock,
   getExecOutput,
   group,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
   info,
   link,
   notice,
@@ -49,9 +53,10 @@ import {
   require_os,
   require_path,
   require_promises,
+  sections,
   setSecret,
   warning
-} from "./chunks/chunk-PQVYUGAB.js";
+} from "./chunks/chunk-H2ATI4WP.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -2918,20 +2923,20 @@ async function readBack(client, pushed) {
     states.push({ tag: p.tag, digest: found.digest });
   }
   const digest = ourDigest(reported[0], states, client);
-  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
+  const movedTags2 = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
   let manifest;
   try {
     manifest = await client.manifest(digest);
   } catch (error) {
-    if (movedTags.length > 0 && error instanceof RegistryError && error.status === 404) {
+    if (movedTags2.length > 0 && error instanceof RegistryError && error.status === 404) {
       throw new ActionError(
-        `digest mismatch: docker push reported ${digest} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags.map((m) => m.now).join(", ")})`,
+        `digest mismatch: docker push reported ${digest} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags2.map((m) => m.now).join(", ")})`,
         "the registry may rewrite manifests on push; report this with the push log"
       );
     }
     throw error;
   }
-  for (const m of movedTags) {
+  for (const m of movedTags2) {
     warning(
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
@@ -2961,7 +2966,7 @@ async function readBack(client, pushed) {
     ...platformDigest && { platformDigest },
     configDigest,
     labels: config.config?.Labels ?? {},
-    movedTags
+    movedTags: movedTags2
   };
 }
 function checkLabels(held, expected) {
@@ -2980,57 +2985,58 @@ function labelLink(report2, key, value) {
   if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
   if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
   if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
-  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>]+$/.test(value)) return value;
+  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
   return void 0;
 }
-function renderSummary(report2) {
-  const lines = [];
-  lines.push(`### ${report2.pushed ? "Pushed" : "Built"} ${cell(report2.image)}`, "");
-  lines.push("| | |", "|---|---|");
-  if (report2.pinned && report2.digest) {
-    lines.push(`| **Pinned** | ${code(report2.pinned)} |`);
-    lines.push(`| Digest | ${code(report2.digest)} (read back from the registry, sha256 verified) |`);
-    if (report2.mediaType) lines.push(`| Media type | ${code(report2.mediaType)} |`);
+function facts(report2) {
+  const items = [];
+  if (report2.digest) {
+    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
+    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
   } else {
-    lines.push(`| Digest | not pushed (\`push: false\`) |`);
+    items.push("**Digest** none: not pushed (`push: false`)");
   }
-  lines.push(`| Image ID | ${code(report2.imageId)} |`);
-  lines.push(`| Tags | ${report2.tags.map((t) => code(t)).join("<br>")} |`);
-  lines.push(`| Commit | ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source}) |`);
+  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
+  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
   if (report2.runNumber) {
     const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
-    lines.push(`| Run | ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)} |`);
+    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
   }
-  lines.push("");
-  if (report2.movedTags.length > 0) {
-    lines.push("> [!WARNING]");
-    for (const m of report2.movedTags) {
-      lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-    }
-    lines.push("");
-  }
-  lines.push(report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)", "");
-  lines.push("| Label | Value | Source |", "|---|---|---|");
-  for (const key of Object.keys(report2.labels).sort()) {
-    const value = report2.labels[key];
-    lines.push(`| ${code(key)} | ${link(code(value), labelLink(report2, key, value))} | ${report2.labelSources[key] ?? "image (base or Dockerfile)"} |`);
-  }
-  lines.push("");
-  lines.push(
-    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>",
-    ""
-  );
-  if (report2.pinned) {
-    lines.push("<details><summary>Deploy by digest</summary>", "", "```yaml");
-    lines.push(`image: ${report2.pinned}`, "```", "", "</details>", "");
+  items.push(`**Image ID** ${code(report2.imageId)}`);
+  return items.map((i) => `- ${i}`).join("\n");
+}
+function movedTags(report2) {
+  if (report2.movedTags.length === 0) return void 0;
+  const lines = ["> [!WARNING]"];
+  for (const m of report2.movedTags) {
+    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
   }
   return lines.join("\n");
+}
+function labelTable(report2) {
+  const rows = Object.keys(report2.labels).sort().map((key) => {
+    const value = report2.labels[key];
+    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
+  });
+  return htmlTable(["Label", "Value", "Source"], rows);
+}
+function renderSummary(report2) {
+  const pushed = report2.pushed && report2.pinned;
+  return sections(
+    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
+    pushed ? codeBlock(report2.pinned) : void 0,
+    facts(report2),
+    movedTags(report2),
+    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
+    labelTable(report2),
+    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
+  );
 }
 
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-PJUJ6RD7.js");
+  later ??= import("./chunks/later-ZG4NPIHT.js");
   return later;
 }
 async function prepare(deps) {
@@ -3195,8 +3201,7 @@ function toActionResult({ report: r, summary, pins, github }) {
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e) => e[1] !== void 0));
   return {
     outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles }, ...github?.outputs },
-    ...summary && { summary: renderSummary(r) + (pins?.summary ?? "") + (github ? `
-${github.summary}` : "") },
+    ...summary && { summary: sections(renderSummary(r), pins?.summary, github?.summary) },
     ...r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: "Image pushed" } }
   };
 }

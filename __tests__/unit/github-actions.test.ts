@@ -62,7 +62,7 @@ describe('build action', () => {
     expect(api.files('pin/ghcr.io-acme-api').get('deploy/k8s.yaml')).toBe(`containers:\n  - image: ghcr.io/acme/api:v1@${digest}\n`)
     expect(outputs()).toMatchObject({ 'pull-request-operation': 'created', 'pull-request-number': String(api.pulls[0]?.number), 'pull-request-url': api.pulls[0]?.url })
     expect(readFileSync(summaryFile, 'utf8')).toContain(`#### On GitHub\n\n- Pull request [#${api.pulls[0]?.number}](${api.pulls[0]?.url}) created`)
-    expect(api.pulls[0]?.body).toContain(`| \`git-commit\` | [\`${SHA}\`](https://github.com/acme/app/commit/${SHA}) |`)
+    expect(api.pulls[0]?.body.replace(/<wbr>/g, '')).toContain(`<tr><td><code>git-commit</code></td><td><a href="https://github.com/acme/app/commit/${SHA}"><code>${SHA}</code></a></td></tr>`)
     expect(out).toContain('::add-mask::ghs_t')
   })
 

@@ -31,6 +31,8 @@ function report(digest: string, files = ['deploy/k8s.yaml', 'compose.yaml', 'oth
   }
 }
 
+const plain = (body: string | undefined): string => (body ?? '').replace(/<wbr>/g, '')
+
 const inputs = (over: Partial<GitHubInputs> = {}): GitHubInputs => ({ pullRequest: true, comment: false, token: 't', prLabels: [], ...over })
 
 async function run(api: FakeGitHubApi, c: Partial<PullRequestContext> = {}): Promise<{ result?: PullRequestOutcome; error?: unknown; out: string }> {
@@ -63,8 +65,8 @@ describe('publishPullRequest', () => {
     expect(pull).toMatchObject({ head: 'pin/ghcr.io-acme-app', base: 'main', title: 'Pin ghcr.io/acme/app to sha256:111111111111', labels: ['deploy', 'pins'] })
     expect(pull?.body.startsWith(PR_MARKER)).toBe(true)
     expect(pull?.body).toContain(`ghcr.io/acme/app@${D1}`)
-    expect(pull?.body).toContain(`| \`deploy/k8s.yaml\` | 7 | \`ghcr.io/acme/app:v1\` | \`ghcr.io/acme/app:v1@${D1}\` |`)
-    expect(pull?.body).toContain('| `build-number` | [`42`](https://github.com/acme/app/actions/runs/4242) |')
+    expect(plain(pull?.body)).toContain(`<tr><td><code>deploy/k8s.yaml</code></td><td>7</td><td><code>ghcr.io/acme/app:v1</code></td><td><code>ghcr.io/acme/app:v1@${D1}</code></td></tr>`)
+    expect(plain(pull?.body)).toContain('<tr><td><code>build-number</code></td><td><a href="https://github.com/acme/app/actions/runs/4242"><code>42</code></a></td></tr>')
     expect(api.calls).not.toContain('defaultBranch')
   })
 

@@ -1,4 +1,5 @@
 import { envInputReader } from '../action/inputs'
+import { sections } from '../action/markdown'
 import { runAction, type ActionResult } from '../action/run'
 import { DockerCli } from '../docker/cli'
 import { maskSecretInputs } from './inputs'
@@ -48,7 +49,7 @@ function toActionResult({ report: r, summary, pins, github }: BuildResult): Acti
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e): e is [string, string] => e[1] !== undefined))
   return {
     outputs: { ...outputs, ...(pins && { 'changed-files': pins.changedFiles }), ...github?.outputs },
-    ...(summary && { summary: renderSummary(r) + (pins?.summary ?? '') + (github ? `\n${github.summary}` : '') }),
+    ...(summary && { summary: sections(renderSummary(r), pins?.summary, github?.summary) }),
     ...(r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: 'Image pushed' } })
   }
 }

@@ -1,4 +1,4 @@
-import { cell, code, fence, link } from '../action/markdown'
+import { code, codeBlock, html, htmlCode, htmlLink, htmlTable, link, sections, text } from '../action/markdown'
 import type { Change } from '../pin/edits'
 import type { PinReport } from './report'
 
@@ -41,17 +41,14 @@ export function commitMessage(report: PinReport, files: readonly ChangedFile[]):
   return `${lines.join('\n')}\n`
 }
 
-function referencesBlock(report: PinReport): string[] {
-  const text = report.references.map((r) => r.reference).join('\n')
-  const f = fence(text)
-  return [`${f}text`, text, f]
+function referencesBlock(report: PinReport): string {
+  return codeBlock(report.references.map((r) => r.reference).join('\n'))
 }
 
-function labelTable(report: PinReport): string[] {
-  if (!report.labels || report.labels.length === 0) return []
-  const lines = ['#### Labels (read back from the registry)', '', '| Label | Value |', '|---|---|']
-  for (const l of report.labels) lines.push(`| ${code(l.name)} | ${link(code(l.value), l.url)} |`)
-  return [...lines, '']
+function labelTable(report: PinReport): string | undefined {
+  if (!report.labels || report.labels.length === 0) return undefined
+  const rows = report.labels.map((l) => [htmlCode(l.name, { wrap: false }), htmlLink(htmlCode(l.value), l.url)])
+  return sections('#### Labels (read back from the registry)', htmlTable(['Label', 'Value'], rows))
 }
 
 function footer(report: PinReport, what: string): string {
@@ -61,26 +58,24 @@ function footer(report: PinReport, what: string): string {
 
 /** The pull request: the pinned references, what changed per file, the labels read back, the run and commit. */
 export function pullRequestBody(report: PinReport, files: readonly ChangedFile[]): string {
-  const lines = [PR_MARKER, `Pins the deploy files to the digest${report.references.length === 1 ? '' : 's'} the registry holds for ${code(report.subject)}.`, '']
-  lines.push('#### Pinned references', '', ...referencesBlock(report), '')
-  lines.push('#### What changed', '', '| File | Line | Before | After |', '|---|---|---|---|')
-  for (const f of files) {
-    for (const c of f.changes) lines.push(`| ${code(f.path)} | ${c.line} | ${code(c.from)} | ${code(c.to)} |`)
-  }
-  lines.push('', ...labelTable(report), footer(report, 'Written'), '')
-  return lines.join('\n')
+  const rows = files.flatMap((f) => f.changes.map((c) => [htmlCode(f.path), html(String(c.line)), htmlCode(c.from), htmlCode(c.to)]))
+  return sections(
+    PR_MARKER,
+    `Pins the deploy files to the digest${report.references.length === 1 ? '' : 's'} the registry holds for ${code(report.subject)}.`,
+    '#### Pinned references',
+    referencesBlock(report),
+    '#### What changed',
+    htmlTable(['File', 'Line', 'Before', 'After'], rows),
+    labelTable(report),
+    footer(report, 'Written')
+  )
 }
 
 /** The sticky comment: the pinned reference in a block GitHub gives a copy button, the digest, the labels. */
 export function commentBody(report: PinReport): string {
-  const lines = [commentMarker(report.key), `### Pinned ${cell(report.subject)}`, '', ...referencesBlock(report), '']
-  if (report.references.length === 1) {
-    lines.push(`Digest: ${code(report.references[0]?.digest ?? '')} (read back from the registry)`, '')
-  } else {
-    lines.push('| Reference | Digest |', '|---|---|')
-    for (const r of report.references) lines.push(`| ${code(r.reference.replace(/@sha256:[0-9a-f]+$/, ''))} | ${code(r.digest)} |`)
-    lines.push('')
-  }
-  lines.push(...labelTable(report), footer(report, 'Updated'), '')
-  return lines.join('\n')
+  const only = report.references.length === 1 ? report.references[0] : undefined
+  const digests = only
+    ? `Digest: ${code(only.digest)} (read back from the registry)`
+    : htmlTable(['Reference', 'Digest'], report.references.map((r) => [htmlCode(r.reference.replace(/@sha256:[0-9a-f]+$/, '')), htmlCode(r.digest)]))
+  return sections(`${commentMarker(report.key)}\n### Pinned ${text(report.subject)}`, referencesBlock(report), digests, labelTable(report), footer(report, 'Updated'))
 }

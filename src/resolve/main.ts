@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { commitUrl, readRunContext, runUrl } from '../action/context'
 import { InputError } from '../action/errors'
 import { envInputReader, type InputReader } from '../action/inputs'
+import { sections } from '../action/markdown'
 import { runAction, type ActionResult } from '../action/run'
 import { dockerKeychain } from '../docker/config'
 import { readGitHubInputs, type GitHubInputs } from '../github/inputs'
@@ -80,7 +81,7 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
     outcomes,
     outputs,
     pinned: pins?.pinned ?? [],
-    ...(inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + (pins?.summary ?? '') + (published ? `\n${published.summary}` : '') })
+    ...(inputs.summary && { summary: sections(renderResolveSummary(outcomes, inputs.platform), pins?.summary, published?.summary) })
   }
 }
 

@@ -3,23 +3,28 @@ const require = __createRequire(import.meta.url);
 import {
   Context,
   isPullRequestEvent
-} from "./chunk-PR7XGH2X.js";
+} from "./chunk-S3YV44WN.js";
 import {
   pinText
-} from "./chunk-CROR2KDE.js";
+} from "./chunk-ZFXRCP7Z.js";
 import {
   ActionError,
   __commonJS,
   __require,
   __toESM,
-  cell,
   code,
-  fence,
+  codeBlock,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
   info,
   link,
   notice,
+  sections,
+  text,
   warning
-} from "./chunk-PQVYUGAB.js";
+} from "./chunk-H2ATI4WP.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -19935,41 +19940,35 @@ function commitMessage(report, files) {
 `;
 }
 function referencesBlock(report) {
-  const text = report.references.map((r) => r.reference).join("\n");
-  const f = fence(text);
-  return [`${f}text`, text, f];
+  return codeBlock(report.references.map((r) => r.reference).join("\n"));
 }
 function labelTable(report) {
-  if (!report.labels || report.labels.length === 0) return [];
-  const lines = ["#### Labels (read back from the registry)", "", "| Label | Value |", "|---|---|"];
-  for (const l of report.labels) lines.push(`| ${code(l.name)} | ${link(code(l.value), l.url)} |`);
-  return [...lines, ""];
+  if (!report.labels || report.labels.length === 0) return void 0;
+  const rows = report.labels.map((l) => [htmlCode(l.name, { wrap: false }), htmlLink(htmlCode(l.value), l.url)]);
+  return sections("#### Labels (read back from the registry)", htmlTable(["Label", "Value"], rows));
 }
 function footer(report, what) {
   const parts = [runText(report), report.commit && `commit ${link(code(report.commit.sha.slice(0, 12)), report.commit.url)}`].filter(Boolean);
   return `<sub>${what}${parts.length > 0 ? ` by ${parts.join(", ")}` : ""}. A later run updates it.</sub>`;
 }
 function pullRequestBody(report, files) {
-  const lines = [PR_MARKER, `Pins the deploy files to the digest${report.references.length === 1 ? "" : "s"} the registry holds for ${code(report.subject)}.`, ""];
-  lines.push("#### Pinned references", "", ...referencesBlock(report), "");
-  lines.push("#### What changed", "", "| File | Line | Before | After |", "|---|---|---|---|");
-  for (const f of files) {
-    for (const c of f.changes) lines.push(`| ${code(f.path)} | ${c.line} | ${code(c.from)} | ${code(c.to)} |`);
-  }
-  lines.push("", ...labelTable(report), footer(report, "Written"), "");
-  return lines.join("\n");
+  const rows = files.flatMap((f) => f.changes.map((c) => [htmlCode(f.path), html(String(c.line)), htmlCode(c.from), htmlCode(c.to)]));
+  return sections(
+    PR_MARKER,
+    `Pins the deploy files to the digest${report.references.length === 1 ? "" : "s"} the registry holds for ${code(report.subject)}.`,
+    "#### Pinned references",
+    referencesBlock(report),
+    "#### What changed",
+    htmlTable(["File", "Line", "Before", "After"], rows),
+    labelTable(report),
+    footer(report, "Written")
+  );
 }
 function commentBody(report) {
-  const lines = [commentMarker(report.key), `### Pinned ${cell(report.subject)}`, "", ...referencesBlock(report), ""];
-  if (report.references.length === 1) {
-    lines.push(`Digest: ${code(report.references[0]?.digest ?? "")} (read back from the registry)`, "");
-  } else {
-    lines.push("| Reference | Digest |", "|---|---|");
-    for (const r of report.references) lines.push(`| ${code(r.reference.replace(/@sha256:[0-9a-f]+$/, ""))} | ${code(r.digest)} |`);
-    lines.push("");
-  }
-  lines.push(...labelTable(report), footer(report, "Updated"), "");
-  return lines.join("\n");
+  const only = report.references.length === 1 ? report.references[0] : void 0;
+  const digests = only ? `Digest: ${code(only.digest)} (read back from the registry)` : htmlTable(["Reference", "Digest"], report.references.map((r) => [htmlCode(r.reference.replace(/@sha256:[0-9a-f]+$/, "")), htmlCode(r.digest)]));
+  return sections(`${commentMarker(report.key)}
+### Pinned ${text(report.subject)}`, referencesBlock(report), digests, labelTable(report), footer(report, "Updated"));
 }
 
 // src/github/api.ts
@@ -20963,8 +20962,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -21022,8 +21021,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -21037,18 +21036,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error) {
     if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -21216,12 +21215,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -24259,9 +24258,9 @@ async function pinBaseFiles(api, repo, head, report, base) {
       warning(`${path} is not a file on ${base}: it is left out of the pull request`);
       continue;
     }
-    const text = (content ?? await api.blob(repo, entry.sha)).toString("utf8");
-    const pinned = pinText(path, text, pins.rule);
-    if (pinned.changes.length > 0 && pinned.text !== text) out.push({ path, mode: entry.mode, text: pinned.text, changes: pinned.changes });
+    const text2 = (content ?? await api.blob(repo, entry.sha)).toString("utf8");
+    const pinned = pinText(path, text2, pins.rule);
+    if (pinned.changes.length > 0 && pinned.text !== text2) out.push({ path, mode: entry.mode, text: pinned.text, changes: pinned.changes });
   }
   return out;
 }

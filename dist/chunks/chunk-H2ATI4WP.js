@@ -135,19 +135,56 @@ function describeError(error2) {
 }
 
 // src/action/markdown.ts
-function cell(text) {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
+function text(value) {
+  return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
 }
-function code(text) {
-  const ticks = "`".repeat((text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length + 1), 1));
-  return `${ticks}${ticks.length > 1 ? " " : ""}${cell(text)}${ticks.length > 1 ? " " : ""}${ticks}`;
+function ticks(text2, min) {
+  const longest = (text2.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+  return "`".repeat(Math.max(min, longest + 1));
 }
-function link(text, url) {
-  return url ? `[${text}](${url})` : text;
+function code(text2) {
+  const t = ticks(text2, 1);
+  const pad = /^[` ]|[` ]$/.test(text2) ? " " : "";
+  return `${t}${pad}${text2.replace(/\r?\n/g, " ")}${pad}${t}`;
 }
-function fence(text) {
-  const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
-  return "`".repeat(Math.max(3, longest + 1));
+function link(text2, url) {
+  return url ? `[${text2}](${url})` : text2;
+}
+function fence(text2) {
+  return ticks(text2, 3);
+}
+function codeBlock(text2, lang = "text") {
+  const f = fence(text2);
+  return `${f}${lang}
+${text2}
+${f}`;
+}
+function html(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/\r/g, "&#13;").replace(/\n/g, "&#10;");
+}
+var WRAP_RUN = 48;
+function wrappable(text2) {
+  return text2.split(/(\s+)/).map((part) => {
+    if (part.length < WRAP_RUN || /^\s+$/.test(part)) return html(part);
+    const pieces = part.match(/[^/@:.\-_?&=]*[/@:.\-_?&=]*/g)?.filter((p) => p !== "") ?? [part];
+    return pieces.map((p) => (p.length > 24 ? p.match(/.{1,16}/gs) ?? [p] : [p]).map(html).join("<wbr>")).join("<wbr>");
+  }).join("");
+}
+function htmlCode(text2, { wrap = true } = {}) {
+  return `<code>${wrap ? wrappable(text2) : html(text2)}</code>`;
+}
+function htmlLink(inner, url) {
+  return url ? `<a href="${html(url)}">${inner}</a>` : inner;
+}
+function htmlTable(headers, rows) {
+  const head = `<thead><tr>${headers.map((h) => `<th>${html(h)}</th>`).join("")}</tr></thead>`;
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`);
+  return ["<table>", head, "<tbody>", ...body, "</tbody>", "</table>"].join("\n");
+}
+function sections(...parts) {
+  const kept = parts.filter((p) => typeof p === "string" && p.trim() !== "").map((p) => p.replace(/^\n+|\s+$/g, ""));
+  return kept.length > 0 ? `${kept.join("\n\n")}
+` : "";
 }
 
 // node_modules/@actions/core/lib/command.js
@@ -391,8 +428,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -439,11 +476,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -488,10 +525,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -520,9 +557,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -533,8 +570,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -1418,9 +1455,15 @@ export {
   ActionError,
   InputError,
   describeError,
-  require_promises,
-  cell,
+  text,
   code,
   link,
-  fence
+  fence,
+  codeBlock,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
+  sections,
+  require_promises
 };

@@ -4,16 +4,16 @@ import {
   openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-66HLCTN6.js";
+} from "./chunk-P4WAGGCV.js";
 import {
   dockerKeychain
-} from "./chunk-FLCRLCEK.js";
+} from "./chunk-RKKI6ZD6.js";
 import {
   loadDeployFiles
-} from "./chunk-CROR2KDE.js";
+} from "./chunk-ZFXRCP7Z.js";
 import {
   warning
-} from "./chunk-PQVYUGAB.js";
+} from "./chunk-H2ATI4WP.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   InvalidReferenceError,
   parseReference
-} from "./chunk-FLCRLCEK.js";
+} from "./chunk-RKKI6ZD6.js";
 import {
   InputError,
   describeError,
@@ -13,7 +13,7 @@ import {
   setOutput,
   setSecret,
   summary
-} from "./chunk-PQVYUGAB.js";
+} from "./chunk-H2ATI4WP.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {
@@ -123,7 +123,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-Q3UMVQQN.js");
+  loaded ??= import("./publish-LTLOVCGP.js");
   return loaded;
 }
 

@@ -9,7 +9,7 @@ import {
   require_os,
   require_path,
   setSecret
-} from "./chunk-PQVYUGAB.js";
+} from "./chunk-H2ATI4WP.js";
 
 // src/docker/config.ts
 var import_node_fs = __toESM(require_fs(), 1);
@@ -367,6 +367,10 @@ export {
   INCONSISTENT_HINT,
   errorDetail,
   describeStatus,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST,
   MANIFEST_ACCEPT,
   isIndex,
   parsePlatform,

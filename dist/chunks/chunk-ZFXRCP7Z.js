@@ -13,7 +13,7 @@ import {
   require_os,
   require_path,
   require_promises
-} from "./chunk-PQVYUGAB.js";
+} from "./chunk-H2ATI4WP.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({

@@ -15,22 +15,22 @@ import {
   pickPlatformEntry,
   platformEntries,
   sha256Digest
-} from "./chunk-FLCRLCEK.js";
+} from "./chunk-RKKI6ZD6.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-CROR2KDE.js";
+} from "./chunk-ZFXRCP7Z.js";
 import {
   __commonJS,
   __require,
   __toESM,
-  cell,
   code,
   fence,
+  html,
   info,
   setSecret
-} from "./chunk-PQVYUGAB.js";
+} from "./chunk-H2ATI4WP.js";
 
 // node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({
@@ -11406,7 +11406,7 @@ function renderPinSummary(files, wrote, scanned, notes) {
     }
     const text = body.join("\n");
     const f3 = fence(text);
-    lines.push(`<details open><summary>${cell(f.rel)} (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
+    lines.push(`<details open><summary><code>${html(f.rel)}</code> (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
     lines.push(`${f3}diff`, text, f3, "", "</details>", "");
   }
   if (notes.length > 0) {
