@@ -7,9 +7,10 @@ import {
   parseLines,
   parseList,
   parseReferenceInput,
+  parseRegistryTimeout,
   readPinInputs,
   runAction
-} from "./chunks/chunk-PKWXMYRL.js";
+} from "./chunks/chunk-QO6L7FCM.js";
 import {
   ActionError,
   DOCKER_HUB,
@@ -36,7 +37,7 @@ import {
   setSecret,
   validateTag,
   warning
-} from "./chunks/chunk-TFCHPMQK.js";
+} from "./chunks/chunk-F4BASHNS.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -2767,6 +2768,7 @@ function readInputs(read, cwd = process.cwd()) {
   }
   const { context, file } = resolveBuildFiles(read("context"), read("file"), cwd);
   const login = parseLogin(read("username"), read("password"));
+  const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
   return {
     imageInput,
     image,
@@ -2783,7 +2785,8 @@ function readInputs(read, cwd = process.cwd()) {
     latest,
     ociLabels,
     semverTags,
-    ...login && { login }
+    ...login && { login },
+    registryTimeoutMs
   };
 }
 
@@ -3083,7 +3086,7 @@ ${lines.join("\n")}`,
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-U2VHRT2P.js");
+  later ??= import("./chunks/later-LPKXYGOE.js");
   return later;
 }
 async function prepare(deps) {
@@ -3131,7 +3134,7 @@ async function build(deps, p) {
       pull: inputs.pull,
       noCache: inputs.noCache
     }),
-    inputs.push ? deps.openRegistry(inputs.image, deps.env) : void 0
+    inputs.push ? deps.openRegistry(inputs.image, deps.env, inputs.registryTimeoutMs) : void 0
   ]);
   if (built.status === "rejected") {
     if (opened.status === "fulfilled") await opened.value?.close();
@@ -3142,12 +3145,14 @@ async function build(deps, p) {
   return { imageId: built.value.imageId, ...opened.value && { session: opened.value } };
 }
 async function pushAndReadBack(deps, p, session) {
+  session.budget?.start();
   const warming = session.client.warmUp();
   const pushed = [];
   for (const target of p.plan.targets) {
     const result = await deps.docker.push(target);
     pushed.push({ tag: result.tag, ...result.digest && { digest: result.digest } });
   }
+  session.budget?.start();
   await warming;
   const held = await group("Read back from the registry", async () => {
     const r = await readBack(session.client, pushed);
@@ -3234,7 +3239,7 @@ function renderSummary(report2) {
 function defaultDeps() {
   return {
     docker: new DockerCli(),
-    openRegistry: async (name, env) => (await loadLater()).openDockerRegistry(name, env),
+    openRegistry: async (name, env, budgetMs) => (await loadLater()).openDockerRegistry(name, env, budgetMs),
     readInput: envInputReader(),
     env: process.env,
     cwd: process.cwd()

@@ -5,9 +5,10 @@ import {
   parseBoolean,
   parseLines,
   parseReferenceInput,
+  parseRegistryTimeout,
   readPinInputs,
   runAction
-} from "../chunks/chunk-PKWXMYRL.js";
+} from "../chunks/chunk-QO6L7FCM.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory,
@@ -15,10 +16,11 @@ import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-QBDSTAIQ.js";
+} from "../chunks/chunk-SRIPZXMC.js";
 import {
   ActionError,
   InputError,
+  RegistryBudget,
   RegistryError,
   cell,
   code,
@@ -31,7 +33,7 @@ import {
   parsePlatform,
   platformEntries,
   warning
-} from "../chunks/chunk-TFCHPMQK.js";
+} from "../chunks/chunk-F4BASHNS.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -62,6 +64,7 @@ function readResolveInputs(read) {
     concurrency,
     listPlatforms: parseBoolean("list-platforms", read("list-platforms"), false),
     summary: parseBoolean("summary", read("summary"), true),
+    registryTimeoutMs: parseRegistryTimeout(read("registry-timeout")),
     ...readPinInputs(read)
   };
 }
@@ -211,12 +214,16 @@ ${lines.join("\n")}`,
 // src/resolve/main.ts
 function defaultResolveDeps() {
   const env = process.env;
-  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd() };
+  return {
+    openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
+    readInput: envInputReader(),
+    cwd: process.cwd()
+  };
 }
 async function resolveImages(deps) {
   const inputs = readResolveInputs(deps.readInput);
   const files = await loadDeployFiles(inputs.files, deps.cwd);
-  const pool = deps.openRegistries();
+  const pool = deps.openRegistries(inputs.registryTimeoutMs);
   let outcomes;
   try {
     const started = Date.now();

@@ -5,11 +5,12 @@ import {
   openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-QBDSTAIQ.js";
+} from "./chunk-SRIPZXMC.js";
 import {
+  RegistryBudget,
   dockerKeychain,
   warning
-} from "./chunk-TFCHPMQK.js";
+} from "./chunk-F4BASHNS.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
@@ -25,8 +26,8 @@ function pinBuiltImage(pins, image, tags, digest) {
 }
 
 // src/build/later.ts
-function openDockerRegistry(name, env) {
-  return openRegistry(name, { env, credentials: dockerKeychain(env) });
+function openDockerRegistry(name, env, budgetMs) {
+  return openRegistry(name, { env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) });
 }
 export {
   openDockerRegistry,
