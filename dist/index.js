@@ -10,7 +10,7 @@ import {
   parseRegistryTimeout,
   readPinInputs,
   runAction
-} from "./chunks/chunk-QO6L7FCM.js";
+} from "./chunks/chunk-5AA4UNOT.js";
 import {
   ActionError,
   DOCKER_HUB,
@@ -18,12 +18,16 @@ import {
   RegistryError,
   __commonJS,
   __toESM,
-  cell,
   code,
+  codeBlock,
   dockerConfigPath,
   findKey,
   getExecOutput,
   group,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
   info,
   isAttestation,
   isIndex,
@@ -34,10 +38,11 @@ import {
   require_os,
   require_path,
   require_promises,
+  sections,
   setSecret,
   validateTag,
   warning
-} from "./chunks/chunk-F4BASHNS.js";
+} from "./chunks/chunk-UTYARMRB.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -3026,20 +3031,20 @@ async function readBack(client, pushed) {
     states.push({ tag: p.tag, digest: found.digest });
   }
   const digest = ourDigest(reported[0], states, client);
-  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
+  const movedTags2 = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
   let manifest;
   try {
     manifest = await client.manifest(digest);
   } catch (error) {
-    if (movedTags.length > 0 && error instanceof RegistryError && error.status === 404) {
+    if (movedTags2.length > 0 && error instanceof RegistryError && error.status === 404) {
       throw new ActionError(
-        `digest mismatch: docker push reported ${digest} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags.map((m) => m.now).join(", ")})`,
+        `digest mismatch: docker push reported ${digest} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags2.map((m) => m.now).join(", ")})`,
         "the registry may rewrite manifests on push; report this with the push log"
       );
     }
     throw error;
   }
-  for (const m of movedTags) {
+  for (const m of movedTags2) {
     warning(
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
@@ -3069,7 +3074,7 @@ async function readBack(client, pushed) {
     ...platformDigest && { platformDigest },
     configDigest,
     labels: config.config?.Labels ?? {},
-    movedTags
+    movedTags: movedTags2
   };
 }
 function checkLabels(held, expected) {
@@ -3086,7 +3091,7 @@ ${lines.join("\n")}`,
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-LPKXYGOE.js");
+  later ??= import("./chunks/later-IBNTD7KU.js");
   return later;
 }
 async function prepare(deps) {
@@ -3188,51 +3193,52 @@ function labelLink(report2, key, value) {
   if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
   if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
   if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
-  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>]+$/.test(value)) return value;
+  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
   return void 0;
 }
-function renderSummary(report2) {
-  const lines = [];
-  lines.push(`### ${report2.pushed ? "Pushed" : "Built"} ${cell(report2.image)}`, "");
-  lines.push("| | |", "|---|---|");
-  if (report2.pinned && report2.digest) {
-    lines.push(`| **Pinned** | ${code(report2.pinned)} |`);
-    lines.push(`| Digest | ${code(report2.digest)} (read back from the registry, sha256 verified) |`);
-    if (report2.mediaType) lines.push(`| Media type | ${code(report2.mediaType)} |`);
+function facts(report2) {
+  const items = [];
+  if (report2.digest) {
+    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
+    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
   } else {
-    lines.push(`| Digest | not pushed (\`push: false\`) |`);
+    items.push("**Digest** none: not pushed (`push: false`)");
   }
-  lines.push(`| Image ID | ${code(report2.imageId)} |`);
-  lines.push(`| Tags | ${report2.tags.map((t) => code(t)).join("<br>")} |`);
-  lines.push(`| Commit | ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source}) |`);
+  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
+  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
   if (report2.runNumber) {
     const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
-    lines.push(`| Run | ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)} |`);
+    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
   }
-  lines.push("");
-  if (report2.movedTags.length > 0) {
-    lines.push("> [!WARNING]");
-    for (const m of report2.movedTags) {
-      lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-    }
-    lines.push("");
-  }
-  lines.push(report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)", "");
-  lines.push("| Label | Value | Source |", "|---|---|---|");
-  for (const key of Object.keys(report2.labels).sort()) {
-    const value = report2.labels[key];
-    lines.push(`| ${code(key)} | ${link(code(value), labelLink(report2, key, value))} | ${report2.labelSources[key] ?? "image (base or Dockerfile)"} |`);
-  }
-  lines.push("");
-  lines.push(
-    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>",
-    ""
-  );
-  if (report2.pinned) {
-    lines.push("<details><summary>Deploy by digest</summary>", "", "```yaml");
-    lines.push(`image: ${report2.pinned}`, "```", "", "</details>", "");
+  items.push(`**Image ID** ${code(report2.imageId)}`);
+  return items.map((i) => `- ${i}`).join("\n");
+}
+function movedTags(report2) {
+  if (report2.movedTags.length === 0) return void 0;
+  const lines = ["> [!WARNING]"];
+  for (const m of report2.movedTags) {
+    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
   }
   return lines.join("\n");
+}
+function labelTable(report2) {
+  const rows = Object.keys(report2.labels).sort().map((key) => {
+    const value = report2.labels[key];
+    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
+  });
+  return htmlTable(["Label", "Value", "Source"], rows);
+}
+function renderSummary(report2) {
+  const pushed = report2.pushed && report2.pinned;
+  return sections(
+    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
+    pushed ? codeBlock(report2.pinned) : void 0,
+    facts(report2),
+    movedTags(report2),
+    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
+    labelTable(report2),
+    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
+  );
 }
 
 // src/build/main.ts
@@ -3266,7 +3272,7 @@ function toActionResult({ report: r, summary, pins }) {
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e) => e[1] !== void 0));
   return {
     outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles } },
-    ...summary && { summary: renderSummary(r) + (pins?.summary ?? "") },
+    ...summary && { summary: sections(renderSummary(r), pins?.summary) },
     ...r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: "Image pushed" } }
   };
 }

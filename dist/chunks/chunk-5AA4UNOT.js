@@ -13,7 +13,7 @@ import {
   setFailed,
   setOutput,
   summary
-} from "./chunk-F4BASHNS.js";
+} from "./chunk-UTYARMRB.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

@@ -5,12 +5,12 @@ import {
   openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-SRIPZXMC.js";
+} from "./chunk-FTME6NXE.js";
 import {
   RegistryBudget,
   dockerKeychain,
   warning
-} from "./chunk-F4BASHNS.js";
+} from "./chunk-UTYARMRB.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

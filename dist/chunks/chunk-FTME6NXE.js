@@ -16,7 +16,6 @@ import {
   apiHost,
   budgetHint,
   budgetedTransport,
-  cell,
   code,
   debug,
   describeStatus,
@@ -24,6 +23,7 @@ import {
   fence,
   formatPlatform,
   formatSeconds,
+  html,
   info,
   isIndex,
   isSha256Digest,
@@ -39,7 +39,7 @@ import {
   require_promises,
   setSecret,
   sha256Digest
-} from "./chunk-F4BASHNS.js";
+} from "./chunk-UTYARMRB.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({
@@ -10823,7 +10823,7 @@ function renderPinSummary(files, wrote, scanned, notes) {
     }
     const text = body.join("\n");
     const f3 = fence(text);
-    lines.push(`<details open><summary>${cell(f.rel)} (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
+    lines.push(`<details open><summary><code>${html(f.rel)}</code> (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
     lines.push(`${f3}diff`, text, f3, "", "</details>", "");
   }
   if (notes.length > 0) {
