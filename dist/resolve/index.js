@@ -1,22 +1,27 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  readPinInputs
+} from "../chunks/chunk-WU6YESN5.js";
+import {
   envInputReader,
   parseBoolean,
   parseLines,
   parseReferenceInput,
   parseRegistryTimeout,
-  readPinInputs,
   runAction
-} from "../chunks/chunk-5AA4UNOT.js";
+} from "../chunks/chunk-FK3TV3L3.js";
 import {
-  PlatformNotFoundError,
-  createRegistryFactory,
   loadDeployFiles,
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-FTME6NXE.js";
+} from "../chunks/chunk-JHC7TLQO.js";
+import "../chunks/chunk-3LUC7IVU.js";
+import {
+  PlatformNotFoundError,
+  createRegistryFactory
+} from "../chunks/chunk-5AJUQ7X4.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -39,7 +44,7 @@ import {
   sections,
   text,
   warning
-} from "../chunks/chunk-UTYARMRB.js";
+} from "../chunks/chunk-K47VHSJW.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

@@ -2,15 +2,18 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   loadDeployFiles,
-  openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-FTME6NXE.js";
+} from "./chunk-JHC7TLQO.js";
+import "./chunk-3LUC7IVU.js";
+import {
+  openRegistry
+} from "./chunk-5AJUQ7X4.js";
 import {
   RegistryBudget,
   dockerKeychain,
   warning
-} from "./chunk-UTYARMRB.js";
+} from "./chunk-K47VHSJW.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

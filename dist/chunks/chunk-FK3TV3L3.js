@@ -13,7 +13,7 @@ import {
   setFailed,
   setOutput,
   summary
-} from "./chunk-UTYARMRB.js";
+} from "./chunk-K47VHSJW.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {
@@ -74,11 +74,6 @@ async function runAction(main) {
   }
 }
 
-// src/pin/inputs.ts
-function readPinInputs(read) {
-  return { files: parseLines(read("files")), write: parseBoolean("write", read("write"), true) };
-}
-
 export {
   envInputReader,
   parseBoolean,
@@ -87,6 +82,5 @@ export {
   parseChoice,
   parseReferenceInput,
   parseRegistryTimeout,
-  runAction,
-  readPinInputs
+  runAction
 };

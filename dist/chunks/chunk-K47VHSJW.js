@@ -10747,13 +10747,6 @@ var require_timers2 = __commonJS({
   }
 });
 
-// builtin-require:fs/promises
-var require_promises = __commonJS({
-  "builtin-require:fs/promises"(exports, module) {
-    module.exports = __require("node:fs/promises");
-  }
-});
-
 // src/registry/undici.ts
 var import_agent = __toESM(require_agent(), 1);
 var import_dispatcher = __toESM(require_dispatcher(), 1);
@@ -10791,7 +10784,10 @@ var RETRY_ERROR_CODES = [
   "UND_ERR_HEADERS_TIMEOUT",
   "UND_ERR_BODY_TIMEOUT"
 ];
-var RETRY_METHODS = ["GET", "HEAD"];
+var IDEMPOTENT_METHODS = ["GET", "HEAD", "PUT"];
+function isIdempotent(req) {
+  return req.idempotent ?? IDEMPOTENT_METHODS.includes(req.method.toUpperCase());
+}
 function parseRetryAfter(value, now = Date.now()) {
   if (value === void 0) return void 0;
   const text2 = value.trim();
@@ -10809,10 +10805,11 @@ function header(headers, name) {
   const v = headers?.[name];
   return Array.isArray(v) ? v[0] : v;
 }
-function decideRetry(failed, method, attempts, elapsedMs, policy, now = Date.now()) {
+function decideRetry(failed, request2, attempts, elapsedMs, policy, now = Date.now()) {
   const status = failed.code === "UND_ERR_REQ_RETRY" ? failed.statusCode : void 0;
   const retryable = status !== void 0 ? RETRY_STATUSES.includes(status) : failed.code !== void 0 && RETRY_ERROR_CODES.includes(failed.code);
-  if (!retryable || !RETRY_METHODS.includes(method.toUpperCase()) || attempts > policy.maxRetries) return void 0;
+  const req = typeof request2 === "string" ? { method: request2 } : request2;
+  if (!retryable || !isIdempotent(req) || attempts > policy.maxRetries) return void 0;
   const retryAfter = status !== void 0 ? parseRetryAfter(header(failed.headers, "retry-after"), now) : void 0;
   const delayMs = retryDelay(attempts, retryAfter, policy);
   if (elapsedMs + delayMs > policy.budgetMs) return void 0;
@@ -10855,27 +10852,30 @@ async function readBody(body, limit, url) {
   return Buffer.concat(chunks);
 }
 var RetryingDispatcher = class extends DispatcherBase {
-  constructor(inner, policy, url, onRetry, signal) {
+  constructor(inner, policy, url, onRetry, idempotent, signal) {
     super();
     this.inner = inner;
     this.policy = policy;
     this.url = url;
     this.onRetry = onRetry;
+    this.idempotent = idempotent;
     this.signal = signal;
   }
   inner;
   policy;
   url;
   onRetry;
+  idempotent;
   signal;
   retries = 0;
   startedAt = Date.now();
   waitMs = 0;
   dispatch(opts, handler) {
     const method = String(opts.method);
+    const request2 = { method, ...this.idempotent !== void 0 && { idempotent: this.idempotent } };
     const retry = (err, { state }, callback) => {
       if (this.signal?.aborted) return callback(err);
-      const decision = decideRetry(err, method, state.counter, Date.now() - this.startedAt, this.policy);
+      const decision = decideRetry(err, request2, state.counter, Date.now() - this.startedAt, this.policy);
       if (!decision) return callback(err);
       this.retries = state.counter;
       this.waitMs = decision.delayMs;
@@ -10924,7 +10924,7 @@ var UndiciTransport = class {
   }
   async attempt(url, req) {
     if (req.signal?.aborted) throw req.signal.reason;
-    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry, req.signal);
+    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry, req.idempotent, req.signal);
     let midBody = false;
     try {
       const res = await request(url, {
@@ -10951,6 +10951,20 @@ var UndiciTransport = class {
   }
   async close() {
     await this.agent.close();
+  }
+};
+var CountingTransport = class {
+  constructor(inner) {
+    this.inner = inner;
+  }
+  inner;
+  requests = [];
+  async send(url, req) {
+    const entry = { method: req.method, url };
+    this.requests.push(entry);
+    const res = await this.inner.send(url, req);
+    entry.status = res.status;
+    return res;
   }
 };
 
@@ -11322,11 +11336,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header: header2, data, colspan, rowspan } = cell;
+        const { header: header2, data, colspan, rowspan } = cell2;
         const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -12599,6 +12613,9 @@ function dockerKeychain(env = process.env) {
 }
 
 // src/action/markdown.ts
+function cell(text2) {
+  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
+}
 function text(value) {
   return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
 }
@@ -12749,6 +12766,7 @@ export {
   info,
   group,
   UndiciTransport,
+  CountingTransport,
   DEFAULT_REGISTRY_TIMEOUT_SECONDS,
   REGISTRY_TIMEOUT_INPUT,
   BudgetExceededError,
@@ -12764,11 +12782,14 @@ export {
   sha256Digest,
   matchesDigest,
   DOCKER_HUB,
+  TAG,
   InvalidReferenceError,
   parseReference,
   validateTag,
+  formatName,
   formatReference,
   apiHost,
+  cell,
   text,
   code,
   link,
@@ -12779,7 +12800,6 @@ export {
   htmlLink,
   htmlTable,
   sections,
-  require_promises,
   dockerConfigPath,
   findKey,
   dockerKeychain,
