@@ -1,32 +1,38 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  envInputReader,
   loadGitHub,
+  readGitHubInputs,
+  readPinInputs
+} from "../chunks/chunk-E4QNS3TY.js";
+import {
+  envInputReader,
   parseBoolean,
   parseLines,
   parseReferenceInput,
-  readGitHubInputs,
-  readPinInputs,
+  parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-K3L5DFHN.js";
+} from "../chunks/chunk-N4OHDVJJ.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-S3YV44WN.js";
+} from "../chunks/chunk-YWE3ZZ44.js";
 import {
-  PlatformNotFoundError,
-  createRegistryFactory,
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-P4WAGGCV.js";
+} from "../chunks/chunk-5CT5FH23.js";
+import {
+  PlatformNotFoundError,
+  createRegistryFactory
+} from "../chunks/chunk-IGJRL3BX.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   OCI_INDEX,
   OCI_MANIFEST,
+  RegistryBudget,
   RegistryError,
   dockerKeychain,
   formatPlatform,
@@ -34,10 +40,11 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-RKKI6ZD6.js";
+} from "../chunks/chunk-4UHFI6IU.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-ZFXRCP7Z.js";
+} from "../chunks/chunk-AKLZ2AON.js";
+import "../chunks/chunk-LOLFTQZC.js";
 import {
   ActionError,
   InputError,
@@ -48,7 +55,7 @@ import {
   sections,
   text,
   warning
-} from "../chunks/chunk-H2ATI4WP.js";
+} from "../chunks/chunk-D4JJJDL7.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -79,6 +86,7 @@ function readResolveInputs(read) {
     concurrency,
     listPlatforms: parseBoolean("list-platforms", read("list-platforms"), false),
     summary: parseBoolean("summary", read("summary"), true),
+    registryTimeoutMs: parseRegistryTimeout(read("registry-timeout")),
     ...readPinInputs(read)
   };
 }
@@ -239,7 +247,12 @@ ${lines.join("\n")}`,
 // src/resolve/main.ts
 function defaultResolveDeps() {
   const env = process.env;
-  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd(), env };
+  return {
+    openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
+    readInput: envInputReader(),
+    cwd: process.cwd(),
+    env
+  };
 }
 async function resolveImages(deps) {
   const inputs = readResolveInputs(deps.readInput);
@@ -248,7 +261,7 @@ async function resolveImages(deps) {
     throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
   }
   const files = await loadDeployFiles(inputs.files, deps.cwd);
-  const pool = deps.openRegistries();
+  const pool = deps.openRegistries(inputs.registryTimeoutMs);
   let outcomes;
   try {
     const started = Date.now();

@@ -12,7 +12,7 @@ import type { PinReport } from '../github/report'
 import { loadDeployFiles, type PinnedFile } from '../pin/files'
 import { resolvedRule, tagKey } from '../pin/rules'
 import { pinFiles, type PinOutcome } from '../pin/step'
-import { createRegistryFactory } from '../registry'
+import { createRegistryFactory, RegistryBudget } from '../registry'
 import type { RegistryClient } from '../registry/client'
 import type { ImageName } from '../registry/reference'
 import { readResolveInputs } from './inputs'
@@ -20,8 +20,8 @@ import { pinnedReference, renderResolveSummary, toResolveOutputs } from './repor
 import { checkOutcomes, resolveAll, type Outcome } from './resolver'
 
 export interface ResolveDeps {
-  /** Clients for every repository over one shared transport (one connection pool). */
-  openRegistries: () => { client(name: ImageName): RegistryClient; close(): Promise<void> }
+  /** Clients for every repository over one shared transport (one connection pool), under a budget of `budgetMs`. */
+  openRegistries: (budgetMs?: number) => { client(name: ImageName): RegistryClient; close(): Promise<void> }
   readInput: InputReader
   cwd: string
   /** The run's environment (GITHUB_* context); default process.env. */
@@ -32,7 +32,12 @@ export interface ResolveDeps {
 
 export function defaultResolveDeps(): ResolveDeps {
   const env = process.env
-  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd(), env }
+  return {
+    openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
+    readInput: envInputReader(),
+    cwd: process.cwd(),
+    env
+  }
 }
 
 export interface ResolveResult {
@@ -52,7 +57,8 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
   // deploy files are read and parsed before any request: a broken file fails the step early, naming the file
   const files = await loadDeployFiles(inputs.files, deps.cwd)
 
-  const pool = deps.openRegistries()
+  // one budget phase (registry-timeout) for every request of the step, from the first
+  const pool = deps.openRegistries(inputs.registryTimeoutMs)
   let outcomes: Outcome[]
   try {
     const started = Date.now()

@@ -1,6 +1,9 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  require_promises
+} from "./chunk-LOLFTQZC.js";
+import {
   ActionError,
   InputError,
   __commonJS,
@@ -11,9 +14,8 @@ import {
   require_crypto,
   require_fs,
   require_os,
-  require_path,
-  require_promises
-} from "./chunk-H2ATI4WP.js";
+  require_path
+} from "./chunk-D4JJJDL7.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({

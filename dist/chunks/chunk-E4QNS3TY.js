@@ -1,66 +1,14 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  InvalidReferenceError,
-  parseReference
-} from "./chunk-RKKI6ZD6.js";
+  parseBoolean,
+  parseLines,
+  parseList
+} from "./chunk-N4OHDVJJ.js";
 import {
   InputError,
-  describeError,
-  getInput,
-  notice,
-  setFailed,
-  setOutput,
-  setSecret,
-  summary
-} from "./chunk-H2ATI4WP.js";
-
-// src/action/inputs.ts
-function envInputReader(env = process.env) {
-  if (env === process.env) return (name) => getInput(name);
-  return (name) => env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`]?.trim() ?? "";
-}
-var TRUE = /* @__PURE__ */ new Set(["true", "True", "TRUE"]);
-var FALSE = /* @__PURE__ */ new Set(["false", "False", "FALSE"]);
-function parseBoolean(name, raw, fallback) {
-  if (raw === "") return fallback;
-  if (TRUE.has(raw)) return true;
-  if (FALSE.has(raw)) return false;
-  throw new InputError(name, `'${raw}' is not a boolean`, `set '${name}' to true or false`);
-}
-function parseLines(raw) {
-  return raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-}
-function parseList(raw) {
-  const items = raw.split(/[\r\n,]+/).map((s) => s.trim()).filter(Boolean);
-  return [...new Set(items)];
-}
-function parseChoice(name, raw, choices, fallback) {
-  if (raw === "") return fallback;
-  const value = raw.toLowerCase();
-  if (choices.includes(value)) return value;
-  throw new InputError(name, `'${raw}' is not one of ${choices.join(", ")}`, `set '${name}' to ${choices.join(", ").replace(/, ([^,]*)$/, " or $1")}`);
-}
-function parseReferenceInput(name, raw, hint) {
-  try {
-    return parseReference(raw);
-  } catch (e) {
-    if (e instanceof InvalidReferenceError) throw new InputError(name, e.message, hint);
-    throw e;
-  }
-}
-
-// src/action/run.ts
-async function runAction(main) {
-  try {
-    const result = await main();
-    if (result.summary) await summary.addRaw(result.summary).write();
-    for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);
-    if (result.notice) notice(result.notice.text, { title: result.notice.title });
-  } catch (error) {
-    setFailed(describeError(error));
-  }
-}
+  setSecret
+} from "./chunk-D4JJJDL7.js";
 
 // src/github/branch.ts
 function branchProblem(name) {
@@ -123,7 +71,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-LTLOVCGP.js");
+  loaded ??= import("./publish-JACUKDAJ.js");
   return loaded;
 }
 
@@ -133,13 +81,6 @@ function readPinInputs(read) {
 }
 
 export {
-  envInputReader,
-  parseBoolean,
-  parseLines,
-  parseList,
-  parseChoice,
-  parseReferenceInput,
-  runAction,
   pinBranchFor,
   readGitHubInputs,
   loadGitHub,

@@ -99,13 +99,6 @@ var require_timers = __commonJS({
   }
 });
 
-// builtin-require:fs/promises
-var require_promises = __commonJS({
-  "builtin-require:fs/promises"(exports, module) {
-    module.exports = __require("node:fs/promises");
-  }
-});
-
 // src/action/errors.ts
 var ActionError = class extends Error {
   constructor(message, hint, options) {
@@ -133,8 +126,15 @@ function describeError(error2) {
   if (error2 instanceof Error) return error2.message;
   return String(error2);
 }
+var QUOTE_LIMIT = 128;
+function cut(value, limit = QUOTE_LIMIT) {
+  return value.length > limit ? `${value.slice(0, 20)}\u2026` : value;
+}
 
 // src/action/markdown.ts
+function cell(text2) {
+  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
+}
 function text(value) {
   return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
 }
@@ -476,11 +476,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -1455,6 +1455,8 @@ export {
   ActionError,
   InputError,
   describeError,
+  cut,
+  cell,
   text,
   code,
   link,
@@ -1464,6 +1466,5 @@ export {
   htmlCode,
   htmlLink,
   htmlTable,
-  sections,
-  require_promises
+  sections
 };

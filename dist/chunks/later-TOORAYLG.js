@@ -1,19 +1,23 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-P4WAGGCV.js";
+} from "./chunk-5CT5FH23.js";
 import {
+  openRegistry
+} from "./chunk-IGJRL3BX.js";
+import {
+  RegistryBudget,
   dockerKeychain
-} from "./chunk-RKKI6ZD6.js";
+} from "./chunk-4UHFI6IU.js";
 import {
   loadDeployFiles
-} from "./chunk-ZFXRCP7Z.js";
+} from "./chunk-AKLZ2AON.js";
+import "./chunk-LOLFTQZC.js";
 import {
   warning
-} from "./chunk-H2ATI4WP.js";
+} from "./chunk-D4JJJDL7.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
@@ -29,8 +33,8 @@ function pinBuiltImage(pins, image, tags, digest) {
 }
 
 // src/build/later.ts
-function openDockerRegistry(name, env) {
-  return openRegistry(name, { env, credentials: dockerKeychain(env) });
+function openDockerRegistry(name, env, budgetMs) {
+  return openRegistry(name, { env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) });
 }
 export {
   openDockerRegistry,

@@ -3,10 +3,11 @@ const require = __createRequire(import.meta.url);
 import {
   Context,
   isPullRequestEvent
-} from "./chunk-S3YV44WN.js";
+} from "./chunk-YWE3ZZ44.js";
 import {
   pinText
-} from "./chunk-ZFXRCP7Z.js";
+} from "./chunk-AKLZ2AON.js";
+import "./chunk-LOLFTQZC.js";
 import {
   ActionError,
   __commonJS,
@@ -24,7 +25,7 @@ import {
   sections,
   text,
   warning
-} from "./chunk-H2ATI4WP.js";
+} from "./chunk-D4JJJDL7.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

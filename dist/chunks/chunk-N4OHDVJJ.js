@@ -1,0 +1,88 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+import {
+  DEFAULT_REGISTRY_TIMEOUT_SECONDS,
+  InvalidReferenceError,
+  REGISTRY_TIMEOUT_INPUT,
+  parseReference
+} from "./chunk-4UHFI6IU.js";
+import {
+  InputError,
+  cut,
+  describeError,
+  getInput,
+  notice,
+  setFailed,
+  setOutput,
+  summary
+} from "./chunk-D4JJJDL7.js";
+
+// src/action/inputs.ts
+function envInputReader(env = process.env) {
+  if (env === process.env) return (name) => getInput(name);
+  return (name) => env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`]?.trim() ?? "";
+}
+var TRUE = /* @__PURE__ */ new Set(["true", "True", "TRUE"]);
+var FALSE = /* @__PURE__ */ new Set(["false", "False", "FALSE"]);
+function parseBoolean(name, raw, fallback) {
+  if (raw === "") return fallback;
+  if (TRUE.has(raw)) return true;
+  if (FALSE.has(raw)) return false;
+  throw new InputError(name, `'${raw}' is not a boolean`, `set '${name}' to true or false`);
+}
+function parseLines(raw) {
+  return raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}
+function parseList(raw) {
+  const items = raw.split(/[\r\n,]+/).map((s) => s.trim()).filter(Boolean);
+  return [...new Set(items)];
+}
+function parseChoice(name, raw, choices, fallback) {
+  if (raw === "") return fallback;
+  const value = raw.toLowerCase();
+  if (choices.includes(value)) return value;
+  throw new InputError(name, `'${raw}' is not one of ${choices.join(", ")}`, `set '${name}' to ${choices.join(", ").replace(/, ([^,]*)$/, " or $1")}`);
+}
+function parseReferenceInput(name, raw, hint) {
+  try {
+    return parseReference(raw);
+  } catch (e) {
+    if (e instanceof InvalidReferenceError) throw new InputError(name, e.message, hint);
+    throw e;
+  }
+}
+var SECONDS = /^\d{1,6}(\.\d{1,3})?$/;
+function parseSeconds(name, raw, fallback, { min = 1, max = 3600 } = {}) {
+  if (raw === "") return fallback * 1e3;
+  const seconds = SECONDS.test(raw) ? Number(raw) : NaN;
+  if (!(seconds >= min && seconds <= max)) {
+    throw new InputError(name, `'${cut(raw)}' is not a number of seconds from ${min} to ${max}`, `leave it empty for ${fallback}, or set a number of seconds such as ${fallback * 2}`);
+  }
+  return Math.round(seconds * 1e3);
+}
+function parseRegistryTimeout(raw) {
+  return parseSeconds(REGISTRY_TIMEOUT_INPUT, raw, DEFAULT_REGISTRY_TIMEOUT_SECONDS);
+}
+
+// src/action/run.ts
+async function runAction(main) {
+  try {
+    const result = await main();
+    if (result.summary) await summary.addRaw(result.summary).write();
+    for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);
+    if (result.notice) notice(result.notice.text, { title: result.notice.title });
+  } catch (error) {
+    setFailed(describeError(error));
+  }
+}
+
+export {
+  envInputReader,
+  parseBoolean,
+  parseLines,
+  parseList,
+  parseChoice,
+  parseReferenceInput,
+  parseRegistryTimeout,
+  runAction
+};
