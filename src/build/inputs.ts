@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../action/errors'
-import { parseBoolean, parseChoice, parseLines, parseList, parseReferenceInput, type InputReader } from '../action/inputs'
+import { parseBoolean, parseChoice, parseLines, parseList, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
 import type { ImageName } from '../registry/reference'
 import { maskSecrets, readBuilderInputs, secretLookingBuildArgs, type BuilderInputs } from './builder-inputs'
 import { parseLabelLines } from './labels'
@@ -35,6 +35,8 @@ export interface Inputs extends BuilderInputs {
   semverTags: SemverTags
   /** Credentials for a step-only `docker login` to the image's registry (both or neither). */
   login?: { username: string; password: string }
+  /** `registry-timeout` in ms: the budget for the registry work after the push (read-back). */
+  registryTimeoutMs: number
 }
 
 export function parseImage(raw: string): { imageInput: string; image: ImageName } {
@@ -155,8 +157,9 @@ export function readInputs(read: InputReader, cwd: string = process.cwd()): Inpu
   const { context, file } = resolveBuildFiles(read('context'), read('file'), cwd)
   const login = parseLogin(read('username'), read('password'))
   const builder = readBuilderInputs(read, cwd)
+  const registryTimeoutMs = parseRegistryTimeout(read('registry-timeout'))
   return {
     imageInput, image, tags, context, file, buildArgs, ...(target && { target }), pull, noCache, labels, push, summary,
-    latest, ociLabels, semverTags, ...(login && { login }), ...builder
+    latest, ociLabels, semverTags, ...(login && { login }), registryTimeoutMs, ...builder
   }
 }

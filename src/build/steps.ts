@@ -5,6 +5,11 @@ import { InputError } from '../action/errors'
 import { nativePlatform, selectBuilder, type Builder, type BuildSpec, type BuiltImage } from '../docker/builder'
 import type { Docker } from '../docker/cli'
 import { loginForStep, type StepLogin } from '../docker/login'
+import type { GitHubApiFactory, GitHubOutcome } from '../github/publish'
+import { readGitHubInputs, type GitHubInputs } from '../github/inputs'
+import { loadGitHub } from '../github/load'
+import { pinBranchFor } from '../github/branch'
+import type { PinReport } from '../github/report'
 import { readPinInputs } from '../pin/inputs'
 import type { PinOutcome } from '../pin/step'
 import type { RegistrySession } from '../registry'
@@ -16,6 +21,7 @@ import type { BuildPins } from './pins'
 import { logPlanNotes, planBuild, type BuildPlan, type PlanNote } from './plan'
 import { checkLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
+import { labelLink } from './summary'
 
 let later: Promise<typeof import('./later')> | undefined
 
@@ -28,13 +34,18 @@ export function loadLater(): Promise<typeof import('./later')> {
 /** The build action's seams: docker, the registry session, inputs, environment and git. */
 export interface Deps {
   docker: Docker
-  /** The read-back's session for the image's repository, with the credentials docker uses in `env`. */
-  openRegistry: (name: ImageName, env: NodeJS.ProcessEnv) => Promise<RegistrySession>
+  /**
+   * The read-back's session for the image's repository, with the credentials docker uses in `env`, its requests
+   * under a budget of `budgetMs` (input `registry-timeout`).
+   */
+  openRegistry: (name: ImageName, env: NodeJS.ProcessEnv, budgetMs?: number) => Promise<RegistrySession>
   readInput: InputReader
   env: NodeJS.ProcessEnv
   cwd: string
   gitHead?: (dir: string) => Promise<string | undefined>
   gitCommitTime?: (dir: string, sha: string) => Promise<string | undefined>
+  /** The GitHub API for 'pull-request' and 'comment'; default: Octokit at GITHUB_API_URL. */
+  githubApi?: GitHubApiFactory
 }
 
 /** Everything decided before docker runs: a bad input or a broken deploy file fails here, before anything is built. */
@@ -47,6 +58,8 @@ export interface Prepared {
   pins?: BuildPins
   /** Which tool builds (buildx on a named builder and driver, or docker build), found before planning. */
   builder: Builder
+  /** 'pull-request' / 'comment', when either is on and there will be a digest to publish. */
+  github?: GitHubInputs
 }
 
 export interface BuildResult {
@@ -54,6 +67,7 @@ export interface BuildResult {
   /** Whether to write the job summary (input `summary`). */
   summary: boolean
   pins?: PinOutcome
+  github?: GitHubOutcome
 }
 
 /** Step 1: inputs → deploy files → commit → plan, and the plan's notes printed. */
@@ -61,6 +75,7 @@ export async function prepare(deps: Deps): Promise<Prepared> {
   const ctx = readRunContext(deps.env)
   const inputs = readInputs(deps.readInput, deps.cwd)
   const pinInputs = readPinInputs(deps.readInput)
+  const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push)
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : undefined
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const builder = await chooseBuilder(deps, inputs)
@@ -79,7 +94,7 @@ export async function prepare(deps: Deps): Promise<Prepared> {
     runUrl: runUrl(ctx),
     movedTags: []
   }
-  return { inputs, plan, commit, base, ...(pins && { pins }), builder }
+  return { inputs, plan, commit, base, ...(pins && { pins }), builder, ...(github && { github }) }
 }
 
 /** The builder for this step; on the legacy builder an input only BuildKit can honour fails here, naming the input. */
@@ -158,6 +173,49 @@ export function buildSpec(inputs: Inputs, plan: BuildPlan): BuildSpec {
   }
 }
 
+/** 'pull-request' and 'comment', checked before the build: they publish a pushed digest, the first one needs 'files'. */
+function gitHubInputs(read: InputReader, hasFiles: boolean, push: boolean): GitHubInputs | undefined {
+  const github = readGitHubInputs(read)
+  if (!github.pullRequest && !github.comment) return undefined
+  if (github.pullRequest && !hasFiles) {
+    throw new InputError('pull-request', "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml")
+  }
+  if (!push) {
+    core.warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish")
+    return undefined
+  }
+  return github
+}
+
+/** What the pull request and the comment show: the report (read back from the registry) and the pinned files. */
+export function pinReport(r: Report, pins: PinOutcome | undefined): PinReport {
+  return {
+    subject: r.image,
+    key: `image ${r.image}`,
+    branch: pinBranchFor(r.image),
+    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
+    labels: Object.keys(r.labels)
+      .sort()
+      .map((name) => {
+        const value = r.labels[name] as string
+        const url = labelLink(r, name, value)
+        return { name, value, ...(url && { url }) }
+      }),
+    commit: { sha: r.commit.sha, ...(r.commitUrl && { url: r.commitUrl }) },
+    run: { ...(r.runNumber && { number: r.runNumber }), ...(r.runAttempt && { attempt: r.runAttempt }), ...(r.runUrl && { url: r.runUrl }) },
+    ...(pins && { pins: { files: pins.files, rule: pins.rule } })
+  }
+}
+
+/** Step 5: the report goes to GitHub: a pull request with the pinned files, the sticky comment. */
+export async function publish(deps: Deps, p: Prepared, result: BuildResult): Promise<BuildResult> {
+  if (!p.github || !result.report.pinned) return result
+  const gh = await loadGitHub()
+  const ctx = readRunContext(deps.env)
+  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi)
+  return { ...result, github }
+}
+
 /** With 'username'/'password': a docker login for this step only; the caller runs `cleanup()` when the step ends. */
 export async function logIn(deps: Deps, inputs: Inputs): Promise<StepLogin | undefined> {
   if (!inputs.login) return undefined
@@ -168,8 +226,7 @@ export async function logIn(deps: Deps, inputs: Inputs): Promise<StepLogin | und
 
 /**
  * Step 2: the build (on buildx with push, the push too: the builder pushes every tag itself). When the image is to be
- * pushed, the read-back's registry session opens and pings the registry meanwhile, so loading the registry layer and
- * the first round trip are off the critical path. `docker version` runs only when the build fails, to report an
+ * pushed, the read-back's registry session opens meanwhile, so loading the registry layer is off the critical path. `docker version` runs only when the build fails, to report an
  * unreachable daemon as such instead of as a build failure.
  */
 export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImage; session?: RegistrySession }> {
@@ -177,12 +234,7 @@ export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImag
   const builder = p.builder.using(deps.docker)
   const [built, opened] = await Promise.allSettled([
     builder.build(buildSpec(p.inputs, p.plan)),
-    p.inputs.push
-      ? deps.openRegistry(p.inputs.image, deps.env).then((session) => {
-          void session.client.warmUp()
-          return session
-        })
-      : undefined
+    p.inputs.push ? deps.openRegistry(p.inputs.image, deps.env, p.inputs.registryTimeoutMs) : undefined
   ])
   if (built.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value?.close()
@@ -194,8 +246,12 @@ export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImag
 }
 
 /**
- * Step 3: the push of every tag where the builder has not pushed them itself (`docker push` on the legacy path), then
- * the registry read-back (verified by hashing), the labels checked against the plan, and the deploy files pinned.
+ * Step 3: the push of every tag where the builder has not pushed them itself (`docker push` on the legacy path; on
+ * buildx the build pushed), then the registry read-back (verified by hashing), the labels checked against the plan,
+ * and the deploy files pinned. The registry's `/v2/` ping runs while docker pushes.
+ * Budget (`registry-timeout`): the ping has one phase from its start; everything after the push has one phase from
+ * the push's end. A ping still pending when the push ends keeps its own, earlier deadline, and a failed ping is not
+ * asked again, so the step fails at most one budget after the push.
  */
 export async function pushAndReadBack(
   deps: Deps,
@@ -203,8 +259,12 @@ export async function pushAndReadBack(
   built: BuiltImage,
   session: RegistrySession
 ): Promise<{ held: ReadBack; pins?: PinOutcome }> {
+  session.budget?.start()
+  const warming = session.client.warmUp()
   const results = await p.builder.using(deps.docker).push(built, p.plan.targets)
   const pushed: PushedTag[] = results.map((r) => ({ tag: r.tag, ...(r.digest && { digest: r.digest }) }))
+  session.budget?.start()
+  await warming
   const held = await core.group('Read back from the registry', async () => {
     const r = await readBack(session.client, pushed)
     core.info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`)

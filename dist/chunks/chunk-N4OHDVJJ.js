@@ -1,16 +1,21 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  InputError,
+  DEFAULT_REGISTRY_TIMEOUT_SECONDS,
   InvalidReferenceError,
+  REGISTRY_TIMEOUT_INPUT,
+  parseReference
+} from "./chunk-4UHFI6IU.js";
+import {
+  InputError,
+  cut,
   describeError,
   getInput,
   notice,
-  parseReference,
   setFailed,
   setOutput,
   summary
-} from "./chunk-BHHYWB5U.js";
+} from "./chunk-D4JJJDL7.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {
@@ -46,6 +51,18 @@ function parseReferenceInput(name, raw, hint) {
     throw e;
   }
 }
+var SECONDS = /^\d{1,6}(\.\d{1,3})?$/;
+function parseSeconds(name, raw, fallback, { min = 1, max = 3600 } = {}) {
+  if (raw === "") return fallback * 1e3;
+  const seconds = SECONDS.test(raw) ? Number(raw) : NaN;
+  if (!(seconds >= min && seconds <= max)) {
+    throw new InputError(name, `'${cut(raw)}' is not a number of seconds from ${min} to ${max}`, `leave it empty for ${fallback}, or set a number of seconds such as ${fallback * 2}`);
+  }
+  return Math.round(seconds * 1e3);
+}
+function parseRegistryTimeout(raw) {
+  return parseSeconds(REGISTRY_TIMEOUT_INPUT, raw, DEFAULT_REGISTRY_TIMEOUT_SECONDS);
+}
 
 // src/action/run.ts
 async function runAction(main) {
@@ -66,5 +83,6 @@ export {
   parseList,
   parseChoice,
   parseReferenceInput,
+  parseRegistryTimeout,
   runAction
 };

@@ -1,18 +1,23 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  loadDeployFiles,
   ownImageRule,
   pinFiles
-} from "./chunk-7ASZ4E4A.js";
-import "./chunk-4YX52TOZ.js";
+} from "./chunk-5CT5FH23.js";
 import {
   openRegistry
-} from "./chunk-NAS22ESG.js";
+} from "./chunk-IGJRL3BX.js";
 import {
-  dockerKeychain,
+  RegistryBudget,
+  dockerKeychain
+} from "./chunk-4UHFI6IU.js";
+import {
+  loadDeployFiles
+} from "./chunk-AKLZ2AON.js";
+import "./chunk-LOLFTQZC.js";
+import {
   warning
-} from "./chunk-BHHYWB5U.js";
+} from "./chunk-D4JJJDL7.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
@@ -28,8 +33,8 @@ function pinBuiltImage(pins, image, tags, digest) {
 }
 
 // src/build/later.ts
-function openDockerRegistry(name, env) {
-  return openRegistry(name, { env, credentials: dockerKeychain(env) });
+function openDockerRegistry(name, env, budgetMs) {
+  return openRegistry(name, { env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) });
 }
 export {
   openDockerRegistry,
