@@ -160,7 +160,7 @@ ${detail}`, hint);
     );
   }
   const pushing = /failed to push|pushing layers|exporting to image|failed to (do request|authorize|fetch oauth token)|unexpected status/i.test(output);
-  if (spec.push && /unauthorized|denied|authentication required|forbidden|401|403/i.test(output) && pushing) {
+  if (spec.push && /unauthorized|denied|authentication required|forbidden|status: 40[13]\b|\b40[13] (Unauthorized|Forbidden)/i.test(output) && pushing) {
     return fail(
       "the registry refused the push (not logged in, or no write access)",
       "log in to the image's registry before this step (docker/login-action, or the 'username'/'password' inputs); the builder gets the credentials from the step's docker config"

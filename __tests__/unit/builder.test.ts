@@ -197,6 +197,10 @@ describe('buildxFailure', () => {
     const e = buildxFailure(remote, spec(), 1, '#9 exporting to image\n#9 pushing layers\nERROR: failed to push r.io/a:v2: unexpected status: 503 Service Unavailable')
     expect(e.message).toMatch(/pushing the image failed .*some of the tags may already point to the new image/)
   })
+  it('a 500 on one tag is not taken for an auth failure because a log timestamp reads 0.401 or 403', () => {
+    const e = buildxFailure(remote, spec(), 1, '#5 0.401 pushing layers\n#5 1.403 error: failed commit on ref "manifest-sha256:ab": unexpected status: 500 Internal Server Error\nERROR: failed to solve: failed to push r.io/a:v2')
+    expect(e.message).toMatch(/pushing the image failed/)
+  })
   it('a missing secret names the inputs to use', () => {
     const e = buildxFailure(remote, spec(), 1, 'ERROR: failed to solve: secret token: not found')
     expect(e.hint).toMatch(/'secrets'/)
