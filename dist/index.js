@@ -1,8 +1,12 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  STEP_CONFIG_PREFIX,
+  STEP_CONFIG_STATE
+} from "./chunks/chunk-Q3K6DGGM.js";
+import {
   readPinInputs
-} from "./chunks/chunk-WU6YESN5.js";
+} from "./chunks/chunk-ZJERGYQJ.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -18,41 +22,45 @@ import {
   readRunContext,
   resolveCommit,
   runUrl
-} from "./chunks/chunk-N6LUZODX.js";
+} from "./chunks/chunk-XEZGXY2K.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-FK3TV3L3.js";
+} from "./chunks/chunk-PZS7C4YS.js";
 import {
   require_promises
-} from "./chunks/chunk-3LUC7IVU.js";
+} from "./chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
   DOCKER_HUB,
   RegistryError,
-  __toESM,
   code,
   codeBlock,
   dockerConfigPath,
   findKey,
-  getExecOutput,
-  group,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
-  info,
   isAttestation,
   isIndex,
   isSha256Digest,
   link,
+  sections
+} from "./chunks/chunk-IN5U7EIX.js";
+import {
+  __toESM,
+  getExecOutput,
+  group,
+  info,
   require_fs,
   require_os,
   require_path,
-  sections,
+  saveState,
+  setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-K47VHSJW.js";
+} from "./chunks/chunk-QWNOPTV2.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -205,6 +213,41 @@ var import_node_fs = __toESM(require_fs(), 1);
 var import_promises2 = __toESM(require_promises(), 1);
 var import_node_os2 = __toESM(require_os(), 1);
 var import_node_path2 = __toESM(require_path(), 1);
+
+// src/action/exit-cleanup.ts
+var cleanups = /* @__PURE__ */ new Set();
+var installed = false;
+var EXIT_CODES = { SIGINT: 130, SIGTERM: 143 };
+function runAll() {
+  for (const cleanup of [...cleanups]) {
+    cleanups.delete(cleanup);
+    try {
+      cleanup();
+    } catch {
+    }
+  }
+}
+function onSignal(signal) {
+  runAll();
+  setFailed(`The step was stopped (${signal}); its docker login was removed`);
+  process.exit(EXIT_CODES[signal] ?? 1);
+}
+function install() {
+  if (installed) return;
+  installed = true;
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", runAll);
+}
+function cleanupOnExit(cleanup) {
+  install();
+  cleanups.add(cleanup);
+  return () => {
+    cleanups.delete(cleanup);
+  };
+}
+
+// src/docker/login.ts
 var CARRIED_DIRS = ["cli-plugins", "buildx", "contexts"];
 function privateConfig(source, registry) {
   const config = { ...source, auths: without(source.auths ?? {}, registry) };
@@ -227,8 +270,13 @@ async function readSourceConfig(file) {
 async function loginForStep(docker, registry, username, password, env = process.env) {
   setSecret(password);
   const root = env.RUNNER_TEMP && (0, import_node_fs.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os2.default.tmpdir();
-  const configDir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(root, "pinned-build-docker-config-"));
-  const cleanup = () => (0, import_promises2.rm)(configDir, { recursive: true, force: true });
+  const configDir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(root, STEP_CONFIG_PREFIX));
+  saveState(STEP_CONFIG_STATE, configDir);
+  const release = cleanupOnExit(() => (0, import_node_fs.rmSync)(configDir, { recursive: true, force: true }));
+  const cleanup = async () => {
+    await (0, import_promises2.rm)(configDir, { recursive: true, force: true });
+    release();
+  };
   try {
     await (0, import_promises2.chmod)(configDir, 448);
     const sourceFile = dockerConfigPath(env);
@@ -345,7 +393,7 @@ ${lines.join("\n")}`,
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-ZTERFAA7.js");
+  later ??= import("./chunks/later-Q3MSWRKH.js");
   return later;
 }
 async function prepare(deps) {

@@ -23,7 +23,7 @@ import {
   runUrl,
   templateProblem,
   templateValues
-} from "../chunks/chunk-N6LUZODX.js";
+} from "../chunks/chunk-XEZGXY2K.js";
 import {
   envInputReader,
   parseBoolean,
@@ -31,11 +31,11 @@ import {
   parseLines,
   parseReferenceInput,
   runAction
-} from "../chunks/chunk-FK3TV3L3.js";
+} from "../chunks/chunk-PZS7C4YS.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-5AJUQ7X4.js";
+} from "../chunks/chunk-VJIFWLJ3.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -51,13 +51,15 @@ import {
   fence,
   formatName,
   formatPlatform,
-  group,
-  info,
   isAttestation,
   link,
-  sha256Digest,
+  sha256Digest
+} from "../chunks/chunk-IN5U7EIX.js";
+import {
+  group,
+  info,
   warning
-} from "../chunks/chunk-K47VHSJW.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/merge/compose.ts
 var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   readPinInputs
-} from "../chunks/chunk-WU6YESN5.js";
+} from "../chunks/chunk-ZJERGYQJ.js";
 import {
   envInputReader,
   parseBoolean,
@@ -10,18 +10,18 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-FK3TV3L3.js";
+} from "../chunks/chunk-PZS7C4YS.js";
 import {
   loadDeployFiles,
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-JHC7TLQO.js";
-import "../chunks/chunk-3LUC7IVU.js";
+} from "../chunks/chunk-PUBOEAO3.js";
+import "../chunks/chunk-LWLEGXAD.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-5AJUQ7X4.js";
+} from "../chunks/chunk-VJIFWLJ3.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -37,14 +37,16 @@ import {
   dockerKeychain,
   formatPlatform,
   formatReference,
-  info,
   isIndex,
   parsePlatform,
   platformEntries,
   sections,
-  text,
+  text
+} from "../chunks/chunk-IN5U7EIX.js";
+import {
+  info,
   warning
-} from "../chunks/chunk-K47VHSJW.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   parseBoolean,
   parseLines
-} from "./chunk-FK3TV3L3.js";
+} from "./chunk-PZS7C4YS.js";
 
 // src/pin/inputs.ts
 function readPinInputs(read) {

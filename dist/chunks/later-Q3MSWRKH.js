@@ -4,16 +4,18 @@ import {
   loadDeployFiles,
   ownImageRule,
   pinFiles
-} from "./chunk-JHC7TLQO.js";
-import "./chunk-3LUC7IVU.js";
+} from "./chunk-PUBOEAO3.js";
+import "./chunk-LWLEGXAD.js";
 import {
   openRegistry
-} from "./chunk-5AJUQ7X4.js";
+} from "./chunk-VJIFWLJ3.js";
 import {
   RegistryBudget,
-  dockerKeychain,
+  dockerKeychain
+} from "./chunk-IN5U7EIX.js";
+import {
   warning
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

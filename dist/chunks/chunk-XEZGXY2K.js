@@ -7,10 +7,13 @@ import {
   parseList,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-FK3TV3L3.js";
+} from "./chunk-PZS7C4YS.js";
 import {
   ActionError,
   InputError,
+  validateTag
+} from "./chunk-IN5U7EIX.js";
+import {
   __commonJS,
   __toESM,
   getExecOutput,
@@ -20,9 +23,8 @@ import {
   require_os,
   require_path,
   setSecret,
-  validateTag,
   warning
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-QWNOPTV2.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({

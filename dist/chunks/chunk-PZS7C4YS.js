@@ -7,13 +7,15 @@ import {
   REGISTRY_TIMEOUT_INPUT,
   cut,
   describeError,
+  parseReference
+} from "./chunk-IN5U7EIX.js";
+import {
   getInput,
   notice,
-  parseReference,
   setFailed,
   setOutput,
   summary
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

@@ -2,25 +2,27 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   require_promises
-} from "./chunk-3LUC7IVU.js";
+} from "./chunk-LWLEGXAD.js";
 import {
   ActionError,
   InputError,
+  code,
+  fence,
+  html,
+  parseReference
+} from "./chunk-IN5U7EIX.js";
+import {
   __commonJS,
   __require,
   __toESM,
-  code,
   debug,
-  fence,
-  html,
   info,
-  parseReference,
   require_assert,
   require_crypto,
   require_fs,
   require_os,
   require_path
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-QWNOPTV2.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({
