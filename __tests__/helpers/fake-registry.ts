@@ -63,9 +63,15 @@ export class FakeRegistry implements Transport {
     return digest
   }
 
-  /** An image: config blob with labels + manifest; returns both digests. Same labels, same image. */
-  putImage(repo: string, labels: Record<string, string>, tags: string[]): { digest: string; config: string } {
-    const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: labels } }))
+  /** An image: config blob with labels + manifest; returns both digests. Same labels (and platform), same image. */
+  putImage(
+    repo: string,
+    labels: Record<string, string>,
+    tags: string[],
+    platform: { os: string; architecture: string; variant?: string } = { os: 'linux', architecture: 'amd64' },
+    extra: Record<string, unknown> = {}
+  ): { digest: string; config: string; size: number } {
+    const configBytes = imageConfig(labels, platform, extra)
     const config = digestOf(configBytes)
     this.blobs.set(config, configBytes)
     const digest = this.putManifest(repo, {
@@ -74,18 +80,62 @@ export class FakeRegistry implements Transport {
       config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: configBytes.length },
       layers: []
     }, tags)
-    return { digest, config }
+    return { digest, config, size: (this.manifests.get(`${repo}@${digest}`) as { bytes: Buffer }).bytes.length }
   }
 
   /** An index over the given platform manifests (which need not be stored: the resolver never reads them). */
-  putIndex(repo: string, tags: string[], platforms: Array<{ digest: string; os: string; architecture: string; variant?: string }>): string {
+  putIndex(
+    repo: string,
+    tags: string[],
+    platforms: Array<{ digest: string; os: string; architecture: string; variant?: string; size?: number; annotations?: Record<string, string> }>
+  ): string {
     const manifests = platforms.map((p) => ({
       mediaType: DOCKER_MANIFEST,
       digest: p.digest,
-      size: 100,
-      platform: { os: p.os, architecture: p.architecture, ...(p.variant && { variant: p.variant }) }
+      // the size of the stored manifest when it is there (a reader may check it), else a stand-in
+      size: p.size ?? this.manifests.get(`${repo}@${p.digest}`)?.bytes.length ?? 100,
+      platform: { os: p.os, architecture: p.architecture, ...(p.variant && { variant: p.variant }) },
+      ...(p.annotations && { annotations: p.annotations })
     }))
     return this.putManifest(repo, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, tags, OCI_INDEX)
+  }
+
+  /**
+   * What buildx pushes for a multi-platform build with provenance: one image per platform (labels, optionally
+   * per-platform overrides) and one `unknown/unknown` attestation manifest per platform, in an OCI index under `tags`.
+   */
+  putBuildxIndex(
+    repo: string,
+    tags: string[],
+    labels: Record<string, string>,
+    opts: { platforms?: string[]; attestations?: string[]; platformLabels?: Record<string, Record<string, string>> } = {}
+  ): { digest: string; images: Array<{ platform: string; digest: string; config: string }>; attestations: string[] } {
+    const images = (opts.platforms ?? ['linux/amd64', 'linux/arm64']).map((platform) => {
+      const [os, architecture, variant] = platform.split('/') as [string, string, string | undefined]
+      const p = { os, architecture, ...(variant && { variant }) }
+      return { platform, p, ...this.putImage(repo, { ...labels, ...opts.platformLabels?.[platform] }, [], p) }
+    })
+    const predicates = opts.attestations ?? ['https://slsa.dev/provenance/v0.2']
+    const attestations = predicates.length === 0 ? [] : images.map((img) =>
+      this.putManifest(repo, {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf('{}'), size: 2 },
+        layers: predicates.map((t) => ({ mediaType: 'application/vnd.in-toto+json', digest: digestOf(t + img.digest), size: 10, annotations: { 'in-toto.io/predicate-type': t } }))
+      })
+    )
+    const entry = (digest: string, extra: object) => ({ mediaType: OCI_MANIFEST, digest, size: (this.manifests.get(`${repo}@${digest}`) as { bytes: Buffer }).bytes.length, ...extra })
+    const manifests = [
+      ...images.map((i) => entry(i.digest, { platform: i.p })),
+      ...attestations.map((a, n) =>
+        entry(a, {
+          platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.digest': (images[n] as { digest: string }).digest, 'vnd.docker.reference.type': 'attestation-manifest' }
+        })
+      )
+    ]
+    const digest = this.putManifest(repo, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, tags, OCI_INDEX)
+    return { digest, images: images.map(({ platform, digest: d, config }) => ({ platform, digest: d, config })), attestations }
   }
 
   /** The digest a tag (or digest) of a repository names, if stored. */
@@ -184,6 +234,15 @@ export class FakeRegistry implements Transport {
     if (!blob) return this.json(404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown' }] })
     return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: blob, url: '' }
   }
+}
+
+/** The config blob putImage stores: its digest is the image ID a classic docker engine gives the same image. */
+export function imageConfig(
+  labels: Record<string, string>,
+  platform: { os: string; architecture: string; variant?: string } = { os: 'linux', architecture: 'amd64' },
+  extra: Record<string, unknown> = {}
+): Buffer {
+  return Buffer.from(JSON.stringify({ architecture: platform.architecture, os: platform.os, ...(platform.variant && { variant: platform.variant }), config: { Labels: labels }, ...extra }))
 }
 
 /** Deps.openRegistry for a build: the real client and auth stack over the FakeRegistry, anonymous. */

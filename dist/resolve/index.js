@@ -7,7 +7,7 @@ import {
   parseReferenceInput,
   readPinInputs,
   runAction
-} from "../chunks/chunk-PKWXMYRL.js";
+} from "../chunks/chunk-WM2AIVZQ.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory,
@@ -15,7 +15,7 @@ import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-QBDSTAIQ.js";
+} from "../chunks/chunk-4AGXSWYW.js";
 import {
   ActionError,
   InputError,
@@ -31,7 +31,7 @@ import {
   parsePlatform,
   platformEntries,
   warning
-} from "../chunks/chunk-TFCHPMQK.js";
+} from "../chunks/chunk-IITSGTUZ.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

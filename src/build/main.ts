@@ -5,6 +5,7 @@ import { maskSecretInputs } from './inputs'
 import { toOutputs } from './report'
 import { build, loadLater, logIn, prepare, pushAndReadBack, report, type BuildResult, type Deps } from './steps'
 import { renderSummary } from './summary'
+import { renderPlatforms } from './summary-platforms'
 
 export type { BuildResult, Deps } from './steps'
 
@@ -28,7 +29,7 @@ export async function buildAndPush(deps: Deps): Promise<BuildResult> {
     const { imageId, session } = await build(stepDeps, prepared)
     if (!session) return report(prepared, imageId)
     try {
-      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session))
+      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session, imageId))
     } finally {
       await session.close()
     }
@@ -41,7 +42,7 @@ function toActionResult({ report: r, summary, pins }: BuildResult): ActionResult
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e): e is [string, string] => e[1] !== undefined))
   return {
     outputs: { ...outputs, ...(pins && { 'changed-files': pins.changedFiles }) },
-    ...(summary && { summary: renderSummary(r) + (pins?.summary ?? '') }),
+    ...(summary && { summary: [renderSummary(r), renderPlatforms(r), pins?.summary].filter(Boolean).join('\n') }),
     ...(r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: 'Image pushed' } })
   }
 }

@@ -11,7 +11,7 @@ import { resolveCommit, type Commit } from './commit'
 import { readInputs, type Inputs } from './inputs'
 import type { BuildPins } from './pins'
 import { planBuild, type BuildPlan } from './plan'
-import { checkLabels, readBack, type PushedTag, type ReadBack } from './readback'
+import { attestationKinds, checkPlatformLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
 
 let later: Promise<typeof import('./later')> | undefined
@@ -123,7 +123,12 @@ export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string;
  * Step 3: docker push of every tag, then the registry read-back (verified by hashing), the labels checked against the
  * plan, and the deploy files pinned. The registry's `/v2/` ping runs while docker pushes.
  */
-export async function pushAndReadBack(deps: Deps, p: Prepared, session: RegistrySession): Promise<{ held: ReadBack; pins?: PinOutcome }> {
+export async function pushAndReadBack(
+  deps: Deps,
+  p: Prepared,
+  session: RegistrySession,
+  imageId?: string
+): Promise<{ held: ReadBack; pins?: PinOutcome }> {
   const warming = session.client.warmUp()
   const pushed: PushedTag[] = []
   for (const target of p.plan.targets) {
@@ -132,11 +137,13 @@ export async function pushAndReadBack(deps: Deps, p: Prepared, session: Registry
   }
   await warming
   const held = await core.group('Read back from the registry', async () => {
-    const r = await readBack(session.client, pushed)
-    core.info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`)
+    const r = await readBack(session.client, pushed, { ...(imageId && { imageId }), claimedBy: 'docker push' })
+    core.info(`Registry holds ${r.digest} (${r.mediaType})`)
+    for (const i of r.platforms) core.info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`)
+    for (const a of r.attestations) core.info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ''}: ${a.predicateTypes.join(', ') || 'unreadable'}`)
     return r
   })
-  checkLabels(held.labels, p.plan.labels.labels)
+  checkPlatformLabels(held, p.plan.labels.labels)
   const pins = p.pins && (await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest))
   return { held, ...(pins && { pins }) }
 }
@@ -155,6 +162,9 @@ export function report(p: Prepared, imageId: string, pushed?: { held: ReadBack; 
       digest: held.digest,
       pinned: `${p.inputs.imageInput}@${held.digest}`,
       mediaType: held.mediaType,
+      configDigest: held.configDigest,
+      platforms: held.platforms.map(({ platform, digest, configDigest }) => ({ platform, digest, configDigest })),
+      attestations: { count: held.attestations.length, ...attestationKinds(held.attestations) },
       labels: held.labels,
       movedTags: held.movedTags
     },

@@ -10,7 +10,7 @@ import {
   setFailed,
   setOutput,
   summary
-} from "./chunk-TFCHPMQK.js";
+} from "./chunk-IITSGTUZ.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

@@ -5,11 +5,11 @@ import {
   openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-QBDSTAIQ.js";
+} from "./chunk-4AGXSWYW.js";
 import {
   dockerKeychain,
   warning
-} from "./chunk-TFCHPMQK.js";
+} from "./chunk-IITSGTUZ.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

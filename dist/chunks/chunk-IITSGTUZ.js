@@ -1773,6 +1773,8 @@ export {
   INCONSISTENT_HINT,
   errorDetail,
   describeStatus,
+  OCI_INDEX,
+  DOCKER_MANIFEST_LIST,
   MANIFEST_ACCEPT,
   isIndex,
   parsePlatform,
