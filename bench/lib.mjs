@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -104,6 +104,121 @@ export function runSync(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000, ...opts })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr || r.error}`)
   return r.stdout.trim()
+}
+
+// ---------------------------------------------------------------- rounds and the runner's contract
+/** Runs fns in order within a round, reversed every other round; returns one array of results per fn. */
+export async function interleaved(rounds, fns, between) {
+  const out = fns.map(() => [])
+  for (let r = 0; r < rounds; r++) {
+    const order = fns.map((_, i) => i)
+    if (r % 2 === 1) order.reverse()
+    for (const i of order) {
+      if (between) await between()
+      out[i].push(await fns[i](r))
+    }
+  }
+  return out
+}
+
+/**
+ * The inputs' defaults from an action.yml: the runner sets INPUT_<NAME> for every input, to its default when not given.
+ * An expression default (`${{ github.token }}`) evaluates to '' here: there is no token outside a workflow.
+ */
+export async function inputDefaults(actionYml) {
+  const { parse } = await import('yaml')
+  const doc = parse(readFileSync(actionYml, 'utf8'))
+  const value = (d) => (String(d ?? '').includes('${{') ? '' : String(d ?? ''))
+  return Object.fromEntries(Object.entries(doc.inputs ?? {}).map(([name, spec]) => [name, value(spec?.default)]))
+}
+
+export function parseFileCommand(text) {
+  const out = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const hd = /^([^=<]+)<<(.+)$/.exec(line)
+    if (hd) {
+      const value = []
+      while (++i < lines.length && lines[i] !== hd[2]) value.push(lines[i])
+      out[hd[1]] = value.join('\n')
+    } else if (line.includes('=')) out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+  }
+  return out
+}
+
+/**
+ * Runs a bundled action entry as the runner does for node24: INPUT_*, GITHUB_* files and context, cwd = workspace.
+ * The result carries the parsed GITHUB_OUTPUT (outputs) and GITHUB_STATE (state).
+ */
+export async function runAction(entry, ws, inputs, runDir, extraEnv = {}) {
+  const files = {}
+  for (const name of ['output', 'step_summary', 'state', 'env']) {
+    files[name] = path.join(runDir, name)
+    await writeFile(files[name], '')
+  }
+  const eventPath = path.join(runDir, 'event.json')
+  await writeFile(eventPath, JSON.stringify({ ref: 'refs/heads/main', after: ws.sha }))
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? os.homedir(),
+    ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }),
+    ...(process.env.DOCKER_HOST && { DOCKER_HOST: process.env.DOCKER_HOST }),
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: ws.dir,
+    GITHUB_SHA: ws.sha,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_RUN_NUMBER: '42',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_REPOSITORY: 'acme/bench',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.step_summary,
+    GITHUB_STATE: files.state,
+    GITHUB_ENV: files.env,
+    RUNNER_TEMP: runDir,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    ...extraEnv
+  }
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  const r = await timed(node24, [entry], { cwd: ws.dir, env })
+  r.outputs = parseFileCommand(await readFile(files.output, 'utf8'))
+  r.state = parseFileCommand(await readFile(files.state, 'utf8'))
+  return r
+}
+
+/**
+ * An action with `post:` the way the runner runs it: the main step, then (when it succeeded) the post step, which is
+ * the entry again with every state the main step saved as STATE_<name> (the action itself saved isPost=true).
+ * Returns { main, post, wallMs: main + post }.
+ */
+export async function runWithPost(entry, ws, inputs, runDir, extraEnv = {}) {
+  const main = await runAction(entry, ws, inputs, runDir, extraEnv)
+  if (main.code !== 0) return { main, wallMs: main.wallMs }
+  const stateEnv = Object.fromEntries(Object.entries(main.state).map(([k, v]) => [`STATE_${k}`, v]))
+  const post = await runAction(entry, ws, inputs, runDir, { ...extraEnv, ...stateEnv })
+  return { main, post, wallMs: main.wallMs + post.wallMs }
+}
+
+/**
+ * Removes every image reference of a repository this bench created (tags, and repo@digest of the images a later
+ * build untagged), by reference and without --force, so an image someone else also tagged keeps their tag.
+ */
+export async function removeImages(repository) {
+  const list = await timed('docker', ['images', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}', repository], { rssEveryMs: 0 })
+  const refs = new Set()
+  for (const line of list.stdout.trim().split('\n').filter(Boolean)) {
+    const [repo, tag, digest] = line.split(' ')
+    if (tag && tag !== '<none>') refs.add(`${repo}:${tag}`)
+    if (digest && digest !== '<none>') refs.add(`${repo}@${digest}`)
+  }
+  if (refs.size > 0) await timed('docker', ['image', 'rm', ...refs], { rssEveryMs: 0 })
 }
 
 // ---------------------------------------------------------------- temp dirs and ports
@@ -233,14 +348,19 @@ async function putBlob(reg, repo, bytes, headers) {
   return { digest, size: bytes.length }
 }
 
-/** Pushes a small single-layer image (schema2) with a distinct config under repo:tag; returns its manifest digest. */
-export async function pushSynthetic(reg, repo, tag, seed, headers = {}) {
+/**
+ * Pushes a small single-layer image (schema2) with a distinct config under repo:tag; returns its manifest digest.
+ * platform (default linux/amd64, e.g. 'linux/arm/v7') and extra labels go into the config.
+ */
+export async function pushSynthetic(reg, repo, tag, seed, headers = {}, { platform = 'linux/amd64', labels = {} } = {}) {
   const layer = await putBlob(reg, repo, Buffer.from(`layer ${seed}`), headers)
+  const [osName, architecture, variant] = platform.split('/')
   const configBytes = Buffer.from(
     JSON.stringify({
-      architecture: 'amd64',
-      os: 'linux',
-      config: { Labels: { 'bench.seed': seed } },
+      architecture,
+      os: osName,
+      ...(variant && { variant }),
+      config: { Labels: { 'bench.seed': seed, ...labels } },
       rootfs: { type: 'layers', diff_ids: [layer.digest] }
     })
   )

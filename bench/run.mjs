@@ -7,23 +7,30 @@
 // Rounds (env overrides): BENCH_ROUNDS_TINY=7, BENCH_ROUNDS_BIG=5, BENCH_ROUNDS_COLD=11, BENCH_ROUNDS_RESOLVE=3.
 // BENCH_OUT=<file> writes the markdown elsewhere (default bench/results.md); BENCH_NO_WRITE=1 prints only.
 // BENCH_RESOLVE_ENTRY=<file> measures another build of the resolve action (default dist/resolve/index.js).
+// Rows 7–9 (buildx builders vs build-push-action, registry cache, merge) live in bench/buildx.mjs: BENCH_ROUNDS_BUILDX=6,
+// BENCH_ROUNDS_CACHE=3, BENCH_ROUNDS_MERGE=5; BENCH_ONLY=buildx runs only those (printed, written only with BENCH_OUT).
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { BUILDX_ROUNDS, buildxRows } from './buildx.mjs'
 import {
   assertFile,
   cleanupAll,
   fx,
+  inputDefaults,
+  interleaved,
   makeWorkspace,
   median,
   onCleanup,
   ms,
   node24,
   pushSynthetic,
+  removeImages,
   repoRoot,
+  runAction,
   runSync,
   startRegistry,
   tempDir,
@@ -35,7 +42,9 @@ const ROUNDS_TINY = Number(process.env.BENCH_ROUNDS_TINY) || 7
 const ROUNDS_BIG = Number(process.env.BENCH_ROUNDS_BIG) || 5
 const ROUNDS_COLD = Number(process.env.BENCH_ROUNDS_COLD) || 11
 const ROUNDS_RESOLVE = Number(process.env.BENCH_ROUNDS_RESOLVE) || 3
+const ONLY_BUILDX = process.env.BENCH_ONLY === 'buildx'
 const OUT = process.env.BENCH_OUT || path.join(repoRoot, 'bench/results.md')
+const WRITE = !process.env.BENCH_NO_WRITE && (!ONLY_BUILDX || Boolean(process.env.BENCH_OUT))
 const ACTION = path.join(repoRoot, 'dist/index.js')
 const RESOLVE_ACTION = path.resolve(process.env.BENCH_RESOLVE_ENTRY || path.join(repoRoot, 'dist/resolve/index.js'))
 const BIG_LAYERS = 5
@@ -53,85 +62,6 @@ function row(what, ours, reference, ratio, target, pass) {
 const signed = (x) => (x >= 0 ? `+${ms(x)}` : `−${ms(-x)}`)
 const log = (s) => process.stderr.write(`[bench] ${s}\n`)
 
-/** Runs fns in order within a round, reversed every other round; returns one array of results per fn. */
-async function interleaved(rounds, fns, between) {
-  const out = fns.map(() => [])
-  for (let r = 0; r < rounds; r++) {
-    const order = fns.map((_, i) => i)
-    if (r % 2 === 1) order.reverse()
-    for (const i of order) {
-      if (between) await between()
-      out[i].push(await fns[i](r))
-    }
-  }
-  return out
-}
-
-// ---------------------------------------------------------------- the runner's contract
-/** The inputs' defaults from an action.yml: the runner sets INPUT_<NAME> for every input, to its default when not given. */
-async function inputDefaults(actionYml) {
-  const { parse } = await import('yaml')
-  const doc = parse(readFileSync(actionYml, 'utf8'))
-  return Object.fromEntries(Object.entries(doc.inputs ?? {}).map(([name, spec]) => [name, String(spec?.default ?? '')]))
-}
-
-function parseFileCommand(text) {
-  const out = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]
-    const hd = /^([^=<]+)<<(.+)$/.exec(line)
-    if (hd) {
-      const value = []
-      while (++i < lines.length && lines[i] !== hd[2]) value.push(lines[i])
-      out[hd[1]] = value.join('\n')
-    } else if (line.includes('=')) out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
-  }
-  return out
-}
-
-/** Runs a bundled action entry as the runner does for node24: INPUT_*, GITHUB_* files and context, cwd = workspace. */
-async function runAction(entry, ws, inputs, runDir, extraEnv = {}) {
-  const files = {}
-  for (const name of ['output', 'step_summary', 'state', 'env']) {
-    files[name] = path.join(runDir, name)
-    await writeFile(files[name], '')
-  }
-  const eventPath = path.join(runDir, 'event.json')
-  await writeFile(eventPath, JSON.stringify({ ref: 'refs/heads/main', after: ws.sha }))
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME ?? os.homedir(),
-    ...(process.env.DOCKER_CONFIG && { DOCKER_CONFIG: process.env.DOCKER_CONFIG }),
-    ...(process.env.DOCKER_HOST && { DOCKER_HOST: process.env.DOCKER_HOST }),
-    CI: 'true',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: ws.dir,
-    GITHUB_SHA: ws.sha,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_REF_NAME: 'main',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_RUN_NUMBER: '42',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_REPOSITORY: 'acme/bench',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.step_summary,
-    GITHUB_STATE: files.state,
-    GITHUB_ENV: files.env,
-    RUNNER_TEMP: runDir,
-    RUNNER_OS: 'Linux',
-    RUNNER_ARCH: 'X64',
-    ...extraEnv
-  }
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
-  const r = await timed(node24, [entry], { cwd: ws.dir, env })
-  r.outputs = parseFileCommand(await readFile(files.output, 'utf8'))
-  return r
-}
-
 async function registryDigest(reg, repo, tag) {
   const res = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, {
     method: 'HEAD',
@@ -142,21 +72,6 @@ async function registryDigest(reg, repo, tag) {
 
 const pushedLayers = (stdout) => (stdout.match(/: Pushed\s*$/gm) ?? []).length
 const existingLayers = (stdout) => (stdout.match(/: Layer already exists\s*$/gm) ?? []).length
-
-/**
- * Removes every image reference of a repository this bench created (tags, and repo@digest of the images a later
- * build untagged), by reference and without --force, so an image someone else also tagged keeps their tag.
- */
-async function removeImages(repository) {
-  const list = await timed('docker', ['images', '--digests', '--format', '{{.Repository}} {{.Tag}} {{.Digest}}', repository], { rssEveryMs: 0 })
-  const refs = new Set()
-  for (const line of list.stdout.trim().split('\n').filter(Boolean)) {
-    const [repo, tag, digest] = line.split(' ')
-    if (tag && tag !== '<none>') refs.add(`${repo}:${tag}`)
-    if (digest && digest !== '<none>') refs.add(`${repo}@${digest}`)
-  }
-  if (refs.size > 0) await timed('docker', ['image', 'rm', ...refs], { rssEveryMs: 0 })
-}
 
 /** Phase boundaries (ms since spawn) from the arrival time of the action's own log lines. */
 function phases(r) {
@@ -279,6 +194,10 @@ async function main() {
   const loadStart = os.loadavg().map((x) => x.toFixed(2)).join(' ')
   const reg = await startRegistry()
   log(`registry at ${reg.url}`)
+  if (ONLY_BUILDX) {
+    await buildxRows({ reg, row, notes, log })
+    return report(machine, started)
+  }
 
   // ---- 5: bundle size and cold start
   const bundle = readFileSync(ACTION)
@@ -464,10 +383,16 @@ async function main() {
       `side fills docker's build cache first, so both sides rebuild from cache. The bare script builds without labels.`
   )
 
+  // ---- 7–9: buildx builders, registry cache, merge (bench/buildx.mjs)
+  await buildxRows({ reg, row, notes, log })
+  return report(machine, started)
+}
+
+async function report(machine, started) {
   const elapsed = ((Date.now() - started) / 1000).toFixed(0)
   const md = render(machine, elapsed)
   process.stdout.write(md)
-  if (!process.env.BENCH_NO_WRITE) {
+  if (WRITE) {
     await mkdir(path.dirname(OUT), { recursive: true })
     await writeFile(OUT, md)
     log(`wrote ${path.relative(process.cwd(), OUT)} (${elapsed} s)`)
@@ -482,7 +407,7 @@ function render(machine, elapsed) {
     '',
     `Machine: ${machine}.`,
     '',
-    `Rounds: tiny ${ROUNDS_TINY}, 50 MB ${ROUNDS_BIG}, cold-process comparisons ${ROUNDS_COLD}, resolve ${ROUNDS_RESOLVE}; ` +
+    `Rounds: ${ONLY_BUILDX ? '' : `tiny ${ROUNDS_TINY}, 50 MB ${ROUNDS_BIG}, cold-process comparisons ${ROUNDS_COLD}, resolve ${ROUNDS_RESOLVE}, `}${BUILDX_ROUNDS}; ` +
       `interleaved (order flipped every round), medians. Whole run: ${elapsed} s. Regenerate with \`npm run bench\`.`,
     '',
     '| what | ours | reference | ratio | target | result |',

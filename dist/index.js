@@ -9,7 +9,7 @@ import {
   parseReferenceInput,
   readPinInputs,
   runAction
-} from "./chunks/chunk-WM2AIVZQ.js";
+} from "./chunks/chunk-AFL7X6WI.js";
 import {
   ActionError,
   DOCKER_HUB,
@@ -20,13 +20,17 @@ import {
   RegistryError,
   __commonJS,
   __toESM,
-  cell,
   code,
+  codeBlock,
   dockerConfigPath,
   findKey,
   formatPlatform,
   getExecOutput,
   group,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
   info,
   isAttestation,
   isIndex,
@@ -37,10 +41,11 @@ import {
   require_os,
   require_path,
   require_promises,
+  sections,
   setSecret,
   validateTag,
   warning
-} from "./chunks/chunk-IITSGTUZ.js";
+} from "./chunks/chunk-XBZ4HSIN.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -3131,13 +3136,13 @@ async function readBack(client, pushed, built = {}) {
     states.push({ tag: p.tag, digest: found.digest });
   }
   const digest = ourDigest(reported[0], states, client);
-  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
+  const movedTags2 = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
   let manifest;
   try {
     manifest = await client.manifest(digest);
   } catch (error) {
-    if (movedTags.length > 0 && error instanceof RegistryError && error.status === 404) {
-      const now = [...new Set(movedTags.map((s) => s.now))];
+    if (movedTags2.length > 0 && error instanceof RegistryError && error.status === 404) {
+      const now = [...new Set(movedTags2.map((s) => s.now))];
       throw new ActionError(
         `digest mismatch: ${claimedBy} reported ${digest} but ${client.registry}/${client.repository} does not hold it (the tags point to ${now.join(", ")})`,
         "the registry may rewrite manifests on push, or a proxy in between answered for it; report this with the push log"
@@ -3145,7 +3150,7 @@ async function readBack(client, pushed, built = {}) {
     }
     throw error;
   }
-  for (const m of movedTags) {
+  for (const m of movedTags2) {
     warning(
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
@@ -3170,7 +3175,7 @@ async function readBack(client, pushed, built = {}) {
     labels: primary.labels,
     platforms,
     attestations,
-    movedTags
+    movedTags: movedTags2
   };
   checkBuilt(client, held, { ...built, claimedBy }, pushed.map((p) => p.tag));
   return held;
@@ -3193,7 +3198,7 @@ function checkPlatformLabels(held, expected) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-DSGNT2AJ.js");
+  later ??= import("./chunks/later-RAVOMTRP.js");
   return later;
 }
 async function prepare(deps) {
@@ -3298,61 +3303,63 @@ function labelLink(report2, key, value) {
   if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
   if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
   if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
-  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>]+$/.test(value)) return value;
+  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
   return void 0;
 }
-function renderSummary(report2) {
-  const lines = [];
-  lines.push(`### ${report2.pushed ? "Pushed" : "Built"} ${cell(report2.image)}`, "");
-  lines.push("| | |", "|---|---|");
-  if (report2.pinned && report2.digest) {
-    lines.push(`| **Pinned** | ${code(report2.pinned)} |`);
-    lines.push(`| Digest | ${code(report2.digest)} (read back from the registry, sha256 verified) |`);
-    if (report2.mediaType) lines.push(`| Media type | ${code(report2.mediaType)} |`);
+function facts(report2) {
+  const items = [];
+  if (report2.digest) {
+    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
+    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
   } else {
-    lines.push(`| Digest | not pushed (\`push: false\`) |`);
+    items.push("**Digest** none: not pushed (`push: false`)");
   }
-  lines.push(`| Image ID | ${code(report2.imageId)} |`);
-  lines.push(`| Tags | ${report2.tags.map((t) => code(t)).join("<br>")} |`);
-  lines.push(`| Commit | ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source}) |`);
+  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
+  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
   if (report2.runNumber) {
     const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
-    lines.push(`| Run | ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)} |`);
+    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
   }
-  lines.push("");
-  if (report2.movedTags.length > 0) {
-    lines.push("> [!WARNING]");
-    for (const m of report2.movedTags) {
-      lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-    }
-    lines.push("");
-  }
-  lines.push(report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)", "");
-  lines.push("| Label | Value | Source |", "|---|---|---|");
-  for (const key of Object.keys(report2.labels).sort()) {
-    const value = report2.labels[key];
-    lines.push(`| ${code(key)} | ${link(code(value), labelLink(report2, key, value))} | ${report2.labelSources[key] ?? "image (base or Dockerfile)"} |`);
-  }
-  lines.push("");
-  lines.push(
-    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>",
-    ""
-  );
-  if (report2.pinned) {
-    lines.push("<details><summary>Deploy by digest</summary>", "", "```yaml");
-    lines.push(`image: ${report2.pinned}`, "```", "", "</details>", "");
+  items.push(`**Image ID** ${code(report2.imageId)}`);
+  return items.map((i) => `- ${i}`).join("\n");
+}
+function movedTags(report2) {
+  if (report2.movedTags.length === 0) return void 0;
+  const lines = ["> [!WARNING]"];
+  for (const m of report2.movedTags) {
+    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
   }
   return lines.join("\n");
+}
+function labelTable(report2) {
+  const rows = Object.keys(report2.labels).sort().map((key) => {
+    const value = report2.labels[key];
+    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
+  });
+  return htmlTable(["Label", "Value", "Source"], rows);
+}
+function renderSummary(report2) {
+  const pushed = report2.pushed && report2.pinned;
+  return sections(
+    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
+    pushed ? codeBlock(report2.pinned) : void 0,
+    facts(report2),
+    movedTags(report2),
+    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
+    labelTable(report2),
+    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
+  );
 }
 
 // src/build/summary-platforms.ts
 function renderPlatforms(report2) {
   if (!report2.pushed || !report2.platforms || report2.platforms.length === 0) return void 0;
-  const lines = [`#### Platforms (${report2.platforms.length}, each read back and verified)`, ""];
-  lines.push("| Platform | Manifest digest | Config digest |", "|---|---|---|");
-  for (const p of report2.platforms) lines.push(`| ${code(p.platform)} | ${code(p.digest)} | ${code(p.configDigest)} |`);
-  lines.push("", attestationLine(report2.attestations), "");
-  return lines.join("\n");
+  const rows = report2.platforms.map((p) => [htmlCode(p.platform), htmlCode(p.digest), htmlCode(p.configDigest)]);
+  return sections(
+    `#### Platforms (${report2.platforms.length}, each read back and verified)`,
+    htmlTable(["Platform", "Manifest digest", "Config digest"], rows),
+    html(attestationLine(report2.attestations))
+  );
 }
 function attestationLine(a) {
   if (!a || a.count === 0) return "Attestations: none (no provenance, no SBOM attached).";
@@ -3391,7 +3398,7 @@ function toActionResult({ report: r, summary, pins }) {
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e) => e[1] !== void 0));
   return {
     outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles } },
-    ...summary && { summary: [renderSummary(r), renderPlatforms(r), pins?.summary].filter(Boolean).join("\n") },
+    ...summary && { summary: sections(renderSummary(r), renderPlatforms(r), pins?.summary) },
     ...r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: "Image pushed" } }
   };
 }

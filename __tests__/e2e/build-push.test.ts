@@ -85,9 +85,9 @@ describe('build, push, read back (anonymous registry)', () => {
   it('writes a summary with the pinned reference, digest, tags, and linked labels', () => {
     expect(run.summary).toContain(run.outputs.pinned)
     expect(run.summary).toContain(`${image()}:stable`)
-    expect(run.summary).toContain(`| \`git-commit\` | [\`${ws.sha}\`](https://github.com/acme/demo/commit/${ws.sha})`)
-    expect(run.summary).toContain('[`314`](https://github.com/acme/demo/actions/runs/9001)')
-    expect(run.summary).toContain('`com.example.team`')
+    expect(run.summary).toContain(`<tr><td><code>git-commit</code></td><td><a href="https://github.com/acme/demo/commit/${ws.sha}"><code>${ws.sha}</code></a>`)
+    expect(run.summary).toContain('<a href="https://github.com/acme/demo/actions/runs/9001"><code>314</code></a>')
+    expect(run.summary).toContain('<code>com.example.team</code>')
   })
 
   it('streams the build inside a log group and passes labels as argv', () => {

@@ -84,8 +84,8 @@ describe('labels and tags, against the registry', () => {
     expect(JSON.parse(r.outputs.labels ?? '{}')).toEqual(held)
     // the summary's label table is the registry-held one, with links to the commit and the run attempt
     expect(r.summary).toContain('#### Labels (as held by the registry)')
-    expect(r.summary).toContain(`[\`${ws.sha}\`](https://github.com/acme/demo/commit/${ws.sha}) | action |`)
-    expect(r.summary).toContain('[`2`](https://github.com/acme/demo/actions/runs/777/attempts/2)')
+    expect(r.summary).toContain(`<a href="https://github.com/acme/demo/commit/${ws.sha}"><code>${ws.sha}</code></a></td><td>action</td>`)
+    expect(r.summary).toContain('<a href="https://github.com/acme/demo/actions/runs/777/attempts/2"><code>2</code></a>')
   })
 
   test('latest: forbid fails before anything is built or pushed', async () => {
@@ -126,7 +126,7 @@ describe('labels and tags, against the registry', () => {
     expect(held['org.opencontainers.image.source']).toBe('https://example.com/mono')
     expect(held['com.example.team']).toBe('payments')
     expect(held['git-commit']).toBe(ws.sha)
-    expect(r.summary).toMatch(/`org.opencontainers.image.source` \| .* \| user \(overrides action\) \|/)
+    expect(r.summary).toMatch(/<code>org\.opencontainers\.image\.source<\/code><\/td><td>.*<\/td><td>user \(overrides action\)<\/td>/)
   })
 
   test('tag ref v1.2.3: version tags all point to the pushed digest; labels identical when rebuilt', async () => {

@@ -104,9 +104,9 @@ describe('resolve', () => {
     expect(run.outputs.pinned).toBe(inputs.map((i) => (i === pinnedInput ? i : `${i}@${digests[i]}`)).join('\n'))
     expect(run.outputs.digest).toBeUndefined()
 
-    expect(run.summary).toContain('| Reference | Digest | Media type | Platforms |')
-    expect(run.summary).toContain(`| \`${ref('e2e/multi:v1')}\` | \`${indexDigest}\` | index \`application/vnd.oci.image.index.v1+json\` | \`linux/amd64\` \`linux/arm64\` |`)
-    expect(run.summary).toContain(`| \`${ref('e2e/api:main')}\` | \`${pushed['e2e/api:main']}\` | image \`application/vnd.docker.distribution.manifest.v2+json\` |`)
+    expect(run.summary).toContain(`\`\`\`text\n${run.outputs.pinned}\n\`\`\``)
+    expect(run.summary).toContain(`- \`${ref('e2e/multi:v1')}\`: OCI image index; platforms \`linux/amd64\` \`linux/arm64\``)
+    expect(run.summary).toContain(`- \`${ref('e2e/api:main')}\`: Docker image manifest`)
   })
 
   test('platform picks the platform manifest inside an index', async () => {

@@ -43,7 +43,7 @@ function outputs(): Record<string, string> {
 }
 
 describe('runResolve', () => {
-  it('sets digests, pinned (input order, user spelling), digest only for one image, and a summary table', async () => {
+  it('sets digests, pinned (input order, user spelling), digest only for one image, and a summary', async () => {
     const reg = new FakeRegistry()
     const a = reg.putImage('acme/a', {}, ['1']).digest
     const amd = reg.putImage('acme/m', { image: 'amd' }, []).digest
@@ -55,8 +55,9 @@ describe('runResolve', () => {
     expect(o.pinned).toBe(`${H}/acme/m:multi@${index}\n${H}/acme/a:1@${a}`)
     expect(o.digest).toBeUndefined()
     const summary = readFileSync(summaryFile, 'utf8')
-    expect(summary).toContain('| Reference | Digest | Media type | Platforms |')
-    expect(summary).toContain(`| \`${H}/acme/m:multi\` | \`${index}\` | index \`application/vnd.oci.image.index.v1+json\` | \`linux/amd64\` |`)
+    // the pinned output first, as a copyable block; then what each digest names
+    expect(summary).toContain(`### Resolved 2 of 2 image references\n\n\`\`\`text\n${o.pinned}\n\`\`\`\n`)
+    expect(summary).toContain(`- \`${H}/acme/m:multi\`: OCI image index; platforms \`linux/amd64\``)
   })
 
   it('fails naming a missing reference and sets no outputs', async () => {
@@ -73,7 +74,9 @@ describe('runResolve', () => {
     await runResolve(deps(reg, { images: `${H}/acme/a:2\n${H}/acme/a:1`, 'fail-on-missing': 'false' }))
     expect(process.exitCode).toBeUndefined()
     expect(outputs()).toMatchObject({ pinned: `${H}/acme/a:1@${a}`, missing: `${H}/acme/a:2`, digests: JSON.stringify({ [`${H}/acme/a:1`]: a }) })
-    expect(readFileSync(summaryFile, 'utf8')).toContain(`| \`${H}/acme/a:2\` | **not found** |`)
+    const summary = readFileSync(summaryFile, 'utf8')
+    expect(summary).toContain(`> - \`${H}/acme/a:2\`: **not found**: `)
+    expect(summary).toContain(`\`\`\`text\n${H}/acme/a:1@${a}\n\`\`\``)
   })
 
   it('pins files with what it resolved; a dry run reports without writing', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { Report } from '../../src/build/report'
 import { toOutputs } from '../../src/build/report'
-import { cell, code } from '../../src/action/markdown'
+import { cell, code, codeBlock, html, htmlCode, htmlLink, htmlTable, sections, text, wrappable } from '../../src/action/markdown'
 import { renderSummary } from '../../src/build/summary'
 
 const SHA = 'f'.repeat(40)
@@ -29,40 +29,73 @@ function report(over: Partial<Report> = {}): Report {
 }
 
 describe('renderSummary', () => {
-  it('shows pinned reference, digest, every tag, and linked commit and run', () => {
+  it('starts with the pinned reference alone in a fenced block, then digest, tags, linked commit and run', () => {
     const md = renderSummary(report())
-    expect(md).toContain(`| **Pinned** | \`ghcr.io/acme/api@${D}\` |`)
-    expect(md).toContain(`| Digest | \`${D}\``)
-    expect(md).toContain('`ghcr.io/acme/api:v1`<br>`ghcr.io/acme/api:latest`')
-    expect(md).toContain(`[\`${SHA}\`](https://github.com/acme/api/commit/${SHA})`)
-    expect(md).toContain('[#42 attempt 2](https://github.com/acme/api/actions/runs/9)')
+    expect(md.startsWith(`### Pushed \`ghcr.io/acme/api\`\n\n\`\`\`text\nghcr.io/acme/api@${D}\n\`\`\`\n\n- **Digest**`)).toBe(true)
+    expect(md).toContain(`- **Digest** \`${D}\` (read back from the registry, sha256 verified)`)
+    expect(md).toContain('- **Tags** `ghcr.io/acme/api:v1` `ghcr.io/acme/api:latest`')
+    expect(md).toContain(`- **Commit** [\`${SHA}\`](https://github.com/acme/api/commit/${SHA})`)
+    expect(md).toContain('- **Run** [#42 attempt 2](https://github.com/acme/api/actions/runs/9)')
     expect(md).toContain('#### Labels (as held by the registry)')
-    expect(md).toContain(`| \`build-number\` | [\`42\`](https://github.com/acme/api/actions/runs/9) | action |`)
+    expect(md).not.toMatch(/^\| *\| *\|$/m)
+    expect(md).not.toContain('<details>')
   })
-  it('escapes table-breaking characters and marks labels that came from the image', () => {
-    const md = renderSummary(report())
-    expect(md).toContain('| `org.opencontainers.image.title` | `a\\|b` | image (base or Dockerfile) |')
-  })
-  it('says when nothing was pushed', () => {
+  it('says when nothing was pushed: no pinned block', () => {
     const md = renderSummary(report({ pushed: false, digest: undefined, pinned: undefined }))
     expect(md).toContain('not pushed')
     expect(md).toContain('#### Labels (as built)')
-    expect(md).not.toContain('Deploy by digest')
+    expect(md).not.toContain('```')
   })
   it('warns about tags that moved', () => {
     const md = renderSummary(report({ movedTags: [{ tag: 'latest', now: 'sha256:' + '9'.repeat(64) }] }))
     expect(md).toContain('> [!WARNING]')
     expect(md).toMatch(/Tag `latest` now points to/)
   })
+  it('separates every section by a blank line, so a section after an HTML block is not swallowed by it', () => {
+    const md = sections(renderSummary(report()), '#### Pinned: 1 of 1 file changed\n')
+    expect(md).toMatch(/<\/sub>\n\n#### Pinned: 1 of 1 file changed\n$/)
+    expect(md).not.toMatch(/\n\n\n/)
+  })
 })
 
-describe('cell and code', () => {
-  it('escapes pipes, HTML and newlines', () => {
+describe('markdown kit', () => {
+  it('code(): a code span shows the value literally, whatever it holds', () => {
+    expect(code('ab')).toBe('`ab`')
+    expect(code('a`b')).toBe('``a`b``')
+    expect(code('`x``y`')).toBe('``` `x``y` ```')
+    expect(code('  padded ')).toBe('`   padded  `')
+    expect(code('<b>C:\\tmp|x</b>')).toBe('`<b>C:\\tmp|x</b>`')
+  })
+  it('cell(): plain text in a markdown table cell', () => {
     expect(cell('a|b<script>\nc')).toBe('a\\|b&lt;script><br>c')
   })
-  it('uses longer fences around backticks', () => {
-    expect(code('a`b')).toBe('`` a`b ``')
-    expect(code('ab')).toBe('`ab`')
+  it('text(): prose that is not read as markup', () => {
+    expect(text('*a* <b> [x](y) &amp;\nz')).toBe('\\*a\\* \\<b\\> \\[x\\]\\(y\\) \\&amp\\; z')
+  })
+  it('html(): entities, and line breaks as references (a blank line would end the HTML block)', () => {
+    expect(html('<b>"Tom" & \'J\'</b>\n\n')).toBe('&lt;b&gt;&quot;Tom&quot; &amp; &#39;J&#39;&lt;/b&gt;&#10;&#10;')
+  })
+  it('wrappable(): break points only inside long runs, never changing the text', () => {
+    expect(wrappable('short value')).toBe('short value')
+    const url = `https://example.com/${'a'.repeat(40)}?q=1`
+    const out = wrappable(url)
+    expect(out.replace(/<wbr>/g, '')).toBe(url)
+    expect(out).toContain('https://<wbr>example.<wbr>com/<wbr>aaaaaaaaaaaaaaaa<wbr>')
+    expect(wrappable('a&b'.repeat(20)).replace(/<wbr>/g, '')).toBe('a&amp;b'.repeat(20))
+  })
+  it('htmlTable(): one line per row, no blank line inside', () => {
+    const t = htmlTable(['Label', 'Value'], [[htmlCode('k', { wrap: false }), htmlLink(htmlCode('v\n\nw'), 'https://x/?a=1&b=2')]])
+    expect(t).toBe(
+      '<table>\n<thead><tr><th>Label</th><th>Value</th></tr></thead>\n<tbody>\n' +
+        '<tr><td><code>k</code></td><td><a href="https://x/?a=1&amp;b=2"><code>v&#10;&#10;w</code></a></td></tr>\n</tbody>\n</table>'
+    )
+  })
+  it('codeBlock(): a fence longer than any backtick run', () => {
+    expect(codeBlock('a ``` b', 'yaml')).toBe('````yaml\na ``` b\n````')
+  })
+  it('sections(): blank line between parts, empty parts left out, one final newline', () => {
+    expect(sections('a\n\n', undefined, false, '', '\nb')).toBe('a\n\nb\n')
+    expect(sections()).toBe('')
   })
 })
 

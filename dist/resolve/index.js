@@ -7,7 +7,7 @@ import {
   parseReferenceInput,
   readPinInputs,
   runAction
-} from "../chunks/chunk-WM2AIVZQ.js";
+} from "../chunks/chunk-AFL7X6WI.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory,
@@ -15,13 +15,17 @@ import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-4AGXSWYW.js";
+} from "../chunks/chunk-VWF4MY6R.js";
 import {
   ActionError,
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
   InputError,
+  OCI_INDEX,
+  OCI_MANIFEST,
   RegistryError,
-  cell,
   code,
+  codeBlock,
   describeError,
   dockerKeychain,
   formatPlatform,
@@ -30,8 +34,10 @@ import {
   isIndex,
   parsePlatform,
   platformEntries,
+  sections,
+  text,
   warning
-} from "../chunks/chunk-IITSGTUZ.js";
+} from "../chunks/chunk-XBZ4HSIN.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -82,31 +88,42 @@ function toResolveOutputs(outcomes) {
     missing: missing.join("\n")
   };
 }
+var KINDS = {
+  [OCI_INDEX]: "OCI image index",
+  [DOCKER_MANIFEST_LIST]: "Docker manifest list",
+  [OCI_MANIFEST]: "OCI image manifest",
+  [DOCKER_MANIFEST]: "Docker image manifest"
+};
 function kind(mediaType) {
-  if (mediaType === "") return "unknown (not reported)";
-  return `${isIndex(mediaType) ? "index" : "image"} ${code(mediaType)}`;
+  if (mediaType === "") return "media type not reported";
+  return KINDS[mediaType] ?? `${isIndex(mediaType) ? "index" : "manifest"} ${code(mediaType)}`;
+}
+function detail(o, platform) {
+  const r = o.resolution;
+  const parts = [kind(r.mediaType)];
+  if (r.verifiedPin) parts.unshift("pinned input, verified to exist");
+  if (r.indexDigest) parts.push(`the ${code(formatPlatform(platform))} manifest of index ${code(r.indexDigest)}`);
+  else if (r.platforms) parts.push(`platforms ${r.platforms.map((p) => code(p)).join(" ")}`);
+  else if (isIndex(r.mediaType) && !r.verifiedPin) parts.push("platforms not listed (`list-platforms: true` lists them)");
+  return `- ${code(o.target.input)}: ${parts.join("; ")}`;
 }
 function renderResolveSummary(outcomes, platform) {
-  const lines = [];
-  const n = outcomes.filter((o) => o.status === "resolved").length;
-  lines.push(`### Resolved ${n} of ${outcomes.length} image reference${outcomes.length === 1 ? "" : "s"}`, "");
-  if (platform) lines.push(`Platform: ${code(formatPlatform(platform))} (indexes are pinned to that platform's manifest)`, "");
-  lines.push("| Reference | Digest | Media type | Platforms |", "|---|---|---|---|");
-  for (const o of outcomes) {
-    if (o.status !== "resolved") {
-      lines.push(`| ${code(o.target.input)} | **${o.status === "missing" ? "not found" : "failed"}** | | ${cell(o.message)} |`);
-      continue;
-    }
-    const r = o.resolution;
-    let platforms = "";
-    if (r.indexDigest) platforms = `${code(formatPlatform(platform))} of index ${code(r.indexDigest)}`;
-    else if (r.platforms) platforms = r.platforms.map((p) => code(p)).join(" ");
-    else if (isIndex(r.mediaType)) platforms = r.verifiedPin ? "not listed" : "not listed (`list-platforms: true` lists them)";
-    const digest = `${code(r.digest)}${r.verifiedPin ? " (pinned input, verified to exist)" : ""}`;
-    lines.push(`| ${code(o.target.input)} | ${digest} | ${kind(r.mediaType)} | ${platforms} |`);
-  }
-  lines.push("");
-  return lines.join("\n");
+  const resolved = outcomes.filter((o) => o.status === "resolved");
+  const unresolved = outcomes.filter((o) => o.status !== "resolved");
+  const pinned = toResolveOutputs(outcomes).pinned ?? "";
+  const s = outcomes.length === 1 ? "" : "s";
+  return sections(
+    `### Resolved ${resolved.length} of ${outcomes.length} image reference${s}`,
+    platform && `Platform ${code(formatPlatform(platform))}: indexes are pinned to that platform's manifest.`,
+    resolved.length > 0 && codeBlock(pinned),
+    unresolved.length > 0 && [
+      "> [!WARNING]",
+      `> Not resolved, so not in \`pinned\` or \`digests\`:`,
+      ...unresolved.map((o) => `> - ${code(o.target.input)}: **${o.status === "missing" ? "not found" : "failed"}**: ${text(o.message)}`)
+    ].join("\n"),
+    resolved.length > 0 && "#### Details",
+    resolved.length > 0 && resolved.map((o) => detail(o, platform)).join("\n")
+  );
 }
 
 // src/resolve/pool.ts
@@ -242,7 +259,7 @@ async function resolveImages(deps) {
     outcomes,
     outputs,
     pinned: pins?.pinned ?? [],
-    ...inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + (pins?.summary ?? "") }
+    ...inputs.summary && { summary: sections(renderResolveSummary(outcomes, inputs.platform), pins?.summary) }
   };
 }
 function resolvedTags(outcomes) {

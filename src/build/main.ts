@@ -1,4 +1,5 @@
 import { envInputReader } from '../action/inputs'
+import { sections } from '../action/markdown'
 import { runAction, type ActionResult } from '../action/run'
 import { DockerCli } from '../docker/cli'
 import { maskSecretInputs } from './inputs'
@@ -42,7 +43,7 @@ function toActionResult({ report: r, summary, pins }: BuildResult): ActionResult
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e): e is [string, string] => e[1] !== undefined))
   return {
     outputs: { ...outputs, ...(pins && { 'changed-files': pins.changedFiles }) },
-    ...(summary && { summary: [renderSummary(r), renderPlatforms(r), pins?.summary].filter(Boolean).join('\n') }),
+    ...(summary && { summary: sections(renderSummary(r), renderPlatforms(r), pins?.summary) }),
     ...(r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: 'Image pushed' } })
   }
 }

@@ -1,4 +1,4 @@
-import { cell, code, fence } from '../action/markdown'
+import { code, fence, html } from '../action/markdown'
 import type { PinnedFile } from './files'
 
 /** `changed-files`: the relative paths, one per line. */
@@ -21,7 +21,7 @@ export function renderPinSummary(files: readonly PinnedFile[], wrote: boolean, s
     }
     const text = body.join('\n')
     const f3 = fence(text)
-    lines.push(`<details open><summary>${cell(f.rel)} (${f.changes.length} reference${f.changes.length === 1 ? '' : 's'})</summary>`, '')
+    lines.push(`<details open><summary><code>${html(f.rel)}</code> (${f.changes.length} reference${f.changes.length === 1 ? '' : 's'})</summary>`, '')
     lines.push(`${f3}diff`, text, f3, '', '</details>', '')
   }
   if (notes.length > 0) {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { envInputReader, type InputReader } from '../action/inputs'
+import { sections } from '../action/markdown'
 import { runAction, type ActionResult } from '../action/run'
 import { dockerKeychain } from '../docker/config'
 import { loadDeployFiles, type PinnedFile } from '../pin/files'
@@ -64,7 +65,7 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
     outcomes,
     outputs,
     pinned: pins?.pinned ?? [],
-    ...(inputs.summary && { summary: renderResolveSummary(outcomes, inputs.platform) + (pins?.summary ?? '') })
+    ...(inputs.summary && { summary: sections(renderResolveSummary(outcomes, inputs.platform), pins?.summary) })
   }
 }
 

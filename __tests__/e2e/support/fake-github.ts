@@ -683,6 +683,25 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     return { status: 201, json: commitJson(c.repo, sha) }
   })
   add('GET', `${R}/git/commits/{sha}`, read('contents'), (c) => ({ status: 200, json: commitJson(c.repo, c.params.sha as string) }))
+  // the REST (not Git Data) commit: by sha, branch or tag, its git commit nested under `commit`
+  add('GET', `${R}/commits/{ref+}`, read('contents'), (c) => {
+    const sha = resolveRef(c.repo, c.params.ref as string)
+    if (sha === undefined) throw new ApiError(422, `No commit found for SHA: ${c.params.ref}`)
+    const git = commitJson(c.repo, sha)
+    return {
+      status: 200,
+      json: {
+        sha,
+        node_id: git.node_id,
+        url: `${repoApi(c.repo)}/commits/${sha}`,
+        html_url: git.html_url,
+        commit: { ...git, url: git.url },
+        parents: git.parents,
+        author: null,
+        committer: null
+      }
+    }
+  })
 
   // --- contents
   const contents = (c: Ctx, path: string): Result => {

@@ -20,8 +20,11 @@ window.summaryFacts = function summaryFacts() {
   })
   const tables = [...root.querySelectorAll('table')].map((t) => {
     const headers = [...t.querySelectorAll('thead th')].map((c) => c.innerText.trim())
-    const rows = [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((c) => c.innerText.trim()))
-    return { headers, rows, hasHeaderText: headers.some((h) => h !== '') }
+    const bodyRows = [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')])
+    const rows = bodyRows.map((cells) => cells.map((c) => c.innerText.trim()))
+    // what selecting a cell copies, untrimmed: a value's own leading/trailing spaces are part of it
+    const cellText = bodyRows.map((cells) => cells.map((c) => c.innerText))
+    return { headers, rows, cellText, hasHeaderText: headers.some((h) => h !== '') }
   })
   // visible text without the code blocks (code may hold '#' and '|' legitimately); innerText needs layout,
   // so the copy is laid out off-screen at the same width

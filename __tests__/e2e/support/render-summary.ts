@@ -57,8 +57,10 @@ export interface PreBlock {
 export interface TableFacts {
   /** header cells' visible text */
   headers: string[]
-  /** body rows' cells' visible text */
+  /** body rows' cells' visible text, trimmed */
   rows: string[][]
+  /** body rows' cells' text as selecting them gives it (innerText, untrimmed: leading/trailing spaces kept) */
+  cellText: string[][]
   /** false when every header cell is empty (an empty `| | |` header renders as a blank strip) */
   hasHeaderText: boolean
 }

@@ -10,7 +10,7 @@ import {
   setFailed,
   setOutput,
   summary
-} from "./chunk-IITSGTUZ.js";
+} from "./chunk-XBZ4HSIN.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

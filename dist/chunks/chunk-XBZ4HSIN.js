@@ -352,8 +352,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -400,11 +400,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -449,10 +449,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -481,9 +481,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -494,8 +494,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -1446,10 +1446,10 @@ function parseName(input, name) {
   return { registry, repository };
 }
 function parseReference(input) {
-  const text = input.trim();
-  if (text === "") throw new InvalidReferenceError(input, "it is empty");
-  if (/\s/.test(text)) throw new InvalidReferenceError(input, "it contains whitespace");
-  let rest = text;
+  const text2 = input.trim();
+  if (text2 === "") throw new InvalidReferenceError(input, "it is empty");
+  if (/\s/.test(text2)) throw new InvalidReferenceError(input, "it contains whitespace");
+  let rest = text2;
   let digest;
   const at = rest.indexOf("@");
   if (at !== -1) {
@@ -1565,14 +1565,14 @@ function dockerConfigPath(env = process.env) {
   return import_node_path.default.join(dir, "config.json");
 }
 function readDockerConfig(file = dockerConfigPath()) {
-  let text;
+  let text2;
   try {
-    text = (0, import_node_fs.readFileSync)(file, "utf8");
+    text2 = (0, import_node_fs.readFileSync)(file, "utf8");
   } catch {
     return {};
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (e) {
     throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)", { cause: e });
   }
@@ -1584,10 +1584,10 @@ function keyHost(key) {
   return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
 }
 function decodeAuth(auth) {
-  const text = Buffer.from(auth, "base64").toString("utf8");
-  const colon = text.indexOf(":");
+  const text2 = Buffer.from(auth, "base64").toString("utf8");
+  const colon = text2.indexOf(":");
   if (colon <= 0) return void 0;
-  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+  return { username: text2.slice(0, colon), password: text2.slice(colon + 1) };
 }
 var HUB_HOSTS = /* @__PURE__ */ new Set(["index.docker.io", "docker.io", "registry-1.docker.io"]);
 function findKey(entries, registry) {
@@ -1640,6 +1640,59 @@ function dockerKeychain(env = process.env) {
   return (registry) => lookupCredentials(registry, env);
 }
 
+// src/action/markdown.ts
+function text(value) {
+  return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
+}
+function ticks(text2, min) {
+  const longest = (text2.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length), 0);
+  return "`".repeat(Math.max(min, longest + 1));
+}
+function code(text2) {
+  const t = ticks(text2, 1);
+  const pad = /^[` ]|[` ]$/.test(text2) ? " " : "";
+  return `${t}${pad}${text2.replace(/\r?\n/g, " ")}${pad}${t}`;
+}
+function link(text2, url) {
+  return url ? `[${text2}](${url})` : text2;
+}
+function fence(text2) {
+  return ticks(text2, 3);
+}
+function codeBlock(text2, lang = "text") {
+  const f = fence(text2);
+  return `${f}${lang}
+${text2}
+${f}`;
+}
+function html(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/\r/g, "&#13;").replace(/\n/g, "&#10;");
+}
+var WRAP_RUN = 48;
+function wrappable(text2) {
+  return text2.split(/(\s+)/).map((part) => {
+    if (part.length < WRAP_RUN || /^\s+$/.test(part)) return html(part);
+    const pieces = part.match(/[^/@:.\-_?&=]*[/@:.\-_?&=]*/g)?.filter((p) => p !== "") ?? [part];
+    return pieces.map((p) => (p.length > 24 ? p.match(/.{1,16}/gs) ?? [p] : [p]).map(html).join("<wbr>")).join("<wbr>");
+  }).join("");
+}
+function htmlCode(text2, { wrap = true } = {}) {
+  return `<code>${wrap ? wrappable(text2) : html(text2)}</code>`;
+}
+function htmlLink(inner, url) {
+  return url ? `<a href="${html(url)}">${inner}</a>` : inner;
+}
+function htmlTable(headers, rows) {
+  const head = `<thead><tr>${headers.map((h) => `<th>${html(h)}</th>`).join("")}</tr></thead>`;
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`);
+  return ["<table>", head, "<tbody>", ...body, "</tbody>", "</table>"].join("\n");
+}
+function sections(...parts) {
+  const kept = parts.filter((p) => typeof p === "string" && p.trim() !== "").map((p) => p.replace(/^\n+|\s+$/g, ""));
+  return kept.length > 0 ? `${kept.join("\n\n")}
+` : "";
+}
+
 // src/registry/errors.ts
 var RegistryError = class extends ActionError {
   constructor(message, hint, status, code2) {
@@ -1661,17 +1714,17 @@ function errorDetail(res) {
       const parts = parsed.errors.map(
         (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
       );
-      const text2 = oneLine(parts.filter(Boolean).join("; "));
+      const text3 = oneLine(parts.filter(Boolean).join("; "));
       const code2 = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
-      if (text2) return { text: text2, ...code2 && { code: code2 } };
+      if (text3) return { text: text3, ...code2 && { code: code2 } };
     }
   } catch {
   }
-  const text = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
-  return { text: text || `HTTP ${res.status}` };
+  const text2 = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
+  return { text: text2 || `HTTP ${res.status}` };
 }
-function oneLine(text) {
-  const flat = text.replace(/\s+/g, " ").trim();
+function oneLine(text2) {
+  const flat = text2.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
 }
 function afterRetries(res) {
@@ -1679,9 +1732,9 @@ function afterRetries(res) {
   return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
 }
 function describeStatus(res) {
-  const { text } = errorDetail(res);
+  const { text: text2 } = errorDetail(res);
   const head = `HTTP ${res.status}${afterRetries(res)}`;
-  return text === `HTTP ${res.status}` ? head : `${head}: ${text}`;
+  return text2 === `HTTP ${res.status}` ? head : `${head}: ${text2}`;
 }
 
 // src/registry/manifest.ts
@@ -1696,8 +1749,8 @@ function isIndex(mediaType) {
 
 // src/registry/platform.ts
 var PART = /^[a-z0-9][a-z0-9._-]*$/;
-function parsePlatform(text) {
-  const parts = text.trim().toLowerCase().split("/");
+function parsePlatform(text2) {
+  const parts = text2.trim().toLowerCase().split("/");
   if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) return void 0;
   const [os7, architecture, variant] = parts;
   return { os: os7, architecture, ...variant && { variant } };
@@ -1715,22 +1768,6 @@ function pickPlatformEntry(index, want) {
   const candidates = platformEntries(index).filter((m) => m.platform.os === want.os && m.platform.architecture === want.architecture);
   if (want.variant) return candidates.find((m) => m.platform.variant === want.variant);
   return candidates.find((m) => !m.platform.variant) ?? candidates[0];
-}
-
-// src/action/markdown.ts
-function cell(text) {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
-}
-function code(text) {
-  const ticks = "`".repeat((text.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length + 1), 1));
-  return `${ticks}${ticks.length > 1 ? " " : ""}${cell(text)}${ticks.length > 1 ? " " : ""}${ticks}`;
-}
-function link(text, url) {
-  return url ? `[${text}](${url})` : text;
-}
-function fence(text) {
-  const longest = (text.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length), 0);
-  return "`".repeat(Math.max(3, longest + 1));
 }
 
 export {
@@ -1765,6 +1802,16 @@ export {
   ActionError,
   InputError,
   describeError,
+  text,
+  code,
+  link,
+  fence,
+  codeBlock,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
+  sections,
   require_promises,
   dockerConfigPath,
   findKey,
@@ -1774,16 +1821,14 @@ export {
   errorDetail,
   describeStatus,
   OCI_INDEX,
+  OCI_MANIFEST,
   DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST,
   MANIFEST_ACCEPT,
   isIndex,
   parsePlatform,
   formatPlatform,
   isAttestation,
   platformEntries,
-  pickPlatformEntry,
-  cell,
-  code,
-  link,
-  fence
+  pickPlatformEntry
 };

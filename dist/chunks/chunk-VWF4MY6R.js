@@ -10,13 +10,13 @@ import {
   __require,
   __toESM,
   apiHost,
-  cell,
   code,
   debug,
   describeStatus,
   errorDetail,
   fence,
   formatPlatform,
+  html,
   info,
   isIndex,
   isSha256Digest,
@@ -32,7 +32,7 @@ import {
   require_promises,
   setSecret,
   sha256Digest
-} from "./chunk-IITSGTUZ.js";
+} from "./chunk-XBZ4HSIN.js";
 
 // node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({
@@ -21676,7 +21676,7 @@ function renderPinSummary(files, wrote, scanned, notes) {
     }
     const text = body.join("\n");
     const f3 = fence(text);
-    lines.push(`<details open><summary>${cell(f.rel)} (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
+    lines.push(`<details open><summary><code>${html(f.rel)}</code> (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
     lines.push(`${f3}diff`, text, f3, "", "</details>", "");
   }
   if (notes.length > 0) {

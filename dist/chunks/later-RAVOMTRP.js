@@ -5,11 +5,11 @@ import {
   openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-4AGXSWYW.js";
+} from "./chunk-VWF4MY6R.js";
 import {
   dockerKeychain,
   warning
-} from "./chunk-IITSGTUZ.js";
+} from "./chunk-XBZ4HSIN.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
