@@ -147,7 +147,7 @@ describe('run: what the read-back reports', () => {
         const r = await super.push(target)
         // another build with the very same labels, different content, pushed over the tag before our read-back
         const labels = this.builds[this.builds.length - 1]?.labels ?? {}
-        registry.putImage('acme/api', labels, [target.tag], undefined, { created: 'the other build' })
+        registry.putImage('acme/api', labels, [target.tag], { extra: { created: 'the other build' } })
         return r
       }
     }

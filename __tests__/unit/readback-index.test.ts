@@ -156,7 +156,7 @@ describe('readBack of an index', () => {
 
   it('a single image is one platform, named from its config', async () => {
     const reg = new FakeRegistry()
-    const img = reg.putImage('acme/api', LABELS, ['v1'], { os: 'linux', architecture: 'arm64', variant: 'v8' })
+    const img = reg.putImage('acme/api', LABELS, ['v1'], { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } })
     const r = await readBack(client(reg), [{ tag: 'v1', digest: img.digest }])
     expect(r.platforms).toEqual([{ platform: 'linux/arm64/v8', digest: img.digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: img.config, labels: LABELS }])
     expect(r.platformDigest).toBeUndefined()
@@ -178,8 +178,8 @@ describe('readBack: the built image is the pushed image', () => {
 
   it('F1: docker push printed another build’s digest (the local tag was replaced): fails naming both IDs', async () => {
     const reg = new FakeRegistry()
-    const ours = reg.putImage('acme/api', LABELS, [], undefined, { created: 'ours' })
-    const theirs = reg.putImage('acme/api', LABELS, ['v1'], undefined, { created: 'theirs' })
+    const ours = reg.putImage('acme/api', LABELS, [], { extra: { created: 'ours' } })
+    const theirs = reg.putImage('acme/api', LABELS, ['v1'], { extra: { created: 'theirs' } })
     await expect(readBack(client(reg), [{ tag: 'v1', digest: theirs.digest }], { imageId: ours.config })).rejects.toThrow(
       new RegExp(`not the image this step built: reg.example/acme/api:v1 holds ${theirs.digest} \\(config ${theirs.config}\\), but the build produced image ID ${ours.config}`)
     )
@@ -187,8 +187,8 @@ describe('readBack: the built image is the pushed image', () => {
 
   it('F2: no push digest, tag re-pointed to a build with identical labels: fails instead of reporting it', async () => {
     const reg = new FakeRegistry()
-    const ours = reg.putImage('acme/api', LABELS, ['v1', 'latest'], undefined, { created: 'ours' })
-    const theirs = reg.putImage('acme/api', LABELS, ['v1', 'latest'], undefined, { created: 'theirs' })
+    const ours = reg.putImage('acme/api', LABELS, ['v1', 'latest'], { extra: { created: 'ours' } })
+    const theirs = reg.putImage('acme/api', LABELS, ['v1', 'latest'], { extra: { created: 'theirs' } })
     const run = readBack(client(reg), [{ tag: 'v1' }, { tag: 'latest' }], { imageId: ours.config })
     await expect(run).rejects.toThrow(new RegExp(`holds ${theirs.digest} .*image ID ${ours.config}`))
     // labels alone could not tell: they are identical

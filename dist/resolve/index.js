@@ -1,21 +1,26 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  readPinInputs
+} from "../chunks/chunk-PUMRITQR.js";
+import {
   envInputReader,
   parseBoolean,
   parseLines,
   parseReferenceInput,
-  readPinInputs,
   runAction
-} from "../chunks/chunk-AFL7X6WI.js";
+} from "../chunks/chunk-XXRQZMDU.js";
 import {
-  PlatformNotFoundError,
-  createRegistryFactory,
   loadDeployFiles,
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-VWF4MY6R.js";
+} from "../chunks/chunk-7ASZ4E4A.js";
+import "../chunks/chunk-4YX52TOZ.js";
+import {
+  PlatformNotFoundError,
+  createRegistryFactory
+} from "../chunks/chunk-VCZBBVMI.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -37,7 +42,7 @@ import {
   sections,
   text,
   warning
-} from "../chunks/chunk-XBZ4HSIN.js";
+} from "../chunks/chunk-BHHYWB5U.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

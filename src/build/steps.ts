@@ -10,7 +10,7 @@ import type { ImageName } from '../registry/reference'
 import { resolveCommit, type Commit } from './commit'
 import { readInputs, type Inputs } from './inputs'
 import type { BuildPins } from './pins'
-import { planBuild, type BuildPlan } from './plan'
+import { logPlanNotes, planBuild, type BuildPlan } from './plan'
 import { attestationKinds, checkPlatformLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
 
@@ -59,12 +59,7 @@ export async function prepare(deps: Deps): Promise<Prepared> {
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : undefined
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const plan = planBuild(inputs, ctx, commit)
-  for (const note of plan.notes) {
-    if (note.level === 'info') core.info(note.text)
-    // core.notice / core.warning named statically: indexing the core namespace (core[level]) keeps every export in
-    // the bundle, and @actions/http-client's own undici with them
-    else (note.level === 'warning' ? core.warning : core.notice)(note.text, note.title ? { title: note.title } : {})
-  }
+  logPlanNotes(plan.notes)
   const base = {
     image: inputs.imageInput,
     pushed: false,

@@ -16,6 +16,11 @@ export interface Credentials {
 /** Credentials per registry host, asked once per registry; undefined means anonymous. */
 export type Keychain = (registry: string) => Promise<Credentials | undefined>
 
+/** `credentials` for `registry` (given to the step, e.g. as inputs), `fallback` for every other registry. */
+export function withCredentials(registry: string, credentials: Credentials, fallback: Keychain): Keychain {
+  return (host) => (host === registry ? Promise.resolve(credentials) : fallback(host))
+}
+
 export interface AuthOptions {
   /** The registry as named in the image (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */
   registry: string
@@ -28,9 +33,24 @@ export interface AuthOptions {
   cache?: TokenCache
 }
 
+/**
+ * Token scopes are strings here; several scopes for one request are joined with a space (OAuth2's form), and a GET
+ * to the token service sends each as its own `scope` parameter (docker's token spec).
+ */
+
 /** The token scope for reading a repository. */
 export function pullScope(repository: string): string {
   return `repository:${repository}:pull`
+}
+
+/** The token scope for writing a repository (reading it too: a push checks what is there). */
+export function pushScope(repository: string): string {
+  return `repository:${repository}:pull,push`
+}
+
+/** The token scopes for mounting a blob of `from` into `repository`: push there, pull from the source. */
+export function mountScope(repository: string, from: string): string {
+  return from === repository ? pushScope(repository) : `${pushScope(repository)} ${pullScope(from)}`
 }
 
 interface TokenResponse {
@@ -190,7 +210,7 @@ export class RegistryAuth {
   private getToken(realm: URL, service: string | undefined, scope: string, authorization: string | undefined): Promise<HttpResponse> {
     const url = new URL(realm)
     if (service) url.searchParams.set('service', service)
-    url.searchParams.append('scope', scope)
+    for (const one of scope.split(' ').filter(Boolean)) url.searchParams.append('scope', one)
     return this.send(url.toString(), { method: 'GET', headers: authorization ? { authorization } : {} }, `token service ${url.origin}`)
   }
 }

@@ -8,7 +8,8 @@
  *  - transport: transport.ts (the Transport seam; UndiciTransport = keep-alive Agent + timeouts + undici's
  *               RetryHandler bounded by retry.ts), under auth.ts (RegistryAuth per registry: ping, Basic/Bearer,
  *               token-cache.ts, challenge.ts, re-challenge once on 401)
- *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob),
+ *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob; with push access
+ *               putManifest, mountBlob, blobExists, uploadBlob),
  *               manifest.ts (media types, index/manifest types), platform.ts (platforms, the attestation filter)
  *
  *    const registries = createRegistryFactory({ env: process.env, credentials: dockerKeychain(process.env) })
@@ -27,10 +28,10 @@ import { registryBase } from './endpoint'
 import type { ImageName } from './reference'
 import type { RetryEvent, RetryPolicy } from './retry'
 import { TokenCache } from './token-cache'
-import { UndiciTransport, type Transport } from './transport'
+import { CountingTransport, UndiciTransport, type Transport } from './transport'
 
-export { RegistryAuth, pullScope, type Credentials, type Keychain } from './auth'
-export { PlatformNotFoundError, RegistryClient, type DescriptorOptions, type Head, type Manifest, type Resolved } from './client'
+export { RegistryAuth, mountScope, pullScope, pushScope, withCredentials, type Credentials, type Keychain } from './auth'
+export { PlatformNotFoundError, RegistryClient, type DescriptorOptions, type Head, type Manifest, type MountResult, type PutResult, type Resolved } from './client'
 export { registryBase, defaultScheme } from './endpoint'
 export { RegistryError, errorDetail } from './errors'
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryEvent } from './retry'
@@ -49,9 +50,11 @@ export interface RegistryFactoryOptions {
 }
 
 export interface RegistryFactory {
-  /** A read-only client for any repository; clients of one registry share its authenticator. */
-  client(name: ImageName): RegistryClient
+  /** A client for any repository (read-only unless `push`); clients of one registry share its authenticator. */
+  client(name: ImageName, options?: { push?: boolean }): RegistryClient
   readonly transport: Transport
+  /** Every request the factory's clients sent (method, URL, status), in order: for the log and the benchmark. */
+  readonly requests: CountingTransport['requests']
   close(): Promise<void>
 }
 
@@ -72,20 +75,22 @@ export function createRegistryFactory(options: RegistryFactoryOptions): Registry
   const owned = options.transport
     ? undefined
     : new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 30_000, retry: options.retry ?? {}, onRetry: logRetry })
-  const transport: Transport = options.transport ?? (owned as UndiciTransport)
+  const counting = new CountingTransport(options.transport ?? (owned as UndiciTransport))
+  const transport: Transport = counting
   const credentials = options.credentials
   const cache = new TokenCache()
   const auths = new Map<string, RegistryAuth>()
   return {
     transport,
-    client(name: ImageName): RegistryClient {
+    requests: counting.requests,
+    client(name: ImageName, clientOptions: { push?: boolean } = {}): RegistryClient {
       const base = registryBase(name.registry)
       let auth = auths.get(name.registry)
       if (!auth) {
         auth = new RegistryAuth({ registry: name.registry, base, transport, credentials: () => credentials(name.registry), cache })
         auths.set(name.registry, auth)
       }
-      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport, auth })
+      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport, auth, ...(clientOptions.push && { push: true }) })
     },
     close: async () => {
       await owned?.close()

@@ -12,9 +12,15 @@ export interface HttpResponse {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'HEAD' | 'POST'
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE'
   headers?: Record<string, string>
-  body?: string
+  body?: string | Buffer
+  /**
+   * Safe to send again after a transient failure. GET, HEAD and PUT are by default (HTTP semantics; a registry PUT
+   * of the same manifest bytes is content-addressed, so a repeat stores the same thing); a POST only when the caller
+   * says so (a blob mount is: mounting a blob that is already there answers 201 again).
+   */
+  idempotent?: boolean
 }
 
 /**
@@ -90,15 +96,17 @@ class RetryingDispatcher extends DispatcherBase {
     private readonly inner: Dispatcher,
     private readonly policy: RetryPolicy,
     private readonly url: string,
-    private readonly onRetry?: (event: RetryEvent) => void
+    private readonly onRetry?: (event: RetryEvent) => void,
+    private readonly idempotent?: boolean
   ) {
     super()
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const method = String(opts.method)
+    const request = { method, ...(this.idempotent !== undefined && { idempotent: this.idempotent }) }
     const retry: RetryHandlerTypes.RetryCallback = (err, { state }, callback) => {
-      const decision = decideRetry(err as FailedAttempt, method, state.counter, Date.now() - this.startedAt, this.policy)
+      const decision = decideRetry(err as FailedAttempt, request, state.counter, Date.now() - this.startedAt, this.policy)
       if (!decision) return callback(err)
       this.retries = state.counter
       this.waitMs = decision.delayMs
@@ -123,7 +131,8 @@ class RetryingDispatcher extends DispatcherBase {
 
 /**
  * undici transport: one keep-alive Agent (so every client built on it shares connections), timeouts on every
- * attempt, and undici's RetryHandler for 429/5xx and connection failures on GET/HEAD, bounded by a RetryPolicy.
+ * attempt, and undici's RetryHandler for 429/5xx and connection failures on idempotent requests (GET, HEAD, PUT, and
+ * a POST marked idempotent), bounded by a RetryPolicy.
  * When retries run out on a status, the last response (with the registry's error body) is returned, not thrown.
  */
 export class UndiciTransport implements Transport {
@@ -157,7 +166,7 @@ export class UndiciTransport implements Transport {
   }
 
   private async attempt(url: string, req: HttpRequest): Promise<HttpResponse> {
-    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry)
+    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry, req.idempotent)
     let midBody = false
     try {
       const res = await request(url, {

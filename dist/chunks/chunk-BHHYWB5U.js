@@ -99,13 +99,6 @@ var require_timers = __commonJS({
   }
 });
 
-// builtin-require:fs/promises
-var require_promises = __commonJS({
-  "builtin-require:fs/promises"(exports, module) {
-    module.exports = __require("node:fs/promises");
-  }
-});
-
 // src/docker/config.ts
 var import_node_fs = __toESM(require_fs(), 1);
 var import_node_os = __toESM(require_os(), 1);
@@ -400,11 +393,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -1641,6 +1634,9 @@ function dockerKeychain(env = process.env) {
 }
 
 // src/action/markdown.ts
+function cell(text2) {
+  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
+}
 function text(value) {
   return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
 }
@@ -1794,14 +1790,17 @@ export {
   sha256Digest,
   matchesDigest,
   DOCKER_HUB,
+  TAG,
   InvalidReferenceError,
   parseReference,
   validateTag,
+  formatName,
   formatReference,
   apiHost,
   ActionError,
   InputError,
   describeError,
+  cell,
   text,
   code,
   link,
@@ -1812,7 +1811,6 @@ export {
   htmlLink,
   htmlTable,
   sections,
-  require_promises,
   dockerConfigPath,
   findKey,
   dockerKeychain,

@@ -10,7 +10,7 @@ import {
   setFailed,
   setOutput,
   summary
-} from "./chunk-XBZ4HSIN.js";
+} from "./chunk-BHHYWB5U.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {
@@ -59,11 +59,6 @@ async function runAction(main) {
   }
 }
 
-// src/pin/inputs.ts
-function readPinInputs(read) {
-  return { files: parseLines(read("files")), write: parseBoolean("write", read("write"), true) };
-}
-
 export {
   envInputReader,
   parseBoolean,
@@ -71,6 +66,5 @@ export {
   parseList,
   parseChoice,
   parseReferenceInput,
-  runAction,
-  readPinInputs
+  runAction
 };

@@ -2,14 +2,17 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   loadDeployFiles,
-  openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-VWF4MY6R.js";
+} from "./chunk-7ASZ4E4A.js";
+import "./chunk-4YX52TOZ.js";
+import {
+  openRegistry
+} from "./chunk-VCZBBVMI.js";
 import {
   dockerKeychain,
   warning
-} from "./chunk-XBZ4HSIN.js";
+} from "./chunk-BHHYWB5U.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
