@@ -5,8 +5,11 @@ import {
   STEP_CONFIG_STATE
 } from "./chunks/chunk-Q3K6DGGM.js";
 import {
+  loadGitHub,
+  pinBranchFor,
+  readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-ZJERGYQJ.js";
+} from "./chunks/chunk-IBLQI45D.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -14,40 +17,49 @@ import {
   OCI_REVISION,
   OCI_SOURCE,
   OCI_URL,
-  commitUrl,
   logPlanNotes,
   maskSecretInputs,
   planBuild,
   readInputs,
-  readRunContext,
-  resolveCommit,
-  runUrl
-} from "./chunks/chunk-XEZGXY2K.js";
+  resolveCommit
+} from "./chunks/chunk-O3VWLDNY.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-PZS7C4YS.js";
+} from "./chunks/chunk-LK5ZFXLN.js";
+import {
+  commitUrl,
+  readRunContext,
+  runUrl
+} from "./chunks/chunk-7JSTORNP.js";
+import {
+  DOCKER_HUB,
+  DOCKER_MANIFEST_LIST,
+  INCONSISTENT_HINT,
+  OCI_INDEX,
+  RegistryError,
+  dockerConfigPath,
+  findKey,
+  formatPlatform,
+  isAttestation,
+  isIndex,
+  isSha256Digest
+} from "./chunks/chunk-N4WL3WEB.js";
 import {
   require_promises
 } from "./chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
-  DOCKER_HUB,
-  RegistryError,
+  InputError,
   code,
   codeBlock,
-  dockerConfigPath,
-  findKey,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
-  isAttestation,
-  isIndex,
-  isSha256Digest,
   link,
   sections
-} from "./chunks/chunk-IN5U7EIX.js";
+} from "./chunks/chunk-BAQDTNYG.js";
 import {
   __toESM,
   getExecOutput,
@@ -197,10 +209,16 @@ function toOutputs(report2) {
     tags: report2.tags,
     labels: report2.labels,
     commit: report2.commit.sha,
-    pushed: report2.pushed
+    pushed: report2.pushed,
+    // build-push-action's keys, so fromJSON(steps.x.outputs.metadata)['containerimage.digest'] keeps working; ours are
+    // read back from the registry and verified, not the builder's claim
+    ...report2.digest && { "containerimage.digest": report2.digest },
+    ...report2.digest && report2.configDigest && { "containerimage.config.digest": report2.configDigest }
   };
+  const platforms = report2.platforms && Object.fromEntries(report2.platforms.map((p) => [p.platform, p.digest]));
   return {
     ...report2.digest && { digest: report2.digest, pinned: report2.pinned },
+    ...platforms && { platforms: JSON.stringify(platforms) },
     imageid: report2.imageId,
     tags: report2.tags.join("\n"),
     labels: JSON.stringify(report2.labels),
@@ -297,16 +315,18 @@ async function loginForStep(docker, registry, username, password, env = process.
 }
 
 // src/build/readback.ts
+var PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
+var SBOM = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/;
+function attestationKinds(attestations) {
+  const types = attestations.flatMap((a) => a.predicateTypes);
+  return { provenance: types.some((t) => PROVENANCE.test(t)), sbom: types.some((t) => SBOM.test(t)) };
+}
 function parseJson(bytes, what) {
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {
     throw new ActionError(`${what} is not valid JSON`);
   }
-}
-function pickPlatform(index) {
-  const images = index.manifests.filter((m) => !isAttestation(m));
-  return images.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64") ?? images[0];
 }
 function ourDigest(reported, states, client) {
   if (reported) return reported;
@@ -319,11 +339,107 @@ function ourDigest(reported, states, client) {
   }
   return distinct[0];
 }
-async function readBack(client, pushed) {
+async function child(client, index, entry, what) {
+  let m;
+  try {
+    m = await client.manifest(entry.digest);
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) {
+      throw new RegistryError(
+        `index ${index} in ${client.registry}/${client.repository} lists ${what} ${entry.digest}, which the registry does not hold (HTTP 404): the push is incomplete`,
+        "push again; if it persists, the registry drops manifests an index refers to: report it to its operator",
+        404,
+        error.code
+      );
+    }
+    throw error;
+  }
+  if (typeof entry.size === "number" && entry.size !== m.bytes.length) {
+    throw new RegistryError(
+      `registry ${client.registry} returned inconsistent data: index ${index} gives ${what} ${entry.digest} a size of ${entry.size} bytes, the manifest has ${m.bytes.length}`,
+      INCONSISTENT_HINT
+    );
+  }
+  return m;
+}
+async function image(client, m, platform) {
+  const parsed = parseJson(m.bytes, `manifest ${m.digest}`);
+  if (Array.isArray(parsed.manifests)) {
+    throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} is itself an index: nested indexes are not supported`);
+  }
+  const configDigest = parsed.config?.digest;
+  if (!configDigest) throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} has no config descriptor`);
+  const config = parseJson(await client.blob(configDigest), `image config ${configDigest}`);
+  const own = config.os && config.architecture ? formatPlatform({ os: config.os, architecture: config.architecture, ...config.variant && { variant: config.variant } }) : "unknown";
+  return { platform: platform ?? own, digest: m.digest, mediaType: m.mediaType, configDigest, labels: config.config?.Labels ?? {} };
+}
+async function attestation(client, index, entry, platforms) {
+  const describes = entry.annotations?.["vnd.docker.reference.digest"];
+  const base = {
+    digest: entry.digest,
+    ...describes && { for: describes },
+    ...describes && platforms.find((p) => p.digest === describes) && { platform: platforms.find((p) => p.digest === describes)?.platform }
+  };
+  let m;
+  try {
+    m = await child(client, index, entry, "attestation manifest");
+  } catch (error) {
+    if (!(error instanceof RegistryError && error.status === 404)) throw error;
+    warning(
+      `Attestation manifest ${entry.digest}${base.platform ? ` (for ${base.platform})` : ""} is listed in index ${index} but ${client.registry} does not hold it: its provenance/SBOM cannot be read. The image digests are unaffected.`
+    );
+    return { ...base, predicateTypes: [], readable: false };
+  }
+  const parsed = parseJson(m.bytes, `attestation manifest ${m.digest}`);
+  const predicateTypes = [...new Set((parsed.layers ?? []).map((l) => l.annotations?.["in-toto.io/predicate-type"]).filter((t) => !!t))];
+  return { ...base, predicateTypes, readable: true };
+}
+async function readIndex(client, digest, index) {
+  const entries = index.manifests.filter((m) => !isAttestation(m));
+  if (entries.length === 0) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists no image manifest`);
+  for (const e of index.manifests) {
+    if (typeof e?.digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(e.digest)) {
+      throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} has an entry without a sha256 digest (${JSON.stringify(e?.digest)})`);
+    }
+  }
+  const platforms = await Promise.all(
+    entries.map(async (e) => {
+      const name = e.platform ? formatPlatform(e.platform) : void 0;
+      return image(client, await child(client, digest, e, `the ${name ?? "image"} manifest`), name);
+    })
+  );
+  const seen = /* @__PURE__ */ new Set();
+  for (const p of platforms) {
+    if (seen.has(p.platform)) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists ${p.platform} more than once`);
+    seen.add(p.platform);
+  }
+  const attestations = await Promise.all(index.manifests.filter(isAttestation).map((e) => attestation(client, digest, e, platforms)));
+  return { platforms, attestations };
+}
+function checkBuilt(client, held, built, tags) {
+  const names = /* @__PURE__ */ new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])]);
+  const where = `${client.registry}/${client.repository}:${tags.join(", :")}`;
+  const holds = `${held.digest} (config ${held.platforms.map((p) => p.configDigest).join(", ")})`;
+  if (built.imageId && !names.has(built.imageId)) {
+    throw new ActionError(
+      `the image in the registry is not the image this step built: ${where} holds ${holds}, but the build produced image ID ${built.imageId}. Another build replaced the tag between this build and its push or read-back`,
+      "give builds that may run at the same time on one docker daemon distinct tags (e.g. add {{sha}} or {{run_id}}), or run them one after the other"
+    );
+  }
+  const claimed = built.configDigest;
+  if (claimed && !held.platforms.some((p) => p.configDigest === claimed)) {
+    throw new ActionError(
+      `${built.claimedBy ?? "the builder"} reported config ${claimed}, but ${where} holds ${holds}`,
+      "another push replaced the image, or the builder reported another image; re-run the job and report it with the build log if it persists"
+    );
+  }
+}
+async function readBack(client, pushed, built = {}) {
+  const claimedBy = built.claimedBy ?? "docker push";
   const reported = [...new Set(pushed.map((p) => p.digest).filter((d) => !!d))];
   if (reported.length > 1) {
     throw new ActionError(
-      `docker push reported different digests for the tags of one image: ${reported.join(", ")}`,
+      `${claimedBy} reported different digests for the tags of one image: ${reported.join(", ")}`,
       "push each image from a single build step"
     );
   }
@@ -339,9 +455,10 @@ async function readBack(client, pushed) {
     manifest = await client.manifest(digest);
   } catch (error) {
     if (movedTags2.length > 0 && error instanceof RegistryError && error.status === 404) {
+      const now = [...new Set(movedTags2.map((s) => s.now))];
       throw new ActionError(
-        `digest mismatch: docker push reported ${digest} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags2.map((m) => m.now).join(", ")})`,
-        "the registry may rewrite manifests on push; report this with the push log"
+        `digest mismatch: ${claimedBy} reported ${digest} but ${client.registry}/${client.repository} does not hold it (the tags point to ${now.join(", ")})`,
+        "the registry may rewrite manifests on push, or a proxy in between answered for it; report this with the push log"
       );
     }
     throw error;
@@ -351,140 +468,44 @@ async function readBack(client, pushed) {
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
   }
-  let platformDigest;
-  let imageManifest;
   const parsed = parseJson(manifest.bytes, `manifest ${digest}`);
+  let platforms;
+  let attestations = [];
+  let mediaType = manifest.mediaType;
   if (Array.isArray(parsed.manifests) || !parsed.config && isIndex(manifest.mediaType)) {
-    const index = parsed;
-    if (!Array.isArray(index.manifests)) throw new ActionError(`index ${digest} has no manifests list`);
-    const platform = pickPlatform(index);
-    if (!platform) throw new ActionError(`index ${digest} lists no image manifest to read labels from`);
-    platformDigest = platform.digest;
-    imageManifest = parseJson((await client.manifest(platform.digest)).bytes, `manifest ${platform.digest}`);
+    if (!Array.isArray(parsed.manifests)) throw new ActionError(`index ${digest} has no manifests list`);
+    if (!isIndex(mediaType)) mediaType = parsed.mediaType === DOCKER_MANIFEST_LIST ? DOCKER_MANIFEST_LIST : OCI_INDEX;
+    ({ platforms, attestations } = await readIndex(client, digest, parsed));
   } else {
-    imageManifest = parsed;
+    platforms = [await image(client, manifest, void 0)];
   }
-  const configDigest = imageManifest.config?.digest;
-  if (!configDigest) throw new ActionError(`manifest ${platformDigest ?? digest} has no config descriptor`);
-  const config = parseJson(
-    await client.blob(configDigest),
-    `image config ${configDigest}`
-  );
-  return {
+  const primary = platforms.find((p) => p.platform === "linux/amd64") ?? platforms[0];
+  const held = {
     digest,
-    mediaType: manifest.mediaType,
-    ...platformDigest && { platformDigest },
-    configDigest,
-    labels: config.config?.Labels ?? {},
+    mediaType,
+    ...primary.digest !== digest && { platformDigest: primary.digest },
+    configDigest: primary.configDigest,
+    labels: primary.labels,
+    platforms,
+    attestations,
     movedTags: movedTags2
   };
+  checkBuilt(client, held, { ...built, claimedBy }, pushed.map((p) => p.tag));
+  return held;
 }
-function checkLabels(held, expected) {
+function checkLabels(held, expected, platform) {
   const wrong = Object.entries(expected).filter(([k, v]) => held[k] !== v);
   if (wrong.length === 0) return;
   const lines = wrong.map(([k, v]) => `  ${k}: expected '${v}', registry holds ${held[k] === void 0 ? "nothing" : `'${held[k]}'`}`);
   throw new ActionError(
-    `the image in the registry does not carry the labels this step built it with:
+    `the image${platform ? ` for ${platform}` : ""} in the registry does not carry the labels this step built it with:
 ${lines.join("\n")}`,
     "another build may have pushed the same tag at the same moment, or the builder dropped labels; re-run the job"
   );
 }
-
-// src/build/steps.ts
-var later;
-function loadLater() {
-  later ??= import("./chunks/later-Q3MSWRKH.js");
-  return later;
-}
-async function prepare(deps) {
-  const ctx = readRunContext(deps.env);
-  const inputs = readInputs(deps.readInput, deps.cwd);
-  const pinInputs = readPinInputs(deps.readInput);
-  const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : void 0;
-  const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime });
-  const plan = planBuild(inputs, ctx, commit);
-  logPlanNotes(plan.notes);
-  const base = {
-    image: inputs.imageInput,
-    pushed: false,
-    tags: plan.refs,
-    labels: plan.labels.labels,
-    labelSources: plan.labels.sources,
-    commit,
-    commitUrl: commitUrl(ctx, commit.sha),
-    runNumber: ctx.runNumber,
-    runAttempt: ctx.runAttempt,
-    runUrl: runUrl(ctx),
-    movedTags: []
-  };
-  return { inputs, plan, commit, base, ...pins && { pins } };
-}
-async function logIn(deps, inputs) {
-  if (!inputs.login) return void 0;
-  await deps.docker.serverVersion();
-  return loginForStep(deps.docker, inputs.image.registry, inputs.login.username, inputs.login.password, deps.env);
-}
-async function build(deps, p) {
-  info(`Building ${p.plan.refs.join(", ")} at commit ${p.commit.sha} (${p.commit.source})`);
-  const { inputs, plan } = p;
-  const [built, opened] = await Promise.allSettled([
-    deps.docker.build({
-      context: inputs.context,
-      file: inputs.file,
-      tags: plan.refs,
-      labels: plan.labels.labels,
-      buildArgs: inputs.buildArgs,
-      ...inputs.target && { target: inputs.target },
-      pull: inputs.pull,
-      noCache: inputs.noCache
-    }),
-    inputs.push ? deps.openRegistry(inputs.image, deps.env, inputs.registryTimeoutMs) : void 0
-  ]);
-  if (built.status === "rejected") {
-    if (opened.status === "fulfilled") await opened.value?.close();
-    await deps.docker.serverVersion();
-    throw built.reason;
-  }
-  if (opened.status === "rejected") throw opened.reason;
-  return { imageId: built.value.imageId, ...opened.value && { session: opened.value } };
-}
-async function pushAndReadBack(deps, p, session) {
-  session.budget?.start();
-  const warming = session.client.warmUp();
-  const pushed = [];
-  for (const target of p.plan.targets) {
-    const result = await deps.docker.push(target);
-    pushed.push({ tag: result.tag, ...result.digest && { digest: result.digest } });
-  }
-  session.budget?.start();
-  await warming;
-  const held = await group("Read back from the registry", async () => {
-    const r = await readBack(session.client, pushed);
-    info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`);
-    return r;
-  });
-  checkLabels(held.labels, p.plan.labels.labels);
-  const pins = p.pins && await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest);
-  return { held, ...pins && { pins } };
-}
-function report(p, imageId, pushed) {
-  const summary = p.inputs.summary;
-  if (!pushed) return { report: { ...p.base, imageId }, summary };
-  const { held, pins } = pushed;
-  return {
-    ...pins && { pins },
-    report: {
-      ...p.base,
-      imageId,
-      pushed: true,
-      digest: held.digest,
-      pinned: `${p.inputs.imageInput}@${held.digest}`,
-      mediaType: held.mediaType,
-      labels: held.labels,
-      movedTags: held.movedTags
-    },
-    summary
-  };
+function checkPlatformLabels(held, expected) {
+  const many = held.platforms.length > 1;
+  for (const p of held.platforms) checkLabels(p.labels, expected, many ? p.platform : void 0);
 }
 
 // src/build/summary.ts
@@ -540,6 +561,160 @@ function renderSummary(report2) {
   );
 }
 
+// src/build/steps.ts
+var later;
+function loadLater() {
+  later ??= import("./chunks/later-KNBXR773.js");
+  return later;
+}
+async function prepare(deps) {
+  const ctx = readRunContext(deps.env);
+  const inputs = readInputs(deps.readInput, deps.cwd);
+  const pinInputs = readPinInputs(deps.readInput);
+  const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push);
+  const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : void 0;
+  const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime });
+  const plan = planBuild(inputs, ctx, commit);
+  logPlanNotes(plan.notes);
+  const base = {
+    image: inputs.imageInput,
+    pushed: false,
+    tags: plan.refs,
+    labels: plan.labels.labels,
+    labelSources: plan.labels.sources,
+    commit,
+    commitUrl: commitUrl(ctx, commit.sha),
+    runNumber: ctx.runNumber,
+    runAttempt: ctx.runAttempt,
+    runUrl: runUrl(ctx),
+    movedTags: []
+  };
+  return { inputs, plan, commit, base, ...pins && { pins }, ...github && { github } };
+}
+function gitHubInputs(read, hasFiles, push) {
+  const github = readGitHubInputs(read);
+  if (!github.pullRequest && !github.comment) return void 0;
+  if (github.pullRequest && !hasFiles) {
+    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
+  }
+  if (!push) {
+    warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish");
+    return void 0;
+  }
+  return github;
+}
+function pinReport(r, pins) {
+  return {
+    subject: r.image,
+    key: `image ${r.image}`,
+    branch: pinBranchFor(r.image),
+    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
+    labels: Object.keys(r.labels).sort().map((name) => {
+      const value = r.labels[name];
+      const url = labelLink(r, name, value);
+      return { name, value, ...url && { url } };
+    }),
+    commit: { sha: r.commit.sha, ...r.commitUrl && { url: r.commitUrl } },
+    run: { ...r.runNumber && { number: r.runNumber }, ...r.runAttempt && { attempt: r.runAttempt }, ...r.runUrl && { url: r.runUrl } },
+    ...pins && { pins: { files: pins.files, rule: pins.rule } }
+  };
+}
+async function publish(deps, p, result) {
+  if (!p.github || !result.report.pinned) return result;
+  const gh = await loadGitHub();
+  const ctx = readRunContext(deps.env);
+  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi);
+  return { ...result, github };
+}
+async function logIn(deps, inputs) {
+  if (!inputs.login) return void 0;
+  await deps.docker.serverVersion();
+  return loginForStep(deps.docker, inputs.image.registry, inputs.login.username, inputs.login.password, deps.env);
+}
+async function build(deps, p) {
+  info(`Building ${p.plan.refs.join(", ")} at commit ${p.commit.sha} (${p.commit.source})`);
+  const { inputs, plan } = p;
+  const [built, opened] = await Promise.allSettled([
+    deps.docker.build({
+      context: inputs.context,
+      file: inputs.file,
+      tags: plan.refs,
+      labels: plan.labels.labels,
+      buildArgs: inputs.buildArgs,
+      ...inputs.target && { target: inputs.target },
+      pull: inputs.pull,
+      noCache: inputs.noCache
+    }),
+    inputs.push ? deps.openRegistry(inputs.image, deps.env, inputs.registryTimeoutMs) : void 0
+  ]);
+  if (built.status === "rejected") {
+    if (opened.status === "fulfilled") await opened.value?.close();
+    await deps.docker.serverVersion();
+    throw built.reason;
+  }
+  if (opened.status === "rejected") throw opened.reason;
+  return { imageId: built.value.imageId, ...opened.value && { session: opened.value } };
+}
+async function pushAndReadBack(deps, p, session, imageId) {
+  session.budget?.start();
+  const warming = session.client.warmUp();
+  const pushed = [];
+  for (const target of p.plan.targets) {
+    const result = await deps.docker.push(target);
+    pushed.push({ tag: result.tag, ...result.digest && { digest: result.digest } });
+  }
+  session.budget?.start();
+  await warming;
+  const held = await group("Read back from the registry", async () => {
+    const r = await readBack(session.client, pushed, { ...imageId && { imageId }, claimedBy: "docker push" });
+    info(`Registry holds ${r.digest} (${r.mediaType})`);
+    for (const i of r.platforms) info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`);
+    for (const a of r.attestations) info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ""}: ${a.predicateTypes.join(", ") || "unreadable"}`);
+    return r;
+  });
+  checkPlatformLabels(held, p.plan.labels.labels);
+  const pins = p.pins && await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest);
+  return { held, ...pins && { pins } };
+}
+function report(p, imageId, pushed) {
+  const summary = p.inputs.summary;
+  if (!pushed) return { report: { ...p.base, imageId }, summary };
+  const { held, pins } = pushed;
+  return {
+    ...pins && { pins },
+    report: {
+      ...p.base,
+      imageId,
+      pushed: true,
+      digest: held.digest,
+      pinned: `${p.inputs.imageInput}@${held.digest}`,
+      mediaType: held.mediaType,
+      configDigest: held.configDigest,
+      platforms: held.platforms.map(({ platform, digest, configDigest }) => ({ platform, digest, configDigest })),
+      attestations: { count: held.attestations.length, ...attestationKinds(held.attestations) },
+      labels: held.labels,
+      movedTags: held.movedTags
+    },
+    summary
+  };
+}
+
+// src/build/summary-platforms.ts
+function renderPlatforms(report2) {
+  if (!report2.pushed || !report2.platforms || report2.platforms.length === 0) return void 0;
+  const rows = report2.platforms.map((p) => [htmlCode(p.platform), htmlCode(p.digest), htmlCode(p.configDigest)]);
+  return sections(
+    `#### Platforms (${report2.platforms.length}, each read back and verified)`,
+    htmlTable(["Platform", "Manifest digest", "Config digest"], rows),
+    html(attestationLine(report2.attestations))
+  );
+}
+function attestationLine(a) {
+  if (!a || a.count === 0) return "Attestations: none (no provenance, no SBOM attached).";
+  const kinds = `provenance ${a.provenance ? "attached" : "not attached"}, SBOM ${a.sbom ? "attached" : "not attached"}`;
+  return `Attestations: ${kinds} (${a.count} attestation manifest${a.count === 1 ? "" : "s"} in the index, not platforms).`;
+}
+
 // src/build/main.ts
 function defaultDeps() {
   return {
@@ -553,13 +728,16 @@ function defaultDeps() {
 async function buildAndPush(deps) {
   maskSecretInputs(deps.readInput);
   const prepared = await prepare(deps);
+  return publish(deps, prepared, await buildPushAndReadBack(deps, prepared));
+}
+async function buildPushAndReadBack(deps, prepared) {
   const login = await logIn(deps, prepared.inputs);
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps;
     const { imageId, session } = await build(stepDeps, prepared);
     if (!session) return report(prepared, imageId);
     try {
-      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session));
+      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session, imageId));
     } finally {
       await session.close();
     }
@@ -567,11 +745,11 @@ async function buildAndPush(deps) {
     await login?.cleanup();
   }
 }
-function toActionResult({ report: r, summary, pins }) {
+function toActionResult({ report: r, summary, pins, github }) {
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e) => e[1] !== void 0));
   return {
-    outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles } },
-    ...summary && { summary: sections(renderSummary(r), pins?.summary) },
+    outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles }, ...github?.outputs },
+    ...summary && { summary: sections(renderSummary(r), renderPlatforms(r), pins?.summary, github?.summary) },
     ...r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: "Image pushed" } }
   };
 }

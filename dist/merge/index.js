@@ -8,7 +8,6 @@ import {
   OCI_REVISION,
   OCI_SOURCE,
   TEMPLATE_NAMES,
-  commitUrl,
   expandTag,
   logPlanNotes,
   maskSecretInputs,
@@ -17,13 +16,10 @@ import {
   parseLogin,
   parseTags,
   planTags,
-  readRunContext,
-  repositoryUrl,
   resolveCommit,
-  runUrl,
   templateProblem,
   templateValues
-} from "../chunks/chunk-XEZGXY2K.js";
+} from "../chunks/chunk-O3VWLDNY.js";
 import {
   envInputReader,
   parseBoolean,
@@ -31,30 +27,38 @@ import {
   parseLines,
   parseReferenceInput,
   runAction
-} from "../chunks/chunk-PZS7C4YS.js";
+} from "../chunks/chunk-LK5ZFXLN.js";
+import {
+  commitUrl,
+  readRunContext,
+  repositoryUrl,
+  runUrl
+} from "../chunks/chunk-7JSTORNP.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-VJIFWLJ3.js";
+} from "../chunks/chunk-5KE6J35S.js";
 import {
-  ActionError,
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
-  InputError,
   OCI_INDEX,
   OCI_MANIFEST,
   RegistryError,
   TAG,
-  cell,
-  code,
   dockerKeychain,
-  fence,
   formatName,
   formatPlatform,
   isAttestation,
-  link,
   sha256Digest
-} from "../chunks/chunk-IN5U7EIX.js";
+} from "../chunks/chunk-N4WL3WEB.js";
+import {
+  ActionError,
+  InputError,
+  cell,
+  code,
+  fence,
+  link
+} from "../chunks/chunk-BAQDTNYG.js";
 import {
   group,
   info,

@@ -1,18 +1,21 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  loadDeployFiles,
   ownImageRule,
   pinFiles
-} from "./chunk-PUBOEAO3.js";
-import "./chunk-LWLEGXAD.js";
+} from "./chunk-6WB7THIG.js";
 import {
   openRegistry
-} from "./chunk-VJIFWLJ3.js";
+} from "./chunk-5KE6J35S.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-IN5U7EIX.js";
+} from "./chunk-N4WL3WEB.js";
+import {
+  loadDeployFiles
+} from "./chunk-TXJIZTYP.js";
+import "./chunk-LWLEGXAD.js";
+import "./chunk-BAQDTNYG.js";
 import {
   warning
 } from "./chunk-QWNOPTV2.js";

@@ -1,6 +1,10 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  ActionError,
+  cut
+} from "./chunk-BAQDTNYG.js";
+import {
   __toESM,
   require_child_process,
   require_crypto,
@@ -90,38 +94,6 @@ var import_node_fs = __toESM(require_fs(), 1);
 var import_node_os = __toESM(require_os(), 1);
 var import_node_path = __toESM(require_path(), 1);
 
-// src/action/errors.ts
-var ActionError = class extends Error {
-  constructor(message, hint, options) {
-    super(message, options);
-    this.hint = hint;
-    this.name = "ActionError";
-  }
-  hint;
-  /** The message as shown to the user: cause first, then the fix. */
-  describe() {
-    return this.hint ? `${this.message}
-Fix: ${this.hint}` : this.message;
-  }
-};
-var InputError = class extends ActionError {
-  constructor(input, problem, hint) {
-    super(`Input '${input}': ${problem}`, hint);
-    this.input = input;
-    this.name = "InputError";
-  }
-  input;
-};
-function describeError(error) {
-  if (error instanceof ActionError) return error.describe();
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-var QUOTE_LIMIT = 128;
-function cut(value, limit = QUOTE_LIMIT) {
-  return value.length > limit ? `${value.slice(0, 20)}\u2026` : value;
-}
-
 // src/registry/digest.ts
 var import_node_crypto = __toESM(require_crypto(), 1);
 var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -185,10 +157,10 @@ function parseName(input, name) {
   return { registry, repository };
 }
 function parseReference(input) {
-  const text2 = input.trim();
-  if (text2 === "") throw new InvalidReferenceError(input, "it is empty");
-  if (/\s/.test(text2)) throw new InvalidReferenceError(input, "it contains whitespace");
-  let rest = text2;
+  const text = input.trim();
+  if (text === "") throw new InvalidReferenceError(input, "it is empty");
+  if (/\s/.test(text)) throw new InvalidReferenceError(input, "it contains whitespace");
+  let rest = text;
   let digest;
   const at = rest.indexOf("@");
   if (at !== -1) {
@@ -279,7 +251,7 @@ function run(binary, input, options) {
     child.stdout.on("data", (d) => stdout += d.toString("utf8"));
     child.stderr.on("data", (d) => stderr += d.toString("utf8"));
     child.on("error", (error) => finish({ code: null, error }));
-    child.on("close", (code2) => finish({ code: code2 }));
+    child.on("close", (code) => finish({ code }));
     child.stdin.on("error", () => {
     });
     child.stdin.end(input);
@@ -336,14 +308,14 @@ function dockerConfigPath(env = process.env) {
   return import_node_path.default.join(dir, "config.json");
 }
 function readDockerConfig(file = dockerConfigPath()) {
-  let text2;
+  let text;
   try {
-    text2 = (0, import_node_fs.readFileSync)(file, "utf8");
+    text = (0, import_node_fs.readFileSync)(file, "utf8");
   } catch {
     return {};
   }
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text);
   } catch (e) {
     throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)", { cause: e });
   }
@@ -355,10 +327,10 @@ function keyHost(key) {
   return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
 }
 function decodeAuth(auth) {
-  const text2 = Buffer.from(auth, "base64").toString("utf8");
-  const colon = text2.indexOf(":");
+  const text = Buffer.from(auth, "base64").toString("utf8");
+  const colon = text.indexOf(":");
   if (colon <= 0) return void 0;
-  return { username: text2.slice(0, colon), password: text2.slice(colon + 1) };
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 var HUB_HOSTS = /* @__PURE__ */ new Set(["index.docker.io", "docker.io", "registry-1.docker.io"]);
 function findKey(entries, registry) {
@@ -411,68 +383,12 @@ function dockerKeychain(env = process.env) {
   return (registry, options) => lookupCredentials(registry, env, options?.signal ? { signal: options.signal } : {});
 }
 
-// src/action/markdown.ts
-function cell(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
-}
-function text(value) {
-  return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
-}
-function ticks(text2, min) {
-  const longest = (text2.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length), 0);
-  return "`".repeat(Math.max(min, longest + 1));
-}
-function code(text2) {
-  const t = ticks(text2, 1);
-  const pad = /^[` ]|[` ]$/.test(text2) ? " " : "";
-  return `${t}${pad}${text2.replace(/\r?\n/g, " ")}${pad}${t}`;
-}
-function link(text2, url) {
-  return url ? `[${text2}](${url})` : text2;
-}
-function fence(text2) {
-  return ticks(text2, 3);
-}
-function codeBlock(text2, lang = "text") {
-  const f = fence(text2);
-  return `${f}${lang}
-${text2}
-${f}`;
-}
-function html(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/\r/g, "&#13;").replace(/\n/g, "&#10;");
-}
-var WRAP_RUN = 48;
-function wrappable(text2) {
-  return text2.split(/(\s+)/).map((part) => {
-    if (part.length < WRAP_RUN || /^\s+$/.test(part)) return html(part);
-    const pieces = part.match(/[^/@:.\-_?&=]*[/@:.\-_?&=]*/g)?.filter((p) => p !== "") ?? [part];
-    return pieces.map((p) => (p.length > 24 ? p.match(/.{1,16}/gs) ?? [p] : [p]).map(html).join("<wbr>")).join("<wbr>");
-  }).join("");
-}
-function htmlCode(text2, { wrap = true } = {}) {
-  return `<code>${wrap ? wrappable(text2) : html(text2)}</code>`;
-}
-function htmlLink(inner, url) {
-  return url ? `<a href="${html(url)}">${inner}</a>` : inner;
-}
-function htmlTable(headers, rows) {
-  const head = `<thead><tr>${headers.map((h) => `<th>${html(h)}</th>`).join("")}</tr></thead>`;
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`);
-  return ["<table>", head, "<tbody>", ...body, "</tbody>", "</table>"].join("\n");
-}
-function sections(...parts) {
-  const kept = parts.filter((p) => typeof p === "string" && p.trim() !== "").map((p) => p.replace(/^\n+|\s+$/g, ""));
-  return kept.length > 0 ? `${kept.join("\n\n")}
-` : "";
-}
-
 // src/registry/errors.ts
 var RegistryError = class extends ActionError {
-  constructor(message, hint, status, code2) {
+  constructor(message, hint, status, code) {
     super(message, hint);
     this.status = status;
-    this.code = code2;
+    this.code = code;
     this.name = "RegistryError";
   }
   status;
@@ -488,17 +404,17 @@ function errorDetail(res) {
       const parts = parsed.errors.map(
         (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
       );
-      const text3 = oneLine(parts.filter(Boolean).join("; "));
-      const code2 = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
-      if (text3) return { text: text3, ...code2 && { code: code2 } };
+      const text2 = oneLine(parts.filter(Boolean).join("; "));
+      const code = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
+      if (text2) return { text: text2, ...code && { code } };
     }
   } catch {
   }
-  const text2 = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
-  return { text: text2 || `HTTP ${res.status}` };
+  const text = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
+  return { text: text || `HTTP ${res.status}` };
 }
-function oneLine(text2) {
-  const flat = text2.replace(/\s+/g, " ").trim();
+function oneLine(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
 }
 function afterRetries(res) {
@@ -506,9 +422,9 @@ function afterRetries(res) {
   return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
 }
 function describeStatus(res) {
-  const { text: text2 } = errorDetail(res);
+  const { text } = errorDetail(res);
   const head = `HTTP ${res.status}${afterRetries(res)}`;
-  return text2 === `HTTP ${res.status}` ? head : `${head}: ${text2}`;
+  return text === `HTTP ${res.status}` ? head : `${head}: ${text}`;
 }
 
 // src/registry/manifest.ts
@@ -523,8 +439,8 @@ function isIndex(mediaType) {
 
 // src/registry/platform.ts
 var PART = /^[a-z0-9][a-z0-9._-]*$/;
-function parsePlatform(text2) {
-  const parts = text2.trim().toLowerCase().split("/");
+function parsePlatform(text) {
+  const parts = text.trim().toLowerCase().split("/");
   if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) return void 0;
   const [os2, architecture, variant] = parts;
   return { os: os2, architecture, ...variant && { variant } };
@@ -552,10 +468,6 @@ export {
   budgetHint,
   RegistryBudget,
   budgetedTransport,
-  ActionError,
-  InputError,
-  describeError,
-  cut,
   isSha256Digest,
   sha256Digest,
   matchesDigest,
@@ -567,17 +479,6 @@ export {
   formatName,
   formatReference,
   apiHost,
-  cell,
-  text,
-  code,
-  link,
-  fence,
-  codeBlock,
-  html,
-  htmlCode,
-  htmlLink,
-  htmlTable,
-  sections,
   dockerConfigPath,
   findKey,
   dockerKeychain,

@@ -2,13 +2,15 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   DEFAULT_REGISTRY_TIMEOUT_SECONDS,
-  InputError,
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
-  cut,
-  describeError,
   parseReference
-} from "./chunk-IN5U7EIX.js";
+} from "./chunk-N4WL3WEB.js";
+import {
+  InputError,
+  cut,
+  describeError
+} from "./chunk-BAQDTNYG.js";
 import {
   getInput,
   notice,
