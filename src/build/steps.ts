@@ -19,7 +19,7 @@ import { resolveCommit, type Commit } from './commit'
 import { readInputs, type Inputs } from './inputs'
 import type { BuildPins } from './pins'
 import { logPlanNotes, planBuild, type BuildPlan, type PlanNote } from './plan'
-import { checkLabels, readBack, type PushedTag, type ReadBack } from './readback'
+import { attestationKinds, checkPlatformLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
 import { labelLink } from './summary'
 
@@ -266,11 +266,17 @@ export async function pushAndReadBack(
   session.budget?.start()
   await warming
   const held = await core.group('Read back from the registry', async () => {
-    const r = await readBack(session.client, pushed)
-    core.info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`)
+    const r = await readBack(session.client, pushed, {
+      ...(built.imageId && { imageId: built.imageId }),
+      ...(built.claimedConfigDigest && { configDigest: built.claimedConfigDigest }),
+      claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : 'docker push'
+    })
+    core.info(`Registry holds ${r.digest} (${r.mediaType})`)
+    for (const i of r.platforms) core.info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`)
+    for (const a of r.attestations) core.info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ''}: ${a.predicateTypes.join(', ') || 'unreadable'}`)
     return r
   })
-  checkLabels(held.labels, p.plan.labels.labels)
+  checkPlatformLabels(held, p.plan.labels.labels)
   const pins = p.pins && (await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest))
   return { held, ...(pins && { pins }) }
 }
@@ -294,6 +300,9 @@ export function report(p: Prepared, built: BuiltImage, pushed?: { held: ReadBack
       digest: held.digest,
       pinned: `${p.inputs.imageInput}@${held.digest}`,
       mediaType: held.mediaType,
+      configDigest: held.configDigest,
+      platforms: held.platforms.map(({ platform, digest, configDigest }) => ({ platform, digest, configDigest })),
+      attestations: { count: held.attestations.length, ...attestationKinds(held.attestations) },
       labels: held.labels,
       movedTags: held.movedTags
     },
