@@ -44,6 +44,13 @@ export class FakeRegistry implements Transport {
   omitHeadDigest = false
   /** Answer NAME_UNKNOWN (not MANIFEST_UNKNOWN) for a repository that holds nothing, as distribution does. */
   nameUnknown = false
+  /** Blobs readable only in the repositories they were pushed or mounted to (as real registries keep them). */
+  blobsPerRepository = false
+  /** `repo@digest` of every blob pushed or mounted through the API (and by putBlob / putImage). */
+  readonly blobLinks = new Set<string>()
+  /** Answer every cross-repository mount with 202 and an upload session, as registries without mount support do. */
+  refuseMounts = false
+  uploadSessions = 0
   /** Delay every answer, so concurrency shows in `maxInFlight`. */
   delayMs = 0
   inFlight = 0
@@ -63,18 +70,33 @@ export class FakeRegistry implements Transport {
     return digest
   }
 
-  /** An image: config blob with labels + manifest; returns both digests. Same labels, same image. */
-  putImage(repo: string, labels: Record<string, string>, tags: string[]): { digest: string; config: string } {
-    const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: labels } }))
-    const config = digestOf(configBytes)
-    this.blobs.set(config, configBytes)
-    const digest = this.putManifest(repo, {
+  /**
+   * An image: config blob with labels (and, when `layer` is given, one layer blob) + manifest; returns the digests.
+   * Same labels and options, same image. `platform` goes into the config (default linux/amd64); `format: 'docker'`
+   * writes Docker v2 media types.
+   */
+  putImage(
+    repo: string,
+    labels: Record<string, string>,
+    tags: string[],
+    opts: { platform?: { os: string; architecture: string; variant?: string }; format?: 'oci' | 'docker'; layer?: string } = {}
+  ): { digest: string; config: string; layers: string[]; bytes: Buffer; mediaType: string } {
+    const p = opts.platform ?? { os: 'linux', architecture: 'amd64' }
+    const docker = opts.format === 'docker'
+    const configBytes = Buffer.from(
+      JSON.stringify({ architecture: p.architecture, os: p.os, ...(p.variant && { variant: p.variant }), config: { Labels: labels } })
+    )
+    const config = this.putBlob(repo, configBytes)
+    const layers = opts.layer === undefined ? [] : [{ digest: this.putBlob(repo, Buffer.from(opts.layer)), size: Buffer.byteLength(opts.layer) }]
+    const mediaType = docker ? DOCKER_MANIFEST : OCI_MANIFEST
+    const body = JSON.stringify({
       schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: configBytes.length },
-      layers: []
-    }, tags)
-    return { digest, config }
+      mediaType,
+      config: { mediaType: docker ? 'application/vnd.docker.container.image.v1+json' : 'application/vnd.oci.image.config.v1+json', digest: config, size: configBytes.length },
+      layers: layers.map((l) => ({ mediaType: docker ? 'application/vnd.docker.image.rootfs.diff.tar.gzip' : 'application/vnd.oci.image.layer.v1.tar+gzip', ...l }))
+    })
+    const digest = this.putManifest(repo, body, tags, mediaType)
+    return { digest, config, layers: layers.map((l) => l.digest), bytes: Buffer.from(body), mediaType }
   }
 
   /** An index over the given platform manifests (which need not be stored: the resolver never reads them). */
@@ -118,23 +140,53 @@ export class FakeRegistry implements Transport {
     return this.json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'www-authenticate': header })
   }
 
-  private authorized(repo: string | undefined, h: string | undefined): boolean {
+  /** The actions a Bearer token grants on a repository (`repository:<repo>:pull,push`, several scopes space-separated). */
+  private granted(token: string | undefined, repo: string): string[] {
+    const scopes = (token && this.validTokens.get(token)) || ''
+    return scopes
+      .split(' ')
+      .filter((one) => one.startsWith(`repository:${repo}:`))
+      .flatMap((one) => one.slice(`repository:${repo}:`.length).split(','))
+  }
+
+  private authorized(repo: string | undefined, h: string | undefined, action: 'pull' | 'push' = 'pull', from?: string): boolean {
     if (this.mode === 'anonymous') return true
     if (this.mode === 'basic') return this.basicOk(h)
     const token = h?.startsWith('Bearer ') ? h.slice(7) : undefined
-    const scope = token && this.validTokens.get(token)
-    return !!scope && (repo === undefined || scope === `repository:${repo}:pull`)
+    if (!token || !this.validTokens.has(token)) return false
+    if (repo === undefined) return true
+    if (!this.granted(token, repo).includes(action)) return false
+    return from === undefined || from === repo || this.granted(token, from).includes('pull')
+  }
+
+  /** Whether `repo` may read blob `digest` (with blobsPerRepository, only when pushed or mounted there). */
+  hasBlob(repo: string, digest: string): boolean {
+    return this.blobs.has(digest) && (!this.blobsPerRepository || this.blobLinks.has(`${repo}@${digest}`))
+  }
+
+  /** Stores a blob in a repository (content-addressed: the bytes are shared, the link is per repository). */
+  putBlob(repo: string, bytes: Buffer): string {
+    const digest = digestOf(bytes)
+    this.blobs.set(digest, bytes)
+    this.blobLinks.add(`${repo}@${digest}`)
+    return digest
+  }
+
+  /** Requests that write (PUT, POST other than the token service, DELETE). */
+  writes(): Seen[] {
+    return this.requests.filter((r) => (r.method === 'PUT' || r.method === 'POST' || r.method === 'DELETE') && !r.url.startsWith(REALM))
   }
 
   async send(rawUrl: string, req: HttpRequest): Promise<HttpResponse> {
     const url = new URL(rawUrl)
     const headers = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]))
     const manifest = MANIFEST_PATH.exec(url.pathname)
+    const body = req.body === undefined ? undefined : Buffer.from(req.body)
     const seen: Seen = {
       method: req.method,
       url: rawUrl,
       ...(headers.authorization && { authorization: headers.authorization }),
-      ...(req.body && { body: req.body }),
+      ...(body && body.length > 0 && { body: body.toString('utf8') }),
       ...(manifest && { repo: manifest[1], ref: manifest[2] })
     }
     this.requests.push(seen)
@@ -142,7 +194,7 @@ export class FakeRegistry implements Transport {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
     try {
       if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs))
-      const res = { ...(this.intercept?.(url, req) ?? this.route(url, req, headers.authorization)), url: rawUrl }
+      const res = { ...(this.intercept?.(url, req) ?? this.route(url, req, headers, body)), url: rawUrl }
       seen.status = res.status
       return res
     } finally {
@@ -150,25 +202,36 @@ export class FakeRegistry implements Transport {
     }
   }
 
-  private route(url: URL, req: HttpRequest, authorization: string | undefined): HttpResponse {
+  private error(status: number, code: string, message: string): HttpResponse {
+    return this.json(status, { errors: [{ code, message }] })
+  }
+
+  private route(url: URL, req: HttpRequest, headers: Record<string, string>, body: Buffer | undefined): HttpResponse {
+    const authorization = headers.authorization
     if (url.origin === new URL(REALM).origin) {
-      const scope = req.method === 'POST' ? new URLSearchParams(req.body).get('scope') : url.searchParams.get('scope')
+      const form = req.method === 'POST' ? new URLSearchParams(body?.toString('utf8')) : undefined
+      const scope = form ? form.get('scope') : url.searchParams.getAll('scope').join(' ')
       const anonymous = !authorization && req.method !== 'POST'
       if (anonymous && !this.anonymousPull) return this.json(401, { details: 'anonymous denied' })
       if (authorization && !this.basicOk(authorization)) return this.json(401, { details: 'bad credentials' })
-      if (req.method === 'POST') {
-        const form = new URLSearchParams(req.body)
-        if (form.get('refresh_token') !== this.creds?.password) return this.json(401, { details: 'bad refresh token' })
-      }
+      if (form && form.get('refresh_token') !== this.creds?.password) return this.json(401, { details: 'bad refresh token' })
       const token = `tok-${++this.tokensIssued}`
-      this.validTokens.set(token, scope ?? '')
+      // anonymous callers get pull only, as real token services do
+      const granted = anonymous ? (scope ?? '').split(' ').map((one) => one.replace(/:pull,push$|:push$/, ':pull')).join(' ') : (scope ?? '')
+      this.validTokens.set(token, granted)
       return this.json(200, { [this.tokenField]: token, ...(this.expiresIn !== undefined && { expires_in: this.expiresIn }) })
     }
     if (url.pathname === '/v2/') return this.authorized(undefined, authorization) || this.mode === 'anonymous' ? this.json(200, {}) : this.challenge()
+    const upload = /^\/v2\/(.+)\/blobs\/uploads\/([^/]*)$/.exec(url.pathname)
+    if (upload) return this.routeUpload(url, req, authorization, body, upload[1] as string, upload[2] as string)
     const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname)
     if (!m) return this.json(404, { errors: [{ code: 'NOT_FOUND', message: 'no route' }] })
     const [, repo, kind, ref] = m as unknown as [string, string, string, string]
-    if (!this.authorized(repo, authorization)) return this.challenge(`repository:${repo}:pull`)
+    const writing = req.method === 'PUT' || req.method === 'DELETE'
+    if (!this.authorized(repo, authorization, writing ? 'push' : 'pull')) {
+      return this.challenge(writing ? `repository:${repo}:pull,push` : `repository:${repo}:pull`)
+    }
+    if (kind === 'manifests' && req.method === 'PUT') return this.storeManifest(repo, ref, headers['content-type'] ?? '', body ?? Buffer.alloc(0))
     if (kind === 'manifests') {
       const found = this.manifests.get(`${repo}@${ref}`)
       if (!found) {
@@ -180,9 +243,55 @@ export class FakeRegistry implements Transport {
       if (!(req.method === 'HEAD' && this.omitHeadDigest)) headers['docker-content-digest'] = digestOf(found.bytes)
       return { status: 200, headers, body: req.method === 'HEAD' ? Buffer.alloc(0) : found.bytes, url: '' }
     }
-    const blob = this.blobs.get(ref)
-    if (!blob) return this.json(404, { errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown' }] })
-    return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: blob, url: '' }
+    const blob = this.hasBlob(repo, ref) ? this.blobs.get(ref) : undefined
+    if (!blob) return req.method === 'HEAD' ? { status: 404, headers: {}, body: Buffer.alloc(0), url: '' } : this.error(404, 'BLOB_UNKNOWN', 'blob unknown')
+    const blobHeaders = { 'content-type': 'application/octet-stream', 'content-length': String(blob.length), 'docker-content-digest': ref }
+    return { status: 200, headers: blobHeaders, body: req.method === 'HEAD' ? Buffer.alloc(0) : blob, url: '' }
+  }
+
+  /** POST …/blobs/uploads/ (with ?mount=&from=: a cross-repository mount) and PUT …/blobs/uploads/<id>?digest=. */
+  private routeUpload(url: URL, req: HttpRequest, authorization: string | undefined, body: Buffer | undefined, repo: string, id: string): HttpResponse {
+    const mount = url.searchParams.get('mount')
+    const from = url.searchParams.get('from') ?? undefined
+    if (!this.authorized(repo, authorization, 'push', mount ? from : undefined)) {
+      return this.challenge(`repository:${repo}:pull,push${mount && from ? ` repository:${from}:pull` : ''}`)
+    }
+    if (req.method === 'POST') {
+      if (mount && from && !this.refuseMounts && this.hasBlob(from, mount)) {
+        this.blobLinks.add(`${repo}@${mount}`)
+        return { status: 201, headers: { location: `/v2/${repo}/blobs/${mount}`, 'docker-content-digest': mount }, body: Buffer.alloc(0), url: '' }
+      }
+      const session = `session-${++this.uploadSessions}`
+      return { status: 202, headers: { location: `/v2/${repo}/blobs/uploads/${session}`, 'docker-upload-uuid': session }, body: Buffer.alloc(0), url: '' }
+    }
+    if (req.method === 'PUT' && id) {
+      const digest = url.searchParams.get('digest') ?? ''
+      const bytes = body ?? Buffer.alloc(0)
+      if (digestOf(bytes) !== digest) return this.error(400, 'DIGEST_INVALID', 'provided digest did not match uploaded content')
+      this.putBlob(repo, bytes)
+      return { status: 201, headers: { location: `/v2/${repo}/blobs/${digest}`, 'docker-content-digest': digest }, body: Buffer.alloc(0), url: '' }
+    }
+    return this.error(405, 'UNSUPPORTED', 'unsupported upload request')
+  }
+
+  /** A manifest PUT, checked as distribution checks it: what it references must be in the repository already. */
+  private storeManifest(repo: string, ref: string, mediaType: string, bytes: Buffer): HttpResponse {
+    const digest = digestOf(bytes)
+    if (ref.startsWith('sha256:') && ref !== digest) return this.error(400, 'DIGEST_INVALID', 'manifest digest did not match')
+    let parsed: { manifests?: Array<{ digest: string }>; config?: { digest: string }; layers?: Array<{ digest: string }> }
+    try {
+      parsed = JSON.parse(bytes.toString('utf8')) as typeof parsed
+    } catch {
+      return this.error(400, 'MANIFEST_INVALID', 'manifest invalid')
+    }
+    for (const child of parsed.manifests ?? []) {
+      if (!this.manifests.has(`${repo}@${child.digest}`)) return this.error(400, 'MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${child.digest}`)
+    }
+    for (const blob of [...(parsed.config ? [parsed.config] : []), ...(parsed.layers ?? [])]) {
+      if (!this.hasBlob(repo, blob.digest)) return this.error(400, 'MANIFEST_BLOB_UNKNOWN', `blob unknown to registry: ${blob.digest}`)
+    }
+    this.putManifest(repo, bytes.toString('utf8'), ref.startsWith('sha256:') ? [] : [ref], mediaType)
+    return { status: 201, headers: { location: `/v2/${repo}/manifests/${digest}`, 'docker-content-digest': digest }, body: Buffer.alloc(0), url: '' }
   }
 }
 

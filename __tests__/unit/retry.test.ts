@@ -49,6 +49,13 @@ describe('decideRetry', () => {
   it('never retries POST (token exchange)', () => {
     expect(decideRetry(status(503), 'POST', 1, 0, policy)).toBeUndefined()
   })
+  it('retries PUT (content-addressed: the same bytes store the same thing) and a POST marked idempotent (a mount)', () => {
+    expect(decideRetry(status(429), 'PUT', 1, 0, policy)?.cause).toBe('HTTP 429')
+    expect(decideRetry(status(503), { method: 'PUT' }, 1, 0, policy)?.cause).toBe('HTTP 503')
+    expect(decideRetry(status(503), { method: 'POST', idempotent: true }, 1, 0, policy)?.cause).toBe('HTTP 503')
+    expect(decideRetry(status(503), { method: 'POST', idempotent: false }, 1, 0, policy)).toBeUndefined()
+    expect(decideRetry(status(503), { method: 'PUT', idempotent: false }, 1, 0, policy)).toBeUndefined()
+  })
   it('stops after maxRetries', () => {
     expect(decideRetry(status(503), 'GET', 3, 0, policy)).toBeDefined()
     expect(decideRetry(status(503), 'GET', 4, 0, policy)).toBeUndefined()

@@ -120,6 +120,38 @@ describe('UndiciTransport retries (RetryAgent)', () => {
     expect(hits.get('/g')).toBe(1)
   })
 
+  it('retries a PUT on 429 and 503 and sends the same body again (a manifest PUT is idempotent by digest)', async () => {
+    const bodies: string[] = []
+    const record =
+      (next: Step): Step =>
+      (req, res) => {
+        let body = ''
+        req.on('data', (c: Buffer) => (body += c.toString()))
+        req.on('end', () => {
+          bodies.push(body)
+          next(req, res)
+        })
+      }
+    scripts.set('/put', [record(status(429, { 'retry-after': '0' })), record(status(503)), record((_q, res) => res.writeHead(201).end())])
+    hits.delete('/put')
+    const events: RetryEvent[] = []
+    const t = transport(events)
+    const res = await t.send(`${base}/put`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"m":1}') })
+    await t.close()
+    expect(res.status).toBe(201)
+    expect(bodies).toEqual(['{"m":1}', '{"m":1}', '{"m":1}'])
+    expect(events.map((e) => e.cause)).toEqual(['HTTP 429', 'HTTP 503'])
+  })
+
+  it('retries a POST only when the caller marks it idempotent (a blob mount)', async () => {
+    scripts.set('/mount', [status(503), (_q, res) => res.writeHead(201).end()])
+    hits.delete('/mount')
+    const t = transport()
+    expect((await t.send(`${base}/mount`, { method: 'POST', idempotent: true })).status).toBe(201)
+    await t.close()
+    expect(hits.get('/mount')).toBe(2)
+  })
+
   it('times out a silent server and fails with a TransportError after bounded retries', async () => {
     scripts.set('/h', [() => {}])
     hits.delete('/h')

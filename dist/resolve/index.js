@@ -1,21 +1,27 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  readPinInputs
+} from "../chunks/chunk-WU6YESN5.js";
+import {
   envInputReader,
   parseBoolean,
   parseLines,
   parseReferenceInput,
-  readPinInputs,
+  parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-AFL7X6WI.js";
+} from "../chunks/chunk-FK3TV3L3.js";
 import {
-  PlatformNotFoundError,
-  createRegistryFactory,
   loadDeployFiles,
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-D355I5HI.js";
+} from "../chunks/chunk-JHC7TLQO.js";
+import "../chunks/chunk-3LUC7IVU.js";
+import {
+  PlatformNotFoundError,
+  createRegistryFactory
+} from "../chunks/chunk-5AJUQ7X4.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -23,6 +29,7 @@ import {
   InputError,
   OCI_INDEX,
   OCI_MANIFEST,
+  RegistryBudget,
   RegistryError,
   code,
   codeBlock,
@@ -37,7 +44,7 @@ import {
   sections,
   text,
   warning
-} from "../chunks/chunk-XBZ4HSIN.js";
+} from "../chunks/chunk-K47VHSJW.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -68,6 +75,7 @@ function readResolveInputs(read) {
     concurrency,
     listPlatforms: parseBoolean("list-platforms", read("list-platforms"), false),
     summary: parseBoolean("summary", read("summary"), true),
+    registryTimeoutMs: parseRegistryTimeout(read("registry-timeout")),
     ...readPinInputs(read)
   };
 }
@@ -228,12 +236,16 @@ ${lines.join("\n")}`,
 // src/resolve/main.ts
 function defaultResolveDeps() {
   const env = process.env;
-  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd() };
+  return {
+    openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
+    readInput: envInputReader(),
+    cwd: process.cwd()
+  };
 }
 async function resolveImages(deps) {
   const inputs = readResolveInputs(deps.readInput);
   const files = await loadDeployFiles(inputs.files, deps.cwd);
-  const pool = deps.openRegistries();
+  const pool = deps.openRegistries(inputs.registryTimeoutMs);
   let outcomes;
   try {
     const started = Date.now();

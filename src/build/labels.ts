@@ -84,21 +84,21 @@ export function labelKeyProblem(key: string): string | undefined {
  * Parses the `labels` input: one `key=value` per line, split at the first '=' (so a key never contains '=' and a
  * value may), blank lines and `#` comments ignored. Keys are validated; the value may be empty.
  */
-export function parseLabelLines(lines: string[]): Array<[string, string]> {
+export function parseLabelLines(lines: string[], input = 'labels'): Array<[string, string]> {
   return lines.map((line) => {
     const eq = line.indexOf('=')
     if (eq === -1) {
       const hint = /^[^\s:]+:\s/.test(line)
-        ? `write '${line.replace(/:\s*/, '=')}' (labels use key=value, not key: value)`
-        : 'write one label per line as key=value'
-      throw new InputError('labels', `'${line}' is not key=value`, hint)
+        ? `write '${line.replace(/:\s*/, '=')}' (${input} use key=value, not key: value)`
+        : `write one ${input === 'labels' ? 'label' : 'entry'} per line as key=value`
+      throw new InputError(input, `'${line}' is not key=value`, hint)
     }
     const key = line.slice(0, eq).trim()
     const value = line.slice(eq + 1).trim()
     const problem = labelKeyProblem(key)
     if (problem) {
       throw new InputError(
-        'labels',
+        input,
         key === '' ? `'${line}' has an empty key` : problem,
         'write key=value with a key of letters, digits and . _ - / (reverse-DNS style such as com.example.team is fine)'
       )

@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import type { RunContext } from '../action/context'
 import { InputError } from '../action/errors'
 import type { PushTarget } from '../docker/cli'
@@ -11,6 +12,16 @@ export interface PlanNote {
   level: 'info' | 'notice' | 'warning'
   text: string
   title?: string
+}
+
+/** Prints the plan's notes (planning itself stays free of side effects). */
+export function logPlanNotes(notes: readonly PlanNote[]): void {
+  for (const note of notes) {
+    if (note.level === 'info') core.info(note.text)
+    // core.notice / core.warning named statically: indexing the core namespace (core[level]) keeps every export in
+    // the bundle, and @actions/http-client's own undici with them
+    else (note.level === 'warning' ? core.warning : core.notice)(note.text, note.title ? { title: note.title } : {})
+  }
 }
 
 /** What this step will build and push, decided before docker runs. */
@@ -30,17 +41,16 @@ export interface BuildPlan {
 type PlanInputs = Pick<Inputs, 'imageInput' | 'tags' | 'labels'> &
   Partial<Pick<Inputs, 'latest' | 'ociLabels' | 'semverTags' | 'push'>>
 
-/**
- * Tags and labels for this run, from the inputs, the run context and the commit only: the same arguments always give
- * the same plan (no clock, no randomness). Throws an InputError for tags that cannot be pushed and for `latest`
- * under `latest: forbid`, before anything is built.
- */
-export function planBuild(inputs: PlanInputs, ctx: RunContext, commit: Commit): BuildPlan {
-  const notes: PlanNote[] = []
-  const latest = inputs.latest ?? 'warn'
-  const oci = inputs.ociLabels ?? true
+type TagInputs = Pick<Inputs, 'imageInput' | 'tags'> & Partial<Pick<Inputs, 'latest' | 'semverTags' | 'push'>>
 
-  const t = resolveTags(inputs.tags, commit.sha, ctx, inputs.semverTags ?? 'all')
+/**
+ * The tags to push in this run, as every action that pushes tags decides them: templates filled in (a tag whose
+ * template has no value in this run is skipped, with a note), the default tags when `tags` is empty, and the `latest`
+ * guard. Throws an InputError naming 'tags' or 'latest'; pushes notes for the log onto `notes`.
+ */
+export function planTags(inputs: TagInputs, ctx: RunContext, sha: string, notes: PlanNote[]): { tags: string[]; version?: string } {
+  const latest = inputs.latest ?? 'warn'
+  const t = resolveTags(inputs.tags, sha, ctx, inputs.semverTags ?? 'all')
   const [invalid] = t.invalid
   if (invalid) {
     throw new InputError(
@@ -87,6 +97,20 @@ export function planBuild(inputs: PlanInputs, ctx: RunContext, commit: Commit): 
       })
     }
   }
+
+  return { tags: t.tags, ...(t.version && { version: t.version }) }
+}
+
+/**
+ * Tags and labels for this run, from the inputs, the run context and the commit only: the same arguments always give
+ * the same plan (no clock, no randomness). Throws an InputError for tags that cannot be pushed and for `latest`
+ * under `latest: forbid`, before anything is built.
+ */
+export function planBuild(inputs: PlanInputs, ctx: RunContext, commit: Commit): BuildPlan {
+  const notes: PlanNote[] = []
+  const oci = inputs.ociLabels ?? true
+
+  const t = planTags(inputs, ctx, commit.sha, notes)
 
   const labels = mergeLabels(actionLabels(commit, ctx, { oci, ...(t.version && { version: t.version }) }), inputs.labels)
   for (const o of labels.overridden) {

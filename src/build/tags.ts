@@ -22,15 +22,22 @@ function isTemplateName(name: string): name is TemplateName {
   return (TEMPLATE_NAMES as readonly string[]).includes(name)
 }
 
+/** Why a text's placeholders are not all known templates (undefined when they are): `'x' uses unknown template …`. */
+export function templateProblem(text: string): string | undefined {
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const name = m[1] ?? ''
+    if (!isTemplateName(name)) return `'${text}' uses unknown template '${m[0]}' (known: ${KNOWN})`
+  }
+  return undefined
+}
+
 /**
  * Why a tag as written in the `tags` input is invalid (undefined when it is fine). Placeholders must be known; the
  * text around them must follow the tag grammar `[\w][\w.-]{0,127}`. The expanded tag is checked again at plan time.
  */
 export function tagInputProblem(tag: string): string | undefined {
-  for (const m of tag.matchAll(PLACEHOLDER)) {
-    const name = m[1] ?? ''
-    if (!isTemplateName(name)) return `tag '${tag}' uses unknown template '${m[0]}' (known: ${KNOWN})`
-  }
+  const unknown = templateProblem(tag)
+  if (unknown) return `tag ${unknown}`
   if (!tag.includes('{{')) return validateTag(tag)
   // check the literal parts with each placeholder standing in for a one-character value
   const sample = tag.replace(PLACEHOLDER, '0')

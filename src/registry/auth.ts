@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { BudgetExceededError, budgetHint, formatSeconds, REGISTRY_TIMEOUT_INPUT } from './budget'
 import { parseChallenges, type Challenge } from './challenge'
 import { isLoopback } from './endpoint'
 import { RegistryError, describeStatus } from './errors'
@@ -13,8 +14,16 @@ export interface Credentials {
   identityToken?: string
 }
 
-/** Credentials per registry host, asked once per registry; undefined means anonymous. */
-export type Keychain = (registry: string) => Promise<Credentials | undefined>
+/**
+ * Credentials per registry host, asked once per registry; undefined means anonymous. `signal` is the registry
+ * budget: a keychain that runs something (a credential helper) must stop it and fail when it fires.
+ */
+export type Keychain = (registry: string, options?: { signal?: AbortSignal }) => Promise<Credentials | undefined>
+
+/** `credentials` for `registry` (given to the step, e.g. as inputs), `fallback` for every other registry. */
+export function withCredentials(registry: string, credentials: Credentials, fallback: Keychain): Keychain {
+  return (host) => (host === registry ? Promise.resolve(credentials) : fallback(host))
+}
 
 export interface AuthOptions {
   /** The registry as named in the image (`docker.io`, `ghcr.io`, `127.0.0.1:5000`). */
@@ -28,9 +37,24 @@ export interface AuthOptions {
   cache?: TokenCache
 }
 
+/**
+ * Token scopes are strings here; several scopes for one request are joined with a space (OAuth2's form), and a GET
+ * to the token service sends each as its own `scope` parameter (docker's token spec).
+ */
+
 /** The token scope for reading a repository. */
 export function pullScope(repository: string): string {
   return `repository:${repository}:pull`
+}
+
+/** The token scope for writing a repository (reading it too: a push checks what is there). */
+export function pushScope(repository: string): string {
+  return `repository:${repository}:pull,push`
+}
+
+/** The token scopes for mounting a blob of `from` into `repository`: push there, pull from the source. */
+export function mountScope(repository: string, from: string): string {
+  return from === repository ? pushScope(repository) : `${pushScope(repository)} ${pullScope(from)}`
 }
 
 interface TokenResponse {
@@ -74,6 +98,13 @@ export class RegistryAuth {
     try {
       return await this.options.transport.send(url, req)
     } catch (error) {
+      if (error instanceof BudgetExceededError) {
+        const u = new URL(url)
+        throw new RegistryError(
+          `${what} did not answer ${req.method} ${u.pathname} within the ${formatSeconds(error.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`,
+          budgetHint(u.host)
+        )
+      }
       throw new RegistryError(
         `${what} could not be reached: ${(error as Error).message}`,
         `check that ${this.options.registry} is reachable from the runner`
@@ -81,15 +112,18 @@ export class RegistryAuth {
     }
   }
 
-  /** The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. */
+  /**
+   * The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. A failure is
+   * remembered too: the transport has already retried what was worth retrying, and asking again would spend the
+   * registry budget a second time on a registry that did not answer.
+   */
   ping(): Promise<Challenge | undefined> {
     this.challenge ??= (async () => {
       const res = await this.send(`${this.options.base}/v2/`, { method: 'GET' }, `registry ${this.options.registry}`)
       return res.status === 401 ? pick(parseChallenges(res.headers['www-authenticate'] ?? '')) : undefined
-    })().catch((error: unknown) => {
-      this.challenge = undefined // a failed ping is not remembered: the next request asks again
-      throw error
-    })
+    })()
+    // handled here so a failed warm-up ping nobody awaited yet is not an unhandled rejection; callers still see it
+    this.challenge.catch(() => undefined)
     return this.challenge
   }
 
@@ -190,7 +224,7 @@ export class RegistryAuth {
   private getToken(realm: URL, service: string | undefined, scope: string, authorization: string | undefined): Promise<HttpResponse> {
     const url = new URL(realm)
     if (service) url.searchParams.set('service', service)
-    url.searchParams.append('scope', scope)
+    for (const one of scope.split(' ').filter(Boolean)) url.searchParams.append('scope', one)
     return this.send(url.toString(), { method: 'GET', headers: authorization ? { authorization } : {} }, `token service ${url.origin}`)
   }
 }

@@ -1,4 +1,5 @@
-import { pullScope, type RegistryAuth } from './auth'
+import { mountScope, pullScope, pushScope, type RegistryAuth } from './auth'
+import { BudgetExceededError, budgetHint, formatSeconds, REGISTRY_TIMEOUT_INPUT } from './budget'
 import { isSha256Digest, matchesDigest, sha256Digest } from './digest'
 import { INCONSISTENT_HINT, RegistryError, describeStatus, errorDetail } from './errors'
 import { isIndex, MANIFEST_ACCEPT, type ImageIndex } from './manifest'
@@ -64,7 +65,20 @@ export interface ClientOptions {
   base: string
   transport: Transport
   auth: RegistryAuth
+  /** Ask for push access too (`repository:<name>:pull,push`): needed to PUT manifests and mount or upload blobs. */
+  push?: boolean
 }
+
+/** What a manifest PUT stored, as far as the answer says: a later read-back is what proves it. */
+export interface PutResult {
+  /** `sha256:` of the bytes sent (the registry's Docker-Content-Digest, when it sent one, agrees). */
+  digest: string
+  /** The Location the registry answered with, if any. */
+  location?: string
+}
+
+/** A cross-repository mount's answer: mounted (201), or refused with an upload session opened instead (202). */
+export type MountResult = { mounted: true } | { mounted: false; location: string }
 
 const MAX_REDIRECTS = 5
 
@@ -79,8 +93,9 @@ function mediaTypeOf(res: HttpResponse): string {
 }
 
 /**
- * An OCI distribution client for one repository (read-only). Every request carries the repository's pull-scope
- * authorization; a 401 re-challenges once. Manifests are hashed byte for byte: a digest this client returns from a
+ * An OCI distribution client for one repository. Every request carries the repository's authorization (pull scope;
+ * pull and push for a client made with `push`, plus pull of the source repository for a mount); a 401 re-challenges
+ * once. Manifests are hashed byte for byte: a digest this client returns from a
  * GET is always the hash of the bytes received, and a manifest it has fetched is kept by digest (content-addressed,
  * so it cannot change), so asking for it again costs no request.
  */
@@ -95,12 +110,13 @@ export class RegistryClient {
     this.registry = options.registry
     this.repository = options.repository
     this.base = options.base
-    this.scope = pullScope(options.repository)
+    this.scope = options.push ? pushScope(options.repository) : pullScope(options.repository)
   }
 
   /**
    * Pings the registry (`/v2/`: learns its auth challenge and opens a connection) ahead of the first real request.
-   * Never fails: a failed ping is not remembered, and the request that needs it asks again.
+   * Never fails by itself: a failed ping is remembered, and the first request that needs it fails with its error
+   * (asking again would only spend the budget a second time on a registry that did not answer).
    */
   async warmUp(): Promise<void> {
     await this.options.auth.ping().catch(() => undefined)
@@ -115,29 +131,47 @@ export class RegistryClient {
     try {
       return await this.options.transport.send(url, req)
     } catch (error) {
+      const path = new URL(url).pathname
+      if (error instanceof BudgetExceededError) {
+        throw new RegistryError(
+          `registry ${this.registry} did not answer ${req.method} ${path} within the ${formatSeconds(error.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`,
+          budgetHint(this.registry)
+        )
+      }
       throw new RegistryError(
-        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${(error as Error).message}`,
+        `registry ${this.registry} could not be reached (${req.method} ${path}): ${(error as Error).message}`,
         `check that ${this.registry} is reachable from the runner; transient failures were already retried`
       )
     }
   }
 
   /** Sends with the repository's authorization; on a 401 answers the new challenge once and resends. */
-  private async authed(url: string, req: HttpRequest): Promise<HttpResponse> {
+  private async authed(url: string, req: HttpRequest, scope: string = this.scope): Promise<HttpResponse> {
     const withAuth = (authorization: string | undefined): HttpRequest => ({
       ...req,
       headers: { ...req.headers, ...(authorization && { authorization }) }
     })
-    const sent = await this.options.auth.authorization(this.scope)
+    const sent = await this.options.auth.authorization(scope)
     const res = await this.send(url, withAuth(sent))
     if (res.status !== 401) return res
-    const next = await this.options.auth.rechallenge(this.scope, res.headers['www-authenticate'], sent)
+    const next = await this.options.auth.rechallenge(scope, res.headers['www-authenticate'], sent)
     return next ? this.send(url, withAuth(next)) : res
   }
 
-  private fail(res: HttpResponse, what: string): never {
+  private fail(res: HttpResponse, what: string, write = false): never {
     const { code } = errorDetail(res)
     const status = describeStatus(res)
+    if (write && (res.status === 401 || res.status === 403)) {
+      throw new RegistryError(
+        `registry ${this.registry} refused to write ${what} to ${this.repository} (${status})`,
+        `make sure the credentials for ${this.registry} may push to ${this.repository} (GHCR: 'permissions: packages: write' for GITHUB_TOKEN; or the 'username'/'password' inputs)`,
+        res.status,
+        code
+      )
+    }
+    if (write && res.status >= 400 && res.status < 500 && res.status !== 404 && res.status !== 429) {
+      throw new RegistryError(`registry ${this.registry} rejected ${what} for ${this.repository} (${status})`, undefined, res.status, code)
+    }
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError(
         `registry ${this.registry} refused to read ${what} (${status})`,
@@ -257,6 +291,72 @@ export class RegistryClient {
       )
     }
     return { digest: m.digest, mediaType: m.mediaType, source: 'get' }
+  }
+
+  /**
+   * PUT a manifest under a tag or its digest. Answered 201 (any 2xx is taken as accepted); a Docker-Content-Digest
+   * in the answer that is not the hash of the bytes sent is inconsistent data. An accepted PUT is not proof that the
+   * registry stored it (a proxy may answer for it): read it back by digest.
+   */
+  async putManifest(ref: string, bytes: Buffer, mediaType: string): Promise<PutResult> {
+    const digest = sha256Digest(bytes)
+    if (ref.includes(':') && ref !== digest) throw new RegistryError(`manifest bytes hash to ${digest}, not to the digest ${ref} they were to be stored under`)
+    const res = await this.authed(this.manifestUrl(ref), { method: 'PUT', headers: { 'content-type': mediaType }, body: bytes })
+    if (res.status < 200 || res.status >= 300) this.fail(res, `manifest ${ref}`, true)
+    const header = res.headers['docker-content-digest']?.trim()
+    if (header && header !== digest) {
+      throw new RegistryError(
+        `registry ${this.registry} answered the PUT of ${this.where(ref)} with Docker-Content-Digest ${header}, but the bytes sent hash to ${digest}`,
+        INCONSISTENT_HINT
+      )
+    }
+    return { digest, ...(res.headers.location && { location: res.headers.location }) }
+  }
+
+  /**
+   * Mounts a blob of repository `from` (same registry) into this one: `POST /v2/<name>/blobs/uploads/?mount=&from=`.
+   * 201: mounted. 202: the registry declined and opened an upload session instead (its Location), which the caller
+   * may fill (uploadBlob) or abandon. Repeating a mount is harmless, so it is retried like an idempotent request.
+   */
+  async mountBlob(digest: string, from: string): Promise<MountResult> {
+    if (!isSha256Digest(digest)) throw new RegistryError(`cannot mount '${digest}': not a sha256 digest`)
+    const query = new URLSearchParams({ mount: digest, from })
+    const url = `${this.base}/v2/${this.repository}/blobs/uploads/?${query.toString()}`
+    const res = await this.authed(url, { method: 'POST', headers: { 'content-length': '0' }, idempotent: true }, mountScope(this.repository, from))
+    if (res.status === 201) return { mounted: true }
+    if (res.status === 202 && res.headers.location) return { mounted: false, location: res.headers.location }
+    return this.fail(res, `blob ${digest} (mounted from ${from})`, true)
+  }
+
+  /** Whether this repository holds a blob (HEAD; a redirect to storage counts as held). */
+  async blobExists(digest: string): Promise<boolean> {
+    const res = await this.authed(`${this.base}/v2/${this.repository}/blobs/${digest}`, { method: 'HEAD' })
+    if (res.status === 200 || (res.status >= 300 && res.status < 400 && res.headers.location)) return true
+    if (res.status === 404) return false
+    return this.fail(res, `blob ${digest}`)
+  }
+
+  /**
+   * Completes an upload session (a `location` from mountBlob's 202, or from starting an upload) with the whole blob in
+   * one PUT (`?digest=`). The registry checks the digest; the answer's Docker-Content-Digest must agree.
+   */
+  async uploadBlob(location: string, bytes: Buffer, digest: string): Promise<void> {
+    if (!matchesDigest(digest, bytes)) throw new RegistryError(`blob bytes hash to ${sha256Digest(bytes)}, not to ${digest}`)
+    const url = new URL(location, `${this.base}/v2/${this.repository}/blobs/uploads/`)
+    if (url.origin !== new URL(this.base).origin) {
+      throw new RegistryError(`registry ${this.registry} opened an upload session on another host (${url.origin}); not sending credentials there`)
+    }
+    url.searchParams.set('digest', digest)
+    const res = await this.authed(url.toString(), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes
+    })
+    if (res.status < 200 || res.status >= 300) this.fail(res, `blob ${digest}`, true)
+    const header = res.headers['docker-content-digest']?.trim()
+    if (header && header !== digest) {
+      throw new RegistryError(`registry ${this.registry} stored blob ${digest} as ${header}`, INCONSISTENT_HINT)
+    }
   }
 
   /** GET a blob, following redirects (Authorization only ever goes to the registry's own origin), hash-verified. */

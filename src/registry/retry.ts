@@ -1,7 +1,10 @@
 /**
  * When and how long undici's RetryAgent waits before trying a registry request again.
  * Bounded three ways: a number of retries, a cap on each wait (Retry-After included), and a time budget for the
- * whole request, waits and attempts together. Only idempotent reads (GET, HEAD) are retried.
+ * whole request, waits and attempts together. Only idempotent requests are retried: GET and HEAD; PUT, because a
+ * registry stores a manifest or blob under the digest of its bytes, so sending the same bytes again cannot store
+ * anything else (a PUT whose first attempt did land is answered 201 again); and a POST its caller marks idempotent
+ * (a cross-repository blob mount). A 429 or 503 means the registry did not act, so the retry is the first write.
  */
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -42,7 +45,18 @@ export const RETRY_ERROR_CODES = [
   'UND_ERR_BODY_TIMEOUT'
 ]
 
-const RETRY_METHODS = ['GET', 'HEAD']
+const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'PUT']
+
+/** What a retry decision needs to know about the request: its method, and whether the caller vouches for a repeat. */
+export interface RetriedRequest {
+  method: string
+  idempotent?: boolean
+}
+
+/** Whether a request may be sent again: GET, HEAD, PUT unless the caller says otherwise; others only when vouched for. */
+export function isIdempotent(req: RetriedRequest): boolean {
+  return req.idempotent ?? IDEMPOTENT_METHODS.includes(req.method.toUpperCase())
+}
 
 /**
  * Milliseconds a `Retry-After` value asks us to wait: delta-seconds or an HTTP date. Undefined when absent or
@@ -92,7 +106,7 @@ function header(headers: FailedAttempt['headers'], name: string): string | undef
  */
 export function decideRetry(
   failed: FailedAttempt,
-  method: string,
+  request: string | RetriedRequest,
   attempts: number,
   elapsedMs: number,
   policy: RetryPolicy,
@@ -100,7 +114,8 @@ export function decideRetry(
 ): { delayMs: number; cause: string } | undefined {
   const status = failed.code === 'UND_ERR_REQ_RETRY' ? failed.statusCode : undefined
   const retryable = status !== undefined ? RETRY_STATUSES.includes(status) : failed.code !== undefined && RETRY_ERROR_CODES.includes(failed.code)
-  if (!retryable || !RETRY_METHODS.includes(method.toUpperCase()) || attempts > policy.maxRetries) return undefined
+  const req = typeof request === 'string' ? { method: request } : request
+  if (!retryable || !isIdempotent(req) || attempts > policy.maxRetries) return undefined
   const retryAfter = status !== undefined ? parseRetryAfter(header(failed.headers, 'retry-after'), now) : undefined
   const delayMs = retryDelay(attempts, retryAfter, policy)
   if (elapsedMs + delayMs > policy.budgetMs) return undefined

@@ -2,14 +2,18 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   loadDeployFiles,
-  openRegistry,
   ownImageRule,
   pinFiles
-} from "./chunk-D355I5HI.js";
+} from "./chunk-JHC7TLQO.js";
+import "./chunk-3LUC7IVU.js";
 import {
+  openRegistry
+} from "./chunk-5AJUQ7X4.js";
+import {
+  RegistryBudget,
   dockerKeychain,
   warning
-} from "./chunk-XBZ4HSIN.js";
+} from "./chunk-K47VHSJW.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
@@ -25,8 +29,8 @@ function pinBuiltImage(pins, image, tags, digest) {
 }
 
 // src/build/later.ts
-function openDockerRegistry(name, env) {
-  return openRegistry(name, { env, credentials: dockerKeychain(env) });
+function openDockerRegistry(name, env, budgetMs) {
+  return openRegistry(name, { env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) });
 }
 export {
   openDockerRegistry,

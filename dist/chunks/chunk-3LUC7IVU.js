@@ -1,0 +1,17 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+import {
+  __commonJS,
+  __require
+} from "./chunk-K47VHSJW.js";
+
+// builtin-require:fs/promises
+var require_promises = __commonJS({
+  "builtin-require:fs/promises"(exports, module) {
+    module.exports = __require("node:fs/promises");
+  }
+});
+
+export {
+  require_promises
+};

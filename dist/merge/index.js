@@ -1,0 +1,549 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+import {
+  BUILD_NUMBER_LABEL,
+  COMMIT_LABEL,
+  LATEST_POLICIES,
+  OCI_CREATED,
+  OCI_REVISION,
+  OCI_SOURCE,
+  TEMPLATE_NAMES,
+  commitUrl,
+  expandTag,
+  logPlanNotes,
+  maskSecretInputs,
+  parseImage,
+  parseLabelLines,
+  parseLogin,
+  parseTags,
+  planTags,
+  readRunContext,
+  repositoryUrl,
+  resolveCommit,
+  runUrl,
+  templateProblem,
+  templateValues
+} from "../chunks/chunk-N6LUZODX.js";
+import {
+  envInputReader,
+  parseBoolean,
+  parseChoice,
+  parseLines,
+  parseReferenceInput,
+  runAction
+} from "../chunks/chunk-FK3TV3L3.js";
+import {
+  createRegistryFactory,
+  withCredentials
+} from "../chunks/chunk-5AJUQ7X4.js";
+import {
+  ActionError,
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  InputError,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  RegistryError,
+  TAG,
+  cell,
+  code,
+  dockerKeychain,
+  fence,
+  formatName,
+  formatPlatform,
+  group,
+  info,
+  isAttestation,
+  link,
+  sha256Digest,
+  warning
+} from "../chunks/chunk-K47VHSJW.js";
+
+// src/merge/compose.ts
+var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function composeIndex(images, attestations, annotations, annotationsAsked) {
+  const sorted = [...images].sort((a, b) => byText(a.platformText, b.platformText) || byText(a.digest, b.digest));
+  const order = new Map(sorted.map((img, i) => [img.digest, i]));
+  const kept = attestations.filter((a) => a.for !== void 0 && order.has(a.for)).sort((a, b) => order.get(a.for) - order.get(b.for) || byText(a.descriptor.digest, b.descriptor.digest));
+  const docker = kept.length === 0 && !annotationsAsked && sorted.every((i) => i.mediaType === DOCKER_MANIFEST);
+  const mediaType = docker ? DOCKER_MANIFEST_LIST : OCI_INDEX;
+  const manifests = [
+    ...sorted.map((img) => ({
+      mediaType: img.mediaType,
+      digest: img.digest,
+      size: img.size,
+      ...!docker && img.annotations && { annotations: img.annotations },
+      platform: img.platform
+    })),
+    ...kept.map((a) => ({
+      mediaType: a.descriptor.mediaType,
+      digest: a.descriptor.digest,
+      size: a.descriptor.size,
+      ...a.descriptor.annotations && { annotations: a.descriptor.annotations },
+      ...a.descriptor.platform && { platform: a.descriptor.platform }
+    }))
+  ];
+  const written = docker ? {} : Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => byText(a, b)));
+  const body = {
+    schemaVersion: 2,
+    mediaType,
+    manifests,
+    ...Object.keys(written).length > 0 && { annotations: written }
+  };
+  return { mediaType, bytes: Buffer.from(JSON.stringify(body)), manifests, annotations: written };
+}
+
+// src/merge/inputs.ts
+var SOURCE_HINT = "write one source per line: a tag of 'image' (sha-{{sha}}-linux-amd64), a repository and tag (ghcr.io/acme/api-arm:sha-{{sha}}) or a repository and digest (ghcr.io/acme/api@sha256:\u2026)";
+function parseSources(raw) {
+  const lines = [...new Set(parseLines(raw))];
+  if (lines.length === 0) throw new InputError("sources", "is required", SOURCE_HINT);
+  for (const line of lines) {
+    const problem = templateProblem(line);
+    if (problem) throw new InputError("sources", problem, `templates: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(" ")}`);
+  }
+  return lines;
+}
+function readMergeInputs(read) {
+  const { imageInput, image } = parseImage(read("image"));
+  const sources = parseSources(read("sources"));
+  const tags = parseTags(read("tags"));
+  const annotations = parseLabelLines(parseLines(read("annotations")), "annotations");
+  const requireSameCommit = parseBoolean("require-same-commit", read("require-same-commit"), true);
+  const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
+  const summary = parseBoolean("summary", read("summary"), true);
+  const login = parseLogin(read("username"), read("password"));
+  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, ...login && { login } };
+}
+
+// src/merge/sources.ts
+function isBareTag(text) {
+  return TAG.test(text) && !/[/:@]/.test(text);
+}
+function expandSources(lines, values, image, ref) {
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const input of lines) {
+    const expanded = expandTag(input, values);
+    if (expanded.tag === void 0) {
+      throw new InputError(
+        "sources",
+        `'${input}' uses ${expanded.missing.map((m) => `{{${m}}}`).join(", ")}, which has no value in this run (ref ${ref ?? "unknown"})`,
+        expanded.missing.includes("platform") ? "a merge has no single platform: write each platform into its line, e.g. 'sha-{{sha}}-linux-arm64'" : "use templates that have a value in every run that merges, such as {{sha}} or {{run_number}}"
+      );
+    }
+    const text = expanded.tag;
+    const parsed = isBareTag(text) ? { ...image, tag: text } : parseReferenceInput("sources", text, "write a tag of 'image', or repository:tag, or repository@sha256:<64 hex>");
+    if (parsed.tag === void 0 && parsed.digest === void 0) {
+      throw new InputError("sources", `'${input}' names the repository ${formatName(parsed)} without a tag or digest`, `write ${text}:<tag> or ${text}@sha256:<digest>`);
+    }
+    if (parsed.registry !== image.registry) {
+      throw new InputError(
+        "sources",
+        `'${input}' is in registry ${parsed.registry}, but the index goes to ${image.registry}: a merge references its children, it copies no layers between registries`,
+        `push the per-platform images to ${image.registry} (the registry of 'image'), or copy them there first (skopeo copy, crane copy)`
+      );
+    }
+    const target = parsed.digest !== void 0 ? { ...parsed, digest: parsed.digest } : { ...parsed, tag: parsed.tag };
+    const reference = "digest" in target && target.digest ? `${formatName(target)}@${target.digest}` : `${formatName(target)}:${parsed.tag}`;
+    if (seen.has(reference)) continue;
+    seen.add(reference);
+    out.push({ input, reference, ref: target });
+  }
+  return out;
+}
+function sourceRef(source) {
+  return "digest" in source.ref && source.ref.digest ? source.ref.digest : source.ref.tag;
+}
+
+// src/merge/read.ts
+var IMAGE_MANIFESTS = [OCI_MANIFEST, DOCKER_MANIFEST];
+function parseJson(bytes, what) {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new ActionError(`${what} is not valid JSON`);
+  }
+}
+function str(value) {
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+async function readImage(client, source, digest, bytes, mediaType, annotations) {
+  const where = `source '${source.input}' (${client.registry}/${client.repository}@${digest})`;
+  const manifest = parseJson(bytes, `manifest of ${where}`);
+  const type = manifest.mediaType ?? mediaType;
+  if (!IMAGE_MANIFESTS.includes(type) || !manifest.config?.digest || !Array.isArray(manifest.layers)) {
+    throw new ActionError(
+      `${where} is not an image manifest or index this step can merge (media type ${type || "unknown"})`,
+      "merge images pushed as OCI or Docker v2 schema 2 manifests (what docker, buildx and BuildKit push)"
+    );
+  }
+  const config = parseJson(await client.blob(manifest.config.digest), `image config of ${where}`);
+  const os = str(config.os);
+  const architecture = str(config.architecture);
+  if (!os || !architecture) throw new ActionError(`the image config of ${where} names no os/architecture, so its platform is unknown`);
+  const variant = str(config.variant);
+  const osVersion = str(config["os.version"]);
+  const platform = { os, architecture, ...variant && { variant }, ...osVersion && { "os.version": osVersion } };
+  return {
+    source,
+    repository: client.repository,
+    digest,
+    mediaType: type,
+    size: bytes.length,
+    manifest,
+    platform,
+    platformText: formatPlatform(platform),
+    labels: config.config?.Labels ?? {},
+    ...annotations && Object.keys(annotations).length > 0 && { annotations }
+  };
+}
+async function readSource(client, source, copying) {
+  let found;
+  try {
+    found = await client.descriptor(sourceRef(source), { verified: true });
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) return { status: "missing", source, message: error.message };
+    throw error;
+  }
+  const top = await client.manifest(found.digest);
+  const parsed = parseJson(top.bytes, `manifest of source '${source.input}'`);
+  if (!Array.isArray(parsed.manifests)) {
+    const image = await readImage(client, source, top.digest, top.bytes, top.mediaType);
+    return { status: "read", read: { source, digest: top.digest, mediaType: top.mediaType, images: [image], attestations: [] } };
+  }
+  const entries = parsed.manifests;
+  const [images, attestations] = await Promise.all([
+    Promise.all(
+      entries.filter((e) => !isAttestation(e)).map(async (e) => {
+        const child = await client.manifest(e.digest);
+        if (Array.isArray(parseJson(child.bytes, `manifest ${e.digest}`).manifests)) {
+          throw new ActionError(`source '${source.input}' is an index that contains another index (${e.digest}); merge its images directly`);
+        }
+        return readImage(client, source, child.digest, child.bytes, e.mediaType, e.annotations);
+      })
+    ),
+    Promise.all(
+      entries.filter(isAttestation).map(async (descriptor) => {
+        const target = descriptor.annotations?.["vnd.docker.reference.digest"];
+        const manifest = copying ? parseJson((await client.manifest(descriptor.digest)).bytes, `attestation manifest ${descriptor.digest}`) : void 0;
+        return { source, repository: client.repository, descriptor, ...target && { for: target }, ...manifest && { manifest } };
+      })
+    )
+  ]);
+  return { status: "read", read: { source, digest: top.digest, mediaType: top.mediaType, images, attestations } };
+}
+
+// src/merge/report.ts
+function platformDigests(images) {
+  return Object.fromEntries([...images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => [i.platformText, i.digest]));
+}
+function toMergeOutputs(r) {
+  const platforms = platformDigests(r.images);
+  const metadata = {
+    image: r.image,
+    digest: r.digest,
+    pinned: r.pinned,
+    mediaType: r.mediaType,
+    tags: r.tags,
+    commit: r.commit,
+    platforms: [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => ({
+      platform: i.platformText,
+      digest: i.digest,
+      source: i.source.input,
+      reference: i.source.reference,
+      commit: i.labels[COMMIT_LABEL],
+      buildNumber: i.labels[BUILD_NUMBER_LABEL]
+    })),
+    attestations: r.attestations,
+    annotations: r.annotations
+  };
+  return {
+    digest: r.digest,
+    pinned: r.pinned,
+    platforms: JSON.stringify(platforms),
+    tags: r.tags.join("\n"),
+    metadata: JSON.stringify(metadata)
+  };
+}
+function renderMergeSummary(r) {
+  const lines = [];
+  lines.push(`### Merged ${cell(r.image)}`, "");
+  const f = fence(r.pinned);
+  lines.push(`${f}text`, r.pinned, f, "");
+  const kind = r.mediaType.includes("docker") ? "Docker manifest list" : "OCI image index";
+  const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? "" : "s"} kept` : "";
+  lines.push(
+    `${kind} of ${r.images.length} platform${r.images.length === 1 ? "" : "s"}${attestations}; read back from the registry by digest, sha256 verified. Commit ${link(code(r.commit), r.commitUrl)}.`,
+    ""
+  );
+  lines.push("| Platform | Digest | Commit | Build | Source |", "|---|---|---|---|---|");
+  for (const i of [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1)) {
+    const commit = i.labels[COMMIT_LABEL] ?? "";
+    const build = i.labels[BUILD_NUMBER_LABEL] ?? "";
+    const buildCell = build ? link(`#${cell(build)}`, build === r.runNumber ? r.runUrl : void 0) : "";
+    lines.push(
+      `| ${code(i.platformText)} | ${code(i.digest)} | ${link(code(commit.slice(0, 12)), commit === r.commit ? r.commitUrl : void 0)} | ${buildCell} | ${code(i.source.input)} |`
+    );
+  }
+  lines.push("");
+  lines.push("| Tags |", "|---|", ...r.tags.map((t) => `| ${code(t)} |`), "");
+  if (r.movedTags.length > 0) {
+    lines.push("> [!WARNING]");
+    for (const m of r.movedTags) lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
+    lines.push("");
+  }
+  const keys = Object.keys(r.annotations);
+  if (keys.length > 0) {
+    lines.push("<details><summary>Index annotations</summary>", "", "| Key | Value |", "|---|---|");
+    for (const k of keys) lines.push(`| ${code(k)} | ${code(r.annotations[k])} |`);
+    lines.push("", "</details>", "");
+  }
+  return lines.join("\n");
+}
+
+// src/merge/validate.ts
+var quote = (s) => `'${s.input}'`;
+function checkSources(outcomes, runCommit, requireSameCommit) {
+  const problems = [];
+  const missing = outcomes.filter((o) => o.status === "missing");
+  for (const m of missing) problems.push(`source ${quote(m.source)} was not found (${m.source.reference}): ${m.message}`);
+  const reads = outcomes.flatMap((o) => o.status === "read" ? [o.read] : []);
+  const images = reads.flatMap((r) => r.images);
+  for (const r of reads) {
+    if (r.images.length === 0) problems.push(`source ${quote(r.source)} (${r.source.reference}) is an index without any image manifest`);
+  }
+  const byPlatform = /* @__PURE__ */ new Map();
+  for (const image of images) byPlatform.set(image.platformText, [...byPlatform.get(image.platformText) ?? [], image]);
+  for (const [platform, same] of byPlatform) {
+    if (same.length > 1) {
+      const from = same.map((i) => `${quote(i.source)} (${i.digest})`).join(", ");
+      problems.push(`platform ${platform} comes from more than one image: ${from}; an index holds one image per platform`);
+    }
+  }
+  for (const image of images) {
+    const lacking = [COMMIT_LABEL, BUILD_NUMBER_LABEL].filter((l) => !image.labels[l]);
+    if (lacking.length > 0) {
+      problems.push(`source ${quote(image.source)} (${image.platformText}, ${image.digest}) has no ${lacking.join(" or ")} label; build it with this action, which sets both`);
+    }
+  }
+  const commits = /* @__PURE__ */ new Map();
+  for (const image of images) {
+    const c = image.labels[COMMIT_LABEL];
+    if (c) commits.set(c, [...commits.get(c) ?? [], image]);
+  }
+  const list = (group2) => [...new Set(group2.map((i) => `${quote(i.source)} (${i.platformText})`))].join(", ");
+  if (commits.size > 1) {
+    const parts = [...commits].map(([c, group2]) => `${c} in ${list(group2)}`);
+    problems.push(`the sources were built from different commits: ${parts.join("; ")}`);
+  } else if (commits.size === 1 && requireSameCommit) {
+    const [[commit2, group2]] = [...commits];
+    if (commit2 !== runCommit) {
+      problems.push(`the sources were built from commit ${commit2} (${list(group2)}), but this run is for commit ${runCommit}; set 'require-same-commit: false' to merge images of another commit`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ActionError(
+      `nothing was written: ${problems.length === 1 ? problems[0] : `
+${problems.map((p) => `  - ${p}`).join("\n")}`}`,
+      "check the sources: each must name one per-platform image (or index) built by this action from the same commit, one per platform"
+    );
+  }
+  const commit = [...commits.keys()][0];
+  return { reads, images, commit };
+}
+
+// src/merge/write.ts
+var MAX_COPIED_BLOB_BYTES = 32 * 1024 * 1024;
+function foreignChildren(target, images, attestations) {
+  const out = [];
+  for (const img of images) if (img.repository !== target) out.push({ repository: img.repository, digest: img.digest, mediaType: img.mediaType, manifest: img.manifest });
+  for (const a of attestations) {
+    if (a.repository === target || !a.manifest) continue;
+    out.push({ repository: a.repository, digest: a.descriptor.digest, mediaType: a.descriptor.mediaType, manifest: a.manifest });
+  }
+  return out;
+}
+function blobsOf(m) {
+  return [m.config, ...m.layers].filter((d) => !!d?.digest);
+}
+async function copyChildren(target, sourceClient, children, manifestBytes) {
+  const stats = { mounted: 0, uploaded: 0, manifests: 0 };
+  const blobs = /* @__PURE__ */ new Map();
+  for (const child of children) for (const d of blobsOf(child.manifest)) if (!blobs.has(d.digest)) blobs.set(d.digest, { descriptor: d, from: child.repository });
+  await Promise.all(
+    [...blobs.values()].map(async ({ descriptor, from }) => {
+      const mount = await target.mountBlob(descriptor.digest, from);
+      if (mount.mounted) {
+        stats.mounted++;
+        return;
+      }
+      if (!(descriptor.size <= MAX_COPIED_BLOB_BYTES)) {
+        throw new ActionError(
+          `registry ${target.registry} refused to mount blob ${descriptor.digest} (${descriptor.size} bytes) from ${from} into ${target.repository}, and this step copies no image layers; no manifest was written`,
+          `push the per-platform images to ${target.registry}/${target.repository} itself (tags such as sha-{{sha}}-linux-amd64), or give the credentials read access to ${from}: registries mount only what the token may pull`
+        );
+      }
+      info(`Registry declined to mount ${descriptor.digest} from ${from}; copying it (${descriptor.size} bytes)`);
+      await target.uploadBlob(mount.location, await sourceClient(from).blob(descriptor.digest), descriptor.digest);
+      stats.uploaded++;
+    })
+  );
+  await Promise.all(
+    children.map(async (child) => {
+      await target.putManifest(child.digest, await manifestBytes(child), child.mediaType);
+      stats.manifests++;
+    })
+  );
+  return stats;
+}
+async function pushIndex(target, index, digest, tags) {
+  await target.putManifest(digest, index.bytes, index.mediaType);
+  await Promise.all(tags.map((tag) => target.putManifest(tag, index.bytes, index.mediaType)));
+}
+async function readBackIndex(target, digest, tags) {
+  const where = `${target.registry}/${target.repository}`;
+  let head;
+  try {
+    head = await target.head(digest);
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) {
+      throw new ActionError(
+        `registry ${target.registry} accepted the index but does not serve ${where}@${digest}: nothing was stored`,
+        "a proxy or cache between the runner and the registry may be answering for it; re-run the job, and report it to the registry operator if it persists"
+      );
+    }
+    throw error;
+  }
+  if (head.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`);
+  const held = await target.manifest(digest);
+  const movedTags = [];
+  await Promise.all(
+    tags.map(async (tag) => {
+      let found;
+      try {
+        found = await target.descriptor(tag);
+      } catch (error) {
+        if (error instanceof RegistryError && error.status === 404) {
+          throw new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, "re-run the job; the index itself is in place, pinned by digest");
+        }
+        throw error;
+      }
+      if (found.digest !== digest) movedTags.push({ tag, now: found.digest });
+    })
+  );
+  return { digest: held.digest, mediaType: held.mediaType, movedTags: movedTags.sort((a, b) => a.tag < b.tag ? -1 : 1) };
+}
+
+// src/merge/main.ts
+function defaultMergeDeps() {
+  const env = process.env;
+  return {
+    openRegistries: (credentials) => createRegistryFactory({ env, credentials }),
+    readInput: envInputReader(),
+    env,
+    cwd: process.cwd()
+  };
+}
+function defaultAnnotations(ctx, checked) {
+  const created = checked.images.map((i) => i.labels[OCI_CREATED]).filter((c) => !!c).sort().pop();
+  const source = repositoryUrl(ctx);
+  return { ...source && { [OCI_SOURCE]: source }, [OCI_REVISION]: checked.commit, ...created && { [OCI_CREATED]: created } };
+}
+function keychainFor(inputs, env) {
+  const docker = dockerKeychain(env);
+  return inputs.login ? withCredentials(inputs.image.registry, inputs.login, docker) : docker;
+}
+function countRequests(requests) {
+  const by = /* @__PURE__ */ new Map();
+  for (const r of requests) by.set(r.method, (by.get(r.method) ?? 0) + 1);
+  return [...by].map(([m, n]) => `${n} ${m}`).join(", ");
+}
+async function mergeImages(deps) {
+  maskSecretInputs(deps.readInput);
+  const ctx = readRunContext(deps.env);
+  const inputs = readMergeInputs(deps.readInput);
+  const commit = await resolveCommit(ctx, deps.cwd, { ...deps.gitHead && { head: deps.gitHead }, commitTime: async () => void 0 });
+  const sources = expandSources(inputs.sources, templateValues(commit.sha, ctx), inputs.image, ctx.ref);
+  const notes = [];
+  const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes);
+  logPlanNotes(notes);
+  const registries = deps.openRegistries(keychainFor(inputs, deps.env));
+  try {
+    const target = registries.client(inputs.image, { push: true });
+    const clients = /* @__PURE__ */ new Map([[inputs.image.repository, target]]);
+    const clientFor = (repository) => {
+      let c = clients.get(repository);
+      if (!c) {
+        c = registries.client({ registry: inputs.image.registry, repository });
+        clients.set(repository, c);
+      }
+      return c;
+    };
+    const checked = await group(`Read ${sources.length} source(s)`, async () => {
+      const outcomes = await Promise.all(sources.map((s) => readSource(clientFor(s.ref.repository), s, s.ref.repository !== inputs.image.repository)));
+      for (const o of outcomes) {
+        if (o.status !== "read") continue;
+        for (const i of o.read.images) info(`${o.read.source.input} \u2192 ${i.platformText} ${i.digest} (git-commit ${i.labels["git-commit"] ?? "none"})`);
+      }
+      return checkSources(outcomes, commit.sha, inputs.requireSameCommit);
+    });
+    const attestations = checked.reads.flatMap((r) => r.attestations);
+    const orphans = attestations.filter((a) => !checked.images.some((i) => i.digest === a.for));
+    for (const a of orphans) info(`Attestation manifest ${a.descriptor.digest} of '${a.source.input}' describes no merged image (${a.for ?? "no reference"}): left out`);
+    const annotations = { ...defaultAnnotations(ctx, checked), ...Object.fromEntries(inputs.annotations) };
+    const index = composeIndex(checked.images, attestations, annotations, inputs.annotations.length > 0);
+    const digest = sha256Digest(index.bytes);
+    if (Object.keys(index.annotations).length === 0 && Object.keys(annotations).length > 0) {
+      info("All sources are Docker v2 images: writing a Docker manifest list, which has no annotations (set 'annotations' to write an OCI index with them)");
+    }
+    const held = await group(`Write the index to ${formatName(inputs.image)}`, async () => {
+      const foreign = foreignChildren(inputs.image.repository, checked.images, attestations.filter((a) => !orphans.includes(a)));
+      if (foreign.length > 0) {
+        const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes);
+        info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`);
+      }
+      await pushIndex(target, index, digest, tags);
+      const h = await readBackIndex(target, digest, tags);
+      info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(", ")}`);
+      for (const m of h.movedTags) {
+        warning(`Tag '${m.tag}' now points to ${m.now}, not to the index ${digest} this step wrote: another push to the same tag happened in between. Deploy with the 'pinned' output.`);
+      }
+      return h;
+    });
+    info(`Registry requests: ${registries.requests.length} (${countRequests(registries.requests)})`);
+    const report = {
+      image: inputs.imageInput,
+      digest: held.digest,
+      pinned: `${inputs.imageInput}@${held.digest}`,
+      mediaType: held.mediaType,
+      tags: tags.map((t) => `${inputs.imageInput}:${t}`),
+      commit: checked.commit,
+      runCommit: commit.sha,
+      images: checked.images,
+      attestations: index.manifests.length - checked.images.length,
+      annotations: index.annotations,
+      movedTags: held.movedTags,
+      ...commitUrl(ctx, checked.commit) && { commitUrl: commitUrl(ctx, checked.commit) },
+      ...ctx.runNumber && { runNumber: ctx.runNumber },
+      ...runUrl(ctx) && { runUrl: runUrl(ctx) },
+      requests: registries.requests.length
+    };
+    return { report, summary: inputs.summary };
+  } finally {
+    await registries.close();
+  }
+}
+function toActionResult({ report, summary }) {
+  return {
+    outputs: toMergeOutputs(report),
+    ...summary && { summary: renderMergeSummary(report) },
+    notice: { text: `Pinned: ${report.pinned}`, title: "Index pushed" }
+  };
+}
+function runMerge(deps = defaultMergeDeps()) {
+  return runAction(async () => toActionResult(await mergeImages(deps)));
+}
+
+// src/merge/index.ts
+await runMerge();

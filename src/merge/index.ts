@@ -1,0 +1,3 @@
+import { runMerge } from './main'
+
+await runMerge()

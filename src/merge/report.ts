@@ -1,0 +1,101 @@
+import { cell, code, fence, link } from '../action/markdown'
+import { BUILD_NUMBER_LABEL, COMMIT_LABEL } from '../build/labels'
+import type { PlatformImage } from './read'
+
+/** Everything the merge reports, built once and rendered as outputs and as the job summary. */
+export interface MergeReport {
+  /** The repository as the user named it in `image`. */
+  image: string
+  digest: string
+  pinned: string
+  mediaType: string
+  /** Full references `<image>:<tag>`. */
+  tags: string[]
+  /** The sources' commit (git-commit), and this run's. */
+  commit: string
+  runCommit: string
+  images: PlatformImage[]
+  attestations: number
+  annotations: Record<string, string>
+  movedTags: Array<{ tag: string; now: string }>
+  /** Links, when the run context knows them. */
+  commitUrl?: string
+  runNumber?: string
+  runUrl?: string
+  requests?: number
+}
+
+/** platform → manifest digest, platforms sorted: the same shape as the build action's `platforms` output. */
+export function platformDigests(images: readonly PlatformImage[]): Record<string, string> {
+  return Object.fromEntries([...images].sort((a, b) => (a.platformText < b.platformText ? -1 : 1)).map((i) => [i.platformText, i.digest]))
+}
+
+export function toMergeOutputs(r: MergeReport): Record<string, string> {
+  const platforms = platformDigests(r.images)
+  const metadata = {
+    image: r.image,
+    digest: r.digest,
+    pinned: r.pinned,
+    mediaType: r.mediaType,
+    tags: r.tags,
+    commit: r.commit,
+    platforms: [...r.images]
+      .sort((a, b) => (a.platformText < b.platformText ? -1 : 1))
+      .map((i) => ({
+        platform: i.platformText,
+        digest: i.digest,
+        source: i.source.input,
+        reference: i.source.reference,
+        commit: i.labels[COMMIT_LABEL],
+        buildNumber: i.labels[BUILD_NUMBER_LABEL]
+      })),
+    attestations: r.attestations,
+    annotations: r.annotations
+  }
+  return {
+    digest: r.digest,
+    pinned: r.pinned,
+    platforms: JSON.stringify(platforms),
+    tags: r.tags.join('\n'),
+    metadata: JSON.stringify(metadata)
+  }
+}
+
+/** The job summary: the pinned index first (in a block the copy button copies whole), then platforms and tags. */
+export function renderMergeSummary(r: MergeReport): string {
+  const lines: string[] = []
+  lines.push(`### Merged ${cell(r.image)}`, '')
+  const f = fence(r.pinned)
+  lines.push(`${f}text`, r.pinned, f, '')
+  const kind = r.mediaType.includes('docker') ? 'Docker manifest list' : 'OCI image index'
+  const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? '' : 's'} kept` : ''
+  lines.push(
+    `${kind} of ${r.images.length} platform${r.images.length === 1 ? '' : 's'}${attestations}; read back from the registry by digest, sha256 verified. ` +
+      `Commit ${link(code(r.commit), r.commitUrl)}.`,
+    ''
+  )
+  lines.push('| Platform | Digest | Commit | Build | Source |', '|---|---|---|---|---|')
+  for (const i of [...r.images].sort((a, b) => (a.platformText < b.platformText ? -1 : 1))) {
+    const commit = i.labels[COMMIT_LABEL] ?? ''
+    const build = i.labels[BUILD_NUMBER_LABEL] ?? ''
+    // a build number links to this run when it is this run's: the matrix jobs of one workflow run share it
+    const buildCell = build ? link(`#${cell(build)}`, build === r.runNumber ? r.runUrl : undefined) : ''
+    lines.push(
+      `| ${code(i.platformText)} | ${code(i.digest)} | ${link(code(commit.slice(0, 12)), commit === r.commit ? r.commitUrl : undefined)} | ${buildCell} | ${code(i.source.input)} |`
+    )
+  }
+  lines.push('')
+  lines.push('| Tags |', '|---|', ...r.tags.map((t) => `| ${code(t)} |`), '')
+  if (r.movedTags.length > 0) {
+    lines.push('> [!WARNING]')
+    for (const m of r.movedTags) lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)
+    lines.push('')
+  }
+  const keys = Object.keys(r.annotations)
+  if (keys.length > 0) {
+    lines.push('<details><summary>Index annotations</summary>', '', '| Key | Value |', '|---|---|')
+    for (const k of keys) lines.push(`| ${code(k)} | ${code(r.annotations[k] as string)} |`)
+    lines.push('', '</details>', '')
+  }
+  return lines.join('\n')
+}
