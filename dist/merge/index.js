@@ -37,7 +37,7 @@ import {
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-IGJRL3BX.js";
+} from "../chunks/chunk-HZQJPAR2.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

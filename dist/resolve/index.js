@@ -26,7 +26,7 @@ import {
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-IGJRL3BX.js";
+} from "../chunks/chunk-HZQJPAR2.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

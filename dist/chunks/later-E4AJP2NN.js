@@ -6,7 +6,7 @@ import {
 } from "./chunk-5CT5FH23.js";
 import {
   openRegistry
-} from "./chunk-IGJRL3BX.js";
+} from "./chunk-HZQJPAR2.js";
 import {
   RegistryBudget,
   dockerKeychain
