@@ -90,13 +90,15 @@ describe('merge: the index', () => {
     expect(outputs.tags).toBe(`${IMAGE}:v1.4.2\n${IMAGE}:sha-a1b2c3d`)
     expect(JSON.parse(outputs.metadata as string)).toMatchObject({ digest: report.digest, commit: SHA, platforms: [{ platform: 'linux/amd64', buildNumber: '7', source: 'sha-{{sha}}-linux-amd64' }, { platform: 'linux/arm64' }] })
 
-    // requests: per source one GET of the manifest (hashed) and one of its config; one PUT by digest, one per tag;
-    // the read-back: HEAD + GET of the index by digest, one HEAD per tag
+    // requests: per source a HEAD of its tag, a GET of the manifest by digest (hashed) and one of its config; one PUT
+    // by digest, one per tag; the read-back: HEAD + GET of the index by digest, one HEAD per tag
     const calls = reg.requests.filter((r) => r.url !== `https://${REGISTRY}/v2/`).map((r) => `${r.method} ${new URL(r.url).pathname.replace(/sha256:[a-f0-9]{64}/g, (d) => (d === report.digest ? 'INDEX' : d === a.digest ? 'A' : d === b.digest ? 'B' : d === a.config ? 'CA' : d === b.config ? 'CB' : 'D'))}`)
     expect(calls.sort()).toEqual(
       [
-        'GET /v2/acme/api/manifests/sha-a1b2c3d-linux-amd64',
-        'GET /v2/acme/api/manifests/sha-a1b2c3d-linux-arm64',
+        'HEAD /v2/acme/api/manifests/sha-a1b2c3d-linux-amd64',
+        'HEAD /v2/acme/api/manifests/sha-a1b2c3d-linux-arm64',
+        'GET /v2/acme/api/manifests/A',
+        'GET /v2/acme/api/manifests/B',
         'GET /v2/acme/api/blobs/CA',
         'GET /v2/acme/api/blobs/CB',
         'PUT /v2/acme/api/manifests/INDEX',
@@ -325,6 +327,32 @@ describe('merge: other repositories of the same registry', () => {
 })
 
 describe('merge: what the registry answers', () => {
+  it('a HEAD without Docker-Content-Digest and altered bytes on the GET by tag: caught by a HEAD by digest, nothing written', async () => {
+    const reg = new FakeRegistry()
+    twoPlatforms(reg)
+    reg.omitHeadDigest = true
+    const send = reg.send.bind(reg)
+    reg.send = async (url, req) => {
+      const res = await send(url, req)
+      if (req.method === 'GET' && /manifests\/sha-/.test(url)) {
+        delete res.headers['docker-content-digest']
+        res.body = Buffer.concat([res.body, Buffer.from('\n')])
+      }
+      return res
+    }
+    const r = await merge(reg, { sources: SOURCES, tags: 'v1' })
+    expect(r.error?.message).toMatch(/served bytes for source 'sha-\{\{sha\}\}-linux-\w+' \(reg.example\/acme\/api:sha-a1b2c3d-linux-\w+\) that hash to sha256:\w+, a digest it does not hold; nothing was written/)
+    expect(reg.writes()).toEqual([])
+  })
+
+  it('a HEAD without Docker-Content-Digest and true bytes: confirmed by a HEAD by digest, merged', async () => {
+    const reg = new FakeRegistry()
+    const { a } = twoPlatforms(reg)
+    reg.omitHeadDigest = true
+    const { report } = await ok(reg, { sources: SOURCES, tags: 'v1' })
+    expect(report.images.map((i) => i.digest)).toContain(a.digest)
+  })
+
   it('a PUT answered 201 that stored nothing: the read-back fails, no digest is reported', async () => {
     const reg = new FakeRegistry()
     twoPlatforms(reg)
