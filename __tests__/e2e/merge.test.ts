@@ -268,7 +268,7 @@ describe('merge: failures write nothing', () => {
     await failsWithoutWriting('amd\nsha-{{sha}}-linux-s390x', /source 'sha-\{\{sha\}\}-linux-s390x' was not found/)
   })
   it('another registry: a clear error before any request', async () => {
-    const run = await failsWithoutWriting(`amd\n${anon.host}/${repo}:arm`, /is in registry 127\.0\.0\.1:\d+, but the index goes to 127\.0\.0\.1:\d+: a merge references its children, it copies no layers between registries/)
+    await failsWithoutWriting(`amd\n${anon.host}/${repo}:arm`, /is in registry 127\.0\.0\.1:\d+, but the index goes to 127\.0\.0\.1:\d+: a merge references its children, it copies no layers between registries/)
     expect(proxy.requests).toEqual([])
   })
 })
