@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   readPinInputs
-} from "./chunks/chunk-PUMRITQR.js";
+} from "./chunks/chunk-WU6YESN5.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -18,14 +18,14 @@ import {
   readRunContext,
   resolveCommit,
   runUrl
-} from "./chunks/chunk-SWBJQYXB.js";
+} from "./chunks/chunk-N6LUZODX.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-XXRQZMDU.js";
+} from "./chunks/chunk-FK3TV3L3.js";
 import {
   require_promises
-} from "./chunks/chunk-4YX52TOZ.js";
+} from "./chunks/chunk-3LUC7IVU.js";
 import {
   ActionError,
   DOCKER_HUB,
@@ -52,7 +52,7 @@ import {
   sections,
   setSecret,
   warning
-} from "./chunks/chunk-BHHYWB5U.js";
+} from "./chunks/chunk-K47VHSJW.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -345,7 +345,7 @@ ${lines.join("\n")}`,
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-RKMF5GPL.js");
+  later ??= import("./chunks/later-ZTERFAA7.js");
   return later;
 }
 async function prepare(deps) {
@@ -390,7 +390,7 @@ async function build(deps, p) {
       pull: inputs.pull,
       noCache: inputs.noCache
     }),
-    inputs.push ? deps.openRegistry(inputs.image, deps.env) : void 0
+    inputs.push ? deps.openRegistry(inputs.image, deps.env, inputs.registryTimeoutMs) : void 0
   ]);
   if (built.status === "rejected") {
     if (opened.status === "fulfilled") await opened.value?.close();
@@ -401,12 +401,14 @@ async function build(deps, p) {
   return { imageId: built.value.imageId, ...opened.value && { session: opened.value } };
 }
 async function pushAndReadBack(deps, p, session) {
+  session.budget?.start();
   const warming = session.client.warmUp();
   const pushed = [];
   for (const target of p.plan.targets) {
     const result = await deps.docker.push(target);
     pushed.push({ tag: result.tag, ...result.digest && { digest: result.digest } });
   }
+  session.budget?.start();
   await warming;
   const held = await group("Read back from the registry", async () => {
     const r = await readBack(session.client, pushed);
@@ -494,7 +496,7 @@ function renderSummary(report2) {
 function defaultDeps() {
   return {
     docker: new DockerCli(),
-    openRegistry: async (name, env) => (await loadLater()).openDockerRegistry(name, env),
+    openRegistry: async (name, env, budgetMs) => (await loadLater()).openDockerRegistry(name, env, budgetMs),
     readInput: envInputReader(),
     env: process.env,
     cwd: process.cwd()

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import os from 'node:os'
 import path from 'node:path'
 import { helperCredentials } from '../../src/docker/credential-helper'
+import { RegistryBudget } from '../../src/registry/budget'
 import {
   authsCredentials,
   credentialSource,
@@ -142,7 +143,45 @@ describe('credential helper protocol failures', () => {
     writeHelper('garbage', {}, 'echo not-json; exit 0')
     await expect(helperCredentials('garbage', 'x', { env: { PATH: `${bin}:${process.env.PATH}` } })).rejects.toThrow(/did not print JSON/)
     writeHelper('hang', {}, 'sleep 5')
-    await expect(helperCredentials('hang', 'x', { env: { PATH: `${bin}:${process.env.PATH}` }, timeoutMs: 300 })).rejects.toThrow(/timed out/)
+    await expect(helperCredentials('hang', 'x', { env: { PATH: `${bin}:${process.env.PATH}` }, timeoutMs: 300 })).rejects.toThrow(
+      /docker-credential-hang did not answer for x within 0.3 s, and was stopped/
+    )
+  })
+  it('a wrapper script waiting on a child (F4): the whole process group is stopped at the timeout, in bounded time', async () => {
+    const pids = path.join(dir, 'waiting.pids')
+    writeHelper('waiting', {}, `echo $$ >> "${pids}"; sleep 30 & echo $! >> "${pids}"; wait`)
+    const started = Date.now()
+    await expect(helperCredentials('waiting', 'x', { env: { PATH: `${bin}:${process.env.PATH}` }, timeoutMs: 300 })).rejects.toThrow(
+      /docker-credential-waiting did not answer/
+    )
+    expect(Date.now() - started).toBeLessThan(2_000)
+    const ids = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
+    expect(ids).toHaveLength(2)
+    await new Promise((r) => setTimeout(r, 100))
+    const alive = ids.filter((pid) => {
+      try {
+        process.kill(pid, 0)
+        return !/^\d+ \(.*\) [ZX] /s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+      } catch {
+        return false
+      }
+    })
+    expect(alive).toEqual([])
+  })
+  it('the registry budget stops a helper, naming the helper and the budget', async () => {
+    writeHelper('slow', {}, 'sleep 30 & wait')
+    const budget = new RegistryBudget(200)
+    const started = Date.now()
+    await expect(helperCredentials('slow', 'x', { env: { PATH: `${bin}:${process.env.PATH}` }, signal: budget.signal() })).rejects.toThrow(
+      'the docker credential helper docker-credential-slow did not answer for x within the 0.2 s registry-timeout, and was stopped (with everything it started)'
+    )
+    expect(Date.now() - started).toBeLessThan(1_500)
+  })
+  it('a grandchild that left the process group and holds the pipes does not keep the caller waiting', async () => {
+    writeHelper('escaped', {}, 'setsid sleep 3 & wait')
+    const started = Date.now()
+    await expect(helperCredentials('escaped', 'x', { env: { PATH: `${bin}:${process.env.PATH}` }, timeoutMs: 300 })).rejects.toThrow(/did not answer/)
+    expect(Date.now() - started).toBeLessThan(1_500)
   })
   it('refuses helper names that are not plain names', async () => {
     await expect(helperCredentials('../evil', 'x')).rejects.toThrow(/not a valid helper name/)

@@ -179,16 +179,19 @@ describe('RegistryAuth: challenge-driven', () => {
 })
 
 describe('RegistryAuth: ping failures', () => {
-  it('does not remember a failed ping', async () => {
+  it('remembers a failed ping: the next request fails with its error instead of spending the budget on a second ping', async () => {
     const reg = new FakeRegistry('bearer')
-    let fail = true
+    let pings = 0
     reg.intercept = (url) => {
-      if (url.pathname === '/v2/' && fail) throw new Error('ECONNREFUSED')
+      if (url.pathname === '/v2/') {
+        pings++
+        throw new Error('ECONNREFUSED')
+      }
       return undefined
     }
     const auth = new RegistryAuth({ registry: REGISTRY, base: BASE, transport: reg, credentials: async () => undefined })
     await expect(auth.authorization(pullScope('a'))).rejects.toThrow(/registry reg.example could not be reached: ECONNREFUSED/)
-    fail = false
-    expect(await auth.authorization(pullScope('a'))).toBe('Bearer tok-1')
+    await expect(auth.authorization(pullScope('b'))).rejects.toThrow(/registry reg.example could not be reached: ECONNREFUSED/)
+    expect(pings).toBe(1)
   })
 })

@@ -23,7 +23,7 @@ import {
   runUrl,
   templateProblem,
   templateValues
-} from "../chunks/chunk-SWBJQYXB.js";
+} from "../chunks/chunk-N6LUZODX.js";
 import {
   envInputReader,
   parseBoolean,
@@ -31,11 +31,11 @@ import {
   parseLines,
   parseReferenceInput,
   runAction
-} from "../chunks/chunk-XXRQZMDU.js";
+} from "../chunks/chunk-FK3TV3L3.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-NAS22ESG.js";
+} from "../chunks/chunk-5AJUQ7X4.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -57,7 +57,7 @@ import {
   link,
   sha256Digest,
   warning
-} from "../chunks/chunk-BHHYWB5U.js";
+} from "../chunks/chunk-K47VHSJW.js";
 
 // src/merge/compose.ts
 var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;

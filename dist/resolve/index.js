@@ -2,25 +2,26 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   readPinInputs
-} from "../chunks/chunk-PUMRITQR.js";
+} from "../chunks/chunk-WU6YESN5.js";
 import {
   envInputReader,
   parseBoolean,
   parseLines,
   parseReferenceInput,
+  parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-XXRQZMDU.js";
+} from "../chunks/chunk-FK3TV3L3.js";
 import {
   loadDeployFiles,
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-7ASZ4E4A.js";
-import "../chunks/chunk-4YX52TOZ.js";
+} from "../chunks/chunk-JHC7TLQO.js";
+import "../chunks/chunk-3LUC7IVU.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-NAS22ESG.js";
+} from "../chunks/chunk-5AJUQ7X4.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -28,6 +29,7 @@ import {
   InputError,
   OCI_INDEX,
   OCI_MANIFEST,
+  RegistryBudget,
   RegistryError,
   code,
   codeBlock,
@@ -42,7 +44,7 @@ import {
   sections,
   text,
   warning
-} from "../chunks/chunk-BHHYWB5U.js";
+} from "../chunks/chunk-K47VHSJW.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -73,6 +75,7 @@ function readResolveInputs(read) {
     concurrency,
     listPlatforms: parseBoolean("list-platforms", read("list-platforms"), false),
     summary: parseBoolean("summary", read("summary"), true),
+    registryTimeoutMs: parseRegistryTimeout(read("registry-timeout")),
     ...readPinInputs(read)
   };
 }
@@ -233,12 +236,16 @@ ${lines.join("\n")}`,
 // src/resolve/main.ts
 function defaultResolveDeps() {
   const env = process.env;
-  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd() };
+  return {
+    openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
+    readInput: envInputReader(),
+    cwd: process.cwd()
+  };
 }
 async function resolveImages(deps) {
   const inputs = readResolveInputs(deps.readInput);
   const files = await loadDeployFiles(inputs.files, deps.cwd);
-  const pool = deps.openRegistries();
+  const pool = deps.openRegistries(inputs.registryTimeoutMs);
   let outcomes;
   try {
     const started = Date.now();

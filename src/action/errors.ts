@@ -36,3 +36,14 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message
   return String(error)
 }
+
+/** Longest user value an error quotes whole. */
+export const QUOTE_LIMIT = 128
+
+/**
+ * A user's value as an error quotes it: whole up to QUOTE_LIMIT characters, else its first 20 and '…', so a runaway
+ * template or a pasted file cannot flood the log (and the message says how long the value was where that matters).
+ */
+export function cut(value: string, limit = QUOTE_LIMIT): string {
+  return value.length > limit ? `${value.slice(0, 20)}…` : value
+}

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
+import { DEFAULT_REGISTRY_TIMEOUT_SECONDS, REGISTRY_TIMEOUT_INPUT } from '../registry/budget'
 import { InvalidReferenceError, parseReference, type ImageReference } from '../registry/reference'
-import { InputError } from './errors'
+import { cut, InputError } from './errors'
 
 /** Reads one input's raw value ('' when not set). Actions take it as a parameter so tests can hand in plain values. */
 export type InputReader = (name: string) => string
@@ -58,4 +59,24 @@ export function parseReferenceInput(name: string, raw: string, hint: string): Im
     if (e instanceof InvalidReferenceError) throw new InputError(name, e.message, hint)
     throw e
   }
+}
+
+const SECONDS = /^\d{1,6}(\.\d{1,3})?$/
+
+/** A number of seconds from `min` to `max` (decimals allowed), as milliseconds; empty means `fallback` seconds. */
+export function parseSeconds(name: string, raw: string, fallback: number, { min = 1, max = 3600 } = {}): number {
+  if (raw === '') return fallback * 1000
+  const seconds = SECONDS.test(raw) ? Number(raw) : NaN
+  if (!(seconds >= min && seconds <= max)) {
+    throw new InputError(name, `'${cut(raw)}' is not a number of seconds from ${min} to ${max}`, `leave it empty for ${fallback}, or set a number of seconds such as ${fallback * 2}`)
+  }
+  return Math.round(seconds * 1000)
+}
+
+/**
+ * The `registry-timeout` input, in milliseconds: the budget for what an action does against registries once it
+ * starts talking to them (see registry/budget.ts). Every action that talks to a registry takes this input.
+ */
+export function parseRegistryTimeout(raw: string): number {
+  return parseSeconds(REGISTRY_TIMEOUT_INPUT, raw, DEFAULT_REGISTRY_TIMEOUT_SECONDS)
 }

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../action/errors'
-import { parseBoolean, parseChoice, parseLines, parseList, parseReferenceInput, type InputReader } from '../action/inputs'
+import { parseBoolean, parseChoice, parseLines, parseList, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
 import type { ImageName } from '../registry/reference'
 import { parseLabelLines } from './labels'
 import { LATEST_POLICIES, SEMVER_TAG_MODES, tagInputProblem, TEMPLATE_NAMES, type LatestPolicy, type SemverTags } from './tags'
@@ -34,6 +34,8 @@ export interface Inputs {
   semverTags: SemverTags
   /** Credentials for a step-only `docker login` to the image's registry (both or neither). */
   login?: { username: string; password: string }
+  /** `registry-timeout` in ms: the budget for the registry work after the push (read-back). */
+  registryTimeoutMs: number
 }
 
 export function parseImage(raw: string): { imageInput: string; image: ImageName } {
@@ -145,8 +147,9 @@ export function readInputs(read: InputReader, cwd: string = process.cwd()): Inpu
   }
   const { context, file } = resolveBuildFiles(read('context'), read('file'), cwd)
   const login = parseLogin(read('username'), read('password'))
+  const registryTimeoutMs = parseRegistryTimeout(read('registry-timeout'))
   return {
     imageInput, image, tags, context, file, buildArgs, ...(target && { target }), pull, noCache, labels, push, summary,
-    latest, ociLabels, semverTags, ...(login && { login })
+    latest, ociLabels, semverTags, ...(login && { login }), registryTimeoutMs
   }
 }

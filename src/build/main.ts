@@ -12,7 +12,7 @@ export type { BuildResult, Deps } from './steps'
 export function defaultDeps(): Deps {
   return {
     docker: new DockerCli(),
-    openRegistry: async (name, env) => (await loadLater()).openDockerRegistry(name, env),
+    openRegistry: async (name, env, budgetMs) => (await loadLater()).openDockerRegistry(name, env, budgetMs),
     readInput: envInputReader(),
     env: process.env,
     cwd: process.cwd()

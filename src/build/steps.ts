@@ -25,8 +25,11 @@ export function loadLater(): Promise<typeof import('./later')> {
 /** The build action's seams: docker, the registry session, inputs, environment and git. */
 export interface Deps {
   docker: Docker
-  /** The read-back's session for the image's repository, with the credentials docker uses in `env`. */
-  openRegistry: (name: ImageName, env: NodeJS.ProcessEnv) => Promise<RegistrySession>
+  /**
+   * The read-back's session for the image's repository, with the credentials docker uses in `env`, its requests
+   * under a budget of `budgetMs` (input `registry-timeout`).
+   */
+  openRegistry: (name: ImageName, env: NodeJS.ProcessEnv, budgetMs?: number) => Promise<RegistrySession>
   readInput: InputReader
   env: NodeJS.ProcessEnv
   cwd: string
@@ -103,7 +106,7 @@ export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string;
       pull: inputs.pull,
       noCache: inputs.noCache
     }),
-    inputs.push ? deps.openRegistry(inputs.image, deps.env) : undefined
+    inputs.push ? deps.openRegistry(inputs.image, deps.env, inputs.registryTimeoutMs) : undefined
   ])
   if (built.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value?.close()
@@ -117,14 +120,19 @@ export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string;
 /**
  * Step 3: docker push of every tag, then the registry read-back (verified by hashing), the labels checked against the
  * plan, and the deploy files pinned. The registry's `/v2/` ping runs while docker pushes.
+ * Budget (`registry-timeout`): the ping has one phase from its start; everything after the push has one phase from
+ * the push's end. A ping still pending when the push ends keeps its own, earlier deadline, and a failed ping is not
+ * asked again, so the step fails at most one budget after the push.
  */
 export async function pushAndReadBack(deps: Deps, p: Prepared, session: RegistrySession): Promise<{ held: ReadBack; pins?: PinOutcome }> {
+  session.budget?.start()
   const warming = session.client.warmUp()
   const pushed: PushedTag[] = []
   for (const target of p.plan.targets) {
     const result = await deps.docker.push(target)
     pushed.push({ tag: result.tag, ...(result.digest && { digest: result.digest }) })
   }
+  session.budget?.start()
   await warming
   const held = await core.group('Read back from the registry', async () => {
     const r = await readBack(session.client, pushed)

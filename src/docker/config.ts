@@ -125,5 +125,5 @@ export async function lookupCredentials(registry: string, env: NodeJS.ProcessEnv
 
 /** docker's credential lookup as the registry layer's Keychain: what `docker pull` would authenticate with, in `env`. */
 export function dockerKeychain(env: NodeJS.ProcessEnv = process.env): Keychain {
-  return (registry) => lookupCredentials(registry, env)
+  return (registry, options) => lookupCredentials(registry, env, options?.signal ? { signal: options.signal } : {})
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { BudgetExceededError, budgetHint, formatSeconds, REGISTRY_TIMEOUT_INPUT } from './budget'
 import { parseChallenges, type Challenge } from './challenge'
 import { isLoopback } from './endpoint'
 import { RegistryError, describeStatus } from './errors'
@@ -13,8 +14,11 @@ export interface Credentials {
   identityToken?: string
 }
 
-/** Credentials per registry host, asked once per registry; undefined means anonymous. */
-export type Keychain = (registry: string) => Promise<Credentials | undefined>
+/**
+ * Credentials per registry host, asked once per registry; undefined means anonymous. `signal` is the registry
+ * budget: a keychain that runs something (a credential helper) must stop it and fail when it fires.
+ */
+export type Keychain = (registry: string, options?: { signal?: AbortSignal }) => Promise<Credentials | undefined>
 
 /** `credentials` for `registry` (given to the step, e.g. as inputs), `fallback` for every other registry. */
 export function withCredentials(registry: string, credentials: Credentials, fallback: Keychain): Keychain {
@@ -94,6 +98,13 @@ export class RegistryAuth {
     try {
       return await this.options.transport.send(url, req)
     } catch (error) {
+      if (error instanceof BudgetExceededError) {
+        const u = new URL(url)
+        throw new RegistryError(
+          `${what} did not answer ${req.method} ${u.pathname} within the ${formatSeconds(error.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`,
+          budgetHint(u.host)
+        )
+      }
       throw new RegistryError(
         `${what} could not be reached: ${(error as Error).message}`,
         `check that ${this.options.registry} is reachable from the runner`
@@ -101,15 +112,18 @@ export class RegistryAuth {
     }
   }
 
-  /** The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. */
+  /**
+   * The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. A failure is
+   * remembered too: the transport has already retried what was worth retrying, and asking again would spend the
+   * registry budget a second time on a registry that did not answer.
+   */
   ping(): Promise<Challenge | undefined> {
     this.challenge ??= (async () => {
       const res = await this.send(`${this.options.base}/v2/`, { method: 'GET' }, `registry ${this.options.registry}`)
       return res.status === 401 ? pick(parseChallenges(res.headers['www-authenticate'] ?? '')) : undefined
-    })().catch((error: unknown) => {
-      this.challenge = undefined // a failed ping is not remembered: the next request asks again
-      throw error
-    })
+    })()
+    // handled here so a failed warm-up ping nobody awaited yet is not an unhandled rejection; callers still see it
+    this.challenge.catch(() => undefined)
     return this.challenge
   }
 

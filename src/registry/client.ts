@@ -1,4 +1,5 @@
 import { mountScope, pullScope, pushScope, type RegistryAuth } from './auth'
+import { BudgetExceededError, budgetHint, formatSeconds, REGISTRY_TIMEOUT_INPUT } from './budget'
 import { isSha256Digest, matchesDigest, sha256Digest } from './digest'
 import { INCONSISTENT_HINT, RegistryError, describeStatus, errorDetail } from './errors'
 import { isIndex, MANIFEST_ACCEPT, type ImageIndex } from './manifest'
@@ -114,7 +115,8 @@ export class RegistryClient {
 
   /**
    * Pings the registry (`/v2/`: learns its auth challenge and opens a connection) ahead of the first real request.
-   * Never fails: a failed ping is not remembered, and the request that needs it asks again.
+   * Never fails by itself: a failed ping is remembered, and the first request that needs it fails with its error
+   * (asking again would only spend the budget a second time on a registry that did not answer).
    */
   async warmUp(): Promise<void> {
     await this.options.auth.ping().catch(() => undefined)
@@ -129,8 +131,15 @@ export class RegistryClient {
     try {
       return await this.options.transport.send(url, req)
     } catch (error) {
+      const path = new URL(url).pathname
+      if (error instanceof BudgetExceededError) {
+        throw new RegistryError(
+          `registry ${this.registry} did not answer ${req.method} ${path} within the ${formatSeconds(error.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`,
+          budgetHint(this.registry)
+        )
+      }
       throw new RegistryError(
-        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${(error as Error).message}`,
+        `registry ${this.registry} could not be reached (${req.method} ${path}): ${(error as Error).message}`,
         `check that ${this.registry} is reachable from the runner; transient failures were already retried`
       )
     }

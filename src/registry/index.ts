@@ -11,8 +11,11 @@
  *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob; with push access
  *               putManifest, mountBlob, blobExists, uploadBlob),
  *               manifest.ts (media types, index/manifest types), platform.ts (platforms, the attestation filter)
+ *  - time:      budget.ts (RegistryBudget: the `registry-timeout` input; every request and credential lookup of a
+ *               factory runs under it, in phases started with `budget.start()`)
  *
- *    const registries = createRegistryFactory({ env: process.env, credentials: dockerKeychain(process.env) })
+ *    const budget = new RegistryBudget(parseRegistryTimeout(read('registry-timeout')))   // action/inputs.ts
+ *    const registries = createRegistryFactory({ env: process.env, credentials: dockerKeychain(process.env), budget })
  *    try {
  *      const api = registries.client(parseReference('ghcr.io/acme/api'))
  *      const { digest } = await api.descriptor('v1.2.3')   // HEAD; GET + hash when the header is missing
@@ -23,6 +26,7 @@
  */
 import * as core from '@actions/core'
 import { RegistryAuth, type Keychain } from './auth'
+import { budgetedTransport, RegistryBudget } from './budget'
 import { RegistryClient } from './client'
 import { registryBase } from './endpoint'
 import type { ImageName } from './reference'
@@ -31,6 +35,14 @@ import { TokenCache } from './token-cache'
 import { CountingTransport, UndiciTransport, type Transport } from './transport'
 
 export { RegistryAuth, mountScope, pullScope, pushScope, withCredentials, type Credentials, type Keychain } from './auth'
+export {
+  BudgetExceededError,
+  DEFAULT_REGISTRY_TIMEOUT_SECONDS,
+  REGISTRY_TIMEOUT_INPUT,
+  RegistryBudget,
+  budgetedTransport,
+  raceSignal
+} from './budget'
 export { PlatformNotFoundError, RegistryClient, type DescriptorOptions, type Head, type Manifest, type MountResult, type PutResult, type Resolved } from './client'
 export { registryBase, defaultScheme } from './endpoint'
 export { RegistryError, errorDetail } from './errors'
@@ -47,12 +59,18 @@ export interface RegistryFactoryOptions {
   credentials: Keychain
   /** Retry policy for the default transport. */
   retry?: Partial<RetryPolicy>
+  /**
+   * The registry budget (input `registry-timeout`) every request and credential lookup of this factory runs under;
+   * default: 60 s, one phase from the first request.
+   */
+  budget?: RegistryBudget
 }
 
 export interface RegistryFactory {
   /** A client for any repository (read-only unless `push`); clients of one registry share its authenticator. */
   client(name: ImageName, options?: { push?: boolean }): RegistryClient
   readonly transport: Transport
+  readonly budget: RegistryBudget
   /** Every request the factory's clients sent (method, URL, status), in order: for the log and the benchmark. */
   readonly requests: CountingTransport['requests']
   close(): Promise<void>
@@ -78,21 +96,27 @@ export function createRegistryFactory(options: RegistryFactoryOptions): Registry
   const counting = new CountingTransport(options.transport ?? (owned as UndiciTransport))
   const transport: Transport = counting
   const credentials = options.credentials
+  const budget = options.budget ?? new RegistryBudget()
+  // clients and authenticators send through the budget: no request outlives the phase it started in
+  const sending = budgetedTransport(transport, budget)
   const cache = new TokenCache()
   const auths = new Map<string, RegistryAuth>()
   return {
     transport,
+    budget,
     requests: counting.requests,
     client(name: ImageName, clientOptions: { push?: boolean } = {}): RegistryClient {
       const base = registryBase(name.registry)
       let auth = auths.get(name.registry)
       if (!auth) {
-        auth = new RegistryAuth({ registry: name.registry, base, transport, credentials: () => credentials(name.registry), cache })
+        const lookup = (): ReturnType<Keychain> => credentials(name.registry, { signal: budget.signal() })
+        auth = new RegistryAuth({ registry: name.registry, base, transport: sending, credentials: lookup, cache })
         auths.set(name.registry, auth)
       }
-      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport, auth, ...(clientOptions.push && { push: true }) })
+      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport: sending, auth, ...(clientOptions.push && { push: true }) })
     },
     close: async () => {
+      budget.stop()
       await owned?.close()
     }
   }
@@ -100,11 +124,13 @@ export function createRegistryFactory(options: RegistryFactoryOptions): Registry
 
 export interface RegistrySession {
   client: RegistryClient
+  /** The budget the client's requests run under (`budget.start()` begins a new phase). */
+  budget?: RegistryBudget
   close(): Promise<void>
 }
 
 /** A read-only client for one repository over its own connection pool; `close()` when done. */
 export function openRegistry(name: ImageName, options: RegistryFactoryOptions): RegistrySession {
   const factory = createRegistryFactory(options)
-  return { client: factory.client(name), close: () => factory.close() }
+  return { client: factory.client(name), budget: factory.budget, close: () => factory.close() }
 }

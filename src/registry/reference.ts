@@ -5,6 +5,7 @@
  * The first component is a registry host when it is `localhost`, or contains `.` or `:`, or has an uppercase letter;
  * otherwise the registry is Docker Hub (`docker.io`) and a one-component path gets `library/`.
  */
+import { cut } from '../action/errors'
 import { isSha256Digest } from './digest'
 
 export const DOCKER_HUB = 'docker.io'
@@ -110,7 +111,7 @@ export function validateTag(tag: string): string | undefined {
 
 function tagProblem(tag: string): string {
   if (tag === '') return 'the tag is empty'
-  if (tag.length > 128) return `tag '${tag.slice(0, 20)}…' is ${tag.length} characters long (at most 128)`
+  if (tag.length > 128) return `tag '${cut(tag)}' is ${tag.length} characters long (at most 128)`
   if (!/^\w/.test(tag)) return `tag '${tag}' must start with a letter, digit or underscore`
   const bad = [...tag].find((c) => !/[\w.-]/.test(c))
   return `tag '${tag}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`

@@ -15,6 +15,8 @@ export interface HttpRequest {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE'
   headers?: Record<string, string>
   body?: string | Buffer
+  /** Ends the request and its retries when it fires (the registry budget); the reason is what send() rejects with. */
+  signal?: AbortSignal
   /**
    * Safe to send again after a transient failure. GET, HEAD and PUT are by default (HTTP semantics; a registry PUT
    * of the same manifest bytes is content-addressed, so a repeat stores the same thing); a POST only when the caller
@@ -22,6 +24,9 @@ export interface HttpRequest {
    */
   idempotent?: boolean
 }
+
+/** Sent with every request, so a registry's logs (and a test's fault rules) can tell the action's requests apart. */
+export const USER_AGENT = 'pinned-build-action'
 
 /**
  * The HTTP seam under the registry client: one method, so unit tests can fake it and a wrapper can count requests.
@@ -97,7 +102,8 @@ class RetryingDispatcher extends DispatcherBase {
     private readonly policy: RetryPolicy,
     private readonly url: string,
     private readonly onRetry?: (event: RetryEvent) => void,
-    private readonly idempotent?: boolean
+    private readonly idempotent?: boolean,
+    private readonly signal?: AbortSignal
   ) {
     super()
   }
@@ -106,6 +112,7 @@ class RetryingDispatcher extends DispatcherBase {
     const method = String(opts.method)
     const request = { method, ...(this.idempotent !== undefined && { idempotent: this.idempotent }) }
     const retry: RetryHandlerTypes.RetryCallback = (err, { state }, callback) => {
+      if (this.signal?.aborted) return callback(err)
       const decision = decideRetry(err as FailedAttempt, request, state.counter, Date.now() - this.startedAt, this.policy)
       if (!decision) return callback(err)
       this.retries = state.counter
@@ -158,7 +165,7 @@ export class UndiciTransport implements Transport {
       // The headers came, then the body broke off and RetryHandler could not resume it (it resumes with a Range
       // request; registries serve manifests without Range support). Start a GET over, once, within the budget.
       const wait = this.policy.minDelayMs
-      if (!(error instanceof TransportError) || !error.midBody || req.method !== 'GET' || Date.now() - started + wait > this.policy.budgetMs) throw error
+      if (!(error instanceof TransportError) || !error.midBody || req.method !== 'GET' || req.signal?.aborted || Date.now() - started + wait > this.policy.budgetMs) throw error
       this.options.onRetry?.({ method: req.method, url, retry: error.retries + 1, cause: `${error.code ?? 'error'} mid-body`, delayMs: wait })
       await new Promise((resolve) => setTimeout(resolve, wait))
       return await this.attempt(url, req)
@@ -166,14 +173,16 @@ export class UndiciTransport implements Transport {
   }
 
   private async attempt(url: string, req: HttpRequest): Promise<HttpResponse> {
-    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry, req.idempotent)
+    if (req.signal?.aborted) throw req.signal.reason as Error
+    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry, req.idempotent, req.signal)
     let midBody = false
     try {
       const res = await request(url, {
         method: req.method,
-        headers: req.headers,
+        headers: { 'user-agent': USER_AGENT, ...req.headers },
         body: req.body,
         dispatcher,
+        ...(req.signal && { signal: req.signal }),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs
       })
@@ -182,6 +191,8 @@ export class UndiciTransport implements Transport {
       return { status: res.statusCode, headers: flatten(res.headers), body, url, retries: dispatcher.retries }
     } catch (error) {
       if (error instanceof TransportError) throw error
+      // aborted by the budget: its own error (naming the budget), not undici's AbortError
+      if (req.signal?.aborted) throw req.signal.reason as Error
       const e = error as Error & { code?: string }
       const retries = dispatcher.retries
       const after = retries > 0 ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : ''

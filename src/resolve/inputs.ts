@@ -1,5 +1,5 @@
 import { InputError } from '../action/errors'
-import { parseBoolean, parseLines, parseReferenceInput, type InputReader } from '../action/inputs'
+import { parseBoolean, parseLines, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
 import { readPinInputs, type PinInputs } from '../pin/inputs'
 import { parsePlatform, type Platform } from '../registry/platform'
 import type { ImageReference } from '../registry/reference'
@@ -18,6 +18,8 @@ export interface ResolveInputs extends PinInputs {
   concurrency: number
   listPlatforms: boolean
   summary: boolean
+  /** `registry-timeout` in ms: the budget for the whole resolve. */
+  registryTimeoutMs: number
 }
 
 export const DEFAULT_CONCURRENCY = 8
@@ -50,6 +52,7 @@ export function readResolveInputs(read: InputReader): ResolveInputs {
     concurrency,
     listPlatforms: parseBoolean('list-platforms', read('list-platforms'), false),
     summary: parseBoolean('summary', read('summary'), true),
+    registryTimeoutMs: parseRegistryTimeout(read('registry-timeout')),
     ...readPinInputs(read)
   }
 }

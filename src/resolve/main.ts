@@ -6,7 +6,7 @@ import { dockerKeychain } from '../docker/config'
 import { loadDeployFiles, type PinnedFile } from '../pin/files'
 import { resolvedRule, tagKey } from '../pin/rules'
 import { pinFiles } from '../pin/step'
-import { createRegistryFactory } from '../registry'
+import { createRegistryFactory, RegistryBudget } from '../registry'
 import type { RegistryClient } from '../registry/client'
 import type { ImageName } from '../registry/reference'
 import { readResolveInputs } from './inputs'
@@ -14,15 +14,19 @@ import { pinnedReference, renderResolveSummary, toResolveOutputs } from './repor
 import { checkOutcomes, resolveAll, type Outcome } from './resolver'
 
 export interface ResolveDeps {
-  /** Clients for every repository over one shared transport (one connection pool). */
-  openRegistries: () => { client(name: ImageName): RegistryClient; close(): Promise<void> }
+  /** Clients for every repository over one shared transport (one connection pool), under a budget of `budgetMs`. */
+  openRegistries: (budgetMs?: number) => { client(name: ImageName): RegistryClient; close(): Promise<void> }
   readInput: InputReader
   cwd: string
 }
 
 export function defaultResolveDeps(): ResolveDeps {
   const env = process.env
-  return { openRegistries: () => createRegistryFactory({ env, credentials: dockerKeychain(env) }), readInput: envInputReader(), cwd: process.cwd() }
+  return {
+    openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
+    readInput: envInputReader(),
+    cwd: process.cwd()
+  }
 }
 
 export interface ResolveResult {
@@ -38,7 +42,8 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
   // deploy files are read and parsed before any request: a broken file fails the step early, naming the file
   const files = await loadDeployFiles(inputs.files, deps.cwd)
 
-  const pool = deps.openRegistries()
+  // one budget phase (registry-timeout) for every request of the step, from the first
+  const pool = deps.openRegistries(inputs.registryTimeoutMs)
   let outcomes: Outcome[]
   try {
     const started = Date.now()

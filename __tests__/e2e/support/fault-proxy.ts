@@ -51,6 +51,11 @@ export interface FaultRule {
   method?: string
   /** tested against the request path including its query string, e.g. /v2/foo/manifests/latest */
   path: RegExp
+  /**
+   * tested against the User-Agent header ('' when absent): e.g. /^pinned-build-action/ for the action's own requests
+   * only, so docker's push through the same proxy stays clean
+   */
+  userAgent?: RegExp
   fault: Fault
   /** default 1; Infinity allowed */
   times?: number
@@ -199,10 +204,11 @@ export const manifestUnknown = (): Fault => registryError(404, 'MANIFEST_UNKNOWN
 
 /**
  * A registry that accepts connections and never answers: by default only the `/v2/` ping hangs;
- * `all: true` hangs every request. Add it with `proxy.addRule(hungRegistry())`.
+ * `all: true` hangs every request; `userAgent` hangs only requests whose User-Agent matches (e.g.
+ * /^pinned-build-action/: the action's, while docker's push goes through). Add it with `proxy.addRule(hungRegistry())`.
  */
-export function hungRegistry(opts: { all?: boolean } = {}): FaultRule {
-  return { path: opts.all ? /^/ : /^\/v2\/?(\?.*)?$/, fault: { hang: true }, times: Infinity }
+export function hungRegistry(opts: { all?: boolean; userAgent?: RegExp } = {}): FaultRule {
+  return { path: opts.all ? /^/ : /^\/v2\/?(\?.*)?$/, fault: { hang: true }, times: Infinity, ...(opts.userAgent && { userAgent: opts.userAgent }) }
 }
 
 /** Where acceptWithoutStoring says the content went, and the digest it claims. */
@@ -257,12 +263,16 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
   let proxyHost = ''
   let otherHostUrl = ''
 
-  const take = (method: string, path: string): { rule: { rule: FaultRule; remaining: number }; fault: Fault } | undefined => {
+  const take = (method: string, path: string, userAgent: string): { rule: { rule: FaultRule; remaining: number }; fault: Fault } | undefined => {
     for (const r of rules) {
       if (r.remaining <= 0) continue
       if (r.rule.method && r.rule.method.toUpperCase() !== method.toUpperCase()) continue
       r.rule.path.lastIndex = 0
       if (!r.rule.path.test(path)) continue
+      if (r.rule.userAgent) {
+        r.rule.userAgent.lastIndex = 0
+        if (!r.rule.userAgent.test(userAgent)) continue
+      }
       r.remaining--
       return { rule: r, fault: r.rule.fault }
     }
@@ -311,7 +321,7 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
     timeline.push(timed)
     res.on('finish', () => (timed.respondedAt = Date.now()))
     res.on('close', () => (timed.closedAt = Date.now()))
-    const taken = take(method, path)
+    const taken = take(method, path, req.headers['user-agent'] ?? '')
     const fault = taken?.fault
     const kind = fault ? describe(fault) : undefined
     if (kind) record.fault = kind.label

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   parseBoolean,
   parseLines
-} from "./chunk-XXRQZMDU.js";
+} from "./chunk-FK3TV3L3.js";
 
 // src/pin/inputs.ts
 function readPinInputs(read) {

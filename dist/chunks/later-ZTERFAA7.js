@@ -4,15 +4,16 @@ import {
   loadDeployFiles,
   ownImageRule,
   pinFiles
-} from "./chunk-7ASZ4E4A.js";
-import "./chunk-4YX52TOZ.js";
+} from "./chunk-JHC7TLQO.js";
+import "./chunk-3LUC7IVU.js";
 import {
   openRegistry
-} from "./chunk-NAS22ESG.js";
+} from "./chunk-5AJUQ7X4.js";
 import {
+  RegistryBudget,
   dockerKeychain,
   warning
-} from "./chunk-BHHYWB5U.js";
+} from "./chunk-K47VHSJW.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
@@ -28,8 +29,8 @@ function pinBuiltImage(pins, image, tags, digest) {
 }
 
 // src/build/later.ts
-function openDockerRegistry(name, env) {
-  return openRegistry(name, { env, credentials: dockerKeychain(env) });
+function openDockerRegistry(name, env, budgetMs) {
+  return openRegistry(name, { env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) });
 }
 export {
   openDockerRegistry,

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   require_promises
-} from "./chunk-4YX52TOZ.js";
+} from "./chunk-3LUC7IVU.js";
 import {
   ActionError,
   InputError,
@@ -20,7 +20,7 @@ import {
   require_fs,
   require_os,
   require_path
-} from "./chunk-BHHYWB5U.js";
+} from "./chunk-K47VHSJW.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({

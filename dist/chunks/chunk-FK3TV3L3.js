@@ -1,8 +1,11 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  DEFAULT_REGISTRY_TIMEOUT_SECONDS,
   InputError,
   InvalidReferenceError,
+  REGISTRY_TIMEOUT_INPUT,
+  cut,
   describeError,
   getInput,
   notice,
@@ -10,7 +13,7 @@ import {
   setFailed,
   setOutput,
   summary
-} from "./chunk-BHHYWB5U.js";
+} from "./chunk-K47VHSJW.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {
@@ -46,6 +49,18 @@ function parseReferenceInput(name, raw, hint) {
     throw e;
   }
 }
+var SECONDS = /^\d{1,6}(\.\d{1,3})?$/;
+function parseSeconds(name, raw, fallback, { min = 1, max = 3600 } = {}) {
+  if (raw === "") return fallback * 1e3;
+  const seconds = SECONDS.test(raw) ? Number(raw) : NaN;
+  if (!(seconds >= min && seconds <= max)) {
+    throw new InputError(name, `'${cut(raw)}' is not a number of seconds from ${min} to ${max}`, `leave it empty for ${fallback}, or set a number of seconds such as ${fallback * 2}`);
+  }
+  return Math.round(seconds * 1e3);
+}
+function parseRegistryTimeout(raw) {
+  return parseSeconds(REGISTRY_TIMEOUT_INPUT, raw, DEFAULT_REGISTRY_TIMEOUT_SECONDS);
+}
 
 // src/action/run.ts
 async function runAction(main) {
@@ -66,5 +81,6 @@ export {
   parseList,
   parseChoice,
   parseReferenceInput,
+  parseRegistryTimeout,
   runAction
 };

@@ -1,25 +1,40 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
-import {
-  INCONSISTENT_HINT,
-  MANIFEST_ACCEPT,
-  RegistryError,
-  __commonJS,
-  __require,
-  __toESM,
-  apiHost,
-  describeStatus,
-  errorDetail,
-  formatPlatform,
-  info,
-  isIndex,
-  isSha256Digest,
-  matchesDigest,
-  pickPlatformEntry,
-  platformEntries,
-  setSecret,
-  sha256Digest
-} from "./chunk-BHHYWB5U.js";
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+}) : x)(function(x) {
+  if (typeof require !== "undefined") return require.apply(this, arguments);
+  throw Error('Dynamic require of "' + x + '" is not supported');
+});
+var __commonJS = (cb, mod) => function __require2() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
 
 // node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({
@@ -282,10 +297,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -312,12 +327,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -330,12 +345,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, body }) {
+      constructor(message, code2, { headers, body }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.body = body;
         this.headers = headers;
       }
@@ -378,11 +393,11 @@ var require_errors = __commonJS({
       }
     };
     var Socks5ProxyError = class extends UndiciError {
-      constructor(message, code) {
+      constructor(message, code2) {
         super(message);
         this.name = "Socks5ProxyError";
         this.message = message || "SOCKS5 proxy error";
-        this.code = code || "UND_ERR_SOCKS5";
+        this.code = code2 || "UND_ERR_SOCKS5";
       }
     };
     var kMessageSizeExceededError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
@@ -598,10 +613,10 @@ var require_wrap_handler = __commonJS({
 var require_dispatcher = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
-    var EventEmitter = __require("node:events");
+    var EventEmitter2 = __require("node:events");
     var WrapHandler = require_wrap_handler();
     var wrapInterceptor = (dispatch) => (opts, handler) => dispatch(opts, WrapHandler.wrap(handler));
-    var Dispatcher = class extends EventEmitter {
+    var Dispatcher = class extends EventEmitter2 {
       dispatch() {
         throw new Error("not implemented");
       }
@@ -1021,8 +1036,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -1044,11 +1059,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -1058,7 +1073,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -1082,19 +1097,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -1255,14 +1270,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path7 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path7 && path7[0] !== "/") {
+          path7 = `/${path7}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path7}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -2120,9 +2135,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -2160,9 +2175,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve(data);
+              return err2 ? reject(err2) : resolve2(data);
             });
           });
         }
@@ -2438,8 +2453,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve) => {
-            this[kClosedResolve] = resolve;
+          return new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -2579,7 +2594,7 @@ var require_diagnostics = __commonJS({
         (evt) => {
           const {
             connectParams: { version, protocol, port, host },
-            error
+            error: error2
           } = evt;
           debugLog(
             "connection to %s%s using %s%s errored - %s",
@@ -2587,7 +2602,7 @@ var require_diagnostics = __commonJS({
             port ? `:${port}` : "",
             protocol,
             version,
-            error.message
+            error2.message
           );
         }
       );
@@ -2595,9 +2610,9 @@ var require_diagnostics = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path7, origin }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin, path);
+          debugLog("sending request to %s %s%s", method, origin, path7);
         }
       );
     }
@@ -2615,14 +2630,14 @@ var require_diagnostics = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path, origin },
+            request: { method, path: path7, origin },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin,
-            path,
+            path7,
             statusCode
           );
         }
@@ -2631,24 +2646,24 @@ var require_diagnostics = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path7, origin }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin, path);
+          debugLog("trailers received from %s %s%s", method, origin, path7);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path, origin },
-            error
+            request: { method, path: path7, origin },
+            error: error2
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin,
-            path,
-            error.message
+            path7,
+            error2.message
           );
         }
       );
@@ -2677,11 +2692,11 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.subscribe(
         "undici:websocket:close",
         (evt) => {
-          const { websocket, code, reason } = evt;
+          const { websocket, code: code2, reason } = evt;
           debugLog(
             "closed connection to %s - %s %s",
             websocket.url,
-            code,
+            code2,
             reason
           );
         }
@@ -2762,7 +2777,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path7,
         method,
         body,
         headers,
@@ -2779,11 +2794,11 @@ var require_request = __commonJS({
         maxRedirections,
         typeOfService
       }, handler) {
-        if (typeof path !== "string") {
+        if (typeof path7 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path7[0] !== "/" && !(path7.startsWith("http://") || path7.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path7)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -2858,7 +2873,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path, query) : path;
+        this.path = query ? serializePathWithQuery(path7, query) : path7;
         this.origin = origin;
         this.protocol = getProtocolFromUrlString(origin);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -2998,16 +3013,16 @@ var require_request = __commonJS({
           this.onError(err);
         }
       }
-      onError(error) {
+      onError(error2) {
         this.onFinally();
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error });
+          channels.error.publish({ request: this, error: error2 });
         }
         if (this.aborted) {
           return;
         }
         this.aborted = true;
-        return this[kHandler].onError(error);
+        return this[kHandler].onError(error2);
       }
       onFinally() {
         if (this.errorHandler) {
@@ -5334,9 +5349,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -5837,8 +5852,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -5864,8 +5879,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -6562,8 +6577,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve, reject) => {
-        res = resolve;
+      const promise = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6912,7 +6927,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants = require_constants2();
+    var constants3 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -7048,7 +7063,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -7144,11 +7159,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants.ERROR.OK) {
+          if (ret !== constants3.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants.ERROR.PAUSED) {
+            } else if (ret === constants3.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -7171,10 +7186,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants.ERROR.OK) {
+        if (ret === constants3.ERROR.OK) {
           return null;
         }
-        if (ret === constants.ERROR.PAUSED || ret === constants.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -7191,7 +7206,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants.ERROR[ret], data);
+        return new HTTPParserError(message, constants3.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -7402,7 +7417,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants.ERROR.PAUSED : 0;
+        return pause ? constants3.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -7428,7 +7443,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         }
         return 0;
       }
@@ -7468,13 +7483,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants3.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -7726,7 +7741,7 @@ var require_client_h1 = __commonJS({
       }
     }
     function writeH1(client, request2) {
-      const { method, path, host, upgrade, blocking, reset } = request2;
+      const { method, path: path7, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -7802,7 +7817,7 @@ var require_client_h1 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request2);
-      let header2 = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path7} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -7989,12 +8004,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -8365,9 +8380,9 @@ var require_client_h2 = __commonJS({
         const client = this[kClient];
         const socket = this[kClient];
         if (err != null) {
-          const error = new InformationalError(`HTTP/2: "PING" errored - type ${err.message}`);
-          socket[kError] = error;
-          client[kOnError](error);
+          const error2 = new InformationalError(`HTTP/2: "PING" errored - type ${err.message}`);
+          socket[kError] = error2;
+          client[kOnError](error2);
         } else {
           client.emit("ping", duration);
         }
@@ -8377,9 +8392,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -8479,7 +8494,7 @@ var require_client_h2 = __commonJS({
       const headersTimeout = request2.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request2.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
+      const { method, path: path7, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request2, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -8548,7 +8563,7 @@ var require_client_h2 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path;
+          headers[HTTP2_HEADER_PATH] = path7;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -8600,7 +8615,7 @@ var require_client_h2 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path7;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -8706,9 +8721,9 @@ var require_client_h2 = __commonJS({
         stream.removeAllListeners("data");
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
+      stream.once("frameError", (type, code2) => {
         stream.removeAllListeners("data");
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       stream.on("aborted", () => {
         stream.removeAllListeners("data");
@@ -8819,8 +8834,8 @@ var require_client_h2 = __commonJS({
         }
         request2.onRequestSent();
         client[kResume]();
-      } catch (error) {
-        abort(error);
+      } catch (error2) {
+        abort(error2);
       }
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
@@ -8878,12 +8893,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -9200,16 +9215,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve(null);
+            resolve2(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -9222,7 +9237,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -9519,7 +9534,7 @@ var require_pool = __commonJS({
             }
           }
         });
-        this.on("connectionError", (origin2, targets, error) => {
+        this.on("connectionError", (origin2, targets, error2) => {
           for (const target of targets) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
@@ -9890,7 +9905,7 @@ var require_retry_handler = __commonJS({
         this.handler.onRequestUpgrade?.(this.controllerProxy, statusCode, headers, socket);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9902,7 +9917,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -10311,7 +10326,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -10325,11 +10340,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve(null);
+                resolve2(null);
               }
             });
           } else {
-            this.on("close", resolve);
+            this.on("close", resolve2);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -10357,7 +10372,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10372,7 +10387,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -10446,18 +10461,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length, encoding));
+          resolve2(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve2(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10647,9 +10662,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve, reject) => {
+        return new Promise((resolve2, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10669,530 +10684,68 @@ var require_api_request = __commonJS({
   }
 });
 
-// src/registry/challenge.ts
-function parseChallenges(header2) {
-  const challenges = [];
-  let i = 0;
-  const n = header2.length;
-  const skip = (re) => {
-    while (i < n && re.test(header2[i])) i++;
-  };
-  while (i < n) {
-    skip(/[\s,]/);
-    const start = i;
-    skip(/[^\s,=]/);
-    const token = header2.slice(start, i);
-    if (!token) break;
-    let j = i;
-    while (j < n && header2[j] === " ") j++;
-    if (header2[j] === "=" && challenges.length > 0) {
-      i = start;
-    } else {
-      challenges.push({ scheme: token.toLowerCase(), params: {} });
-    }
-    const current = challenges[challenges.length - 1];
-    if (!current) break;
-    for (; ; ) {
-      skip(/[\s,]/);
-      const keyStart = i;
-      skip(/[^\s,=]/);
-      const key = header2.slice(keyStart, i);
-      let k = i;
-      while (k < n && header2[k] === " ") k++;
-      if (!key || header2[k] !== "=") {
-        i = keyStart;
-        break;
-      }
-      i = k + 1;
-      while (i < n && header2[i] === " ") i++;
-      let value = "";
-      if (header2[i] === '"') {
-        i++;
-        while (i < n && header2[i] !== '"') {
-          if (header2[i] === "\\" && i + 1 < n) i++;
-          value += header2[i];
-          i++;
-        }
-        i++;
-      } else {
-        const vs = i;
-        skip(/[^,]/);
-        value = header2.slice(vs, i).trim();
-      }
-      current.params[key.toLowerCase()] = value;
-    }
+// builtin-require:fs
+var require_fs = __commonJS({
+  "builtin-require:fs"(exports, module) {
+    module.exports = __require("node:fs");
   }
-  return challenges;
-}
+});
 
-// src/registry/endpoint.ts
-function defaultScheme(registry) {
-  return isLoopback(registry.replace(/:\d+$/, "")) ? "http" : "https";
-}
-function isLoopback(hostname) {
-  return hostname === "localhost" || /^127\./.test(hostname) || hostname === "[::1]";
-}
-function registryBase(registry, scheme = defaultScheme(registry)) {
-  return `${scheme}://${apiHost(registry)}`;
-}
+// builtin-require:os
+var require_os = __commonJS({
+  "builtin-require:os"(exports, module) {
+    module.exports = __require("node:os");
+  }
+});
 
-// src/registry/token-cache.ts
-var TokenCache = class _TokenCache {
-  constructor(now = Date.now) {
-    this.now = now;
+// builtin-require:path
+var require_path = __commonJS({
+  "builtin-require:path"(exports, module) {
+    module.exports = __require("node:path");
   }
-  now;
-  entries = /* @__PURE__ */ new Map();
-  static key(registry, scope) {
-    return `${registry} ${scope}`;
-  }
-  get(registry, scope) {
-    const key = _TokenCache.key(registry, scope);
-    const entry = this.entries.get(key);
-    if (!entry) return void 0;
-    if (this.now() >= entry.expiresAt) {
-      this.entries.delete(key);
-      return void 0;
-    }
-    return entry.token;
-  }
-  /** Keeps a token for `expiresInSeconds` minus a margin (10%, at most 5 s) so it does not expire mid-request. */
-  set(registry, scope, token, expiresInSeconds) {
-    const lifetimeMs = (typeof expiresInSeconds === "number" && expiresInSeconds > 0 ? expiresInSeconds : 60) * 1e3;
-    this.entries.set(_TokenCache.key(registry, scope), { token, expiresAt: this.now() + lifetimeMs - Math.min(5e3, lifetimeMs / 10) });
-  }
-  delete(registry, scope) {
-    this.entries.delete(_TokenCache.key(registry, scope));
-  }
-};
+});
 
-// src/registry/auth.ts
-function withCredentials(registry, credentials, fallback) {
-  return (host) => host === registry ? Promise.resolve(credentials) : fallback(host);
-}
-function pullScope(repository) {
-  return `repository:${repository}:pull`;
-}
-function pushScope(repository) {
-  return `repository:${repository}:pull,push`;
-}
-function mountScope(repository, from) {
-  return from === repository ? pushScope(repository) : `${pushScope(repository)} ${pullScope(from)}`;
-}
-var CLIENT_ID = "pinned-build-action";
-function pick(challenges) {
-  return challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
-}
-var RegistryAuth = class {
-  constructor(options) {
-    this.options = options;
-    this.cache = options.cache ?? new TokenCache();
+// builtin-require:crypto
+var require_crypto = __commonJS({
+  "builtin-require:crypto"(exports, module) {
+    module.exports = __require("node:crypto");
   }
-  options;
-  challenge;
-  creds;
-  cache;
-  get registry() {
-    return this.options.registry;
-  }
-  credentials() {
-    this.creds ??= this.options.credentials();
-    return this.creds;
-  }
-  async send(url, req, what) {
-    try {
-      return await this.options.transport.send(url, req);
-    } catch (error) {
-      throw new RegistryError(
-        `${what} could not be reached: ${error.message}`,
-        `check that ${this.options.registry} is reachable from the runner`
-      );
-    }
-  }
-  /** The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. */
-  ping() {
-    this.challenge ??= (async () => {
-      const res = await this.send(`${this.options.base}/v2/`, { method: "GET" }, `registry ${this.options.registry}`);
-      return res.status === 401 ? pick(parseChallenges(res.headers["www-authenticate"] ?? "")) : void 0;
-    })().catch((error) => {
-      this.challenge = void 0;
-      throw error;
-    });
-    return this.challenge;
-  }
-  /** The Authorization header for a request in `scope`, or undefined to go anonymous. */
-  async authorization(scope) {
-    const challenge = await this.ping();
-    return challenge ? this.answer(challenge, scope) : void 0;
-  }
-  /**
-   * After a 401 on a request sent with `sent`: answers the 401's challenge afresh (a new token, skipping the cache).
-   * Returns the header to retry with once, or undefined when a retry could not change the outcome.
-   */
-  async rechallenge(scope, wwwAuthenticate, sent) {
-    const challenge = pick(parseChallenges(wwwAuthenticate ?? ""));
-    if (!challenge) return void 0;
-    this.challenge = Promise.resolve(challenge);
-    this.cache.delete(this.options.registry, scope);
-    const header2 = await this.answer(challenge, scope);
-    return header2 !== void 0 && header2 !== sent ? header2 : void 0;
-  }
-  async answer(challenge, scope) {
-    if (challenge.scheme === "basic") return this.basic(await this.credentials());
-    const cached = this.cache.get(this.options.registry, scope);
-    if (cached) return `Bearer ${cached}`;
-    const token = await this.fetchToken(challenge, scope);
-    return `Bearer ${token}`;
-  }
-  basic(c) {
-    if (!c?.username || !c.password) return void 0;
-    const value = Buffer.from(`${c.username}:${c.password}`).toString("base64");
-    setSecret(value);
-    return `Basic ${value}`;
-  }
-  async fetchToken(challenge, scope) {
-    const registry = this.options.registry;
-    const realm = challenge.params.realm;
-    let url;
-    try {
-      url = new URL(realm ?? "");
-      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("not http(s)");
-    } catch {
-      throw new RegistryError(`registry ${registry} sent a Bearer challenge without a usable realm (${realm ?? "none"})`, "report this to the registry operator");
-    }
-    const credentials = await this.credentials();
-    if (credentials && url.protocol === "http:" && !isLoopback(url.hostname)) {
-      throw new RegistryError(
-        `registry ${registry} asks for credentials to be sent to ${url.origin} over plain http; refusing`,
-        "use the registry over https"
-      );
-    }
-    const service = challenge.params.service;
-    let res;
-    if (credentials?.identityToken) {
-      const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.identityToken, client_id: CLIENT_ID, scope });
-      if (service) form.set("service", service);
-      res = await this.send(url.toString(), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() }, `token service ${url.origin}`);
-      if (res.status === 404 || res.status === 405) {
-        res = await this.getToken(url, service, scope, this.basic({ username: credentials.username || "<token>", password: credentials.identityToken }));
-      }
-    } else {
-      res = await this.getToken(url, service, scope, this.basic(credentials));
-    }
-    const who = credentials ? "the credentials docker uses" : "anonymous access";
-    if (res.status === 401 || res.status === 403) {
-      throw new RegistryError(
-        `the token service ${url.origin} refused ${who} for ${scope} (${describeStatus(res)})`,
-        credentials ? `check the credentials docker is logged in with for ${registry} (or the 'username'/'password' inputs)` : `log in to ${registry} before this step (docker/login-action, or the 'username'/'password' inputs)`,
-        res.status
-      );
-    }
-    if (res.status !== 200) {
-      throw new RegistryError(
-        `the token service ${url.origin} answered ${describeStatus(res)} for ${scope}`,
-        "retry the job; if it persists, check the registry status",
-        res.status
-      );
-    }
-    let body;
-    try {
-      body = JSON.parse(res.body.toString("utf8"));
-    } catch {
-      throw new RegistryError(`the token service ${url.origin} did not answer with JSON`, "report this to the registry operator");
-    }
-    const token = [body.token, body.access_token].find((t) => typeof t === "string" && t !== "");
-    if (!token) throw new RegistryError(`the token service ${url.origin} answered without a token`, "report this to the registry operator");
-    setSecret(token);
-    this.cache.set(registry, scope, token, typeof body.expires_in === "number" ? body.expires_in : void 0);
-    return token;
-  }
-  getToken(realm, service, scope, authorization) {
-    const url = new URL(realm);
-    if (service) url.searchParams.set("service", service);
-    for (const one of scope.split(" ").filter(Boolean)) url.searchParams.append("scope", one);
-    return this.send(url.toString(), { method: "GET", headers: authorization ? { authorization } : {} }, `token service ${url.origin}`);
-  }
-};
+});
 
-// src/registry/client.ts
-var PlatformNotFoundError = class extends RegistryError {
-  constructor(where, platform, platforms) {
-    super(`${where} is an index without ${formatPlatform(platform)} (it has ${platforms.join(", ") || "no platform entries"})`);
-    this.where = where;
-    this.platform = platform;
-    this.platforms = platforms;
-    this.name = "PlatformNotFoundError";
+// builtin-require:string_decoder
+var require_string_decoder = __commonJS({
+  "builtin-require:string_decoder"(exports, module) {
+    module.exports = __require("node:string_decoder");
   }
-  where;
-  platform;
-  platforms;
-};
-var MAX_REDIRECTS = 5;
-function mediaTypeOf(res) {
-  try {
-    const parsed = JSON.parse(res.body.toString("utf8"));
-    if (typeof parsed.mediaType === "string" && parsed.mediaType) return parsed.mediaType;
-  } catch {
+});
+
+// builtin-require:events
+var require_events = __commonJS({
+  "builtin-require:events"(exports, module) {
+    module.exports = __require("node:events");
   }
-  return res.headers["content-type"]?.split(";")[0]?.trim() ?? "";
-}
-var RegistryClient = class {
-  constructor(options) {
-    this.options = options;
-    this.registry = options.registry;
-    this.repository = options.repository;
-    this.base = options.base;
-    this.scope = options.push ? pushScope(options.repository) : pullScope(options.repository);
+});
+
+// builtin-require:child_process
+var require_child_process = __commonJS({
+  "builtin-require:child_process"(exports, module) {
+    module.exports = __require("node:child_process");
   }
-  options;
-  base;
-  registry;
-  repository;
-  scope;
-  fetched = /* @__PURE__ */ new Map();
-  /**
-   * Pings the registry (`/v2/`: learns its auth challenge and opens a connection) ahead of the first real request.
-   * Never fails: a failed ping is not remembered, and the request that needs it asks again.
-   */
-  async warmUp() {
-    await this.options.auth.ping().catch(() => void 0);
+});
+
+// builtin-require:assert
+var require_assert = __commonJS({
+  "builtin-require:assert"(exports, module) {
+    module.exports = __require("node:assert");
   }
-  where(ref) {
-    const name = `${this.registry}/${this.repository}`;
-    return ref === void 0 ? name : ref.includes(":") ? `${name}@${ref}` : `${name}:${ref}`;
+});
+
+// builtin-require:timers
+var require_timers2 = __commonJS({
+  "builtin-require:timers"(exports, module) {
+    module.exports = __require("node:timers");
   }
-  async send(url, req) {
-    try {
-      return await this.options.transport.send(url, req);
-    } catch (error) {
-      throw new RegistryError(
-        `registry ${this.registry} could not be reached (${req.method} ${new URL(url).pathname}): ${error.message}`,
-        `check that ${this.registry} is reachable from the runner; transient failures were already retried`
-      );
-    }
-  }
-  /** Sends with the repository's authorization; on a 401 answers the new challenge once and resends. */
-  async authed(url, req, scope = this.scope) {
-    const withAuth = (authorization) => ({
-      ...req,
-      headers: { ...req.headers, ...authorization && { authorization } }
-    });
-    const sent = await this.options.auth.authorization(scope);
-    const res = await this.send(url, withAuth(sent));
-    if (res.status !== 401) return res;
-    const next = await this.options.auth.rechallenge(scope, res.headers["www-authenticate"], sent);
-    return next ? this.send(url, withAuth(next)) : res;
-  }
-  fail(res, what, write = false) {
-    const { code } = errorDetail(res);
-    const status = describeStatus(res);
-    if (write && (res.status === 401 || res.status === 403)) {
-      throw new RegistryError(
-        `registry ${this.registry} refused to write ${what} to ${this.repository} (${status})`,
-        `make sure the credentials for ${this.registry} may push to ${this.repository} (GHCR: 'permissions: packages: write' for GITHUB_TOKEN; or the 'username'/'password' inputs)`,
-        res.status,
-        code
-      );
-    }
-    if (write && res.status >= 400 && res.status < 500 && res.status !== 404 && res.status !== 429) {
-      throw new RegistryError(`registry ${this.registry} rejected ${what} for ${this.repository} (${status})`, void 0, res.status, code);
-    }
-    if (res.status === 401 || res.status === 403) {
-      throw new RegistryError(
-        `registry ${this.registry} refused to read ${what} (${status})`,
-        `make sure the runner is logged in to ${this.registry} with read access to ${this.repository} (docker/login-action, or the 'username'/'password' inputs)`,
-        res.status,
-        code
-      );
-    }
-    if (res.status === 404) {
-      throw new RegistryError(`${what} was not found in ${this.where()} (${status})`, void 0, 404, code);
-    }
-    if (res.status === 429) {
-      throw new RegistryError(
-        `registry ${this.registry} is rate limiting requests for ${what} (${status})`,
-        "wait and re-run the job, or authenticate: registries give anonymous clients lower limits",
-        429,
-        code
-      );
-    }
-    throw new RegistryError(
-      `registry ${this.registry} did not serve ${what} (${status})`,
-      res.status >= 500 ? "the registry is failing; re-run the job later" : void 0,
-      res.status,
-      code
-    );
-  }
-  manifestUrl(ref) {
-    return `${this.base}/v2/${this.repository}/manifests/${ref}`;
-  }
-  /** HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). */
-  async head(ref) {
-    const res = await this.authed(this.manifestUrl(ref), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
-    if (res.status !== 200) this.fail(res, `manifest ${ref}`);
-    const size = Number(res.headers["content-length"]);
-    const digest = res.headers["docker-content-digest"]?.trim();
-    const mediaType = res.headers["content-type"]?.split(";")[0]?.trim();
-    return {
-      ...digest && isSha256Digest(digest) && { digest },
-      ...mediaType && { mediaType },
-      ...res.headers["content-length"] !== void 0 && Number.isFinite(size) && { size }
-    };
-  }
-  /**
-   * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
-   * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
-   */
-  async manifest(ref) {
-    const known = this.fetched.get(ref);
-    if (known) return known;
-    const res = await this.authed(this.manifestUrl(ref), { method: "GET", headers: { accept: MANIFEST_ACCEPT } });
-    if (res.status !== 200) this.fail(res, `manifest ${ref}`);
-    const digest = sha256Digest(res.body);
-    const header2 = res.headers["docker-content-digest"]?.trim();
-    if (header2 && header2 !== digest) {
-      throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: Docker-Content-Digest says ${header2} but the manifest bytes hash to ${digest}`,
-        INCONSISTENT_HINT
-      );
-    }
-    if (ref.includes(":") && ref !== digest) {
-      throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data: the manifest served for ${this.where(ref)} hashes to ${digest}`,
-        INCONSISTENT_HINT
-      );
-    }
-    const manifest = { digest, mediaType: mediaTypeOf(res), bytes: res.body };
-    this.fetched.set(digest, manifest);
-    return manifest;
-  }
-  /** GET an index by tag or digest (hash-verified) and parse it. */
-  async index(ref) {
-    const m = await this.manifest(ref);
-    try {
-      const index = JSON.parse(m.bytes.toString("utf8"));
-      if (!Array.isArray(index.manifests)) throw new Error("no manifests array");
-      return index;
-    } catch (e) {
-      throw new RegistryError(`index ${m.digest} of ${this.where()} is not a valid image index: ${e.message}`);
-    }
-  }
-  /**
-   * What a tag or digest names, with as few requests as the options allow (see DescriptorOptions): one HEAD when its
-   * header settles it, else a GET whose bytes are hashed; a HEAD and a GET that disagree are inconsistent data.
-   * The one resolution every action uses: the build's read-back, resolve and merge.
-   */
-  async descriptor(ref, options = {}) {
-    const found = await this.find(ref, options);
-    if (!options.platform || !isIndex(found.mediaType)) return found;
-    const index = await this.index(found.digest);
-    const platforms = platformEntries(index).map((m) => formatPlatform(m.platform));
-    const entry = pickPlatformEntry(index, options.platform);
-    if (!entry || !isSha256Digest(entry.digest)) throw new PlatformNotFoundError(this.where(ref), options.platform, platforms);
-    return { digest: entry.digest, mediaType: entry.mediaType, source: found.source, index: { digest: found.digest, platforms } };
-  }
-  async find(ref, { verified = false, expected }) {
-    const byDigest = ref.includes(":");
-    const head = verified && !expected ? void 0 : await this.head(ref);
-    if (head) {
-      if (byDigest && head.digest && head.digest !== ref) {
-        throw new RegistryError(`registry ${this.registry} answered for ${ref} with a manifest whose digest is ${head.digest}`);
-      }
-      const settled = verified ? head.digest !== void 0 && head.digest === expected : byDigest || head.digest !== void 0;
-      if (settled) return { digest: head.digest ?? ref, mediaType: head.mediaType ?? "", source: "head" };
-    }
-    const m = await this.manifest(ref);
-    if (head?.digest && head.digest !== m.digest) {
-      throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: HEAD says ${head.digest} but the manifest bytes hash to ${m.digest}`,
-        INCONSISTENT_HINT
-      );
-    }
-    return { digest: m.digest, mediaType: m.mediaType, source: "get" };
-  }
-  /**
-   * PUT a manifest under a tag or its digest. Answered 201 (any 2xx is taken as accepted); a Docker-Content-Digest
-   * in the answer that is not the hash of the bytes sent is inconsistent data. An accepted PUT is not proof that the
-   * registry stored it (a proxy may answer for it): read it back by digest.
-   */
-  async putManifest(ref, bytes, mediaType) {
-    const digest = sha256Digest(bytes);
-    if (ref.includes(":") && ref !== digest) throw new RegistryError(`manifest bytes hash to ${digest}, not to the digest ${ref} they were to be stored under`);
-    const res = await this.authed(this.manifestUrl(ref), { method: "PUT", headers: { "content-type": mediaType }, body: bytes });
-    if (res.status < 200 || res.status >= 300) this.fail(res, `manifest ${ref}`, true);
-    const header2 = res.headers["docker-content-digest"]?.trim();
-    if (header2 && header2 !== digest) {
-      throw new RegistryError(
-        `registry ${this.registry} answered the PUT of ${this.where(ref)} with Docker-Content-Digest ${header2}, but the bytes sent hash to ${digest}`,
-        INCONSISTENT_HINT
-      );
-    }
-    return { digest, ...res.headers.location && { location: res.headers.location } };
-  }
-  /**
-   * Mounts a blob of repository `from` (same registry) into this one: `POST /v2/<name>/blobs/uploads/?mount=&from=`.
-   * 201: mounted. 202: the registry declined and opened an upload session instead (its Location), which the caller
-   * may fill (uploadBlob) or abandon. Repeating a mount is harmless, so it is retried like an idempotent request.
-   */
-  async mountBlob(digest, from) {
-    if (!isSha256Digest(digest)) throw new RegistryError(`cannot mount '${digest}': not a sha256 digest`);
-    const query = new URLSearchParams({ mount: digest, from });
-    const url = `${this.base}/v2/${this.repository}/blobs/uploads/?${query.toString()}`;
-    const res = await this.authed(url, { method: "POST", headers: { "content-length": "0" }, idempotent: true }, mountScope(this.repository, from));
-    if (res.status === 201) return { mounted: true };
-    if (res.status === 202 && res.headers.location) return { mounted: false, location: res.headers.location };
-    return this.fail(res, `blob ${digest} (mounted from ${from})`, true);
-  }
-  /** Whether this repository holds a blob (HEAD; a redirect to storage counts as held). */
-  async blobExists(digest) {
-    const res = await this.authed(`${this.base}/v2/${this.repository}/blobs/${digest}`, { method: "HEAD" });
-    if (res.status === 200 || res.status >= 300 && res.status < 400 && res.headers.location) return true;
-    if (res.status === 404) return false;
-    return this.fail(res, `blob ${digest}`);
-  }
-  /**
-   * Completes an upload session (a `location` from mountBlob's 202, or from starting an upload) with the whole blob in
-   * one PUT (`?digest=`). The registry checks the digest; the answer's Docker-Content-Digest must agree.
-   */
-  async uploadBlob(location, bytes, digest) {
-    if (!matchesDigest(digest, bytes)) throw new RegistryError(`blob bytes hash to ${sha256Digest(bytes)}, not to ${digest}`);
-    const url = new URL(location, `${this.base}/v2/${this.repository}/blobs/uploads/`);
-    if (url.origin !== new URL(this.base).origin) {
-      throw new RegistryError(`registry ${this.registry} opened an upload session on another host (${url.origin}); not sending credentials there`);
-    }
-    url.searchParams.set("digest", digest);
-    const res = await this.authed(url.toString(), {
-      method: "PUT",
-      headers: { "content-type": "application/octet-stream" },
-      body: bytes
-    });
-    if (res.status < 200 || res.status >= 300) this.fail(res, `blob ${digest}`, true);
-    const header2 = res.headers["docker-content-digest"]?.trim();
-    if (header2 && header2 !== digest) {
-      throw new RegistryError(`registry ${this.registry} stored blob ${digest} as ${header2}`, INCONSISTENT_HINT);
-    }
-  }
-  /** GET a blob, following redirects (Authorization only ever goes to the registry's own origin), hash-verified. */
-  async blob(digest) {
-    const origin = new URL(this.base).origin;
-    let url = `${this.base}/v2/${this.repository}/blobs/${digest}`;
-    let res = await this.authed(url, { method: "GET" });
-    for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.location; hops++) {
-      if (hops >= MAX_REDIRECTS) throw new RegistryError(`too many redirects fetching blob ${digest} from ${this.registry}`);
-      const next = new URL(res.headers.location, url);
-      url = next.toString();
-      res = next.origin === origin ? await this.authed(url, { method: "GET" }) : await this.send(url, { method: "GET" });
-    }
-    if (res.status !== 200) this.fail(res, `blob ${digest}`);
-    if (!matchesDigest(digest, res.body)) {
-      throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data: blob ${digest} hashes to ${sha256Digest(res.body)}`,
-        INCONSISTENT_HINT
-      );
-    }
-    return res.body;
-  }
-};
+});
 
 // src/registry/undici.ts
 var import_agent = __toESM(require_agent(), 1);
@@ -11237,10 +10790,10 @@ function isIdempotent(req) {
 }
 function parseRetryAfter(value, now = Date.now()) {
   if (value === void 0) return void 0;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1e3;
-  if (!/[a-z]/i.test(text)) return void 0;
-  const at = Date.parse(text);
+  const text2 = value.trim();
+  if (/^\d+$/.test(text2)) return Number(text2) * 1e3;
+  if (!/[a-z]/i.test(text2)) return void 0;
+  const at = Date.parse(text2);
   if (Number.isNaN(at)) return void 0;
   return Math.max(0, at - now);
 }
@@ -11264,10 +10817,11 @@ function decideRetry(failed, request2, attempts, elapsedMs, policy, now = Date.n
 }
 
 // src/registry/transport.ts
+var USER_AGENT = "pinned-build-action";
 var TransportError = class extends Error {
-  constructor(message, code, retries, options) {
+  constructor(message, code2, retries, options) {
     super(message, options);
-    this.code = code;
+    this.code = code2;
     this.retries = retries;
     this.name = "TransportError";
     this.midBody = options?.midBody ?? false;
@@ -11298,19 +10852,21 @@ async function readBody(body, limit, url) {
   return Buffer.concat(chunks);
 }
 var RetryingDispatcher = class extends DispatcherBase {
-  constructor(inner, policy, url, onRetry, idempotent) {
+  constructor(inner, policy, url, onRetry, idempotent, signal) {
     super();
     this.inner = inner;
     this.policy = policy;
     this.url = url;
     this.onRetry = onRetry;
     this.idempotent = idempotent;
+    this.signal = signal;
   }
   inner;
   policy;
   url;
   onRetry;
   idempotent;
+  signal;
   retries = 0;
   startedAt = Date.now();
   waitMs = 0;
@@ -11318,6 +10874,7 @@ var RetryingDispatcher = class extends DispatcherBase {
     const method = String(opts.method);
     const request2 = { method, ...this.idempotent !== void 0 && { idempotent: this.idempotent } };
     const retry = (err, { state }, callback) => {
+      if (this.signal?.aborted) return callback(err);
       const decision = decideRetry(err, request2, state.counter, Date.now() - this.startedAt, this.policy);
       if (!decision) return callback(err);
       this.retries = state.counter;
@@ -11357,36 +10914,39 @@ var UndiciTransport = class {
     const started = Date.now();
     try {
       return await this.attempt(url, req);
-    } catch (error) {
+    } catch (error2) {
       const wait = this.policy.minDelayMs;
-      if (!(error instanceof TransportError) || !error.midBody || req.method !== "GET" || Date.now() - started + wait > this.policy.budgetMs) throw error;
-      this.options.onRetry?.({ method: req.method, url, retry: error.retries + 1, cause: `${error.code ?? "error"} mid-body`, delayMs: wait });
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!(error2 instanceof TransportError) || !error2.midBody || req.method !== "GET" || req.signal?.aborted || Date.now() - started + wait > this.policy.budgetMs) throw error2;
+      this.options.onRetry?.({ method: req.method, url, retry: error2.retries + 1, cause: `${error2.code ?? "error"} mid-body`, delayMs: wait });
+      await new Promise((resolve2) => setTimeout(resolve2, wait));
       return await this.attempt(url, req);
     }
   }
   async attempt(url, req) {
-    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry, req.idempotent);
+    if (req.signal?.aborted) throw req.signal.reason;
+    const dispatcher = new RetryingDispatcher(this.agent, this.policy, url, this.options.onRetry, req.idempotent, req.signal);
     let midBody = false;
     try {
       const res = await request(url, {
         method: req.method,
-        headers: req.headers,
+        headers: { "user-agent": USER_AGENT, ...req.headers },
         body: req.body,
         dispatcher,
+        ...req.signal && { signal: req.signal },
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs
       });
       midBody = true;
       const body = req.method === "HEAD" ? (await res.body.dump(), Buffer.alloc(0)) : await readBody(res.body, this.maxBodyBytes, url);
       return { status: res.statusCode, headers: flatten(res.headers), body, url, retries: dispatcher.retries };
-    } catch (error) {
-      if (error instanceof TransportError) throw error;
-      const e = error;
+    } catch (error2) {
+      if (error2 instanceof TransportError) throw error2;
+      if (req.signal?.aborted) throw req.signal.reason;
+      const e = error2;
       const retries = dispatcher.retries;
       const after = retries > 0 ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : "";
       const what = e.code === "UND_ERR_REQ_RETRY" ? `the connection broke mid-response and the server could not resume it (${e.message})` : `${e.code ? `${e.code}: ` : ""}${e.message}${midBody ? " (mid-response)" : ""}`;
-      throw new TransportError(`${what}${after}`, e.code, retries, { cause: error, midBody });
+      throw new TransportError(`${what}${after}`, e.code, retries, { cause: error2, midBody });
     }
   }
   async close() {
@@ -11408,51 +10968,1856 @@ var CountingTransport = class {
   }
 };
 
-// src/registry/index.ts
-function logRetry(event) {
-  let path = event.url;
-  try {
-    const u = new URL(event.url);
-    path = `${u.host}${u.pathname}`;
-  } catch {
+// src/registry/budget.ts
+var DEFAULT_REGISTRY_TIMEOUT_SECONDS = 60;
+var REGISTRY_TIMEOUT_INPUT = "registry-timeout";
+var BudgetExceededError = class extends TransportError {
+  constructor(budgetMs) {
+    super(`no answer within the ${formatSeconds(budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`, "EBUDGET", 0);
+    this.budgetMs = budgetMs;
+    this.name = "BudgetExceededError";
   }
-  info(`Retrying ${event.method} ${path} after ${event.cause} (retry ${event.retry}, in ${(event.delayMs / 1e3).toFixed(1)} s)`);
+  budgetMs;
+};
+function formatSeconds(ms) {
+  const s = ms / 1e3;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
-function createRegistryFactory(options) {
-  const env = options.env ?? process.env;
-  const owned = options.transport ? void 0 : new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 3e4, retry: options.retry ?? {}, onRetry: logRetry });
-  const counting = new CountingTransport(options.transport ?? owned);
-  const transport = counting;
-  const credentials = options.credentials;
-  const cache = new TokenCache();
-  const auths = /* @__PURE__ */ new Map();
-  return {
-    transport,
-    requests: counting.requests,
-    client(name, clientOptions = {}) {
-      const base = registryBase(name.registry);
-      let auth = auths.get(name.registry);
-      if (!auth) {
-        auth = new RegistryAuth({ registry: name.registry, base, transport, credentials: () => credentials(name.registry), cache });
-        auths.set(name.registry, auth);
+function budgetHint(host) {
+  return `check that ${host} is reachable from the runner and answering; for a registry that is slow but working, raise the '${REGISTRY_TIMEOUT_INPUT}' input (seconds, default ${DEFAULT_REGISTRY_TIMEOUT_SECONDS})`;
+}
+var RegistryBudget = class {
+  constructor(ms = DEFAULT_REGISTRY_TIMEOUT_SECONDS * 1e3) {
+    this.ms = ms;
+    if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`registry budget must be a positive number of milliseconds (got ${ms})`);
+  }
+  ms;
+  phase;
+  /** Starts a new phase: what starts from now on must be done within `ms`. */
+  start() {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new BudgetExceededError(this.ms)), this.ms).unref();
+    this.phase = { controller, timer, startedAt: Date.now() };
+  }
+  /** The current phase's signal (a phase starts on first use): aborted, with a BudgetExceededError, when it ends. */
+  signal() {
+    if (!this.phase) this.start();
+    return this.phase.controller.signal;
+  }
+  /** Milliseconds left in the current phase (the whole budget before the first phase starts). */
+  remainingMs() {
+    return this.phase ? Math.max(0, this.phase.startedAt + this.ms - Date.now()) : this.ms;
+  }
+  /** Stops the clock (nothing is aborted; the process can exit without waiting for the timer). */
+  stop() {
+    if (this.phase) clearTimeout(this.phase.timer);
+  }
+};
+function raceSignal(promise, signal) {
+  if (signal.aborted) {
+    promise.catch(() => void 0);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise((resolve2, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve2(value);
+      },
+      (error2) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error2);
       }
-      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport, auth, ...clientOptions.push && { push: true } });
-    },
-    close: async () => {
-      await owned?.close();
+    );
+  });
+}
+function budgetedTransport(inner, budget) {
+  return {
+    send(url, req) {
+      const signal = req.signal ?? budget.signal();
+      return raceSignal(inner.send(url, { ...req, signal }), signal);
     }
   };
 }
-function openRegistry(name, options) {
-  const factory = createRegistryFactory(options);
-  return { client: factory.client(name), close: () => factory.close() };
+
+// src/docker/config.ts
+var import_node_fs = __toESM(require_fs(), 1);
+var import_node_os = __toESM(require_os(), 1);
+var import_node_path = __toESM(require_path(), 1);
+
+// node_modules/@actions/core/lib/command.js
+var os = __toESM(require_os(), 1);
+
+// node_modules/@actions/core/lib/utils.js
+function toCommandValue(input) {
+  if (input === null || input === void 0) {
+    return "";
+  } else if (typeof input === "string" || input instanceof String) {
+    return input;
+  }
+  return JSON.stringify(input);
+}
+function toCommandProperties(annotationProperties) {
+  if (!Object.keys(annotationProperties).length) {
+    return {};
+  }
+  return {
+    title: annotationProperties.title,
+    file: annotationProperties.file,
+    line: annotationProperties.startLine,
+    endLine: annotationProperties.endLine,
+    col: annotationProperties.startColumn,
+    endColumn: annotationProperties.endColumn
+  };
+}
+
+// node_modules/@actions/core/lib/command.js
+function issueCommand(command, properties, message) {
+  const cmd = new Command(command, properties, message);
+  process.stdout.write(cmd.toString() + os.EOL);
+}
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
+var CMD_STRING = "::";
+var Command = class {
+  constructor(command, properties, message) {
+    if (!command) {
+      command = "missing.command";
+    }
+    this.command = command;
+    this.properties = properties;
+    this.message = message;
+  }
+  toString() {
+    let cmdStr = CMD_STRING + this.command;
+    if (this.properties && Object.keys(this.properties).length > 0) {
+      cmdStr += " ";
+      let first = true;
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
+          if (val) {
+            if (first) {
+              first = false;
+            } else {
+              cmdStr += ",";
+            }
+            cmdStr += `${key}=${escapeProperty(val)}`;
+          }
+        }
+      }
+    }
+    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+    return cmdStr;
+  }
+};
+function escapeData(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// node_modules/@actions/core/lib/file-command.js
+var crypto = __toESM(require_crypto(), 1);
+var fs = __toESM(require_fs(), 1);
+var os2 = __toESM(require_os(), 1);
+function issueFileCommand(command, message) {
+  const filePath = process.env[`GITHUB_${command}`];
+  if (!filePath) {
+    throw new Error(`Unable to find environment variable for file command ${command}`);
+  }
+  if (!fs.existsSync(filePath)) {
+    throw new Error(`Missing file at path: ${filePath}`);
+  }
+  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+    encoding: "utf8"
+  });
+}
+function prepareKeyValueMessage(key, value) {
+  const delimiter3 = `ghadelimiter_${crypto.randomUUID()}`;
+  const convertedValue = toCommandValue(value);
+  if (key.includes(delimiter3)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
+  }
+  if (convertedValue.includes(delimiter3)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
+  }
+  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+}
+
+// node_modules/@actions/core/lib/core.js
+var os5 = __toESM(require_os(), 1);
+var path5 = __toESM(require_path(), 1);
+
+// node_modules/@actions/core/lib/summary.js
+var import_os = __toESM(require_os(), 1);
+var import_fs = __toESM(require_fs(), 1);
+var __awaiter = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve2, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { access, appendFile, writeFile } = import_fs.promises;
+var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
+var Summary = class {
+  constructor() {
+    this._buffer = "";
+  }
+  /**
+   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+   * Also checks r/w permissions.
+   *
+   * @returns step summary file path
+   */
+  filePath() {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (this._filePath) {
+        return this._filePath;
+      }
+      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+      if (!pathFromEnv) {
+        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+      }
+      try {
+        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
+      } catch (_a) {
+        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+      }
+      this._filePath = pathFromEnv;
+      return this._filePath;
+    });
+  }
+  /**
+   * Wraps content in an HTML tag, adding any HTML attributes
+   *
+   * @param {string} tag HTML tag to wrap
+   * @param {string | null} content content within the tag
+   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+   *
+   * @returns {string} content wrapped in HTML element
+   */
+  wrap(tag, content, attrs = {}) {
+    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    if (!content) {
+      return `<${tag}${htmlAttrs}>`;
+    }
+    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+  }
+  /**
+   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+   *
+   * @param {SummaryWriteOptions} [options] (optional) options for write operation
+   *
+   * @returns {Promise<Summary>} summary instance
+   */
+  write(options) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+      const filePath = yield this.filePath();
+      const writeFunc = overwrite ? writeFile : appendFile;
+      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
+      return this.emptyBuffer();
+    });
+  }
+  /**
+   * Clears the summary buffer and wipes the summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  clear() {
+    return __awaiter(this, void 0, void 0, function* () {
+      return this.emptyBuffer().write({ overwrite: true });
+    });
+  }
+  /**
+   * Returns the current summary buffer as a string
+   *
+   * @returns {string} string of summary buffer
+   */
+  stringify() {
+    return this._buffer;
+  }
+  /**
+   * If the summary buffer is empty
+   *
+   * @returns {boolen} true if the buffer is empty
+   */
+  isEmptyBuffer() {
+    return this._buffer.length === 0;
+  }
+  /**
+   * Resets the summary buffer without writing to summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  emptyBuffer() {
+    this._buffer = "";
+    return this;
+  }
+  /**
+   * Adds raw text to the summary buffer
+   *
+   * @param {string} text content to add
+   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
+    return addEOL ? this.addEOL() : this;
+  }
+  /**
+   * Adds the operating system-specific end-of-line marker to the buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addEOL() {
+    return this.addRaw(import_os.EOL);
+  }
+  /**
+   * Adds an HTML codeblock to the summary buffer
+   *
+   * @param {string} code content to render within fenced code block
+   * @param {string} lang (optional) language to syntax highlight code
+   *
+   * @returns {Summary} summary instance
+   */
+  addCodeBlock(code2, lang) {
+    const attrs = Object.assign({}, lang && { lang });
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML list to the summary buffer
+   *
+   * @param {string[]} items list of items to render
+   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addList(items, ordered = false) {
+    const tag = ordered ? "ol" : "ul";
+    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag, listItems);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML table to the summary buffer
+   *
+   * @param {SummaryTableCell[]} rows table rows
+   *
+   * @returns {Summary} summary instance
+   */
+  addTable(rows) {
+    const tableBody = rows.map((row) => {
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
+        }
+        const { header: header2, data, colspan, rowspan } = cell2;
+        const tag = header2 ? "th" : "td";
+        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
+        return this.wrap(tag, data, attrs);
+      }).join("");
+      return this.wrap("tr", cells);
+    }).join("");
+    const element = this.wrap("table", tableBody);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds a collapsable HTML details element to the summary buffer
+   *
+   * @param {string} label text for the closed state
+   * @param {string} content collapsable content
+   *
+   * @returns {Summary} summary instance
+   */
+  addDetails(label, content) {
+    const element = this.wrap("details", this.wrap("summary", label) + content);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML image tag to the summary buffer
+   *
+   * @param {string} src path to the image you to embed
+   * @param {string} alt text description of the image
+   * @param {SummaryImageOptions} options (optional) addition image attributes
+   *
+   * @returns {Summary} summary instance
+   */
+  addImage(src, alt, options) {
+    const { width, height } = options || {};
+    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
+    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML section heading element
+   *
+   * @param {string} text heading text
+   * @param {number | string} [level=1] (optional) the heading level, default: 1
+   *
+   * @returns {Summary} summary instance
+   */
+  addHeading(text2, level) {
+    const tag = `h${level}`;
+    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
+    const element = this.wrap(allowedTag, text2);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML thematic break (<hr>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addSeparator() {
+    const element = this.wrap("hr", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML line break (<br>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addBreak() {
+    const element = this.wrap("br", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML blockquote to the summary buffer
+   *
+   * @param {string} text quote text
+   * @param {string} cite (optional) citation url
+   *
+   * @returns {Summary} summary instance
+   */
+  addQuote(text2, cite) {
+    const attrs = Object.assign({}, cite && { cite });
+    const element = this.wrap("blockquote", text2, attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML anchor tag to the summary buffer
+   *
+   * @param {string} text link text/content
+   * @param {string} href hyperlink
+   *
+   * @returns {Summary} summary instance
+   */
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
+    return this.addRaw(element).addEOL();
+  }
+};
+var _summary = new Summary();
+var summary = _summary;
+
+// node_modules/@actions/core/lib/path-utils.js
+var path = __toESM(require_path(), 1);
+
+// node_modules/@actions/core/lib/platform.js
+var import_os2 = __toESM(require_os(), 1);
+
+// node_modules/@actions/exec/lib/exec.js
+var import_string_decoder = __toESM(require_string_decoder(), 1);
+
+// node_modules/@actions/exec/lib/toolrunner.js
+var os3 = __toESM(require_os(), 1);
+var events = __toESM(require_events(), 1);
+var child = __toESM(require_child_process(), 1);
+var path4 = __toESM(require_path(), 1);
+
+// node_modules/@actions/io/lib/io.js
+var import_assert = __toESM(require_assert(), 1);
+var path3 = __toESM(require_path(), 1);
+
+// node_modules/@actions/io/lib/io-util.js
+var fs2 = __toESM(require_fs(), 1);
+var path2 = __toESM(require_path(), 1);
+var __awaiter2 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve2, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
+var IS_WINDOWS = process.platform === "win32";
+var READONLY = fs2.constants.O_RDONLY;
+function exists(fsPath) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    try {
+      yield stat(fsPath);
+    } catch (err) {
+      if (err.code === "ENOENT") {
+        return false;
+      }
+      throw err;
+    }
+    return true;
+  });
+}
+function isRooted(p) {
+  p = normalizeSeparators(p);
+  if (!p) {
+    throw new Error('isRooted() parameter "p" cannot be empty');
+  }
+  if (IS_WINDOWS) {
+    return p.startsWith("\\") || /^[A-Z]:/i.test(p);
+  }
+  return p.startsWith("/");
+}
+function tryGetExecutablePath(filePath, extensions) {
+  return __awaiter2(this, void 0, void 0, function* () {
+    let stats = void 0;
+    try {
+      stats = yield stat(filePath);
+    } catch (err) {
+      if (err.code !== "ENOENT") {
+        console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+      }
+    }
+    if (stats && stats.isFile()) {
+      if (IS_WINDOWS) {
+        const upperExt = path2.extname(filePath).toUpperCase();
+        if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
+          return filePath;
+        }
+      } else {
+        if (isUnixExecutable(stats)) {
+          return filePath;
+        }
+      }
+    }
+    const originalFilePath = filePath;
+    for (const extension of extensions) {
+      filePath = originalFilePath + extension;
+      stats = void 0;
+      try {
+        stats = yield stat(filePath);
+      } catch (err) {
+        if (err.code !== "ENOENT") {
+          console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+        }
+      }
+      if (stats && stats.isFile()) {
+        if (IS_WINDOWS) {
+          try {
+            const directory = path2.dirname(filePath);
+            const upperName = path2.basename(filePath).toUpperCase();
+            for (const actualName of yield readdir(directory)) {
+              if (upperName === actualName.toUpperCase()) {
+                filePath = path2.join(directory, actualName);
+                break;
+              }
+            }
+          } catch (err) {
+            console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+          }
+          return filePath;
+        } else {
+          if (isUnixExecutable(stats)) {
+            return filePath;
+          }
+        }
+      }
+    }
+    return "";
+  });
+}
+function normalizeSeparators(p) {
+  p = p || "";
+  if (IS_WINDOWS) {
+    p = p.replace(/\//g, "\\");
+    return p.replace(/\\\\+/g, "\\");
+  }
+  return p.replace(/\/\/+/g, "/");
+}
+function isUnixExecutable(stats) {
+  return (stats.mode & 1) > 0 || (stats.mode & 8) > 0 && process.getgid !== void 0 && stats.gid === process.getgid() || (stats.mode & 64) > 0 && process.getuid !== void 0 && stats.uid === process.getuid();
+}
+
+// node_modules/@actions/io/lib/io.js
+var __awaiter3 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve2, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function which(tool, check) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    if (check) {
+      const result = yield which(tool, false);
+      if (!result) {
+        if (IS_WINDOWS) {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+        } else {
+          throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+        }
+      }
+      return result;
+    }
+    const matches = yield findInPath(tool);
+    if (matches && matches.length > 0) {
+      return matches[0];
+    }
+    return "";
+  });
+}
+function findInPath(tool) {
+  return __awaiter3(this, void 0, void 0, function* () {
+    if (!tool) {
+      throw new Error("parameter 'tool' is required");
+    }
+    const extensions = [];
+    if (IS_WINDOWS && process.env["PATHEXT"]) {
+      for (const extension of process.env["PATHEXT"].split(path3.delimiter)) {
+        if (extension) {
+          extensions.push(extension);
+        }
+      }
+    }
+    if (isRooted(tool)) {
+      const filePath = yield tryGetExecutablePath(tool, extensions);
+      if (filePath) {
+        return [filePath];
+      }
+      return [];
+    }
+    if (tool.includes(path3.sep)) {
+      return [];
+    }
+    const directories = [];
+    if (process.env.PATH) {
+      for (const p of process.env.PATH.split(path3.delimiter)) {
+        if (p) {
+          directories.push(p);
+        }
+      }
+    }
+    const matches = [];
+    for (const directory of directories) {
+      const filePath = yield tryGetExecutablePath(path3.join(directory, tool), extensions);
+      if (filePath) {
+        matches.push(filePath);
+      }
+    }
+    return matches;
+  });
+}
+
+// node_modules/@actions/exec/lib/toolrunner.js
+var import_timers = __toESM(require_timers2(), 1);
+var __awaiter4 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve2, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var IS_WINDOWS2 = process.platform === "win32";
+var ToolRunner = class extends events.EventEmitter {
+  constructor(toolPath, args, options) {
+    super();
+    if (!toolPath) {
+      throw new Error("Parameter 'toolPath' cannot be null or empty.");
+    }
+    this.toolPath = toolPath;
+    this.args = args || [];
+    this.options = options || {};
+  }
+  _debug(message) {
+    if (this.options.listeners && this.options.listeners.debug) {
+      this.options.listeners.debug(message);
+    }
+  }
+  _getCommandString(options, noPrefix) {
+    const toolPath = this._getSpawnFileName();
+    const args = this._getSpawnArgs(options);
+    let cmd = noPrefix ? "" : "[command]";
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        cmd += toolPath;
+        for (const a of args) {
+          cmd += ` ${a}`;
+        }
+      } else if (options.windowsVerbatimArguments) {
+        cmd += `"${toolPath}"`;
+        for (const a of args) {
+          cmd += ` ${a}`;
+        }
+      } else {
+        cmd += this._windowsQuoteCmdArg(toolPath);
+        for (const a of args) {
+          cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+        }
+      }
+    } else {
+      cmd += toolPath;
+      for (const a of args) {
+        cmd += ` ${a}`;
+      }
+    }
+    return cmd;
+  }
+  _processLineBuffer(data, strBuffer, onLine) {
+    try {
+      let s = strBuffer + data.toString();
+      let n = s.indexOf(os3.EOL);
+      while (n > -1) {
+        const line = s.substring(0, n);
+        onLine(line);
+        s = s.substring(n + os3.EOL.length);
+        n = s.indexOf(os3.EOL);
+      }
+      return s;
+    } catch (err) {
+      this._debug(`error processing line. Failed with error ${err}`);
+      return "";
+    }
+  }
+  _getSpawnFileName() {
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        return process.env["COMSPEC"] || "cmd.exe";
+      }
+    }
+    return this.toolPath;
+  }
+  _getSpawnArgs(options) {
+    if (IS_WINDOWS2) {
+      if (this._isCmdFile()) {
+        let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+        for (const a of this.args) {
+          argline += " ";
+          argline += options.windowsVerbatimArguments ? a : this._windowsQuoteCmdArg(a);
+        }
+        argline += '"';
+        return [argline];
+      }
+    }
+    return this.args;
+  }
+  _endsWith(str, end) {
+    return str.endsWith(end);
+  }
+  _isCmdFile() {
+    const upperToolPath = this.toolPath.toUpperCase();
+    return this._endsWith(upperToolPath, ".CMD") || this._endsWith(upperToolPath, ".BAT");
+  }
+  _windowsQuoteCmdArg(arg) {
+    if (!this._isCmdFile()) {
+      return this._uvQuoteCmdArg(arg);
+    }
+    if (!arg) {
+      return '""';
+    }
+    const cmdSpecialChars = [
+      " ",
+      "	",
+      "&",
+      "(",
+      ")",
+      "[",
+      "]",
+      "{",
+      "}",
+      "^",
+      "=",
+      ";",
+      "!",
+      "'",
+      "+",
+      ",",
+      "`",
+      "~",
+      "|",
+      "<",
+      ">",
+      '"'
+    ];
+    let needsQuotes = false;
+    for (const char of arg) {
+      if (cmdSpecialChars.some((x) => x === char)) {
+        needsQuotes = true;
+        break;
+      }
+    }
+    if (!needsQuotes) {
+      return arg;
+    }
+    let reverse = '"';
+    let quoteHit = true;
+    for (let i = arg.length; i > 0; i--) {
+      reverse += arg[i - 1];
+      if (quoteHit && arg[i - 1] === "\\") {
+        reverse += "\\";
+      } else if (arg[i - 1] === '"') {
+        quoteHit = true;
+        reverse += '"';
+      } else {
+        quoteHit = false;
+      }
+    }
+    reverse += '"';
+    return reverse.split("").reverse().join("");
+  }
+  _uvQuoteCmdArg(arg) {
+    if (!arg) {
+      return '""';
+    }
+    if (!arg.includes(" ") && !arg.includes("	") && !arg.includes('"')) {
+      return arg;
+    }
+    if (!arg.includes('"') && !arg.includes("\\")) {
+      return `"${arg}"`;
+    }
+    let reverse = '"';
+    let quoteHit = true;
+    for (let i = arg.length; i > 0; i--) {
+      reverse += arg[i - 1];
+      if (quoteHit && arg[i - 1] === "\\") {
+        reverse += "\\";
+      } else if (arg[i - 1] === '"') {
+        quoteHit = true;
+        reverse += "\\";
+      } else {
+        quoteHit = false;
+      }
+    }
+    reverse += '"';
+    return reverse.split("").reverse().join("");
+  }
+  _cloneExecOptions(options) {
+    options = options || {};
+    const result = {
+      cwd: options.cwd || process.cwd(),
+      env: options.env || process.env,
+      silent: options.silent || false,
+      windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+      failOnStdErr: options.failOnStdErr || false,
+      ignoreReturnCode: options.ignoreReturnCode || false,
+      delay: options.delay || 1e4
+    };
+    result.outStream = options.outStream || process.stdout;
+    result.errStream = options.errStream || process.stderr;
+    return result;
+  }
+  _getSpawnOptions(options, toolPath) {
+    options = options || {};
+    const result = {};
+    result.cwd = options.cwd;
+    result.env = options.env;
+    result["windowsVerbatimArguments"] = options.windowsVerbatimArguments || this._isCmdFile();
+    if (options.windowsVerbatimArguments) {
+      result.argv0 = `"${toolPath}"`;
+    }
+    return result;
+  }
+  /**
+   * Exec a tool.
+   * Output will be streamed to the live console.
+   * Returns promise with return code
+   *
+   * @param     tool     path to tool to exec
+   * @param     options  optional exec options.  See ExecOptions
+   * @returns   number
+   */
+  exec() {
+    return __awaiter4(this, void 0, void 0, function* () {
+      if (!isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS2 && this.toolPath.includes("\\"))) {
+        this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+      }
+      this.toolPath = yield which(this.toolPath, true);
+      return new Promise((resolve2, reject) => __awaiter4(this, void 0, void 0, function* () {
+        this._debug(`exec tool: ${this.toolPath}`);
+        this._debug("arguments:");
+        for (const arg of this.args) {
+          this._debug(`   ${arg}`);
+        }
+        const optionsNonNull = this._cloneExecOptions(this.options);
+        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
+        }
+        const state = new ExecState(optionsNonNull, this.toolPath);
+        state.on("debug", (message) => {
+          this._debug(message);
+        });
+        if (this.options.cwd && !(yield exists(this.options.cwd))) {
+          return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+        }
+        const fileName = this._getSpawnFileName();
+        const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        let stdbuffer = "";
+        if (cp.stdout) {
+          cp.stdout.on("data", (data) => {
+            if (this.options.listeners && this.options.listeners.stdout) {
+              this.options.listeners.stdout(data);
+            }
+            if (!optionsNonNull.silent && optionsNonNull.outStream) {
+              optionsNonNull.outStream.write(data);
+            }
+            stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+              if (this.options.listeners && this.options.listeners.stdline) {
+                this.options.listeners.stdline(line);
+              }
+            });
+          });
+        }
+        let errbuffer = "";
+        if (cp.stderr) {
+          cp.stderr.on("data", (data) => {
+            state.processStderr = true;
+            if (this.options.listeners && this.options.listeners.stderr) {
+              this.options.listeners.stderr(data);
+            }
+            if (!optionsNonNull.silent && optionsNonNull.errStream && optionsNonNull.outStream) {
+              const s = optionsNonNull.failOnStdErr ? optionsNonNull.errStream : optionsNonNull.outStream;
+              s.write(data);
+            }
+            errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+              if (this.options.listeners && this.options.listeners.errline) {
+                this.options.listeners.errline(line);
+              }
+            });
+          });
+        }
+        cp.on("error", (err) => {
+          state.processError = err.message;
+          state.processExited = true;
+          state.processClosed = true;
+          state.CheckComplete();
+        });
+        cp.on("exit", (code2) => {
+          state.processExitCode = code2;
+          state.processExited = true;
+          this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
+          state.CheckComplete();
+        });
+        cp.on("close", (code2) => {
+          state.processExitCode = code2;
+          state.processExited = true;
+          state.processClosed = true;
+          this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+          state.CheckComplete();
+        });
+        state.on("done", (error2, exitCode) => {
+          if (stdbuffer.length > 0) {
+            this.emit("stdline", stdbuffer);
+          }
+          if (errbuffer.length > 0) {
+            this.emit("errline", errbuffer);
+          }
+          cp.removeAllListeners();
+          if (error2) {
+            reject(error2);
+          } else {
+            resolve2(exitCode);
+          }
+        });
+        if (this.options.input) {
+          if (!cp.stdin) {
+            throw new Error("child process missing stdin");
+          }
+          cp.stdin.end(this.options.input);
+        }
+      }));
+    });
+  }
+};
+function argStringToArray(argString) {
+  const args = [];
+  let inQuotes = false;
+  let escaped = false;
+  let arg = "";
+  function append(c) {
+    if (escaped && c !== '"') {
+      arg += "\\";
+    }
+    arg += c;
+    escaped = false;
+  }
+  for (let i = 0; i < argString.length; i++) {
+    const c = argString.charAt(i);
+    if (c === '"') {
+      if (!escaped) {
+        inQuotes = !inQuotes;
+      } else {
+        append(c);
+      }
+      continue;
+    }
+    if (c === "\\" && escaped) {
+      append(c);
+      continue;
+    }
+    if (c === "\\" && inQuotes) {
+      escaped = true;
+      continue;
+    }
+    if (c === " " && !inQuotes) {
+      if (arg.length > 0) {
+        args.push(arg);
+        arg = "";
+      }
+      continue;
+    }
+    append(c);
+  }
+  if (arg.length > 0) {
+    args.push(arg.trim());
+  }
+  return args;
+}
+var ExecState = class _ExecState extends events.EventEmitter {
+  constructor(options, toolPath) {
+    super();
+    this.processClosed = false;
+    this.processError = "";
+    this.processExitCode = 0;
+    this.processExited = false;
+    this.processStderr = false;
+    this.delay = 1e4;
+    this.done = false;
+    this.timeout = null;
+    if (!toolPath) {
+      throw new Error("toolPath must not be empty");
+    }
+    this.options = options;
+    this.toolPath = toolPath;
+    if (options.delay) {
+      this.delay = options.delay;
+    }
+  }
+  CheckComplete() {
+    if (this.done) {
+      return;
+    }
+    if (this.processClosed) {
+      this._setResult();
+    } else if (this.processExited) {
+      this.timeout = (0, import_timers.setTimeout)(_ExecState.HandleTimeout, this.delay, this);
+    }
+  }
+  _debug(message) {
+    this.emit("debug", message);
+  }
+  _setResult() {
+    let error2;
+    if (this.processExited) {
+      if (this.processError) {
+        error2 = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+      } else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+        error2 = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+      } else if (this.processStderr && this.options.failOnStdErr) {
+        error2 = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+      }
+    }
+    if (this.timeout) {
+      clearTimeout(this.timeout);
+      this.timeout = null;
+    }
+    this.done = true;
+    this.emit("done", error2, this.processExitCode);
+  }
+  static HandleTimeout(state) {
+    if (state.done) {
+      return;
+    }
+    if (!state.processClosed && state.processExited) {
+      const message = `The STDIO streams did not close within ${state.delay / 1e3} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+      state._debug(message);
+    }
+    state._setResult();
+  }
+};
+
+// node_modules/@actions/exec/lib/exec.js
+var __awaiter5 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve2, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function exec(commandLine, args, options) {
+  return __awaiter5(this, void 0, void 0, function* () {
+    const commandArgs = argStringToArray(commandLine);
+    if (commandArgs.length === 0) {
+      throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+    }
+    const toolPath = commandArgs[0];
+    args = commandArgs.slice(1).concat(args || []);
+    const runner = new ToolRunner(toolPath, args, options);
+    return runner.exec();
+  });
+}
+function getExecOutput(commandLine, args, options) {
+  return __awaiter5(this, void 0, void 0, function* () {
+    var _a, _b;
+    let stdout = "";
+    let stderr = "";
+    const stdoutDecoder = new import_string_decoder.StringDecoder("utf8");
+    const stderrDecoder = new import_string_decoder.StringDecoder("utf8");
+    const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+    const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+    const stdErrListener = (data) => {
+      stderr += stderrDecoder.write(data);
+      if (originalStdErrListener) {
+        originalStdErrListener(data);
+      }
+    };
+    const stdOutListener = (data) => {
+      stdout += stdoutDecoder.write(data);
+      if (originalStdoutListener) {
+        originalStdoutListener(data);
+      }
+    };
+    const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+    const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+    stdout += stdoutDecoder.end();
+    stderr += stderrDecoder.end();
+    return {
+      exitCode,
+      stdout,
+      stderr
+    };
+  });
+}
+
+// node_modules/@actions/core/lib/platform.js
+var platform = import_os2.default.platform();
+var arch = import_os2.default.arch();
+
+// node_modules/@actions/core/lib/core.js
+var __awaiter6 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve2, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var ExitCode;
+(function(ExitCode2) {
+  ExitCode2[ExitCode2["Success"] = 0] = "Success";
+  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+function setSecret(secret) {
+  issueCommand("add-mask", {}, secret);
+}
+function getInput(name, options) {
+  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+  if (options && options.required && !val) {
+    throw new Error(`Input required and not supplied: ${name}`);
+  }
+  if (options && options.trimWhitespace === false) {
+    return val;
+  }
+  return val.trim();
+}
+function setOutput(name, value) {
+  const filePath = process.env["GITHUB_OUTPUT"] || "";
+  if (filePath) {
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+  }
+  process.stdout.write(os5.EOL);
+  issueCommand("set-output", { name }, toCommandValue(value));
+}
+function setFailed(message) {
+  process.exitCode = ExitCode.Failure;
+  error(message);
+}
+function debug(message) {
+  issueCommand("debug", {}, message);
+}
+function error(message, properties = {}) {
+  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function notice(message, properties = {}) {
+  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function info(message) {
+  process.stdout.write(message + os5.EOL);
+}
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
+}
+function group(name, fn) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    startGroup(name);
+    let result;
+    try {
+      result = yield fn();
+    } finally {
+      endGroup();
+    }
+    return result;
+  });
+}
+
+// src/action/errors.ts
+var ActionError = class extends Error {
+  constructor(message, hint, options) {
+    super(message, options);
+    this.hint = hint;
+    this.name = "ActionError";
+  }
+  hint;
+  /** The message as shown to the user: cause first, then the fix. */
+  describe() {
+    return this.hint ? `${this.message}
+Fix: ${this.hint}` : this.message;
+  }
+};
+var InputError = class extends ActionError {
+  constructor(input, problem, hint) {
+    super(`Input '${input}': ${problem}`, hint);
+    this.input = input;
+    this.name = "InputError";
+  }
+  input;
+};
+function describeError(error2) {
+  if (error2 instanceof ActionError) return error2.describe();
+  if (error2 instanceof Error) return error2.message;
+  return String(error2);
+}
+var QUOTE_LIMIT = 128;
+function cut(value, limit = QUOTE_LIMIT) {
+  return value.length > limit ? `${value.slice(0, 20)}\u2026` : value;
+}
+
+// src/registry/digest.ts
+var import_node_crypto = __toESM(require_crypto(), 1);
+var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+function isSha256Digest(value) {
+  return SHA256_DIGEST.test(value);
+}
+function sha256Digest(bytes) {
+  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
+}
+function matchesDigest(digest, bytes) {
+  return digest.startsWith("sha256:") && sha256Digest(bytes) === digest;
+}
+
+// src/registry/reference.ts
+var DOCKER_HUB = "docker.io";
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+var DOCKER_HUB_API_HOST = "registry-1.docker.io";
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+var DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+var MAX_NAME_LENGTH = 255;
+var InvalidReferenceError = class extends Error {
+  constructor(reference, reason) {
+    super(`invalid image reference '${reference}': ${reason}`);
+    this.reference = reference;
+    this.reason = reason;
+    this.name = "InvalidReferenceError";
+  }
+  reference;
+  reason;
+};
+function splitDomain(name) {
+  const slash = name.indexOf("/");
+  if (slash === -1) return { path: name };
+  const first = name.slice(0, slash);
+  if (first === "localhost" || first.includes(".") || first.includes(":") || first !== first.toLowerCase()) {
+    return { domain: first, path: name.slice(slash + 1) };
+  }
+  return { path: name };
+}
+function parseName(input, name) {
+  if (name === "") throw new InvalidReferenceError(input, "the repository name is empty");
+  const { domain, path: path7 } = splitDomain(name);
+  if (domain !== void 0 && !DOMAIN.test(domain)) {
+    throw new InvalidReferenceError(input, `'${domain}' is not a valid registry host`);
+  }
+  if (path7 === "") throw new InvalidReferenceError(input, "the repository path is empty");
+  for (const component of path7.split("/")) {
+    if (!PATH_COMPONENT.test(component)) {
+      const why = component === "" ? "it has an empty path component (double or trailing slash)" : component !== component.toLowerCase() ? `'${component}' has uppercase letters; repository names must be lowercase` : `'${component}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`;
+      throw new InvalidReferenceError(input, why);
+    }
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new InvalidReferenceError(input, `the name is longer than ${MAX_NAME_LENGTH} characters`);
+  }
+  const registry = domain === void 0 || DOCKER_HUB_ALIASES.has(domain) ? DOCKER_HUB : domain;
+  const repository = registry === DOCKER_HUB && !path7.includes("/") ? `library/${path7}` : path7;
+  return { registry, repository };
+}
+function parseReference(input) {
+  const text2 = input.trim();
+  if (text2 === "") throw new InvalidReferenceError(input, "it is empty");
+  if (/\s/.test(text2)) throw new InvalidReferenceError(input, "it contains whitespace");
+  let rest = text2;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${digest}' is not a valid digest`);
+    if (digest.startsWith("sha256:") && !isSha256Digest(digest)) {
+      throw new InvalidReferenceError(input, `'${digest}' is not a valid sha256 digest (64 lowercase hex characters)`);
+    }
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) throw new InvalidReferenceError(input, tagProblem(tag));
+  }
+  const name = parseName(input, rest);
+  return { ...name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+}
+function validateTag(tag) {
+  return TAG.test(tag) ? void 0 : tagProblem(tag);
+}
+function tagProblem(tag) {
+  if (tag === "") return "the tag is empty";
+  if (tag.length > 128) return `tag '${cut(tag)}' is ${tag.length} characters long (at most 128)`;
+  if (!/^\w/.test(tag)) return `tag '${tag}' must start with a letter, digit or underscore`;
+  const bad = [...tag].find((c) => !/[\w.-]/.test(c));
+  return `tag '${tag}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`;
+}
+function formatName(name) {
+  return `${name.registry}/${name.repository}`;
+}
+function familiarName(name) {
+  if (name.registry !== DOCKER_HUB) return formatName(name);
+  return name.repository.startsWith("library/") ? name.repository.slice("library/".length) : name.repository;
+}
+function formatReference(ref, familiar = false) {
+  let s = familiar ? familiarName(ref) : formatName(ref);
+  if (ref.tag) s += `:${ref.tag}`;
+  if (ref.digest) s += `@${ref.digest}`;
+  return s;
+}
+function apiHost(registry) {
+  return registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
+}
+
+// src/docker/credential-helper.ts
+var import_node_child_process = __toESM(require_child_process(), 1);
+var DEFAULT_HELPER_TIMEOUT_MS = 3e4;
+var NOT_FOUND = /credentials not found/i;
+function killGroup(pid) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+  }
+}
+function run(binary, input, options) {
+  return new Promise((resolve2) => {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
+    const child2 = (0, import_node_child_process.spawn)(binary, ["get"], { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve2({ ...result, stdout, stderr });
+    };
+    const stop = (why) => {
+      killGroup(child2.pid);
+      child2.stdout.destroy();
+      child2.stderr.destroy();
+      child2.stdin.destroy();
+      child2.unref();
+      finish({ code: null, stopped: why });
+    };
+    const onAbort = () => stop("within the registry budget");
+    const timer = setTimeout(() => stop(`within ${timeoutMs / 1e3} s`), timeoutMs);
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    child2.stdout.on("data", (d) => stdout += d.toString("utf8"));
+    child2.stderr.on("data", (d) => stderr += d.toString("utf8"));
+    child2.on("error", (error2) => finish({ code: null, error: error2 }));
+    child2.on("close", (code2) => finish({ code: code2 }));
+    child2.stdin.on("error", () => {
+    });
+    child2.stdin.end(input);
+  });
+}
+async function helperCredentials(name, serverUrl, options = {}) {
+  const binary = `docker-credential-${name}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new ActionError(`docker config names the credential helper '${name}', which is not a valid helper name`, "fix credsStore/credHelpers in docker config.json");
+  }
+  const out = await run(binary, serverUrl, options);
+  if (out.stopped) {
+    const reason = options.signal?.aborted ? budgetReason(options.signal) : out.stopped;
+    throw new ActionError(
+      `the docker credential helper ${binary} did not answer for ${serverUrl} ${reason}, and was stopped (with everything it started)`,
+      `run 'echo ${serverUrl} | ${binary} get' on the runner to see where it waits (a login prompt, a network call)`
+    );
+  }
+  if (out.error) {
+    const missing = out.error.code === "ENOENT";
+    throw new ActionError(
+      missing ? `the docker credential helper ${binary} (configured for ${serverUrl}) is not on PATH` : `the docker credential helper ${binary} failed for ${serverUrl}: ${out.error.message}`,
+      missing ? `install ${binary} on the runner, or remove it from docker config.json` : "check the credential helper"
+    );
+  }
+  if (out.code !== 0) {
+    if (NOT_FOUND.test(out.stdout) || NOT_FOUND.test(out.stderr)) return void 0;
+    throw new ActionError(
+      `the docker credential helper ${binary} failed for ${serverUrl} (exit code ${out.code})`,
+      `run 'echo ${serverUrl} | ${binary} get' on the runner to see why`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(out.stdout);
+  } catch {
+    throw new ActionError(`the docker credential helper ${binary} did not print JSON for ${serverUrl}`, "check the credential helper");
+  }
+  const username = typeof parsed.Username === "string" ? parsed.Username : "";
+  const secret = typeof parsed.Secret === "string" ? parsed.Secret : "";
+  if (!secret) return void 0;
+  if (username === "<token>") return { identityToken: secret };
+  return { username, password: secret };
+}
+function budgetReason(signal) {
+  const reason = signal.reason;
+  return reason instanceof BudgetExceededError ? `within the ${formatSeconds(reason.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}` : "before the step was stopped";
+}
+
+// src/docker/config.ts
+var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
+function dockerConfigPath(env = process.env) {
+  const dir = env.DOCKER_CONFIG || import_node_path.default.join(env.HOME || import_node_os.default.homedir(), ".docker");
+  return import_node_path.default.join(dir, "config.json");
+}
+function readDockerConfig(file = dockerConfigPath()) {
+  let text2;
+  try {
+    text2 = (0, import_node_fs.readFileSync)(file, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    return JSON.parse(text2);
+  } catch (e) {
+    throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)", { cause: e });
+  }
+}
+function configKey(registry) {
+  return registry === DOCKER_HUB ? DOCKER_HUB_CONFIG_KEY : registry;
+}
+function keyHost(key) {
+  return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+}
+function decodeAuth(auth) {
+  const text2 = Buffer.from(auth, "base64").toString("utf8");
+  const colon = text2.indexOf(":");
+  if (colon <= 0) return void 0;
+  return { username: text2.slice(0, colon), password: text2.slice(colon + 1) };
+}
+var HUB_HOSTS = /* @__PURE__ */ new Set(["index.docker.io", "docker.io", "registry-1.docker.io"]);
+function findKey(entries, registry) {
+  if (!entries) return void 0;
+  const want = configKey(registry);
+  if (Object.hasOwn(entries, want)) return want;
+  const wantHost = registry.toLowerCase();
+  return Object.keys(entries).find((k) => {
+    const host = keyHost(k);
+    return registry === DOCKER_HUB ? HUB_HOSTS.has(host) : host === wantHost;
+  });
+}
+function authsCredentials(config, registry) {
+  const auths = config.auths ?? {};
+  const key = findKey(auths, registry);
+  if (key === void 0) return void 0;
+  const entry = auths[key] ?? {};
+  const creds = {};
+  const decoded = entry.auth ? decodeAuth(entry.auth) : void 0;
+  if (decoded) Object.assign(creds, decoded);
+  else if (entry.username && entry.password) Object.assign(creds, { username: entry.username, password: entry.password });
+  if (entry.identitytoken) creds.identityToken = entry.identitytoken;
+  return creds.password || creds.identityToken ? creds : void 0;
+}
+function credentialSource(config, registry) {
+  const serverUrl = configKey(registry);
+  const helperKey = findKey(config.credHelpers, registry);
+  const helper = helperKey === void 0 ? void 0 : config.credHelpers?.[helperKey];
+  if (helper) return { kind: "helper", helper, serverUrl, from: "credHelpers" };
+  if (config.credsStore) return { kind: "helper", helper: config.credsStore, serverUrl, from: "credsStore" };
+  return { kind: "auths" };
+}
+function maskCredentials(credentials) {
+  if (credentials?.password) setSecret(credentials.password);
+  if (credentials?.identityToken) setSecret(credentials.identityToken);
+}
+async function lookupCredentials(registry, env = process.env, helper = {}) {
+  const config = readDockerConfig(dockerConfigPath(env));
+  const source = credentialSource(config, registry);
+  if (config.auths) {
+    for (const entry of Object.values(config.auths)) {
+      if (entry?.auth) setSecret(entry.auth);
+    }
+  }
+  const credentials = source.kind === "helper" ? await helperCredentials(source.helper, source.serverUrl, { env, ...helper }) : authsCredentials(config, registry);
+  maskCredentials(credentials);
+  return credentials;
+}
+function dockerKeychain(env = process.env) {
+  return (registry, options) => lookupCredentials(registry, env, options?.signal ? { signal: options.signal } : {});
+}
+
+// src/action/markdown.ts
+function cell(text2) {
+  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
+}
+function text(value) {
+  return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
+}
+function ticks(text2, min) {
+  const longest = (text2.match(/`+/g) ?? []).reduce((n, run2) => Math.max(n, run2.length), 0);
+  return "`".repeat(Math.max(min, longest + 1));
+}
+function code(text2) {
+  const t = ticks(text2, 1);
+  const pad = /^[` ]|[` ]$/.test(text2) ? " " : "";
+  return `${t}${pad}${text2.replace(/\r?\n/g, " ")}${pad}${t}`;
+}
+function link(text2, url) {
+  return url ? `[${text2}](${url})` : text2;
+}
+function fence(text2) {
+  return ticks(text2, 3);
+}
+function codeBlock(text2, lang = "text") {
+  const f = fence(text2);
+  return `${f}${lang}
+${text2}
+${f}`;
+}
+function html(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/\r/g, "&#13;").replace(/\n/g, "&#10;");
+}
+var WRAP_RUN = 48;
+function wrappable(text2) {
+  return text2.split(/(\s+)/).map((part) => {
+    if (part.length < WRAP_RUN || /^\s+$/.test(part)) return html(part);
+    const pieces = part.match(/[^/@:.\-_?&=]*[/@:.\-_?&=]*/g)?.filter((p) => p !== "") ?? [part];
+    return pieces.map((p) => (p.length > 24 ? p.match(/.{1,16}/gs) ?? [p] : [p]).map(html).join("<wbr>")).join("<wbr>");
+  }).join("");
+}
+function htmlCode(text2, { wrap = true } = {}) {
+  return `<code>${wrap ? wrappable(text2) : html(text2)}</code>`;
+}
+function htmlLink(inner, url) {
+  return url ? `<a href="${html(url)}">${inner}</a>` : inner;
+}
+function htmlTable(headers, rows) {
+  const head = `<thead><tr>${headers.map((h) => `<th>${html(h)}</th>`).join("")}</tr></thead>`;
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`);
+  return ["<table>", head, "<tbody>", ...body, "</tbody>", "</table>"].join("\n");
+}
+function sections(...parts) {
+  const kept = parts.filter((p) => typeof p === "string" && p.trim() !== "").map((p) => p.replace(/^\n+|\s+$/g, ""));
+  return kept.length > 0 ? `${kept.join("\n\n")}
+` : "";
+}
+
+// src/registry/errors.ts
+var RegistryError = class extends ActionError {
+  constructor(message, hint, status, code2) {
+    super(message, hint);
+    this.status = status;
+    this.code = code2;
+    this.name = "RegistryError";
+  }
+  status;
+  code;
+};
+var INCONSISTENT_HINT = "retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)";
+var MAX_TEXT = 300;
+function errorDetail(res) {
+  const raw = res.body.toString("utf8").trim();
+  try {
+    const parsed = JSON.parse(raw);
+    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
+      const parts = parsed.errors.map(
+        (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
+      );
+      const text3 = oneLine(parts.filter(Boolean).join("; "));
+      const code2 = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
+      if (text3) return { text: text3, ...code2 && { code: code2 } };
+    }
+  } catch {
+  }
+  const text2 = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
+  return { text: text2 || `HTTP ${res.status}` };
+}
+function oneLine(text2) {
+  const flat = text2.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
+}
+function afterRetries(res) {
+  const n = res.retries ?? 0;
+  return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
+}
+function describeStatus(res) {
+  const { text: text2 } = errorDetail(res);
+  const head = `HTTP ${res.status}${afterRetries(res)}`;
+  return text2 === `HTTP ${res.status}` ? head : `${head}: ${text2}`;
+}
+
+// src/registry/manifest.ts
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+var DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(", ");
+function isIndex(mediaType) {
+  return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
+}
+
+// src/registry/platform.ts
+var PART = /^[a-z0-9][a-z0-9._-]*$/;
+function parsePlatform(text2) {
+  const parts = text2.trim().toLowerCase().split("/");
+  if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) return void 0;
+  const [os7, architecture, variant] = parts;
+  return { os: os7, architecture, ...variant && { variant } };
+}
+function formatPlatform(p) {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+}
+function isAttestation(entry) {
+  return entry.platform?.os === "unknown" || entry.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+}
+function platformEntries(index) {
+  return (index.manifests ?? []).filter((m) => !!m.platform && !isAttestation(m));
+}
+function pickPlatformEntry(index, want) {
+  const candidates = platformEntries(index).filter((m) => m.platform.os === want.os && m.platform.architecture === want.architecture);
+  if (want.variant) return candidates.find((m) => m.platform.variant === want.variant);
+  return candidates.find((m) => !m.platform.variant) ?? candidates[0];
 }
 
 export {
-  withCredentials,
-  PlatformNotFoundError,
-  createRegistryFactory,
-  openRegistry
+  __require,
+  __commonJS,
+  __toESM,
+  require_os,
+  require_crypto,
+  require_fs,
+  require_path,
+  summary,
+  require_assert,
+  getExecOutput,
+  setSecret,
+  getInput,
+  setOutput,
+  setFailed,
+  debug,
+  warning,
+  notice,
+  info,
+  group,
+  UndiciTransport,
+  CountingTransport,
+  DEFAULT_REGISTRY_TIMEOUT_SECONDS,
+  REGISTRY_TIMEOUT_INPUT,
+  BudgetExceededError,
+  formatSeconds,
+  budgetHint,
+  RegistryBudget,
+  budgetedTransport,
+  ActionError,
+  InputError,
+  describeError,
+  cut,
+  isSha256Digest,
+  sha256Digest,
+  matchesDigest,
+  DOCKER_HUB,
+  TAG,
+  InvalidReferenceError,
+  parseReference,
+  validateTag,
+  formatName,
+  formatReference,
+  apiHost,
+  cell,
+  text,
+  code,
+  link,
+  fence,
+  codeBlock,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
+  sections,
+  dockerConfigPath,
+  findKey,
+  dockerKeychain,
+  RegistryError,
+  INCONSISTENT_HINT,
+  errorDetail,
+  describeStatus,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST,
+  MANIFEST_ACCEPT,
+  isIndex,
+  parsePlatform,
+  formatPlatform,
+  isAttestation,
+  platformEntries,
+  pickPlatformEntry
 };
 /*! Bundled license information:
 

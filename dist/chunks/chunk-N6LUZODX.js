@@ -5,8 +5,9 @@ import {
   parseChoice,
   parseLines,
   parseList,
-  parseReferenceInput
-} from "./chunk-XXRQZMDU.js";
+  parseReferenceInput,
+  parseRegistryTimeout
+} from "./chunk-FK3TV3L3.js";
 import {
   ActionError,
   InputError,
@@ -21,7 +22,7 @@ import {
   setSecret,
   validateTag,
   warning
-} from "./chunk-BHHYWB5U.js";
+} from "./chunk-K47VHSJW.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -2629,6 +2630,7 @@ function readInputs(read, cwd = process.cwd()) {
   }
   const { context, file } = resolveBuildFiles(read("context"), read("file"), cwd);
   const login = parseLogin(read("username"), read("password"));
+  const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
   return {
     imageInput,
     image,
@@ -2645,7 +2647,8 @@ function readInputs(read, cwd = process.cwd()) {
     latest,
     ociLabels,
     semverTags,
-    ...login && { login }
+    ...login && { login },
+    registryTimeoutMs
   };
 }
 

@@ -1,0 +1,205 @@
+/**
+ * Issue 14, end to end with the bundled actions: every failure in bounded time (the `registry-timeout` budget against
+ * a hung `/v2/`, a hung read-back, a hung token service and a credential helper whose wrapper waits on a child),
+ * nothing left behind on cancel (SIGINT, SIGTERM, kill -9 + the post step), outputs that survive a failing summary
+ * write, no partial secret and no 10k-character value in an error, and labels kept literally.
+ *
+ * Hung things get a budget of BUDGET_S seconds through the input, so the suite stays fast; the worst times to fail
+ * are printed at the end (they go in the closing note).
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { join } from 'node:path'
+import { alivePids, readCredentialHelperPids, writeDockerConfig, writeWaitingCredentialHelper } from './support/docker-config'
+import { dockerRmi } from './support/docker'
+import { startFaultProxy, hungRegistry, type FaultProxy } from './support/fault-proxy'
+import { startHungServer, type HungServer } from './support/hung-server'
+import { request } from './support/http'
+import { repoRoot } from './support/node24'
+import { pushTestImage } from './support/oci-fixture'
+import { makeTempDir, removeDir } from './support/proc'
+import { startRegistry, type TestRegistry } from './support/registry'
+import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { makeWorkspace, type Workspace } from './support/workspace'
+
+const RESOLVE_ENTRY = join(repoRoot, 'dist', 'resolve', 'index.js')
+const BUDGET_S = 3
+const OURS = /^pinned-build-action/
+
+let htpasswd: TestRegistry
+let token: TestRegistry
+let proxy: FaultProxy
+let tokenProxy: FaultProxy
+let hung: HungServer
+let ws: Workspace
+let scratch: string
+let configDir: string
+const refs: string[] = []
+
+interface Timing {
+  scenario: string
+  /** seconds from the moment the budget started (the end of the push; the step's start for resolve) to the exit */
+  seconds: number
+  budget: number
+}
+const timings: Timing[] = []
+
+beforeAll(async () => {
+  ;[htpasswd, token] = await Promise.all([startRegistry({ auth: 'htpasswd' }), startRegistry({ auth: 'token', anonymousPull: false })])
+  ;[proxy, tokenProxy, hung] = await Promise.all([startFaultProxy(htpasswd), startFaultProxy(token), startHungServer()])
+  ws = await makeWorkspace()
+  scratch = await makeTempDir('reliability')
+  configDir = join(scratch, 'docker-config')
+  const auth = (r: TestRegistry): string => Buffer.from(`${r.username}:${r.password}`).toString('base64')
+  writeDockerConfig(configDir, {
+    auths: { [htpasswd.host]: { auth: auth(htpasswd) }, [proxy.host]: { auth: auth(htpasswd) }, [token.host]: { auth: auth(token) }, [tokenProxy.host]: { auth: auth(token) } }
+  })
+})
+
+afterAll(async () => {
+  if (timings.length > 0) {
+    const lines = ['| scenario | budget (s) | time to fail (s) |', '| --- | ---: | ---: |', ...timings.map((t) => `| ${t.scenario} | ${t.budget} | ${t.seconds.toFixed(2)} |`)]
+    console.log(`Time to fail (${timings.length} scenarios):\n${lines.join('\n')}`)
+  }
+  await Promise.all([proxy?.stop(), tokenProxy?.stop(), hung?.stop()])
+  await Promise.all([htpasswd?.stop(), token?.stop()])
+  await ws?.cleanup()
+  await removeDir(scratch)
+  await cleanupActionRuns()
+  await dockerRmi(refs)
+})
+
+/** The one ::error:: of a failed run, decoded. */
+function failure(run: ActionRun): string {
+  const errors = [...run.stdout.matchAll(/^::error::(.*)$/gm)].map((m) => (m[1] as string).replace(/%0A/g, '\n').replace(/%25/g, '%'))
+  if (run.code === 0 || errors.length !== 1) throw new Error(`expected one ::error:: and a non-zero exit (code ${run.code}):\n${run.stdout}\n${run.stderr}`)
+  return errors[0] as string
+}
+
+/** When docker push finished: the last manifest PUT the proxy answered. */
+function pushEnd(p: FaultProxy, since: number): number {
+  const puts = p.timeline.slice(since).filter((t) => t.request.method === 'PUT' && /\/manifests\//.test(t.request.path) && t.respondedAt)
+  if (puts.length === 0) throw new Error('docker push made no manifest PUT through the proxy')
+  return Math.max(...puts.map((t) => t.respondedAt as number))
+}
+
+async function buildThrough(p: FaultProxy, repo: string): Promise<{ run: ActionRun; exitedAt: number; since: number }> {
+  const image = `${p.host}/${repo}`
+  refs.push(`${image}:v1`)
+  const since = p.timeline.length
+  const run = await runAction({ workspace: ws.dir, inputs: { image, tags: 'v1', 'registry-timeout': String(BUDGET_S) }, env: { DOCKER_CONFIG: configDir } })
+  return { run, exitedAt: Date.now(), since }
+}
+
+describe('time to fail: the registry-timeout budget', () => {
+  test('build: /v2/ hangs for the action (docker pushes fine) → one ping, fails within the budget after the push, naming the host', async () => {
+    proxy.clear()
+    proxy.addRule(hungRegistry({ userAgent: OURS }))
+    const { run, exitedAt, since } = await buildThrough(proxy, 'e2e/ttf-ping')
+    proxy.clear()
+    const error = failure(run)
+    expect(error).toContain(`registry ${proxy.host} did not answer GET /v2/ within the ${BUDGET_S} s registry-timeout`)
+    expect(error).toMatch(/Fix: .*raise the 'registry-timeout' input/)
+    expect(run.outputs).toEqual({})
+    // the failed warm-up ping is remembered: no second ping with a fresh budget
+    expect(proxy.requests.slice(since).filter((r) => r.fault === 'hang')).toHaveLength(1)
+    const seconds = (exitedAt - pushEnd(proxy, since)) / 1000
+    timings.push({ scenario: 'build: hung /v2/ (warm-up ping during the push)', seconds, budget: BUDGET_S })
+    expect(seconds).toBeLessThan(BUDGET_S + 1.5)
+  })
+
+  test('build: the read-back hangs after a good ping → fails within the budget after the push, naming the host', async () => {
+    proxy.clear()
+    proxy.addRule({ path: /\/manifests\//, userAgent: OURS, fault: { hang: true }, times: Infinity })
+    const { run, exitedAt, since } = await buildThrough(proxy, 'e2e/ttf-readback')
+    proxy.clear()
+    const error = failure(run)
+    expect(error).toMatch(new RegExp(`registry ${proxy.host} did not answer (HEAD|GET) /v2/e2e/ttf-readback/manifests/v1 within the ${BUDGET_S} s registry-timeout`))
+    expect(run.outputs).toEqual({})
+    const seconds = (exitedAt - pushEnd(proxy, since)) / 1000
+    timings.push({ scenario: 'build: hung manifest read-back', seconds, budget: BUDGET_S })
+    expect(seconds).toBeLessThan(BUDGET_S + 1.5)
+  })
+
+  test('build: a hung token service (token registry) → fails within the budget after the push, naming the token service', async () => {
+    const challenge = (await request(`${token.url}/v2/`)).headers['www-authenticate'] as string
+    const service = /service="([^"]*)"/.exec(challenge)?.[1] ?? ''
+    tokenProxy.clear()
+    tokenProxy.addRule({
+      path: /^\/v2\/$/,
+      userAgent: OURS,
+      fault: { setHeaders: { 'www-authenticate': `Bearer realm="${hung.url}/token",service="${service}"` } },
+      times: Infinity
+    })
+    const before = hung.connections.length
+    const { run, exitedAt, since } = await buildThrough(tokenProxy, 'e2e/ttf-token')
+    tokenProxy.clear()
+    const error = failure(run)
+    expect(error).toContain(`token service ${hung.url} did not answer GET /token within the ${BUDGET_S} s registry-timeout`)
+    expect(error).toContain(`Fix: check that ${hung.host} is reachable`)
+    expect(run.outputs).toEqual({})
+    // one token request (undici may open and drop an idle connection as the request is aborted: no request on it)
+    expect(hung.connections.slice(before).filter((c) => c.requestLine !== '')).toHaveLength(1)
+    const seconds = (exitedAt - pushEnd(tokenProxy, since)) / 1000
+    timings.push({ scenario: 'build: hung token service', seconds, budget: BUDGET_S })
+    expect(seconds).toBeLessThan(BUDGET_S + 1.5)
+  })
+
+  describe('resolve', () => {
+    beforeAll(async () => {
+      await pushTestImage(htpasswd, 'e2e/resolve-ttf', 'v1')
+      await pushTestImage(token, 'e2e/resolve-ttf', 'v1')
+    })
+
+    async function resolveThrough(host: string, env: Record<string, string> = {}): Promise<{ run: ActionRun; seconds: number }> {
+      const started = Date.now()
+      const run = await runAction({
+        entry: RESOLVE_ENTRY,
+        workspace: ws.dir,
+        inputs: { images: `${host}/e2e/resolve-ttf:v1`, 'registry-timeout': String(BUDGET_S) },
+        env: { DOCKER_CONFIG: configDir, ...env }
+      })
+      return { run, seconds: (Date.now() - started) / 1000 }
+    }
+
+    test('a hung /v2/ → fails within the budget (whole step, process start included), naming the host', async () => {
+      proxy.clear()
+      proxy.addRule(hungRegistry())
+      const { run, seconds } = await resolveThrough(proxy.host)
+      proxy.clear()
+      expect(failure(run)).toContain(`registry ${proxy.host} did not answer GET /v2/ within the ${BUDGET_S} s registry-timeout`)
+      expect(run.outputs).toEqual({})
+      timings.push({ scenario: 'resolve: hung /v2/ (whole step)', seconds, budget: BUDGET_S })
+      expect(seconds).toBeLessThan(BUDGET_S + 2)
+    })
+
+    test('a hung token service → fails within the budget, naming the token service', async () => {
+      tokenProxy.clear()
+      tokenProxy.setRealm(`${hung.url}/token`)
+      try {
+        const { run, seconds } = await resolveThrough(tokenProxy.host)
+        expect(failure(run)).toContain(`token service ${hung.url} did not answer GET /token within the ${BUDGET_S} s registry-timeout`)
+        expect(run.outputs).toEqual({})
+        timings.push({ scenario: 'resolve: hung token service (whole step)', seconds, budget: BUDGET_S })
+        expect(seconds).toBeLessThan(BUDGET_S + 2)
+      } finally {
+        tokenProxy.setRealm(undefined)
+      }
+    })
+
+    test('F4: a credential helper whose wrapper waits on a child → stopped with its whole group at the budget, naming the helper', async () => {
+      const bin = join(scratch, 'waiting-bin')
+      writeWaitingCredentialHelper(bin, 'gcloudish', { seconds: 300 })
+      const helperConfig = join(scratch, 'waiting-config')
+      writeDockerConfig(helperConfig, { credsStore: 'gcloudish' })
+      const { run, seconds } = await resolveThrough(htpasswd.host, { DOCKER_CONFIG: helperConfig, PATH: `${bin}:${process.env.PATH}` })
+      const error = failure(run)
+      expect(error).toContain(`the docker credential helper docker-credential-gcloudish did not answer for ${htpasswd.host} within the ${BUDGET_S} s registry-timeout`)
+      expect(run.outputs).toEqual({})
+      timings.push({ scenario: 'resolve: credential helper waiting on a child (whole step)', seconds, budget: BUDGET_S })
+      expect(seconds).toBeLessThan(BUDGET_S + 2)
+      const pids = readCredentialHelperPids(bin, 'gcloudish')
+      expect(pids).toHaveLength(2) // the script and its sleep
+      expect(alivePids(pids)).toEqual([])
+    })
+  })
+})
