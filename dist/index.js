@@ -345,7 +345,7 @@ ${lines.join("\n")}`,
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-ZTERFAA7.js");
+  later ??= import("./chunks/later-UL5S5GAU.js");
   return later;
 }
 async function prepare(deps) {

@@ -13,6 +13,7 @@ import {
   buildkitdAvailability,
   buildxAvailability,
   createRemoteBuilder,
+  hungRegistry,
   dockerLogin,
   dockerRmi,
   imagetoolsInspect,
@@ -371,6 +372,16 @@ describe('merge: faults on its own requests (0 wrong digests)', () => {
     const run = await merge({ image: image(), sources: `amd\n${proxy.host}/e2e/merge-faults-src:arm`, tags: 'refused-mount' })
     expect(await noWrongDigest(run, 'refused-mount')).toBe('ok')
     expect(run.stdout).toMatch(/declined to mount sha256:\w+ from e2e\/merge-faults-src; copying it/)
+  })
+
+  it('a registry that stops answering: the step fails within registry-timeout, naming the host, with no outputs', async () => {
+    proxy.addRule(hungRegistry({ all: true }))
+    const run = await merge({ image: image(), sources, tags: 'hung', 'registry-timeout': '2' })
+    expect(run.code).not.toBe(0)
+    expect(run.outputs).toEqual({})
+    expect(run.durationMs).toBeLessThan(2_000 + 3_000)
+    expect(run.stdout).toContain(proxy.host)
+    expect(run.stdout).toMatch(/registry-timeout/)
   })
 
   it('a mirror that alters GETs by tag (F3), HEADs intact: the HEAD’s digest and a GET by digest give the right index', async () => {

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { mergeImages, type MergeDeps, type MergeResult } from '../../src/merge/main'
 import { toMergeOutputs, renderMergeSummary } from '../../src/merge/report'
-import { createRegistryFactory } from '../../src/registry'
+import { createRegistryFactory, RegistryBudget } from '../../src/registry'
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/manifest'
 import { captureStdout } from '../helpers/capture'
 import { FakeRegistry, REALM, REGISTRY, digestOf } from '../helpers/fake-registry'
@@ -34,7 +34,7 @@ const armv7 = { os: 'linux', architecture: 'arm', variant: 'v7' }
 
 function deps(reg: FakeRegistry, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): MergeDeps {
   return {
-    openRegistries: (credentials) => createRegistryFactory({ transport: reg, credentials }),
+    openRegistries: (credentials, budgetMs) => createRegistryFactory({ transport: reg, credentials, budget: new RegistryBudget(budgetMs) }),
     readInput: (name) => inputs[name] ?? '',
     env: env(extraEnv),
     cwd: dockerConfig
@@ -395,6 +395,25 @@ describe('merge: what the registry answers', () => {
     expect(r.error).toBeUndefined()
     expect(r.out).toContain('::add-mask::pa55word')
     expect(r.out.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('pa55word')
+  })
+})
+
+describe('merge: registry-timeout', () => {
+  it('one budget for the whole merge: a registry slower than it fails the step naming the input, nothing written', async () => {
+    const reg = new FakeRegistry()
+    twoPlatforms(reg)
+    reg.delayMs = 1_500
+    const started = Date.now()
+    const r = await merge(reg, { sources: SOURCES, tags: 'v1', 'registry-timeout': '1' })
+    expect(Date.now() - started).toBeLessThan(1_400)
+    expect(r.error?.message).toMatch(/registry-timeout/)
+    expect(reg.writes()).toEqual([])
+  })
+
+  it('a registry-timeout that is not a number of seconds is an input error', async () => {
+    const reg = new FakeRegistry()
+    const r = await merge(reg, { sources: 'x', 'registry-timeout': 'soon' })
+    expect(r.error?.message).toMatch(/^Input 'registry-timeout': 'soon' is not a number of seconds/)
   })
 })
 

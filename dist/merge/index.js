@@ -30,12 +30,13 @@ import {
   parseChoice,
   parseLines,
   parseReferenceInput,
+  parseRegistryTimeout,
   runAction
 } from "../chunks/chunk-FK3TV3L3.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-5AJUQ7X4.js";
+} from "../chunks/chunk-MO6UEV2U.js";
 import {
   ActionError,
   DOCKER_MANIFEST,
@@ -43,6 +44,7 @@ import {
   InputError,
   OCI_INDEX,
   OCI_MANIFEST,
+  RegistryBudget,
   RegistryError,
   TAG,
   cell,
@@ -113,7 +115,8 @@ function readMergeInputs(read) {
   const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
   const summary = parseBoolean("summary", read("summary"), true);
   const login = parseLogin(read("username"), read("password"));
-  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, ...login && { login } };
+  const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
+  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, registryTimeoutMs, ...login && { login } };
 }
 
 // src/merge/sources.ts
@@ -451,7 +454,7 @@ async function readBackIndex(target, digest, tags) {
 function defaultMergeDeps() {
   const env = process.env;
   return {
-    openRegistries: (credentials) => createRegistryFactory({ env, credentials }),
+    openRegistries: (credentials, budgetMs) => createRegistryFactory({ env, credentials, budget: new RegistryBudget(budgetMs) }),
     readInput: envInputReader(),
     env,
     cwd: process.cwd()
@@ -480,7 +483,7 @@ async function mergeImages(deps) {
   const notes = [];
   const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes);
   logPlanNotes(notes);
-  const registries = deps.openRegistries(keychainFor(inputs, deps.env));
+  const registries = deps.openRegistries(keychainFor(inputs, deps.env), inputs.registryTimeoutMs);
   try {
     const target = registries.client(inputs.image, { push: true });
     const clients = /* @__PURE__ */ new Map([[inputs.image.repository, target]]);

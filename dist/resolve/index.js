@@ -21,7 +21,7 @@ import "../chunks/chunk-3LUC7IVU.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-5AJUQ7X4.js";
+} from "../chunks/chunk-MO6UEV2U.js";
 import {
   ActionError,
   DOCKER_MANIFEST,

@@ -8,7 +8,7 @@ import {
 import "./chunk-3LUC7IVU.js";
 import {
   openRegistry
-} from "./chunk-5AJUQ7X4.js";
+} from "./chunk-MO6UEV2U.js";
 import {
   RegistryBudget,
   dockerKeychain,

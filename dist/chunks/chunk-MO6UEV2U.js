@@ -125,7 +125,7 @@ var TokenCache = class _TokenCache {
 
 // src/registry/auth.ts
 function withCredentials(registry, credentials, fallback) {
-  return (host) => host === registry ? Promise.resolve(credentials) : fallback(host);
+  return (host, options) => host === registry ? Promise.resolve(credentials) : fallback(host, options);
 }
 function pullScope(repository) {
   return `repository:${repository}:pull`;
