@@ -1,8 +1,11 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  loadGitHub,
+  pinBranchFor,
+  readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-WU6YESN5.js";
+} from "./chunks/chunk-E4QNS3TY.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -10,31 +13,39 @@ import {
   OCI_REVISION,
   OCI_SOURCE,
   OCI_URL,
-  commitUrl,
   logPlanNotes,
   maskSecretInputs,
   planBuild,
   readInputs,
-  readRunContext,
-  resolveCommit,
-  runUrl
-} from "./chunks/chunk-N6LUZODX.js";
+  resolveCommit
+} from "./chunks/chunk-JJ7NWWAZ.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-FK3TV3L3.js";
+} from "./chunks/chunk-N4OHDVJJ.js";
 import {
-  require_promises
-} from "./chunks/chunk-3LUC7IVU.js";
+  commitUrl,
+  readRunContext,
+  runUrl
+} from "./chunks/chunk-YWE3ZZ44.js";
 import {
-  ActionError,
   DOCKER_HUB,
   RegistryError,
+  dockerConfigPath,
+  findKey,
+  isAttestation,
+  isIndex,
+  isSha256Digest
+} from "./chunks/chunk-4UHFI6IU.js";
+import {
+  require_promises
+} from "./chunks/chunk-LOLFTQZC.js";
+import {
+  ActionError,
+  InputError,
   __toESM,
   code,
   codeBlock,
-  dockerConfigPath,
-  findKey,
   getExecOutput,
   group,
   html,
@@ -42,9 +53,6 @@ import {
   htmlLink,
   htmlTable,
   info,
-  isAttestation,
-  isIndex,
-  isSha256Digest,
   link,
   require_fs,
   require_os,
@@ -52,7 +60,7 @@ import {
   sections,
   setSecret,
   warning
-} from "./chunks/chunk-K47VHSJW.js";
+} from "./chunks/chunk-D4JJJDL7.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -342,16 +350,70 @@ ${lines.join("\n")}`,
   );
 }
 
+// src/build/summary.ts
+function labelLink(report2, key, value) {
+  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
+  if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
+  if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
+  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
+  return void 0;
+}
+function facts(report2) {
+  const items = [];
+  if (report2.digest) {
+    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
+    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
+  } else {
+    items.push("**Digest** none: not pushed (`push: false`)");
+  }
+  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
+  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
+  if (report2.runNumber) {
+    const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
+    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
+  }
+  items.push(`**Image ID** ${code(report2.imageId)}`);
+  return items.map((i) => `- ${i}`).join("\n");
+}
+function movedTags(report2) {
+  if (report2.movedTags.length === 0) return void 0;
+  const lines = ["> [!WARNING]"];
+  for (const m of report2.movedTags) {
+    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
+  }
+  return lines.join("\n");
+}
+function labelTable(report2) {
+  const rows = Object.keys(report2.labels).sort().map((key) => {
+    const value = report2.labels[key];
+    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
+  });
+  return htmlTable(["Label", "Value", "Source"], rows);
+}
+function renderSummary(report2) {
+  const pushed = report2.pushed && report2.pinned;
+  return sections(
+    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
+    pushed ? codeBlock(report2.pinned) : void 0,
+    facts(report2),
+    movedTags(report2),
+    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
+    labelTable(report2),
+    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
+  );
+}
+
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-UL5S5GAU.js");
+  later ??= import("./chunks/later-E2P3IUPT.js");
   return later;
 }
 async function prepare(deps) {
   const ctx = readRunContext(deps.env);
   const inputs = readInputs(deps.readInput, deps.cwd);
   const pinInputs = readPinInputs(deps.readInput);
+  const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push);
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : void 0;
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime });
   const plan = planBuild(inputs, ctx, commit);
@@ -369,7 +431,42 @@ async function prepare(deps) {
     runUrl: runUrl(ctx),
     movedTags: []
   };
-  return { inputs, plan, commit, base, ...pins && { pins } };
+  return { inputs, plan, commit, base, ...pins && { pins }, ...github && { github } };
+}
+function gitHubInputs(read, hasFiles, push) {
+  const github = readGitHubInputs(read);
+  if (!github.pullRequest && !github.comment) return void 0;
+  if (github.pullRequest && !hasFiles) {
+    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
+  }
+  if (!push) {
+    warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish");
+    return void 0;
+  }
+  return github;
+}
+function pinReport(r, pins) {
+  return {
+    subject: r.image,
+    key: `image ${r.image}`,
+    branch: pinBranchFor(r.image),
+    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
+    labels: Object.keys(r.labels).sort().map((name) => {
+      const value = r.labels[name];
+      const url = labelLink(r, name, value);
+      return { name, value, ...url && { url } };
+    }),
+    commit: { sha: r.commit.sha, ...r.commitUrl && { url: r.commitUrl } },
+    run: { ...r.runNumber && { number: r.runNumber }, ...r.runAttempt && { attempt: r.runAttempt }, ...r.runUrl && { url: r.runUrl } },
+    ...pins && { pins: { files: pins.files, rule: pins.rule } }
+  };
+}
+async function publish(deps, p, result) {
+  if (!p.github || !result.report.pinned) return result;
+  const gh = await loadGitHub();
+  const ctx = readRunContext(deps.env);
+  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi);
+  return { ...result, github };
 }
 async function logIn(deps, inputs) {
   if (!inputs.login) return void 0;
@@ -439,59 +536,6 @@ function report(p, imageId, pushed) {
   };
 }
 
-// src/build/summary.ts
-function labelLink(report2, key, value) {
-  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
-  if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
-  if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
-  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
-  return void 0;
-}
-function facts(report2) {
-  const items = [];
-  if (report2.digest) {
-    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
-    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
-  } else {
-    items.push("**Digest** none: not pushed (`push: false`)");
-  }
-  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
-  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
-  if (report2.runNumber) {
-    const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
-    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
-  }
-  items.push(`**Image ID** ${code(report2.imageId)}`);
-  return items.map((i) => `- ${i}`).join("\n");
-}
-function movedTags(report2) {
-  if (report2.movedTags.length === 0) return void 0;
-  const lines = ["> [!WARNING]"];
-  for (const m of report2.movedTags) {
-    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-  }
-  return lines.join("\n");
-}
-function labelTable(report2) {
-  const rows = Object.keys(report2.labels).sort().map((key) => {
-    const value = report2.labels[key];
-    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
-  });
-  return htmlTable(["Label", "Value", "Source"], rows);
-}
-function renderSummary(report2) {
-  const pushed = report2.pushed && report2.pinned;
-  return sections(
-    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
-    pushed ? codeBlock(report2.pinned) : void 0,
-    facts(report2),
-    movedTags(report2),
-    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
-    labelTable(report2),
-    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
-  );
-}
-
 // src/build/main.ts
 function defaultDeps() {
   return {
@@ -505,6 +549,9 @@ function defaultDeps() {
 async function buildAndPush(deps) {
   maskSecretInputs(deps.readInput);
   const prepared = await prepare(deps);
+  return publish(deps, prepared, await buildPushAndReadBack(deps, prepared));
+}
+async function buildPushAndReadBack(deps, prepared) {
   const login = await logIn(deps, prepared.inputs);
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps;
@@ -519,11 +566,11 @@ async function buildAndPush(deps) {
     await login?.cleanup();
   }
 }
-function toActionResult({ report: r, summary, pins }) {
+function toActionResult({ report: r, summary, pins, github }) {
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e) => e[1] !== void 0));
   return {
-    outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles } },
-    ...summary && { summary: sections(renderSummary(r), pins?.summary) },
+    outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles }, ...github?.outputs },
+    ...summary && { summary: sections(renderSummary(r), pins?.summary, github?.summary) },
     ...r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: "Image pushed" } }
   };
 }

@@ -8,7 +8,6 @@ import {
   OCI_REVISION,
   OCI_SOURCE,
   TEMPLATE_NAMES,
-  commitUrl,
   expandTag,
   logPlanNotes,
   maskSecretInputs,
@@ -17,13 +16,10 @@ import {
   parseLogin,
   parseTags,
   planTags,
-  readRunContext,
-  repositoryUrl,
   resolveCommit,
-  runUrl,
   templateProblem,
   templateValues
-} from "../chunks/chunk-N6LUZODX.js";
+} from "../chunks/chunk-JJ7NWWAZ.js";
 import {
   envInputReader,
   parseBoolean,
@@ -32,34 +28,42 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-FK3TV3L3.js";
+} from "../chunks/chunk-N4OHDVJJ.js";
+import {
+  commitUrl,
+  readRunContext,
+  repositoryUrl,
+  runUrl
+} from "../chunks/chunk-YWE3ZZ44.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-MO6UEV2U.js";
+} from "../chunks/chunk-XWVLOB4E.js";
 import {
-  ActionError,
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
-  InputError,
   OCI_INDEX,
   OCI_MANIFEST,
   RegistryBudget,
   RegistryError,
   TAG,
-  cell,
-  code,
   dockerKeychain,
-  fence,
   formatName,
   formatPlatform,
+  isAttestation,
+  sha256Digest
+} from "../chunks/chunk-4UHFI6IU.js";
+import {
+  ActionError,
+  InputError,
+  cell,
+  code,
+  fence,
   group,
   info,
-  isAttestation,
   link,
-  sha256Digest,
   warning
-} from "../chunks/chunk-K47VHSJW.js";
+} from "../chunks/chunk-D4JJJDL7.js";
 
 // src/merge/compose.ts
 var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;

@@ -1,8 +1,10 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  loadGitHub,
+  readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-WU6YESN5.js";
+} from "../chunks/chunk-E4QNS3TY.js";
 import {
   envInputReader,
   parseBoolean,
@@ -10,41 +12,50 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-FK3TV3L3.js";
+} from "../chunks/chunk-N4OHDVJJ.js";
 import {
-  loadDeployFiles,
+  commitUrl,
+  readRunContext,
+  runUrl
+} from "../chunks/chunk-YWE3ZZ44.js";
+import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-JHC7TLQO.js";
-import "../chunks/chunk-3LUC7IVU.js";
+} from "../chunks/chunk-5CT5FH23.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-MO6UEV2U.js";
+} from "../chunks/chunk-XWVLOB4E.js";
 import {
-  ActionError,
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
-  InputError,
   OCI_INDEX,
   OCI_MANIFEST,
   RegistryBudget,
   RegistryError,
-  code,
-  codeBlock,
-  describeError,
   dockerKeychain,
   formatPlatform,
   formatReference,
-  info,
   isIndex,
   parsePlatform,
-  platformEntries,
+  platformEntries
+} from "../chunks/chunk-4UHFI6IU.js";
+import {
+  loadDeployFiles
+} from "../chunks/chunk-AKLZ2AON.js";
+import "../chunks/chunk-LOLFTQZC.js";
+import {
+  ActionError,
+  InputError,
+  code,
+  codeBlock,
+  describeError,
+  info,
   sections,
   text,
   warning
-} from "../chunks/chunk-K47VHSJW.js";
+} from "../chunks/chunk-D4JJJDL7.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -239,11 +250,16 @@ function defaultResolveDeps() {
   return {
     openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
     readInput: envInputReader(),
-    cwd: process.cwd()
+    cwd: process.cwd(),
+    env
   };
 }
 async function resolveImages(deps) {
   const inputs = readResolveInputs(deps.readInput);
+  const github = readGitHubInputs(deps.readInput);
+  if (github.pullRequest && inputs.files.length === 0) {
+    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
+  }
   const files = await loadDeployFiles(inputs.files, deps.cwd);
   const pool = deps.openRegistries(inputs.registryTimeoutMs);
   let outcomes;
@@ -267,12 +283,30 @@ async function resolveImages(deps) {
   const outputs = { ...toResolveOutputs(outcomes) };
   const pins = files.length > 0 ? await pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : void 0;
   if (pins) outputs["changed-files"] = pins.changedFiles;
+  const published = github.pullRequest || github.comment ? await publish(deps, github, outcomes, pins) : void 0;
+  if (published) Object.assign(outputs, published.outputs);
   return {
     outcomes,
     outputs,
     pinned: pins?.pinned ?? [],
-    ...inputs.summary && { summary: sections(renderResolveSummary(outcomes, inputs.platform), pins?.summary) }
+    ...inputs.summary && { summary: sections(renderResolveSummary(outcomes, inputs.platform), pins?.summary, published?.summary) }
   };
+}
+async function publish(deps, github, outcomes, pins) {
+  const ctx = readRunContext(deps.env ?? process.env);
+  const references = outcomes.flatMap((o) => o.status === "resolved" ? [{ reference: pinnedReference(o.target.input, o.resolution), digest: o.resolution.digest }] : []);
+  const only = references.length === 1 ? outcomes.find((o) => o.status === "resolved") : void 0;
+  const url = runUrl(ctx);
+  const report = {
+    subject: only ? only.target.input : `${references.length} images`,
+    key: "resolve",
+    branch: "pin/images",
+    references,
+    ...ctx.sha && { commit: { sha: ctx.sha, ...commitUrl(ctx, ctx.sha) && { url: commitUrl(ctx, ctx.sha) } } },
+    run: { ...ctx.runNumber && { number: ctx.runNumber }, ...ctx.runAttempt && { attempt: ctx.runAttempt }, ...url && { url } },
+    ...pins && { pins: { files: pins.files, rule: pins.rule } }
+  };
+  return (await loadGitHub()).publishToGitHub(github, report, ctx, deps.githubApi);
 }
 function resolvedTags(outcomes) {
   const digests = /* @__PURE__ */ new Map();

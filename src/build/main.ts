@@ -4,7 +4,7 @@ import { runAction, type ActionResult } from '../action/run'
 import { DockerCli } from '../docker/cli'
 import { maskSecretInputs } from './inputs'
 import { toOutputs } from './report'
-import { build, loadLater, logIn, prepare, pushAndReadBack, report, type BuildResult, type Deps } from './steps'
+import { build, loadLater, logIn, prepare, publish, pushAndReadBack, report, type BuildResult, type Deps, type Prepared } from './steps'
 import { renderSummary } from './summary'
 
 export type { BuildResult, Deps } from './steps'
@@ -19,10 +19,17 @@ export function defaultDeps(): Deps {
   }
 }
 
-/** inputs → plan → docker build → push → registry read-back → report (outputs and summary not yet written). */
+/**
+ * inputs → plan → docker build → push → registry read-back → report → GitHub (pull request, comment); the outputs
+ * and the summary are not yet written.
+ */
 export async function buildAndPush(deps: Deps): Promise<BuildResult> {
   maskSecretInputs(deps.readInput)
   const prepared = await prepare(deps)
+  return publish(deps, prepared, await buildPushAndReadBack(deps, prepared))
+}
+
+async function buildPushAndReadBack(deps: Deps, prepared: Prepared): Promise<BuildResult> {
   const login = await logIn(deps, prepared.inputs)
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps
@@ -38,11 +45,11 @@ export async function buildAndPush(deps: Deps): Promise<BuildResult> {
   }
 }
 
-function toActionResult({ report: r, summary, pins }: BuildResult): ActionResult {
+function toActionResult({ report: r, summary, pins, github }: BuildResult): ActionResult {
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e): e is [string, string] => e[1] !== undefined))
   return {
-    outputs: { ...outputs, ...(pins && { 'changed-files': pins.changedFiles }) },
-    ...(summary && { summary: sections(renderSummary(r), pins?.summary) }),
+    outputs: { ...outputs, ...(pins && { 'changed-files': pins.changedFiles }), ...github?.outputs },
+    ...(summary && { summary: sections(renderSummary(r), pins?.summary, github?.summary) }),
     ...(r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: 'Image pushed' } })
   }
 }

@@ -3,6 +3,12 @@ import { commitUrl, readRunContext, runUrl } from '../action/context'
 import type { InputReader } from '../action/inputs'
 import type { Docker } from '../docker/cli'
 import { loginForStep, type StepLogin } from '../docker/login'
+import type { GitHubApiFactory, GitHubOutcome } from '../github/publish'
+import { readGitHubInputs, type GitHubInputs } from '../github/inputs'
+import { loadGitHub } from '../github/load'
+import { pinBranchFor } from '../github/branch'
+import type { PinReport } from '../github/report'
+import { InputError } from '../action/errors'
 import { readPinInputs } from '../pin/inputs'
 import type { PinOutcome } from '../pin/step'
 import type { RegistrySession } from '../registry'
@@ -13,6 +19,7 @@ import type { BuildPins } from './pins'
 import { logPlanNotes, planBuild, type BuildPlan } from './plan'
 import { checkLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
+import { labelLink } from './summary'
 
 let later: Promise<typeof import('./later')> | undefined
 
@@ -35,6 +42,8 @@ export interface Deps {
   cwd: string
   gitHead?: (dir: string) => Promise<string | undefined>
   gitCommitTime?: (dir: string, sha: string) => Promise<string | undefined>
+  /** The GitHub API for 'pull-request' and 'comment'; default: Octokit at GITHUB_API_URL. */
+  githubApi?: GitHubApiFactory
 }
 
 /** Everything decided before docker runs: a bad input or a broken deploy file fails here, before anything is built. */
@@ -45,6 +54,8 @@ export interface Prepared {
   /** The report as far as the plan knows it (links, run), completed by the later steps. */
   base: Omit<Report, 'imageId'>
   pins?: BuildPins
+  /** 'pull-request' / 'comment', when either is on and there will be a digest to publish. */
+  github?: GitHubInputs
 }
 
 export interface BuildResult {
@@ -52,6 +63,7 @@ export interface BuildResult {
   /** Whether to write the job summary (input `summary`). */
   summary: boolean
   pins?: PinOutcome
+  github?: GitHubOutcome
 }
 
 /** Step 1: inputs → deploy files → commit → plan, and the plan's notes printed. */
@@ -59,6 +71,7 @@ export async function prepare(deps: Deps): Promise<Prepared> {
   const ctx = readRunContext(deps.env)
   const inputs = readInputs(deps.readInput, deps.cwd)
   const pinInputs = readPinInputs(deps.readInput)
+  const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push)
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : undefined
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
   const plan = planBuild(inputs, ctx, commit)
@@ -76,7 +89,50 @@ export async function prepare(deps: Deps): Promise<Prepared> {
     runUrl: runUrl(ctx),
     movedTags: []
   }
-  return { inputs, plan, commit, base, ...(pins && { pins }) }
+  return { inputs, plan, commit, base, ...(pins && { pins }), ...(github && { github }) }
+}
+
+/** 'pull-request' and 'comment', checked before the build: they publish a pushed digest, the first one needs 'files'. */
+function gitHubInputs(read: InputReader, hasFiles: boolean, push: boolean): GitHubInputs | undefined {
+  const github = readGitHubInputs(read)
+  if (!github.pullRequest && !github.comment) return undefined
+  if (github.pullRequest && !hasFiles) {
+    throw new InputError('pull-request', "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml")
+  }
+  if (!push) {
+    core.warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish")
+    return undefined
+  }
+  return github
+}
+
+/** What the pull request and the comment show: the report (read back from the registry) and the pinned files. */
+export function pinReport(r: Report, pins: PinOutcome | undefined): PinReport {
+  return {
+    subject: r.image,
+    key: `image ${r.image}`,
+    branch: pinBranchFor(r.image),
+    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
+    labels: Object.keys(r.labels)
+      .sort()
+      .map((name) => {
+        const value = r.labels[name] as string
+        const url = labelLink(r, name, value)
+        return { name, value, ...(url && { url }) }
+      }),
+    commit: { sha: r.commit.sha, ...(r.commitUrl && { url: r.commitUrl }) },
+    run: { ...(r.runNumber && { number: r.runNumber }), ...(r.runAttempt && { attempt: r.runAttempt }), ...(r.runUrl && { url: r.runUrl }) },
+    ...(pins && { pins: { files: pins.files, rule: pins.rule } })
+  }
+}
+
+/** Step 5: the report goes to GitHub: a pull request with the pinned files, the sticky comment. */
+export async function publish(deps: Deps, p: Prepared, result: BuildResult): Promise<BuildResult> {
+  if (!p.github || !result.report.pinned) return result
+  const gh = await loadGitHub()
+  const ctx = readRunContext(deps.env)
+  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi)
+  return { ...result, github }
 }
 
 /** With 'username'/'password': a docker login for this step only; the caller runs `cleanup()` when the step ends. */

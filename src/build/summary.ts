@@ -3,7 +3,7 @@ import { BUILD_ATTEMPT_LABEL, BUILD_NUMBER_LABEL, COMMIT_LABEL, OCI_REVISION, OC
 import type { Report } from './report'
 
 /** Where a label's value leads: the commit page, the run (attempt) page, or the repository. */
-function labelLink(report: Report, key: string, value: string): string | undefined {
+export function labelLink(report: Report, key: string, value: string): string | undefined {
   if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report.commit.sha) return report.commitUrl
   if (key === BUILD_NUMBER_LABEL && value === report.runNumber) return report.runUrl
   if (key === BUILD_ATTEMPT_LABEL && value === report.runAttempt && report.runUrl) return `${report.runUrl}/attempts/${value}`

@@ -60,6 +60,12 @@ export async function loadDeployFiles(patterns: readonly string[], cwd: string):
   )
 }
 
+/** Parses `text` as the kind of file `rel` names and applies the rule: how another version of a deploy file (the pull
+ *  request's base) gets the same pins as the one on disk. */
+export function pinText(rel: string, text: string, rule: PinRule): { text: string; changes: Change[] } {
+  return kindOf(rel) === 'dockerfile' ? pinDockerfile(scanDockerfile(rel, text), rule) : pinYaml(rel, scanYaml(rel, text), rule)
+}
+
 /** Applies a rule to every file (in memory); returns the files that change. */
 export function pinDeployFiles(files: readonly DeployFile[], rule: PinRule): PinnedFile[] {
   const out: PinnedFile[] = []

@@ -9,6 +9,10 @@ export interface PinOutcome {
   changedFiles: string
   /** The "Pinned files" section of the job summary. */
   summary: string
+  /** Every deploy file the patterns matched (relative paths), changed or not, and the rule applied to them: what a
+   *  pull request re-applies to the base branch's version of each file. */
+  files: string[]
+  rule: PinRule
 }
 
 /** The step both actions end with: apply the rule to the deploy files, write them (unless a dry run), log and report. */
@@ -18,5 +22,11 @@ export async function pinFiles(files: readonly DeployFile[], rule: PinRule, writ
   for (const f of pinned) core.info(`${write ? 'Pinned' : 'Would pin'} ${f.changes.length} reference(s) in ${f.rel}`)
   const notes = deployNotes(files)
   for (const n of notes) core.info(n)
-  return { pinned, changedFiles: changedFilesOutput(pinned), summary: renderPinSummary(pinned, write, files.length, notes) }
+  return {
+    pinned,
+    changedFiles: changedFilesOutput(pinned),
+    summary: renderPinSummary(pinned, write, files.length, notes),
+    files: files.map((f) => f.rel),
+    rule
+  }
 }

@@ -1,11 +1,17 @@
 import * as core from '@actions/core'
+import { commitUrl, readRunContext, runUrl } from '../action/context'
+import { InputError } from '../action/errors'
 import { envInputReader, type InputReader } from '../action/inputs'
 import { sections } from '../action/markdown'
 import { runAction, type ActionResult } from '../action/run'
 import { dockerKeychain } from '../docker/config'
+import { readGitHubInputs, type GitHubInputs } from '../github/inputs'
+import { loadGitHub } from '../github/load'
+import type { GitHubApiFactory, GitHubOutcome } from '../github/publish'
+import type { PinReport } from '../github/report'
 import { loadDeployFiles, type PinnedFile } from '../pin/files'
 import { resolvedRule, tagKey } from '../pin/rules'
-import { pinFiles } from '../pin/step'
+import { pinFiles, type PinOutcome } from '../pin/step'
 import { createRegistryFactory, RegistryBudget } from '../registry'
 import type { RegistryClient } from '../registry/client'
 import type { ImageName } from '../registry/reference'
@@ -18,6 +24,10 @@ export interface ResolveDeps {
   openRegistries: (budgetMs?: number) => { client(name: ImageName): RegistryClient; close(): Promise<void> }
   readInput: InputReader
   cwd: string
+  /** The run's environment (GITHUB_* context); default process.env. */
+  env?: NodeJS.ProcessEnv
+  /** The GitHub API for 'pull-request' and 'comment'; default: Octokit at GITHUB_API_URL. */
+  githubApi?: GitHubApiFactory
 }
 
 export function defaultResolveDeps(): ResolveDeps {
@@ -25,7 +35,8 @@ export function defaultResolveDeps(): ResolveDeps {
   return {
     openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
     readInput: envInputReader(),
-    cwd: process.cwd()
+    cwd: process.cwd(),
+    env
   }
 }
 
@@ -39,6 +50,10 @@ export interface ResolveResult {
 /** inputs → parse deploy files → resolve concurrently → pin files → outputs and summary (not yet written). */
 export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
   const inputs = readResolveInputs(deps.readInput)
+  const github = readGitHubInputs(deps.readInput)
+  if (github.pullRequest && inputs.files.length === 0) {
+    throw new InputError('pull-request', "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml")
+  }
   // deploy files are read and parsed before any request: a broken file fails the step early, naming the file
   const files = await loadDeployFiles(inputs.files, deps.cwd)
 
@@ -66,12 +81,32 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
   const outputs: Record<string, string> = { ...toResolveOutputs(outcomes) }
   const pins = files.length > 0 ? await pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : undefined
   if (pins) outputs['changed-files'] = pins.changedFiles
+  const published = github.pullRequest || github.comment ? await publish(deps, github, outcomes, pins) : undefined
+  if (published) Object.assign(outputs, published.outputs)
   return {
     outcomes,
     outputs,
     pinned: pins?.pinned ?? [],
-    ...(inputs.summary && { summary: sections(renderResolveSummary(outcomes, inputs.platform), pins?.summary) })
+    ...(inputs.summary && { summary: sections(renderResolveSummary(outcomes, inputs.platform), pins?.summary, published?.summary) })
   }
+}
+
+/** The report goes to GitHub: a pull request with the pinned files, the sticky comment. */
+async function publish(deps: ResolveDeps, github: GitHubInputs, outcomes: readonly Outcome[], pins: PinOutcome | undefined): Promise<GitHubOutcome> {
+  const ctx = readRunContext(deps.env ?? process.env)
+  const references = outcomes.flatMap((o) => (o.status === 'resolved' ? [{ reference: pinnedReference(o.target.input, o.resolution), digest: o.resolution.digest }] : []))
+  const only = references.length === 1 ? outcomes.find((o) => o.status === 'resolved') : undefined
+  const url = runUrl(ctx)
+  const report: PinReport = {
+    subject: only ? only.target.input : `${references.length} images`,
+    key: 'resolve',
+    branch: 'pin/images',
+    references,
+    ...(ctx.sha && { commit: { sha: ctx.sha, ...(commitUrl(ctx, ctx.sha) && { url: commitUrl(ctx, ctx.sha) }) } }),
+    run: { ...(ctx.runNumber && { number: ctx.runNumber }), ...(ctx.runAttempt && { attempt: ctx.runAttempt }), ...(url && { url }) },
+    ...(pins && { pins: { files: pins.files, rule: pins.rule } })
+  }
+  return (await loadGitHub()).publishToGitHub(github, report, ctx, deps.githubApi)
 }
 
 /** `registry/repository:tag` → digest for every resolved reference that names a tag. */

@@ -514,7 +514,10 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   add('GET', `${R}/branches/{branch+}`, read('contents'), (c) => {
     const sha = c.repo.refs.get(`refs/heads/${c.params.branch}`)
     if (sha === undefined) throw new ApiError(404, 'Branch not found')
-    return { status: 200, json: { name: c.params.branch, commit: { sha, commit: commitJson(c.repo, sha) }, protected: false } }
+    // as GitHub answers it: the commit object of the commits API (its `commit` the git commit, `parents` beside it)
+    const git = commitJson(c.repo, sha)
+    const commit = { sha, node_id: git.node_id, commit: git, url: `${repoApi(c.repo)}/commits/${sha}`, html_url: git.html_url, parents: git.parents }
+    return { status: 200, json: { name: c.params.branch, commit, protected: false } }
   })
 
   // --- refs

@@ -2,18 +2,20 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   DEFAULT_REGISTRY_TIMEOUT_SECONDS,
-  InputError,
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
+  parseReference
+} from "./chunk-4UHFI6IU.js";
+import {
+  InputError,
   cut,
   describeError,
   getInput,
   notice,
-  parseReference,
   setFailed,
   setOutput,
   summary
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-D4JJJDL7.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

@@ -2,25 +2,20 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   require_promises
-} from "./chunk-3LUC7IVU.js";
+} from "./chunk-LOLFTQZC.js";
 import {
   ActionError,
   InputError,
   __commonJS,
   __require,
   __toESM,
-  code,
   debug,
-  fence,
-  html,
-  info,
-  parseReference,
   require_assert,
   require_crypto,
   require_fs,
   require_os,
   require_path
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-D4JJJDL7.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({
@@ -1183,8 +1178,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code2 = json.substr(i + 2, 4);
-                switch (code2) {
+                const code = json.substr(i + 2, 4);
+                switch (code) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -1210,8 +1205,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code2.substr(0, 2) === "00")
-                      str += "\\x" + code2.substr(2);
+                    if (code.substr(0, 2) === "00")
+                      str += "\\x" + code.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -3710,22 +3705,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code2, message) {
+      constructor(name, pos, code, message) {
         super();
         this.name = name;
-        this.code = code2;
+        this.code = code;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLParseError", pos, code2, message);
+      constructor(pos, code, message) {
+        super("YAMLParseError", pos, code, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLWarning", pos, code2, message);
+      constructor(pos, code, message) {
+        super("YAMLWarning", pos, code, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -4634,7 +4629,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
+      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar2.Scalar.PLAIN;
@@ -4832,9 +4827,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code2 = ok ? parseInt(cc, 16) : NaN;
+      const code = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code2);
+        return String.fromCodePoint(code);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -5156,12 +5151,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message, warning) => {
+        this.onError = (source, code, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code2, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5323,12 +5318,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code2, message) => {
+        const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code2, message);
+            onError(offset, code, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message);
         };
         switch (token.type) {
           case "scalar":
@@ -10228,6 +10223,9 @@ async function loadDeployFiles(patterns, cwd) {
     })
   );
 }
+function pinText(rel, text, rule) {
+  return kindOf(rel) === "dockerfile" ? pinDockerfile(scanDockerfile(rel, text), rule) : pinYaml(rel, scanYaml(rel, text), rule);
+}
 function pinDeployFiles(files, rule) {
   const out = [];
   for (const f of files) {
@@ -10249,83 +10247,10 @@ function deployNotes(files) {
   return files.flatMap((f) => f.scanned.notes);
 }
 
-// src/pin/rules.ts
-function writtenName(written) {
-  const noDigest = written.replace(/@.*$/, "");
-  const colon = noDigest.lastIndexOf(":");
-  return colon > noDigest.lastIndexOf("/") ? noDigest.slice(0, colon) : noDigest;
-}
-function tryParse(written) {
-  try {
-    return parseReference(written);
-  } catch {
-    return void 0;
-  }
-}
-function tagKey(ref) {
-  return `${ref.registry}/${ref.repository}:${ref.tag ?? "latest"}`;
-}
-function resolvedRule(digests) {
-  return (written) => {
-    const ref = tryParse(written);
-    if (!ref || ref.digest && !ref.tag) return void 0;
-    const digest = digests.get(tagKey(ref));
-    if (!digest) return void 0;
-    return `${writtenName(written)}:${ref.tag ?? "latest"}@${digest}`;
-  };
-}
-function ownImageRule(image, pushedTags, digest) {
-  return (written) => {
-    const ref = tryParse(written);
-    if (!ref || ref.registry !== image.registry || ref.repository !== image.repository) return void 0;
-    const tag = ref.tag && pushedTags.includes(ref.tag) ? ref.tag : pushedTags[0];
-    return `${writtenName(written)}${tag ? `:${tag}` : ""}@${digest}`;
-  };
-}
-
-// src/pin/summary.ts
-function changedFilesOutput(files) {
-  return files.map((f) => f.rel).join("\n");
-}
-function renderPinSummary(files, wrote, scanned, notes) {
-  const lines = [];
-  const verb = wrote ? "Pinned" : "Would pin (dry run, `write: false`)";
-  lines.push(`#### ${verb}: ${files.length} of ${scanned} file${scanned === 1 ? "" : "s"} changed`, "");
-  for (const f of files) {
-    const body = [];
-    const seen = /* @__PURE__ */ new Set();
-    for (const c of f.changes) {
-      if (seen.has(c.line)) continue;
-      seen.add(c.line);
-      body.push(`@@ line ${c.line} @@`, `-${c.before}`, `+${c.after}`);
-    }
-    const text = body.join("\n");
-    const f3 = fence(text);
-    lines.push(`<details open><summary><code>${html(f.rel)}</code> (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
-    lines.push(`${f3}diff`, text, f3, "", "</details>", "");
-  }
-  if (notes.length > 0) {
-    lines.push("Left as they are:", "");
-    for (const n of notes) lines.push(`- ${code(n)}`);
-    lines.push("");
-  }
-  return lines.join("\n");
-}
-
-// src/pin/step.ts
-async function pinFiles(files, rule, write) {
-  const pinned = pinDeployFiles(files, rule);
-  if (write) await writePinnedFiles(pinned);
-  for (const f of pinned) info(`${write ? "Pinned" : "Would pin"} ${f.changes.length} reference(s) in ${f.rel}`);
-  const notes = deployNotes(files);
-  for (const n of notes) info(n);
-  return { pinned, changedFiles: changedFilesOutput(pinned), summary: renderPinSummary(pinned, write, files.length, notes) };
-}
-
 export {
   loadDeployFiles,
-  tagKey,
-  resolvedRule,
-  ownImageRule,
-  pinFiles
+  pinText,
+  pinDeployFiles,
+  writePinnedFiles,
+  deployNotes
 };

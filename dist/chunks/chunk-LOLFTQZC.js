@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   __commonJS,
   __require
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-D4JJJDL7.js";
 
 // builtin-require:fs/promises
 var require_promises = __commonJS({

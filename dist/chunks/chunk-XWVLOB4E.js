@@ -16,15 +16,17 @@ import {
   errorDetail,
   formatPlatform,
   formatSeconds,
-  info,
   isIndex,
   isSha256Digest,
   matchesDigest,
   pickPlatformEntry,
   platformEntries,
-  setSecret,
   sha256Digest
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-4UHFI6IU.js";
+import {
+  info,
+  setSecret
+} from "./chunk-D4JJJDL7.js";
 
 // src/registry/challenge.ts
 function parseChallenges(header) {

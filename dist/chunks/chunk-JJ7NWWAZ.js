@@ -7,7 +7,17 @@ import {
   parseList,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-FK3TV3L3.js";
+} from "./chunk-N4OHDVJJ.js";
+import {
+  COMMIT_SHA,
+  isPullRequestEvent,
+  refBranch,
+  refTag,
+  repositoryUrl
+} from "./chunk-YWE3ZZ44.js";
+import {
+  validateTag
+} from "./chunk-4UHFI6IU.js";
 import {
   ActionError,
   InputError,
@@ -17,12 +27,10 @@ import {
   info,
   notice,
   require_fs,
-  require_os,
   require_path,
   setSecret,
-  validateTag,
   warning
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-D4JJJDL7.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -2237,126 +2245,6 @@ var require_semver2 = __commonJS({
   }
 });
 
-// src/action/context.ts
-var import_node_fs = __toESM(require_fs(), 1);
-
-// node_modules/@actions/github/lib/context.js
-var import_fs = __toESM(require_fs(), 1);
-var import_os = __toESM(require_os(), 1);
-var Context = class {
-  /**
-   * Hydrate the context from the environment
-   */
-  constructor() {
-    var _a, _b, _c;
-    this.payload = {};
-    if (process.env.GITHUB_EVENT_PATH) {
-      if ((0, import_fs.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse((0, import_fs.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
-      } else {
-        const path2 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path2} does not exist${import_os.EOL}`);
-      }
-    }
-    this.eventName = process.env.GITHUB_EVENT_NAME;
-    this.sha = process.env.GITHUB_SHA;
-    this.ref = process.env.GITHUB_REF;
-    this.workflow = process.env.GITHUB_WORKFLOW;
-    this.action = process.env.GITHUB_ACTION;
-    this.actor = process.env.GITHUB_ACTOR;
-    this.job = process.env.GITHUB_JOB;
-    this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-    this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-    this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-    this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-    this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-    this.graphqlUrl = (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-  }
-  get issue() {
-    const payload = this.payload;
-    return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-  }
-  get repo() {
-    if (process.env.GITHUB_REPOSITORY) {
-      const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
-      return { owner, repo };
-    }
-    if (this.payload.repository) {
-      return {
-        owner: this.payload.repository.owner.login,
-        repo: this.payload.repository.name
-      };
-    }
-    throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-  }
-};
-
-// src/action/context.ts
-var COMMIT_SHA = /^[0-9a-f]{40,64}$/;
-function nonEmpty(value) {
-  const v = typeof value === "number" ? Number.isNaN(value) ? void 0 : String(value) : value?.trim();
-  return v ? v : void 0;
-}
-function githubContext(env) {
-  const path2 = env.GITHUB_EVENT_PATH;
-  const usable = path2 && (0, import_node_fs.existsSync)(path2) ? env : { ...env, GITHUB_EVENT_PATH: "" };
-  const saved = process.env;
-  process.env = usable;
-  try {
-    return new Context();
-  } catch {
-    process.env = { ...usable, GITHUB_EVENT_PATH: "" };
-    return new Context();
-  } finally {
-    process.env = saved;
-  }
-}
-function pullRequestHead(payload) {
-  const sha = payload.pull_request?.head?.sha;
-  return typeof sha === "string" && COMMIT_SHA.test(sha) ? sha : void 0;
-}
-function isPullRequestEvent(eventName) {
-  return eventName === "pull_request" || eventName === "pull_request_target";
-}
-function readRunContext(env = process.env) {
-  const gh = githubContext(env);
-  const eventName = nonEmpty(gh.eventName);
-  const pullRequestHeadSha = isPullRequestEvent(eventName) ? pullRequestHead(gh.payload) : void 0;
-  return {
-    actions: env.GITHUB_ACTIONS === "true",
-    eventName,
-    sha: nonEmpty(gh.sha),
-    pullRequestHeadSha,
-    ref: nonEmpty(gh.ref),
-    headRef: nonEmpty(env.GITHUB_HEAD_REF),
-    runNumber: nonEmpty(gh.runNumber),
-    runAttempt: nonEmpty(gh.runAttempt),
-    runId: nonEmpty(gh.runId),
-    repository: nonEmpty(env.GITHUB_REPOSITORY),
-    serverUrl: (nonEmpty(gh.serverUrl) ?? "https://github.com").replace(/\/+$/, ""),
-    workspace: nonEmpty(env.GITHUB_WORKSPACE),
-    tempDir: nonEmpty(env.RUNNER_TEMP),
-    apiUrl: gh.apiUrl,
-    payload: gh.payload
-  };
-}
-function commitUrl(ctx, sha) {
-  return ctx.repository ? `${ctx.serverUrl}/${ctx.repository}/commit/${sha}` : void 0;
-}
-function refTag(ctx) {
-  return ctx.ref?.startsWith("refs/tags/") ? ctx.ref.slice("refs/tags/".length) || void 0 : void 0;
-}
-function refBranch(ctx) {
-  if (isPullRequestEvent(ctx.eventName) && ctx.headRef) return ctx.headRef;
-  return ctx.ref?.startsWith("refs/heads/") ? ctx.ref.slice("refs/heads/".length) || void 0 : void 0;
-}
-function runUrl(ctx) {
-  return ctx.repository && ctx.runId ? `${ctx.serverUrl}/${ctx.repository}/actions/runs/${ctx.runId}` : void 0;
-}
-function repositoryUrl(ctx) {
-  return ctx.repository ? `${ctx.serverUrl}/${ctx.repository}` : void 0;
-}
-
 // src/build/labels.ts
 var COMMIT_LABEL = "git-commit";
 var BUILD_NUMBER_LABEL = "build-number";
@@ -2534,7 +2422,7 @@ function resolveTags(userTags, commit, ctx, semverTags = "all") {
 var LATEST = "latest";
 
 // src/build/inputs.ts
-var import_node_fs2 = __toESM(require_fs(), 1);
+var import_node_fs = __toESM(require_fs(), 1);
 var import_node_path = __toESM(require_path(), 1);
 function parseImage(raw) {
   const imageInput = raw.trim();
@@ -2578,7 +2466,7 @@ function parseBuildArgs(raw) {
 }
 function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   const context = import_node_path.default.resolve(cwd, contextRaw || ".");
-  if (!(0, import_node_fs2.existsSync)(context) || !(0, import_node_fs2.statSync)(context).isDirectory()) {
+  if (!(0, import_node_fs.existsSync)(context) || !(0, import_node_fs.statSync)(context).isDirectory()) {
     throw new InputError(
       "context",
       `build context '${contextRaw || "."}' is not a directory (looked in ${context})`,
@@ -2586,7 +2474,7 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
     );
   }
   const file = fileRaw ? import_node_path.default.resolve(cwd, fileRaw) : import_node_path.default.join(context, "Dockerfile");
-  if (!(0, import_node_fs2.existsSync)(file) || !(0, import_node_fs2.statSync)(file).isFile()) {
+  if (!(0, import_node_fs.existsSync)(file) || !(0, import_node_fs.statSync)(file).isFile()) {
     throw new InputError(
       "file",
       `Dockerfile '${fileRaw || import_node_path.default.relative(cwd, file) || "Dockerfile"}' not found (looked for ${file})`,
@@ -2794,10 +2682,6 @@ function planBuild(inputs, ctx, commit) {
 }
 
 export {
-  readRunContext,
-  commitUrl,
-  runUrl,
-  repositoryUrl,
   COMMIT_LABEL,
   BUILD_NUMBER_LABEL,
   BUILD_ATTEMPT_LABEL,

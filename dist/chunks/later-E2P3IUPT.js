@@ -1,19 +1,23 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  loadDeployFiles,
   ownImageRule,
   pinFiles
-} from "./chunk-JHC7TLQO.js";
-import "./chunk-3LUC7IVU.js";
+} from "./chunk-5CT5FH23.js";
 import {
   openRegistry
-} from "./chunk-MO6UEV2U.js";
+} from "./chunk-XWVLOB4E.js";
 import {
   RegistryBudget,
-  dockerKeychain,
+  dockerKeychain
+} from "./chunk-4UHFI6IU.js";
+import {
+  loadDeployFiles
+} from "./chunk-AKLZ2AON.js";
+import "./chunk-LOLFTQZC.js";
+import {
   warning
-} from "./chunk-K47VHSJW.js";
+} from "./chunk-D4JJJDL7.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

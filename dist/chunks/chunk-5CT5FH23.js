@@ -1,0 +1,102 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+import {
+  parseReference
+} from "./chunk-4UHFI6IU.js";
+import {
+  deployNotes,
+  pinDeployFiles,
+  writePinnedFiles
+} from "./chunk-AKLZ2AON.js";
+import {
+  code,
+  fence,
+  html,
+  info
+} from "./chunk-D4JJJDL7.js";
+
+// src/pin/rules.ts
+function writtenName(written) {
+  const noDigest = written.replace(/@.*$/, "");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > noDigest.lastIndexOf("/") ? noDigest.slice(0, colon) : noDigest;
+}
+function tryParse(written) {
+  try {
+    return parseReference(written);
+  } catch {
+    return void 0;
+  }
+}
+function tagKey(ref) {
+  return `${ref.registry}/${ref.repository}:${ref.tag ?? "latest"}`;
+}
+function resolvedRule(digests) {
+  return (written) => {
+    const ref = tryParse(written);
+    if (!ref || ref.digest && !ref.tag) return void 0;
+    const digest = digests.get(tagKey(ref));
+    if (!digest) return void 0;
+    return `${writtenName(written)}:${ref.tag ?? "latest"}@${digest}`;
+  };
+}
+function ownImageRule(image, pushedTags, digest) {
+  return (written) => {
+    const ref = tryParse(written);
+    if (!ref || ref.registry !== image.registry || ref.repository !== image.repository) return void 0;
+    const tag = ref.tag && pushedTags.includes(ref.tag) ? ref.tag : pushedTags[0];
+    return `${writtenName(written)}${tag ? `:${tag}` : ""}@${digest}`;
+  };
+}
+
+// src/pin/summary.ts
+function changedFilesOutput(files) {
+  return files.map((f) => f.rel).join("\n");
+}
+function renderPinSummary(files, wrote, scanned, notes) {
+  const lines = [];
+  const verb = wrote ? "Pinned" : "Would pin (dry run, `write: false`)";
+  lines.push(`#### ${verb}: ${files.length} of ${scanned} file${scanned === 1 ? "" : "s"} changed`, "");
+  for (const f of files) {
+    const body = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const c of f.changes) {
+      if (seen.has(c.line)) continue;
+      seen.add(c.line);
+      body.push(`@@ line ${c.line} @@`, `-${c.before}`, `+${c.after}`);
+    }
+    const text = body.join("\n");
+    const f3 = fence(text);
+    lines.push(`<details open><summary><code>${html(f.rel)}</code> (${f.changes.length} reference${f.changes.length === 1 ? "" : "s"})</summary>`, "");
+    lines.push(`${f3}diff`, text, f3, "", "</details>", "");
+  }
+  if (notes.length > 0) {
+    lines.push("Left as they are:", "");
+    for (const n of notes) lines.push(`- ${code(n)}`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+// src/pin/step.ts
+async function pinFiles(files, rule, write) {
+  const pinned = pinDeployFiles(files, rule);
+  if (write) await writePinnedFiles(pinned);
+  for (const f of pinned) info(`${write ? "Pinned" : "Would pin"} ${f.changes.length} reference(s) in ${f.rel}`);
+  const notes = deployNotes(files);
+  for (const n of notes) info(n);
+  return {
+    pinned,
+    changedFiles: changedFilesOutput(pinned),
+    summary: renderPinSummary(pinned, write, files.length, notes),
+    files: files.map((f) => f.rel),
+    rule
+  };
+}
+
+export {
+  tagKey,
+  resolvedRule,
+  ownImageRule,
+  pinFiles
+};
