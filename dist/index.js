@@ -5,7 +5,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-E4QNS3TY.js";
+} from "./chunks/chunk-AEODCLM5.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -18,16 +18,16 @@ import {
   planBuild,
   readInputs,
   resolveCommit
-} from "./chunks/chunk-JJ7NWWAZ.js";
+} from "./chunks/chunk-RNNP6PKO.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-N4OHDVJJ.js";
+} from "./chunks/chunk-KIK67DXL.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-YWE3ZZ44.js";
+} from "./chunks/chunk-LNXL3IYI.js";
 import {
   DOCKER_HUB,
   RegistryError,
@@ -36,10 +36,10 @@ import {
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-4UHFI6IU.js";
+} from "./chunks/chunk-BFGYC46Z.js";
 import {
   require_promises
-} from "./chunks/chunk-LOLFTQZC.js";
+} from "./chunks/chunk-SGEPJMH2.js";
 import {
   ActionError,
   InputError,
@@ -60,7 +60,7 @@ import {
   sections,
   setSecret,
   warning
-} from "./chunks/chunk-D4JJJDL7.js";
+} from "./chunks/chunk-QTXEDRLI.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -406,7 +406,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-E2P3IUPT.js");
+  later ??= import("./chunks/later-3Y6EHAE4.js");
   return later;
 }
 async function prepare(deps) {

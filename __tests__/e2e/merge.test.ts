@@ -42,6 +42,7 @@ import {
   type Workspace
 } from './support'
 import { request } from './support/http'
+import { browserTest, renderSummary } from './support/render-summary'
 import { cleanupActionRuns, runAction } from './support/run-action'
 
 const MERGE = path.join(repoRoot, 'dist/merge/index.js')
@@ -152,6 +153,7 @@ describe.each(['anonymous', 'token'] as const)('merge two platform images (%s re
 
   it('the summary starts with the pinned index; metadata carries commit and build numbers', () => {
     expect(run.summary.split('\n').slice(2, 5)).toEqual(['```text', run.outputs.pinned, '```'])
+    expect(run.summary).toContain('#### Platforms')
     const meta = JSON.parse(run.outputs.metadata as string)
     expect(meta.platforms).toEqual([
       expect.objectContaining({ platform: 'linux/amd64', commit: ws.sha, buildNumber: '42' }),
@@ -173,6 +175,15 @@ describe.each(['anonymous', 'token'] as const)('merge two platform images (%s re
   }
 
   if (mode === 'anonymous') {
+    browserTest('the summary renders as GitHub shows it: no raw markdown, the pinned index copyable, nothing overflows', async () => {
+      const r = await renderSummary(run.summary, { name: 'merge' })
+      expect(r.artefacts).toEqual([])
+      expect(r.pre.find((p) => p.visible)?.text).toBe(run.outputs.pinned)
+      // a code block never wraps (the copy button copies it as it is): only the one-line pinned reference may scroll
+      expect(r.widths.flatMap((w) => w.overflows).filter((o) => !(o.tag === 'pre' && (run.outputs.pinned as string).startsWith(o.text.slice(0, 40))))).toEqual([])
+      expect(r.tables[0]?.headers).toEqual(['Platform', 'Digest', 'Commit', 'Build', 'Source'])
+    })
+
     it('docker pull --platform linux/arm64 <pinned> gets the arm64 manifest', async () => {
       const pinned = run.outputs.pinned as string
       await runOk('docker', ['pull', '--platform', 'linux/arm64', pinned], { timeoutMs: 120_000 })

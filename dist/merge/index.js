@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-JJ7NWWAZ.js";
+} from "../chunks/chunk-RNNP6PKO.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,17 +28,17 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-N4OHDVJJ.js";
+} from "../chunks/chunk-KIK67DXL.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-YWE3ZZ44.js";
+} from "../chunks/chunk-LNXL3IYI.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-XWVLOB4E.js";
+} from "../chunks/chunk-VV4QZ6CT.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -52,18 +52,22 @@ import {
   formatPlatform,
   isAttestation,
   sha256Digest
-} from "../chunks/chunk-4UHFI6IU.js";
+} from "../chunks/chunk-BFGYC46Z.js";
 import {
   ActionError,
   InputError,
-  cell,
   code,
-  fence,
+  codeBlock,
   group,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
   info,
   link,
+  sections,
   warning
-} from "../chunks/chunk-D4JJJDL7.js";
+} from "../chunks/chunk-QTXEDRLI.js";
 
 // src/merge/compose.ts
 var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;
@@ -285,40 +289,40 @@ function toMergeOutputs(r) {
     metadata: JSON.stringify(metadata)
   };
 }
-function renderMergeSummary(r) {
-  const lines = [];
-  lines.push(`### Merged ${cell(r.image)}`, "");
-  const f = fence(r.pinned);
-  lines.push(`${f}text`, r.pinned, f, "");
-  const kind = r.mediaType.includes("docker") ? "Docker manifest list" : "OCI image index";
-  const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? "" : "s"} kept` : "";
-  lines.push(
-    `${kind} of ${r.images.length} platform${r.images.length === 1 ? "" : "s"}${attestations}; read back from the registry by digest, sha256 verified. Commit ${link(code(r.commit), r.commitUrl)}.`,
-    ""
-  );
-  lines.push("| Platform | Digest | Commit | Build | Source |", "|---|---|---|---|---|");
-  for (const i of [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1)) {
+function platformTable(r) {
+  const rows = [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => {
     const commit = i.labels[COMMIT_LABEL] ?? "";
     const build = i.labels[BUILD_NUMBER_LABEL] ?? "";
-    const buildCell = build ? link(`#${cell(build)}`, build === r.runNumber ? r.runUrl : void 0) : "";
-    lines.push(
-      `| ${code(i.platformText)} | ${code(i.digest)} | ${link(code(commit.slice(0, 12)), commit === r.commit ? r.commitUrl : void 0)} | ${buildCell} | ${code(i.source.input)} |`
-    );
-  }
-  lines.push("");
-  lines.push("| Tags |", "|---|", ...r.tags.map((t) => `| ${code(t)} |`), "");
-  if (r.movedTags.length > 0) {
-    lines.push("> [!WARNING]");
-    for (const m of r.movedTags) lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-    lines.push("");
-  }
+    return [
+      htmlCode(i.platformText, { wrap: false }),
+      htmlCode(i.digest),
+      htmlLink(htmlCode(commit.slice(0, 12), { wrap: false }), commit === r.commit ? r.commitUrl : void 0),
+      build ? htmlLink(html(`#${build}`), build === r.runNumber ? r.runUrl : void 0) : "",
+      htmlCode(i.source.input)
+    ];
+  });
+  return htmlTable(["Platform", "Digest", "Commit", "Build", "Source"], rows);
+}
+function renderMergeSummary(r) {
+  const kind = r.mediaType.includes("docker") ? "Docker manifest list" : "OCI image index";
+  const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? "" : "s"} kept` : "";
+  const facts = [
+    `**Index** ${kind} of ${r.images.length} platform${r.images.length === 1 ? "" : "s"}${attestations}; read back from the registry by digest, sha256 verified`,
+    `**Commit** ${link(code(r.commit), r.commitUrl)}`,
+    `**Tags** ${r.tags.map((t) => code(t)).join(" ")}`
+  ];
+  const moved = r.movedTags.length > 0 ? ["> [!WARNING]", ...r.movedTags.map((m) => `> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)].join("\n") : void 0;
   const keys = Object.keys(r.annotations);
-  if (keys.length > 0) {
-    lines.push("<details><summary>Index annotations</summary>", "", "| Key | Value |", "|---|---|");
-    for (const k of keys) lines.push(`| ${code(k)} | ${code(r.annotations[k])} |`);
-    lines.push("", "</details>", "");
-  }
-  return lines.join("\n");
+  const annotations = keys.length > 0 ? ["<details><summary>Index annotations</summary>", "", htmlTable(["Key", "Value"], keys.map((k) => [htmlCode(k, { wrap: false }), htmlCode(r.annotations[k])])), "", "</details>"].join("\n") : void 0;
+  return sections(
+    `### Merged ${code(r.image)}`,
+    codeBlock(r.pinned),
+    facts.map((f) => `- ${f}`).join("\n"),
+    moved,
+    "#### Platforms",
+    platformTable(r),
+    annotations
+  );
 }
 
 // src/merge/validate.ts

@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-E4QNS3TY.js";
+} from "../chunks/chunk-AEODCLM5.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,21 +12,21 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-N4OHDVJJ.js";
+} from "../chunks/chunk-KIK67DXL.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-YWE3ZZ44.js";
+} from "../chunks/chunk-LNXL3IYI.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-5CT5FH23.js";
+} from "../chunks/chunk-2VKGMEXV.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-XWVLOB4E.js";
+} from "../chunks/chunk-VV4QZ6CT.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,11 +40,11 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-4UHFI6IU.js";
+} from "../chunks/chunk-BFGYC46Z.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-AKLZ2AON.js";
-import "../chunks/chunk-LOLFTQZC.js";
+} from "../chunks/chunk-EKYYT2OK.js";
+import "../chunks/chunk-SGEPJMH2.js";
 import {
   ActionError,
   InputError,
@@ -55,7 +55,7 @@ import {
   sections,
   text,
   warning
-} from "../chunks/chunk-D4JJJDL7.js";
+} from "../chunks/chunk-QTXEDRLI.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

@@ -12,7 +12,7 @@ import {
   require_os,
   require_path,
   setSecret
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({

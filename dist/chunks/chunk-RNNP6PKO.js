@@ -7,17 +7,17 @@ import {
   parseList,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-N4OHDVJJ.js";
+} from "./chunk-KIK67DXL.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
   refBranch,
   refTag,
   repositoryUrl
-} from "./chunk-YWE3ZZ44.js";
+} from "./chunk-LNXL3IYI.js";
 import {
   validateTag
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-BFGYC46Z.js";
 import {
   ActionError,
   InputError,
@@ -30,7 +30,7 @@ import {
   require_path,
   setSecret,
   warning
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({

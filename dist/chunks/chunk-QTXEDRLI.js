@@ -132,9 +132,6 @@ function cut(value, limit = QUOTE_LIMIT) {
 }
 
 // src/action/markdown.ts
-function cell(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
-}
 function text(value) {
   return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
 }
@@ -476,11 +473,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -1456,7 +1453,6 @@ export {
   InputError,
   describeError,
   cut,
-  cell,
   text,
   code,
   link,

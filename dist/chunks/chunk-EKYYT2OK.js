@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   require_promises
-} from "./chunk-LOLFTQZC.js";
+} from "./chunk-SGEPJMH2.js";
 import {
   ActionError,
   InputError,
@@ -15,7 +15,7 @@ import {
   require_fs,
   require_os,
   require_path
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({

@@ -2,18 +2,18 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-BFGYC46Z.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-AKLZ2AON.js";
+} from "./chunk-EKYYT2OK.js";
 import {
   code,
   fence,
   html,
   info
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // src/pin/rules.ts
 function writtenName(written) {

@@ -5,7 +5,7 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-BFGYC46Z.js";
 import {
   InputError,
   cut,
@@ -15,7 +15,7 @@ import {
   setFailed,
   setOutput,
   summary
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

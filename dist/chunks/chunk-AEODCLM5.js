@@ -4,11 +4,11 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-N4OHDVJJ.js";
+} from "./chunk-KIK67DXL.js";
 import {
   InputError,
   setSecret
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // src/github/branch.ts
 function branchProblem(name) {
@@ -71,7 +71,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-JACUKDAJ.js");
+  loaded ??= import("./publish-D4S2QBCK.js");
   return loaded;
 }
 

@@ -3,11 +3,11 @@ const require = __createRequire(import.meta.url);
 import {
   Context,
   isPullRequestEvent
-} from "./chunk-YWE3ZZ44.js";
+} from "./chunk-LNXL3IYI.js";
 import {
   pinText
-} from "./chunk-AKLZ2AON.js";
-import "./chunk-LOLFTQZC.js";
+} from "./chunk-EKYYT2OK.js";
+import "./chunk-SGEPJMH2.js";
 import {
   ActionError,
   __commonJS,
@@ -25,7 +25,7 @@ import {
   sections,
   text,
   warning
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

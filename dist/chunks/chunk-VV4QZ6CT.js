@@ -22,11 +22,11 @@ import {
   pickPlatformEntry,
   platformEntries,
   sha256Digest
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-BFGYC46Z.js";
 import {
   info,
   setSecret
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // src/registry/challenge.ts
 function parseChallenges(header) {

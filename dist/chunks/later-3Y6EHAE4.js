@@ -3,21 +3,21 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-5CT5FH23.js";
+} from "./chunk-2VKGMEXV.js";
 import {
   openRegistry
-} from "./chunk-XWVLOB4E.js";
+} from "./chunk-VV4QZ6CT.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-BFGYC46Z.js";
 import {
   loadDeployFiles
-} from "./chunk-AKLZ2AON.js";
-import "./chunk-LOLFTQZC.js";
+} from "./chunk-EKYYT2OK.js";
+import "./chunk-SGEPJMH2.js";
 import {
   warning
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QTXEDRLI.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
