@@ -38,7 +38,7 @@ import {
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-VV4QZ6CT.js";
+} from "../chunks/chunk-GLFFC6WU.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

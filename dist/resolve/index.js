@@ -26,7 +26,7 @@ import {
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-VV4QZ6CT.js";
+} from "../chunks/chunk-GLFFC6WU.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

@@ -6,7 +6,7 @@ import {
 } from "./chunk-2VKGMEXV.js";
 import {
   openRegistry
-} from "./chunk-VV4QZ6CT.js";
+} from "./chunk-GLFFC6WU.js";
 import {
   RegistryBudget,
   dockerKeychain

@@ -418,8 +418,16 @@ var RegistryClient = class {
   /**
    * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
    * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
+   * By tag without the header, the registry has not named the digest itself, so it is confirmed (see confirm)
+   * before it is returned: a proxy or mirror that altered the bytes would otherwise yield a digest nobody holds.
    */
   async manifest(ref) {
+    const m = await this.fetch(ref);
+    await this.confirm(ref, m);
+    return m;
+  }
+  /** The GET behind manifest(), without the confirmation (find() may have a HEAD that already vouches). */
+  async fetch(ref) {
     const known = this.fetched.get(ref);
     if (known) return known;
     const res = await this.authed(this.manifestUrl(ref), { method: "GET", headers: { accept: MANIFEST_ACCEPT } });
@@ -432,15 +440,46 @@ var RegistryClient = class {
         INCONSISTENT_HINT
       );
     }
-    if (ref.includes(":") && ref !== digest) {
+    const byDigest = ref.includes(":");
+    if (byDigest && ref !== digest) {
       throw new RegistryError(
         `registry ${this.registry} returned inconsistent data: the manifest served for ${this.where(ref)} hashes to ${digest}`,
         INCONSISTENT_HINT
       );
     }
     const manifest = { digest, mediaType: mediaTypeOf(res), bytes: res.body };
-    this.fetched.set(digest, manifest);
+    if (byDigest || header === digest) this.fetched.set(digest, manifest);
     return manifest;
+  }
+  /**
+   * Makes sure the registry holds `m` under its digest: nothing to do when it named the digest itself (kept in
+   * `fetched`), else one HEAD by digest (a GET by digest, hashed, when the registry does not answer HEAD). A 404 means
+   * the bytes that arrived for the tag are not what the registry stores: a failure, never a digest it would not serve.
+   */
+  async confirm(ref, m) {
+    if (this.fetched.has(m.digest)) return;
+    const res = await this.authed(this.manifestUrl(m.digest), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+    const header = res.headers["docker-content-digest"]?.trim();
+    if (res.status === 404) {
+      throw new RegistryError(
+        `registry ${this.registry} answered ${this.where(ref)} with a manifest that hashes to ${m.digest}, but holds no manifest under that digest (HEAD by digest: ${describeStatus(res)}): the bytes were altered on the way, or the tag moved while it was read`,
+        INCONSISTENT_HINT
+      );
+    }
+    if (res.status === 200) {
+      if (header && isSha256Digest(header) && header !== m.digest) {
+        throw new RegistryError(
+          `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: the manifest bytes hash to ${m.digest}, but HEAD by that digest answers with ${header}`,
+          INCONSISTENT_HINT
+        );
+      }
+    } else if (res.status === 401 || res.status === 403) {
+      this.fail(res, `manifest ${m.digest}`);
+    } else {
+      await this.fetch(m.digest);
+      return;
+    }
+    this.fetched.set(m.digest, m);
   }
   /** GET an index by tag or digest (hash-verified) and parse it. */
   async index(ref) {
@@ -477,13 +516,15 @@ var RegistryClient = class {
       const settled = verified ? head.digest !== void 0 && head.digest === expected : byDigest || head.digest !== void 0;
       if (settled) return { digest: head.digest ?? ref, mediaType: head.mediaType ?? "", source: "head" };
     }
-    const m = await this.manifest(ref);
+    const m = await this.fetch(ref);
     if (head?.digest && head.digest !== m.digest) {
       throw new RegistryError(
         `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: HEAD says ${head.digest} but the manifest bytes hash to ${m.digest}`,
         INCONSISTENT_HINT
       );
     }
+    if (head?.digest === m.digest) this.fetched.set(m.digest, m);
+    else await this.confirm(ref, m);
     return { digest: m.digest, mediaType: m.mediaType, source: "get" };
   }
   /**
