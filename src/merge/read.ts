@@ -102,9 +102,9 @@ async function readImage(client: RegistryClient, source: Source, digest: string,
 }
 
 /**
- * Reads one source: what its tag or digest names (HEAD, then GET by digest with the bytes hashed; when the HEAD names
- * no digest, the bytes of a GET by tag are hashed and that digest is confirmed with a HEAD by digest, so a proxy that
- * altered them cannot slip a digest the registry does not hold into the index), then for an image its config, for an
+ * Reads one source: what its tag or digest names (client.descriptor: HEAD, then GET by digest with the bytes hashed;
+ * when the HEAD names no digest, the bytes of a GET by tag are hashed and the client confirms that digest with a HEAD
+ * by digest, so a proxy that altered them cannot slip a digest the registry does not hold into the index), then for an image its config, for an
  * index each image manifest (by digest, hashed) and its config. Attestation manifests of an index are kept as
  * descriptors; their manifests are read only when `copying` (they must then be copied to another repository, blobs
  * and all). A source that is not there is 'missing', not an error, so that every missing source can be named at once.
@@ -117,17 +117,6 @@ export async function readSource(client: RegistryClient, source: Source, copying
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return { status: 'missing', source, message: error.message }
     throw error
-  }
-  if (found.source === 'get' && !ref.includes(':')) {
-    try {
-      await client.head(found.digest)
-    } catch (error) {
-      if (!(error instanceof RegistryError && error.status === 404)) throw error
-      throw new ActionError(
-        `registry ${client.registry} served bytes for source '${source.input}' (${source.reference}) that hash to ${found.digest}, a digest it does not hold; nothing was written`,
-        'a proxy or cache between the runner and the registry altered the manifest (it sent no Docker-Content-Digest); re-run the job, or name the source by digest'
-      )
-    }
   }
   const top = await client.manifest(found.digest)
   const parsed = parseJson<{ manifests?: Descriptor[] }>(top.bytes, `manifest of source '${source.input}'`)
