@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-RNNP6PKO.js";
+} from "../chunks/chunk-ALQYS43T.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,17 +28,17 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-KIK67DXL.js";
+} from "../chunks/chunk-IZP75LAG.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-LNXL3IYI.js";
+} from "../chunks/chunk-7JSTORNP.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-GLFFC6WU.js";
+} from "../chunks/chunk-MZ3GEKDU.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -52,22 +52,24 @@ import {
   formatPlatform,
   isAttestation,
   sha256Digest
-} from "../chunks/chunk-BFGYC46Z.js";
+} from "../chunks/chunk-5PK4LNKV.js";
 import {
   ActionError,
   InputError,
   code,
   codeBlock,
-  group,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
-  info,
   link,
-  sections,
+  sections
+} from "../chunks/chunk-L5JDHYD5.js";
+import {
+  group,
+  info,
   warning
-} from "../chunks/chunk-QTXEDRLI.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/merge/compose.ts
 var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;

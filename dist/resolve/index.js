@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-AEODCLM5.js";
+} from "../chunks/chunk-ZXCYFZL4.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,21 +12,21 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-KIK67DXL.js";
+} from "../chunks/chunk-IZP75LAG.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-LNXL3IYI.js";
+} from "../chunks/chunk-7JSTORNP.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-2VKGMEXV.js";
+} from "../chunks/chunk-T4LYCB72.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-GLFFC6WU.js";
+} from "../chunks/chunk-MZ3GEKDU.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,22 +40,24 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-BFGYC46Z.js";
+} from "../chunks/chunk-5PK4LNKV.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-EKYYT2OK.js";
-import "../chunks/chunk-SGEPJMH2.js";
+} from "../chunks/chunk-4PNQQAK4.js";
+import "../chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
   InputError,
   code,
   codeBlock,
   describeError,
-  info,
   sections,
-  text,
+  text
+} from "../chunks/chunk-L5JDHYD5.js";
+import {
+  info,
   warning
-} from "../chunks/chunk-QTXEDRLI.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

@@ -3,21 +3,22 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-2VKGMEXV.js";
+} from "./chunk-T4LYCB72.js";
 import {
   openRegistry
-} from "./chunk-GLFFC6WU.js";
+} from "./chunk-MZ3GEKDU.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-BFGYC46Z.js";
+} from "./chunk-5PK4LNKV.js";
 import {
   loadDeployFiles
-} from "./chunk-EKYYT2OK.js";
-import "./chunk-SGEPJMH2.js";
+} from "./chunk-4PNQQAK4.js";
+import "./chunk-LWLEGXAD.js";
+import "./chunk-L5JDHYD5.js";
 import {
   warning
-} from "./chunk-QTXEDRLI.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

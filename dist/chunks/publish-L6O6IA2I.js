@@ -3,29 +3,31 @@ const require = __createRequire(import.meta.url);
 import {
   Context,
   isPullRequestEvent
-} from "./chunk-LNXL3IYI.js";
+} from "./chunk-7JSTORNP.js";
 import {
   pinText
-} from "./chunk-EKYYT2OK.js";
-import "./chunk-SGEPJMH2.js";
+} from "./chunk-4PNQQAK4.js";
+import "./chunk-LWLEGXAD.js";
 import {
   ActionError,
-  __commonJS,
-  __require,
-  __toESM,
   code,
   codeBlock,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
-  info,
   link,
-  notice,
   sections,
-  text,
+  text
+} from "./chunk-L5JDHYD5.js";
+import {
+  __commonJS,
+  __require,
+  __toESM,
+  info,
+  notice,
   warning
-} from "./chunk-QTXEDRLI.js";
+} from "./chunk-QWNOPTV2.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

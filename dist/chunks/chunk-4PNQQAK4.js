@@ -2,10 +2,12 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   require_promises
-} from "./chunk-SGEPJMH2.js";
+} from "./chunk-LWLEGXAD.js";
 import {
   ActionError,
-  InputError,
+  InputError
+} from "./chunk-L5JDHYD5.js";
+import {
   __commonJS,
   __require,
   __toESM,
@@ -15,7 +17,7 @@ import {
   require_fs,
   require_os,
   require_path
-} from "./chunk-QTXEDRLI.js";
+} from "./chunk-QWNOPTV2.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({

@@ -4,11 +4,13 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-KIK67DXL.js";
+} from "./chunk-IZP75LAG.js";
 import {
-  InputError,
+  InputError
+} from "./chunk-L5JDHYD5.js";
+import {
   setSecret
-} from "./chunk-QTXEDRLI.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/github/branch.ts
 function branchProblem(name) {
@@ -71,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-D4S2QBCK.js");
+  loaded ??= import("./publish-L6O6IA2I.js");
   return loaded;
 }
 

@@ -2,18 +2,20 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-BFGYC46Z.js";
+} from "./chunk-5PK4LNKV.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-EKYYT2OK.js";
+} from "./chunk-4PNQQAK4.js";
 import {
   code,
   fence,
-  html,
+  html
+} from "./chunk-L5JDHYD5.js";
+import {
   info
-} from "./chunk-QTXEDRLI.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/pin/rules.ts
 function writtenName(written) {

@@ -7,20 +7,22 @@ import {
   parseList,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-KIK67DXL.js";
+} from "./chunk-IZP75LAG.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
   refBranch,
   refTag,
   repositoryUrl
-} from "./chunk-LNXL3IYI.js";
+} from "./chunk-7JSTORNP.js";
 import {
   validateTag
-} from "./chunk-BFGYC46Z.js";
+} from "./chunk-5PK4LNKV.js";
 import {
   ActionError,
-  InputError,
+  InputError
+} from "./chunk-L5JDHYD5.js";
+import {
   __commonJS,
   __toESM,
   getExecOutput,
@@ -30,7 +32,7 @@ import {
   require_path,
   setSecret,
   warning
-} from "./chunk-QTXEDRLI.js";
+} from "./chunk-QWNOPTV2.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({

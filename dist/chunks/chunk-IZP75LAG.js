@@ -5,17 +5,19 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-BFGYC46Z.js";
+} from "./chunk-5PK4LNKV.js";
 import {
   InputError,
   cut,
-  describeError,
+  describeError
+} from "./chunk-L5JDHYD5.js";
+import {
   getInput,
   notice,
   setFailed,
   setOutput,
   summary
-} from "./chunk-QTXEDRLI.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {
