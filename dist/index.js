@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-IBLQI45D.js";
+} from "./chunks/chunk-ZXCYFZL4.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -22,11 +22,11 @@ import {
   planBuild,
   readInputs,
   resolveCommit
-} from "./chunks/chunk-O3VWLDNY.js";
+} from "./chunks/chunk-ALQYS43T.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-LK5ZFXLN.js";
+} from "./chunks/chunk-IZP75LAG.js";
 import {
   commitUrl,
   readRunContext,
@@ -44,7 +44,7 @@ import {
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-N4WL3WEB.js";
+} from "./chunks/chunk-5PK4LNKV.js";
 import {
   require_promises
 } from "./chunks/chunk-LWLEGXAD.js";
@@ -59,7 +59,7 @@ import {
   htmlTable,
   link,
   sections
-} from "./chunks/chunk-BAQDTNYG.js";
+} from "./chunks/chunk-L5JDHYD5.js";
 import {
   __toESM,
   getExecOutput,
@@ -564,7 +564,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-KNBXR773.js");
+  later ??= import("./chunks/later-O7YZH3NG.js");
   return later;
 }
 async function prepare(deps) {
