@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-IBLQI45D.js";
+} from "./chunks/chunk-ZXCYFZL4.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -24,11 +24,11 @@ import {
   readInputs,
   resolveCommit,
   secretLookingBuildArgs
-} from "./chunks/chunk-FHHNUUT6.js";
+} from "./chunks/chunk-6O7YIKFS.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-LK5ZFXLN.js";
+} from "./chunks/chunk-IZP75LAG.js";
 import {
   commitUrl,
   readRunContext,
@@ -46,7 +46,7 @@ import {
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-N4WL3WEB.js";
+} from "./chunks/chunk-5PK4LNKV.js";
 import {
   require_promises
 } from "./chunks/chunk-LWLEGXAD.js";
@@ -61,7 +61,7 @@ import {
   htmlTable,
   link,
   sections
-} from "./chunks/chunk-BAQDTNYG.js";
+} from "./chunks/chunk-L5JDHYD5.js";
 import {
   __toESM,
   getExecOutput,
@@ -868,7 +868,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-KNBXR773.js");
+  later ??= import("./chunks/later-O7YZH3NG.js");
   return later;
 }
 async function prepare(deps) {

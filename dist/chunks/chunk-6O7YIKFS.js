@@ -7,7 +7,7 @@ import {
   parseList,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-LK5ZFXLN.js";
+} from "./chunk-IZP75LAG.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
@@ -17,11 +17,11 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   validateTag
-} from "./chunk-N4WL3WEB.js";
+} from "./chunk-5PK4LNKV.js";
 import {
   ActionError,
   InputError
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   __commonJS,
   __toESM,
