@@ -1,11 +1,15 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  STEP_CONFIG_PREFIX,
+  STEP_CONFIG_STATE
+} from "./chunks/chunk-Q3K6DGGM.js";
+import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-E4QNS3TY.js";
+} from "./chunks/chunk-IBLQI45D.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -18,16 +22,16 @@ import {
   planBuild,
   readInputs,
   resolveCommit
-} from "./chunks/chunk-JJ7NWWAZ.js";
+} from "./chunks/chunk-O3VWLDNY.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-N4OHDVJJ.js";
+} from "./chunks/chunk-LK5ZFXLN.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-YWE3ZZ44.js";
+} from "./chunks/chunk-7JSTORNP.js";
 import {
   DOCKER_HUB,
   DOCKER_MANIFEST_LIST,
@@ -40,31 +44,35 @@ import {
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-4UHFI6IU.js";
+} from "./chunks/chunk-N4WL3WEB.js";
 import {
   require_promises
-} from "./chunks/chunk-LOLFTQZC.js";
+} from "./chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
   InputError,
-  __toESM,
   code,
   codeBlock,
-  getExecOutput,
-  group,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
-  info,
   link,
+  sections
+} from "./chunks/chunk-BAQDTNYG.js";
+import {
+  __toESM,
+  getExecOutput,
+  group,
+  info,
   require_fs,
   require_os,
   require_path,
-  sections,
+  saveState,
+  setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-D4JJJDL7.js";
+} from "./chunks/chunk-QWNOPTV2.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -223,6 +231,41 @@ var import_node_fs = __toESM(require_fs(), 1);
 var import_promises2 = __toESM(require_promises(), 1);
 var import_node_os2 = __toESM(require_os(), 1);
 var import_node_path2 = __toESM(require_path(), 1);
+
+// src/action/exit-cleanup.ts
+var cleanups = /* @__PURE__ */ new Set();
+var installed = false;
+var EXIT_CODES = { SIGINT: 130, SIGTERM: 143 };
+function runAll() {
+  for (const cleanup of [...cleanups]) {
+    cleanups.delete(cleanup);
+    try {
+      cleanup();
+    } catch {
+    }
+  }
+}
+function onSignal(signal) {
+  runAll();
+  setFailed(`The step was stopped (${signal}); its docker login was removed`);
+  process.exit(EXIT_CODES[signal] ?? 1);
+}
+function install() {
+  if (installed) return;
+  installed = true;
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", runAll);
+}
+function cleanupOnExit(cleanup) {
+  install();
+  cleanups.add(cleanup);
+  return () => {
+    cleanups.delete(cleanup);
+  };
+}
+
+// src/docker/login.ts
 var CARRIED_DIRS = ["cli-plugins", "buildx", "contexts"];
 function privateConfig(source, registry) {
   const config = { ...source, auths: without(source.auths ?? {}, registry) };
@@ -245,8 +288,13 @@ async function readSourceConfig(file) {
 async function loginForStep(docker, registry, username, password, env = process.env) {
   setSecret(password);
   const root = env.RUNNER_TEMP && (0, import_node_fs.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os2.default.tmpdir();
-  const configDir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(root, "pinned-build-docker-config-"));
-  const cleanup = () => (0, import_promises2.rm)(configDir, { recursive: true, force: true });
+  const configDir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(root, STEP_CONFIG_PREFIX));
+  saveState(STEP_CONFIG_STATE, configDir);
+  const release = cleanupOnExit(() => (0, import_node_fs.rmSync)(configDir, { recursive: true, force: true }));
+  const cleanup = async () => {
+    await (0, import_promises2.rm)(configDir, { recursive: true, force: true });
+    release();
+  };
   try {
     await (0, import_promises2.chmod)(configDir, 448);
     const sourceFile = dockerConfigPath(env);
@@ -516,7 +564,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-E4AJP2NN.js");
+  later ??= import("./chunks/later-KNBXR773.js");
   return later;
 }
 async function prepare(deps) {
