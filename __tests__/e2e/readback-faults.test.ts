@@ -22,7 +22,7 @@ import { repoRoot } from './support/node24'
 import { MEDIA, pushTestImage, pushTestIndex, type TestIndex } from './support/oci-fixture'
 import { makeTempDir, removeDir, runOk, sleep } from './support/proc'
 import { startRegistry, type TestRegistry } from './support/registry'
-import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { actionLog, cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
 const REPO = 'e2e/readback'
@@ -93,7 +93,7 @@ beforeAll(async () => {
     chmodSync(join(binDir, name), 0o755)
   }
   const planned = await build('plan', { push: 'false' }, { SHIM_IID: `sha256:${'0'.repeat(64)}` })
-  if (planned.code !== 0) throw new Error(`push: false run failed:\n${planned.stdout}\n${planned.stderr}`)
+  if (planned.code !== 0) throw new Error(`push: false run failed:\n${actionLog(planned)}`)
   labels = JSON.parse(planned.outputs.labels as string) as Record<string, string>
 }, 120_000)
 
@@ -149,7 +149,7 @@ async function scenario(
   const injected = proxy.requests.slice(first).filter((r) => r.fault).length
   const row: Row = { scenario: name, injected, outcome: 'survived', wrongDigests: 0 }
   table.push(row)
-  const log = `${run.stdout}\n${run.stderr}`
+  const log = actionLog(run)
   if (rules.length > 0) expect(injected).toBeGreaterThan(0) // the fault really happened
   const held = await skopeoDigest(upstream(tag), creds()).catch(() => undefined)
   // another build's image under our tag: whatever digest is reported, it is not this build's
