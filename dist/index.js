@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-IBLQI45D.js";
+} from "./chunks/chunk-VXLCFVQZ.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -22,11 +22,11 @@ import {
   planBuild,
   readInputs,
   resolveCommit
-} from "./chunks/chunk-O3VWLDNY.js";
+} from "./chunks/chunk-MRADWFS3.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-LK5ZFXLN.js";
+} from "./chunks/chunk-FPFZE5OG.js";
 import {
   commitUrl,
   readRunContext,
@@ -44,7 +44,7 @@ import {
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-N4WL3WEB.js";
+} from "./chunks/chunk-SG3HBJBL.js";
 import {
   require_promises
 } from "./chunks/chunk-LWLEGXAD.js";
@@ -564,7 +564,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-KNBXR773.js");
+  later ??= import("./chunks/later-COMQEMIT.js");
   return later;
 }
 async function prepare(deps) {

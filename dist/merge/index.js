@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-O3VWLDNY.js";
+} from "../chunks/chunk-MRADWFS3.js";
 import {
   envInputReader,
   parseBoolean,
@@ -27,7 +27,7 @@ import {
   parseLines,
   parseReferenceInput,
   runAction
-} from "../chunks/chunk-LK5ZFXLN.js";
+} from "../chunks/chunk-FPFZE5OG.js";
 import {
   commitUrl,
   readRunContext,
@@ -37,7 +37,7 @@ import {
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-5KE6J35S.js";
+} from "../chunks/chunk-BTEBFZ34.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -50,7 +50,7 @@ import {
   formatPlatform,
   isAttestation,
   sha256Digest
-} from "../chunks/chunk-N4WL3WEB.js";
+} from "../chunks/chunk-SG3HBJBL.js";
 import {
   ActionError,
   InputError,

@@ -3,14 +3,14 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-6WB7THIG.js";
+} from "./chunk-374T45L3.js";
 import {
   openRegistry
-} from "./chunk-5KE6J35S.js";
+} from "./chunk-BTEBFZ34.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-N4WL3WEB.js";
+} from "./chunk-SG3HBJBL.js";
 import {
   loadDeployFiles
 } from "./chunk-TXJIZTYP.js";

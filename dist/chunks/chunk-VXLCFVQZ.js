@@ -4,7 +4,7 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-LK5ZFXLN.js";
+} from "./chunk-FPFZE5OG.js";
 import {
   InputError
 } from "./chunk-BAQDTNYG.js";

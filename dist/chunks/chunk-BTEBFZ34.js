@@ -20,7 +20,7 @@ import {
   pickPlatformEntry,
   platformEntries,
   sha256Digest
-} from "./chunk-N4WL3WEB.js";
+} from "./chunk-SG3HBJBL.js";
 import {
   __commonJS,
   __require,

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-N4WL3WEB.js";
+} from "./chunk-SG3HBJBL.js";
 import {
   deployNotes,
   pinDeployFiles,
