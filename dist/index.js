@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-VXLCFVQZ.js";
+} from "./chunks/chunk-GIUOS2GM.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -22,11 +22,11 @@ import {
   planBuild,
   readInputs,
   resolveCommit
-} from "./chunks/chunk-MRADWFS3.js";
+} from "./chunks/chunk-2JM7FPRN.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-FPFZE5OG.js";
+} from "./chunks/chunk-PFLPJVGQ.js";
 import {
   commitUrl,
   readRunContext,
@@ -44,7 +44,7 @@ import {
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-SG3HBJBL.js";
+} from "./chunks/chunk-MVZSXB56.js";
 import {
   require_promises
 } from "./chunks/chunk-LWLEGXAD.js";
@@ -59,7 +59,7 @@ import {
   htmlTable,
   link,
   sections
-} from "./chunks/chunk-BAQDTNYG.js";
+} from "./chunks/chunk-L5JDHYD5.js";
 import {
   __toESM,
   getExecOutput,
@@ -564,7 +564,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-COMQEMIT.js");
+  later ??= import("./chunks/later-ZQ6DOZGX.js");
   return later;
 }
 async function prepare(deps) {

@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-VXLCFVQZ.js";
+} from "../chunks/chunk-GIUOS2GM.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,7 +12,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-FPFZE5OG.js";
+} from "../chunks/chunk-PFLPJVGQ.js";
 import {
   commitUrl,
   readRunContext,
@@ -22,11 +22,11 @@ import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-374T45L3.js";
+} from "../chunks/chunk-ETCMHOXJ.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-BTEBFZ34.js";
+} from "../chunks/chunk-OUQWUHSO.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,10 +40,10 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-SG3HBJBL.js";
+} from "../chunks/chunk-MVZSXB56.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-TXJIZTYP.js";
+} from "../chunks/chunk-4PNQQAK4.js";
 import "../chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
@@ -54,7 +54,7 @@ import {
   describeError,
   sections,
   text
-} from "../chunks/chunk-BAQDTNYG.js";
+} from "../chunks/chunk-L5JDHYD5.js";
 import {
   info,
   warning

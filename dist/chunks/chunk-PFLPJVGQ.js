@@ -5,12 +5,12 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-SG3HBJBL.js";
+} from "./chunk-MVZSXB56.js";
 import {
   InputError,
   cut,
   describeError
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   getInput,
   notice,

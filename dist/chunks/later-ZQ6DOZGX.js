@@ -3,19 +3,19 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-374T45L3.js";
+} from "./chunk-ETCMHOXJ.js";
 import {
   openRegistry
-} from "./chunk-BTEBFZ34.js";
+} from "./chunk-OUQWUHSO.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-SG3HBJBL.js";
+} from "./chunk-MVZSXB56.js";
 import {
   loadDeployFiles
-} from "./chunk-TXJIZTYP.js";
+} from "./chunk-4PNQQAK4.js";
 import "./chunk-LWLEGXAD.js";
-import "./chunk-BAQDTNYG.js";
+import "./chunk-L5JDHYD5.js";
 import {
   warning
 } from "./chunk-QWNOPTV2.js";

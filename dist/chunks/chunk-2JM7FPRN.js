@@ -7,7 +7,7 @@ import {
   parseList,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-FPFZE5OG.js";
+} from "./chunk-PFLPJVGQ.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
@@ -17,12 +17,12 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   validateTag
-} from "./chunk-SG3HBJBL.js";
+} from "./chunk-MVZSXB56.js";
 import {
   ActionError,
   InputError,
   cut
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   __commonJS,
   __toESM,
