@@ -1,11 +1,15 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
+  STEP_CONFIG_PREFIX,
+  STEP_CONFIG_STATE
+} from "./chunks/chunk-Q3K6DGGM.js";
+import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-E4QNS3TY.js";
+} from "./chunks/chunk-IBLQI45D.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -18,49 +22,57 @@ import {
   planBuild,
   readInputs,
   resolveCommit
-} from "./chunks/chunk-JJ7NWWAZ.js";
+} from "./chunks/chunk-O3VWLDNY.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-N4OHDVJJ.js";
+} from "./chunks/chunk-LK5ZFXLN.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-YWE3ZZ44.js";
+} from "./chunks/chunk-7JSTORNP.js";
 import {
   DOCKER_HUB,
+  DOCKER_MANIFEST_LIST,
+  INCONSISTENT_HINT,
+  OCI_INDEX,
   RegistryError,
   dockerConfigPath,
   findKey,
+  formatPlatform,
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-4UHFI6IU.js";
+} from "./chunks/chunk-N4WL3WEB.js";
 import {
   require_promises
-} from "./chunks/chunk-LOLFTQZC.js";
+} from "./chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
   InputError,
-  __toESM,
   code,
   codeBlock,
-  getExecOutput,
-  group,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
-  info,
   link,
+  sections
+} from "./chunks/chunk-BAQDTNYG.js";
+import {
+  __toESM,
+  getExecOutput,
+  group,
+  info,
   require_fs,
   require_os,
   require_path,
-  sections,
+  saveState,
+  setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-D4JJJDL7.js";
+} from "./chunks/chunk-QWNOPTV2.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -197,10 +209,16 @@ function toOutputs(report2) {
     tags: report2.tags,
     labels: report2.labels,
     commit: report2.commit.sha,
-    pushed: report2.pushed
+    pushed: report2.pushed,
+    // build-push-action's keys, so fromJSON(steps.x.outputs.metadata)['containerimage.digest'] keeps working; ours are
+    // read back from the registry and verified, not the builder's claim
+    ...report2.digest && { "containerimage.digest": report2.digest },
+    ...report2.digest && report2.configDigest && { "containerimage.config.digest": report2.configDigest }
   };
+  const platforms = report2.platforms && Object.fromEntries(report2.platforms.map((p) => [p.platform, p.digest]));
   return {
     ...report2.digest && { digest: report2.digest, pinned: report2.pinned },
+    ...platforms && { platforms: JSON.stringify(platforms) },
     imageid: report2.imageId,
     tags: report2.tags.join("\n"),
     labels: JSON.stringify(report2.labels),
@@ -213,6 +231,41 @@ var import_node_fs = __toESM(require_fs(), 1);
 var import_promises2 = __toESM(require_promises(), 1);
 var import_node_os2 = __toESM(require_os(), 1);
 var import_node_path2 = __toESM(require_path(), 1);
+
+// src/action/exit-cleanup.ts
+var cleanups = /* @__PURE__ */ new Set();
+var installed = false;
+var EXIT_CODES = { SIGINT: 130, SIGTERM: 143 };
+function runAll() {
+  for (const cleanup of [...cleanups]) {
+    cleanups.delete(cleanup);
+    try {
+      cleanup();
+    } catch {
+    }
+  }
+}
+function onSignal(signal) {
+  runAll();
+  setFailed(`The step was stopped (${signal}); its docker login was removed`);
+  process.exit(EXIT_CODES[signal] ?? 1);
+}
+function install() {
+  if (installed) return;
+  installed = true;
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", runAll);
+}
+function cleanupOnExit(cleanup) {
+  install();
+  cleanups.add(cleanup);
+  return () => {
+    cleanups.delete(cleanup);
+  };
+}
+
+// src/docker/login.ts
 var CARRIED_DIRS = ["cli-plugins", "buildx", "contexts"];
 function privateConfig(source, registry) {
   const config = { ...source, auths: without(source.auths ?? {}, registry) };
@@ -235,8 +288,13 @@ async function readSourceConfig(file) {
 async function loginForStep(docker, registry, username, password, env = process.env) {
   setSecret(password);
   const root = env.RUNNER_TEMP && (0, import_node_fs.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os2.default.tmpdir();
-  const configDir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(root, "pinned-build-docker-config-"));
-  const cleanup = () => (0, import_promises2.rm)(configDir, { recursive: true, force: true });
+  const configDir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(root, STEP_CONFIG_PREFIX));
+  saveState(STEP_CONFIG_STATE, configDir);
+  const release = cleanupOnExit(() => (0, import_node_fs.rmSync)(configDir, { recursive: true, force: true }));
+  const cleanup = async () => {
+    await (0, import_promises2.rm)(configDir, { recursive: true, force: true });
+    release();
+  };
   try {
     await (0, import_promises2.chmod)(configDir, 448);
     const sourceFile = dockerConfigPath(env);
@@ -257,16 +315,18 @@ async function loginForStep(docker, registry, username, password, env = process.
 }
 
 // src/build/readback.ts
+var PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
+var SBOM = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/;
+function attestationKinds(attestations) {
+  const types = attestations.flatMap((a) => a.predicateTypes);
+  return { provenance: types.some((t) => PROVENANCE.test(t)), sbom: types.some((t) => SBOM.test(t)) };
+}
 function parseJson(bytes, what) {
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {
     throw new ActionError(`${what} is not valid JSON`);
   }
-}
-function pickPlatform(index) {
-  const images = index.manifests.filter((m) => !isAttestation(m));
-  return images.find((m) => m.platform?.os === "linux" && m.platform.architecture === "amd64") ?? images[0];
 }
 function ourDigest(reported, states, client) {
   if (reported) return reported;
@@ -279,11 +339,107 @@ function ourDigest(reported, states, client) {
   }
   return distinct[0];
 }
-async function readBack(client, pushed) {
+async function child(client, index, entry, what) {
+  let m;
+  try {
+    m = await client.manifest(entry.digest);
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) {
+      throw new RegistryError(
+        `index ${index} in ${client.registry}/${client.repository} lists ${what} ${entry.digest}, which the registry does not hold (HTTP 404): the push is incomplete`,
+        "push again; if it persists, the registry drops manifests an index refers to: report it to its operator",
+        404,
+        error.code
+      );
+    }
+    throw error;
+  }
+  if (typeof entry.size === "number" && entry.size !== m.bytes.length) {
+    throw new RegistryError(
+      `registry ${client.registry} returned inconsistent data: index ${index} gives ${what} ${entry.digest} a size of ${entry.size} bytes, the manifest has ${m.bytes.length}`,
+      INCONSISTENT_HINT
+    );
+  }
+  return m;
+}
+async function image(client, m, platform) {
+  const parsed = parseJson(m.bytes, `manifest ${m.digest}`);
+  if (Array.isArray(parsed.manifests)) {
+    throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} is itself an index: nested indexes are not supported`);
+  }
+  const configDigest = parsed.config?.digest;
+  if (!configDigest) throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} has no config descriptor`);
+  const config = parseJson(await client.blob(configDigest), `image config ${configDigest}`);
+  const own = config.os && config.architecture ? formatPlatform({ os: config.os, architecture: config.architecture, ...config.variant && { variant: config.variant } }) : "unknown";
+  return { platform: platform ?? own, digest: m.digest, mediaType: m.mediaType, configDigest, labels: config.config?.Labels ?? {} };
+}
+async function attestation(client, index, entry, platforms) {
+  const describes = entry.annotations?.["vnd.docker.reference.digest"];
+  const base = {
+    digest: entry.digest,
+    ...describes && { for: describes },
+    ...describes && platforms.find((p) => p.digest === describes) && { platform: platforms.find((p) => p.digest === describes)?.platform }
+  };
+  let m;
+  try {
+    m = await child(client, index, entry, "attestation manifest");
+  } catch (error) {
+    if (!(error instanceof RegistryError && error.status === 404)) throw error;
+    warning(
+      `Attestation manifest ${entry.digest}${base.platform ? ` (for ${base.platform})` : ""} is listed in index ${index} but ${client.registry} does not hold it: its provenance/SBOM cannot be read. The image digests are unaffected.`
+    );
+    return { ...base, predicateTypes: [], readable: false };
+  }
+  const parsed = parseJson(m.bytes, `attestation manifest ${m.digest}`);
+  const predicateTypes = [...new Set((parsed.layers ?? []).map((l) => l.annotations?.["in-toto.io/predicate-type"]).filter((t) => !!t))];
+  return { ...base, predicateTypes, readable: true };
+}
+async function readIndex(client, digest, index) {
+  const entries = index.manifests.filter((m) => !isAttestation(m));
+  if (entries.length === 0) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists no image manifest`);
+  for (const e of index.manifests) {
+    if (typeof e?.digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(e.digest)) {
+      throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} has an entry without a sha256 digest (${JSON.stringify(e?.digest)})`);
+    }
+  }
+  const platforms = await Promise.all(
+    entries.map(async (e) => {
+      const name = e.platform ? formatPlatform(e.platform) : void 0;
+      return image(client, await child(client, digest, e, `the ${name ?? "image"} manifest`), name);
+    })
+  );
+  const seen = /* @__PURE__ */ new Set();
+  for (const p of platforms) {
+    if (seen.has(p.platform)) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists ${p.platform} more than once`);
+    seen.add(p.platform);
+  }
+  const attestations = await Promise.all(index.manifests.filter(isAttestation).map((e) => attestation(client, digest, e, platforms)));
+  return { platforms, attestations };
+}
+function checkBuilt(client, held, built, tags) {
+  const names = /* @__PURE__ */ new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])]);
+  const where = `${client.registry}/${client.repository}:${tags.join(", :")}`;
+  const holds = `${held.digest} (config ${held.platforms.map((p) => p.configDigest).join(", ")})`;
+  if (built.imageId && !names.has(built.imageId)) {
+    throw new ActionError(
+      `the image in the registry is not the image this step built: ${where} holds ${holds}, but the build produced image ID ${built.imageId}. Another build replaced the tag between this build and its push or read-back`,
+      "give builds that may run at the same time on one docker daemon distinct tags (e.g. add {{sha}} or {{run_id}}), or run them one after the other"
+    );
+  }
+  const claimed = built.configDigest;
+  if (claimed && !held.platforms.some((p) => p.configDigest === claimed)) {
+    throw new ActionError(
+      `${built.claimedBy ?? "the builder"} reported config ${claimed}, but ${where} holds ${holds}`,
+      "another push replaced the image, or the builder reported another image; re-run the job and report it with the build log if it persists"
+    );
+  }
+}
+async function readBack(client, pushed, built = {}) {
+  const claimedBy = built.claimedBy ?? "docker push";
   const reported = [...new Set(pushed.map((p) => p.digest).filter((d) => !!d))];
   if (reported.length > 1) {
     throw new ActionError(
-      `docker push reported different digests for the tags of one image: ${reported.join(", ")}`,
+      `${claimedBy} reported different digests for the tags of one image: ${reported.join(", ")}`,
       "push each image from a single build step"
     );
   }
@@ -299,9 +455,10 @@ async function readBack(client, pushed) {
     manifest = await client.manifest(digest);
   } catch (error) {
     if (movedTags2.length > 0 && error instanceof RegistryError && error.status === 404) {
+      const now = [...new Set(movedTags2.map((s) => s.now))];
       throw new ActionError(
-        `digest mismatch: docker push reported ${digest} but ${client.registry}/${client.repository} does not hold it (tags point to ${movedTags2.map((m) => m.now).join(", ")})`,
-        "the registry may rewrite manifests on push; report this with the push log"
+        `digest mismatch: ${claimedBy} reported ${digest} but ${client.registry}/${client.repository} does not hold it (the tags point to ${now.join(", ")})`,
+        "the registry may rewrite manifests on push, or a proxy in between answered for it; report this with the push log"
       );
     }
     throw error;
@@ -311,43 +468,44 @@ async function readBack(client, pushed) {
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
   }
-  let platformDigest;
-  let imageManifest;
   const parsed = parseJson(manifest.bytes, `manifest ${digest}`);
+  let platforms;
+  let attestations = [];
+  let mediaType = manifest.mediaType;
   if (Array.isArray(parsed.manifests) || !parsed.config && isIndex(manifest.mediaType)) {
-    const index = parsed;
-    if (!Array.isArray(index.manifests)) throw new ActionError(`index ${digest} has no manifests list`);
-    const platform = pickPlatform(index);
-    if (!platform) throw new ActionError(`index ${digest} lists no image manifest to read labels from`);
-    platformDigest = platform.digest;
-    imageManifest = parseJson((await client.manifest(platform.digest)).bytes, `manifest ${platform.digest}`);
+    if (!Array.isArray(parsed.manifests)) throw new ActionError(`index ${digest} has no manifests list`);
+    if (!isIndex(mediaType)) mediaType = parsed.mediaType === DOCKER_MANIFEST_LIST ? DOCKER_MANIFEST_LIST : OCI_INDEX;
+    ({ platforms, attestations } = await readIndex(client, digest, parsed));
   } else {
-    imageManifest = parsed;
+    platforms = [await image(client, manifest, void 0)];
   }
-  const configDigest = imageManifest.config?.digest;
-  if (!configDigest) throw new ActionError(`manifest ${platformDigest ?? digest} has no config descriptor`);
-  const config = parseJson(
-    await client.blob(configDigest),
-    `image config ${configDigest}`
-  );
-  return {
+  const primary = platforms.find((p) => p.platform === "linux/amd64") ?? platforms[0];
+  const held = {
     digest,
-    mediaType: manifest.mediaType,
-    ...platformDigest && { platformDigest },
-    configDigest,
-    labels: config.config?.Labels ?? {},
+    mediaType,
+    ...primary.digest !== digest && { platformDigest: primary.digest },
+    configDigest: primary.configDigest,
+    labels: primary.labels,
+    platforms,
+    attestations,
     movedTags: movedTags2
   };
+  checkBuilt(client, held, { ...built, claimedBy }, pushed.map((p) => p.tag));
+  return held;
 }
-function checkLabels(held, expected) {
+function checkLabels(held, expected, platform) {
   const wrong = Object.entries(expected).filter(([k, v]) => held[k] !== v);
   if (wrong.length === 0) return;
   const lines = wrong.map(([k, v]) => `  ${k}: expected '${v}', registry holds ${held[k] === void 0 ? "nothing" : `'${held[k]}'`}`);
   throw new ActionError(
-    `the image in the registry does not carry the labels this step built it with:
+    `the image${platform ? ` for ${platform}` : ""} in the registry does not carry the labels this step built it with:
 ${lines.join("\n")}`,
     "another build may have pushed the same tag at the same moment, or the builder dropped labels; re-run the job"
   );
+}
+function checkPlatformLabels(held, expected) {
+  const many = held.platforms.length > 1;
+  for (const p of held.platforms) checkLabels(p.labels, expected, many ? p.platform : void 0);
 }
 
 // src/build/summary.ts
@@ -406,7 +564,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-TOORAYLG.js");
+  later ??= import("./chunks/later-KNBXR773.js");
   return later;
 }
 async function prepare(deps) {
@@ -497,7 +655,7 @@ async function build(deps, p) {
   if (opened.status === "rejected") throw opened.reason;
   return { imageId: built.value.imageId, ...opened.value && { session: opened.value } };
 }
-async function pushAndReadBack(deps, p, session) {
+async function pushAndReadBack(deps, p, session, imageId) {
   session.budget?.start();
   const warming = session.client.warmUp();
   const pushed = [];
@@ -508,11 +666,13 @@ async function pushAndReadBack(deps, p, session) {
   session.budget?.start();
   await warming;
   const held = await group("Read back from the registry", async () => {
-    const r = await readBack(session.client, pushed);
-    info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`);
+    const r = await readBack(session.client, pushed, { ...imageId && { imageId }, claimedBy: "docker push" });
+    info(`Registry holds ${r.digest} (${r.mediaType})`);
+    for (const i of r.platforms) info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`);
+    for (const a of r.attestations) info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ""}: ${a.predicateTypes.join(", ") || "unreadable"}`);
     return r;
   });
-  checkLabels(held.labels, p.plan.labels.labels);
+  checkPlatformLabels(held, p.plan.labels.labels);
   const pins = p.pins && await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest);
   return { held, ...pins && { pins } };
 }
@@ -529,11 +689,30 @@ function report(p, imageId, pushed) {
       digest: held.digest,
       pinned: `${p.inputs.imageInput}@${held.digest}`,
       mediaType: held.mediaType,
+      configDigest: held.configDigest,
+      platforms: held.platforms.map(({ platform, digest, configDigest }) => ({ platform, digest, configDigest })),
+      attestations: { count: held.attestations.length, ...attestationKinds(held.attestations) },
       labels: held.labels,
       movedTags: held.movedTags
     },
     summary
   };
+}
+
+// src/build/summary-platforms.ts
+function renderPlatforms(report2) {
+  if (!report2.pushed || !report2.platforms || report2.platforms.length === 0) return void 0;
+  const rows = report2.platforms.map((p) => [htmlCode(p.platform), htmlCode(p.digest), htmlCode(p.configDigest)]);
+  return sections(
+    `#### Platforms (${report2.platforms.length}, each read back and verified)`,
+    htmlTable(["Platform", "Manifest digest", "Config digest"], rows),
+    html(attestationLine(report2.attestations))
+  );
+}
+function attestationLine(a) {
+  if (!a || a.count === 0) return "Attestations: none (no provenance, no SBOM attached).";
+  const kinds = `provenance ${a.provenance ? "attached" : "not attached"}, SBOM ${a.sbom ? "attached" : "not attached"}`;
+  return `Attestations: ${kinds} (${a.count} attestation manifest${a.count === 1 ? "" : "s"} in the index, not platforms).`;
 }
 
 // src/build/main.ts
@@ -558,7 +737,7 @@ async function buildPushAndReadBack(deps, prepared) {
     const { imageId, session } = await build(stepDeps, prepared);
     if (!session) return report(prepared, imageId);
     try {
-      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session));
+      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session, imageId));
     } finally {
       await session.close();
     }
@@ -570,7 +749,7 @@ function toActionResult({ report: r, summary, pins, github }) {
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e) => e[1] !== void 0));
   return {
     outputs: { ...outputs, ...pins && { "changed-files": pins.changedFiles }, ...github?.outputs },
-    ...summary && { summary: sections(renderSummary(r), pins?.summary, github?.summary) },
+    ...summary && { summary: sections(renderSummary(r), renderPlatforms(r), pins?.summary, github?.summary) },
     ...r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: "Image pushed" } }
   };
 }

@@ -10,7 +10,7 @@ import { dockerLogin } from './support/docker-config'
 import { rawManifest, skopeoConfig, skopeoDigest } from './support/inspect'
 import { makeTempDir, removeDir } from './support/proc'
 import { startRegistry, type TestRegistry } from './support/registry'
-import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { actionLog, cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
 let anon: TestRegistry
@@ -45,7 +45,7 @@ describe('build, push, read back (anonymous registry)', () => {
   })
 
   it('succeeds', () => {
-    if (run.code !== 0) console.log(`action failed:\n${run.stdout}\n${run.stderr}`)
+    if (run.code !== 0) console.log(`action failed:\n${actionLog(run)}`)
     expect(run.code).toBe(0)
   })
 

@@ -10,7 +10,7 @@ import { skopeoConfig, skopeoDigest } from './support/inspect'
 import { repoRoot } from './support/node24'
 import { run } from './support/proc'
 import { startRegistry, type TestRegistry } from './support/registry'
-import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { actionLog, cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
 const MERGE_SHA = '9'.repeat(40)
@@ -43,7 +43,7 @@ async function workspace(): Promise<Workspace> {
 
 /** Fails with the action's own log, so a red test says why. */
 function expectSuccess(r: ActionRun): void {
-  if (r.code !== 0) throw new Error(`action failed (${r.code})\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`)
+  if (r.code !== 0) throw new Error(`action failed (${r.code})\n${actionLog(r)}`)
 }
 
 function track(r: ActionRun): void {

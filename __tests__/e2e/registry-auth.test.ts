@@ -13,7 +13,7 @@ import { dockerRmi } from './support/docker'
 import { skopeoConfig, skopeoDigest } from './support/inspect'
 import { makeTempDir, removeDir } from './support/proc'
 import { startRegistry, type AuthMode, type TestRegistry } from './support/registry'
-import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { actionLog, cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
 import { assertNoSecrets, listFiles, scanRun } from './support/secrets'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
@@ -77,7 +77,7 @@ async function runWith(mode: AuthMode, source: Source, extraEnv: Record<string, 
 
 /** The outputs agree with what the registry holds, read independently with skopeo. */
 async function expectHeld(run: ActionRun, image: string, r: TestRegistry): Promise<void> {
-  if (run.code !== 0) throw new Error(`action failed (${run.code})\n${run.stdout}\n${run.stderr}`)
+  if (run.code !== 0) throw new Error(`action failed (${run.code})\n${actionLog(run)}`)
   const auth = r.mode === 'anonymous' ? undefined : creds(r)
   const held = await skopeoDigest(`${image}:v1`, auth)
   expect(run.outputs.digest).toBe(held)

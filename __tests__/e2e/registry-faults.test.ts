@@ -19,7 +19,7 @@ import { startFaultProxy, type FaultProxy, type FaultRule } from './support/faul
 import { manifestDescriptor, pushIndex, skopeoConfig, skopeoDigest } from './support/inspect'
 import { makeTempDir, removeDir, sleep } from './support/proc'
 import { startRegistry, type TestRegistry } from './support/registry'
-import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { actionLog, cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
 const REPO = 'e2e/faults'
@@ -102,7 +102,7 @@ async function scenario(
   const injected = seen.filter((r) => r.fault).length
   const row: Row = { fault, injected, outcome: 'survived', wrongDigests: 0, seconds: (Date.now() - started) / 1000 }
   table.push(row)
-  const log = `${printed(run)}\n${run.stderr}`
+  const log = actionLog(run)
   expect(injected).toBeGreaterThan(0) // the fault really happened
   if ('survive' in expected) {
     if (run.code !== 0) throw new Error(`expected the action to survive ${fault}, it failed:\n${log}`)

@@ -8,6 +8,7 @@
  * are printed at the end (they go in the closing note).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { alivePids, readCredentialHelperPids, writeDockerConfig, writeWaitingCredentialHelper } from './support/docker-config'
 import { dockerRmi } from './support/docker'
@@ -18,7 +19,8 @@ import { repoRoot } from './support/node24'
 import { pushTestImage } from './support/oci-fixture'
 import { makeTempDir, removeDir } from './support/proc'
 import { startRegistry, type TestRegistry } from './support/registry'
-import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { cleanupActionRuns, runAction, runPost, startAction, type ActionRun } from './support/run-action'
+import { assertNoSecrets, scanTree } from './support/secrets'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
 const RESOLVE_ENTRY = join(repoRoot, 'dist', 'resolve', 'index.js')
@@ -201,5 +203,63 @@ describe('time to fail: the registry-timeout budget', () => {
       expect(pids).toHaveLength(2) // the script and its sleep
       expect(alivePids(pids)).toEqual([])
     })
+  })
+})
+
+describe('F5: cancellation leaves no credentials on disk (username/password, the real bundled action and its post step)', () => {
+  const password = (): string => htpasswd.password as string
+
+  async function start(repo: string, hold: 'read-back' | 'push') {
+    proxy.clear()
+    if (hold === 'read-back') proxy.addRule(hungRegistry({ all: true, userAgent: OURS }))
+    else proxy.addRule({ method: 'PUT', path: /\/manifests\//, fault: { delayMs: 60_000 } })
+    const image = `${proxy.host}/${repo}`
+    refs.push(`${image}:v1`)
+    const s = await startAction({
+      workspace: ws.dir,
+      inputs: { image, tags: 'v1', username: htpasswd.username as string, password: password() },
+      timeoutMs: 120_000
+    })
+    const configDir = await s.waitForEntry(/^pinned-build-docker-config-/)
+    await s.waitForOutput(hold === 'read-back' ? /: digest: sha256:[0-9a-f]{64} size: / : /^::group::docker push/, 60_000)
+    // the credentials really are on disk at this point (docker login wrote them into the private DOCKER_CONFIG)
+    expect(scanTree([configDir], [password()]).length).toBeGreaterThan(0)
+    return { s, configDir }
+  }
+
+  test.each([
+    ['SIGINT', 'read-back', 130],
+    ['SIGTERM', 'push', 143]
+  ] as const)('%s during the %s: the step exits at once, the private DOCKER_CONFIG is gone, nothing left anywhere', async (signal, hold, code) => {
+    const { s, configDir } = await start(`e2e/cancel-${signal.toLowerCase()}`, hold)
+    const t0 = Date.now()
+    s.kill(signal)
+    const done = await s.finished
+    proxy.clear()
+    expect(done.exitedAt - t0).toBeLessThan(2_000)
+    expect(done.code).toBe(code)
+    expect(done.stdout).toContain(`::error::The step was stopped (${signal}); its docker login was removed`)
+    expect(done.outputs).toEqual({})
+    expect(existsSync(configDir)).toBe(false)
+    assertNoSecrets(scanTree([s.runnerTemp, s.home], [password()]))
+    // the post step has nothing left to do, and says nothing
+    const post = await runPost(done)
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toContain('Removed')
+  })
+
+  test('kill -9 of the main step: the credentials stay behind, then the post step removes them', async () => {
+    const { s, configDir } = await start('e2e/cancel-sigkill', 'read-back')
+    s.kill('SIGKILL')
+    const done = await s.finished
+    proxy.clear()
+    expect(done.signal).toBe('SIGKILL')
+    expect(done.state).toEqual({ 'docker-config': configDir })
+    expect(scanTree([s.runnerTemp], [password()]).length).toBeGreaterThan(0) // what a SIGKILL leaves
+    const post = await runPost(done)
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(`Removed the step's docker login left behind by the main step (${configDir})`)
+    expect(existsSync(configDir)).toBe(false)
+    assertNoSecrets(scanTree([s.runnerTemp, s.home], [password()]))
   })
 })

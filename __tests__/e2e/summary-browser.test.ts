@@ -12,7 +12,7 @@ import { repoRoot } from './support/node24'
 import { pushTestIndex } from './support/oci-fixture'
 import { startRegistry, type TestRegistry } from './support/registry'
 import { browserTest, chromiumUnavailable, renderSummary, type RenderedSummary } from './support/render-summary'
-import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { actionLog, cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
 const RESOLVE_ENTRY = join(repoRoot, 'dist', 'resolve', 'index.js')
@@ -46,7 +46,7 @@ beforeAll(async () => {
     inputs: { image: image(), tags: 'v1\nstable', labels: 'com.example.team=pay|ments', files: 'deploy/*.yaml' },
     github: { runNumber: '77', runAttempt: '2', runId: '4242' }
   })
-  if (build.code !== 0) throw new Error(`build failed:\n${build.stdout}\n${build.stderr}`)
+  if (build.code !== 0) throw new Error(`build failed:\n${actionLog(build)}`)
   indexDigest = (await pushTestIndex(reg, 'summary/multi', 'v1', { commit: ws.sha, buildNumber: '77' })).digest
   resolve = await runAction({
     entry: RESOLVE_ENTRY,
@@ -57,7 +57,7 @@ beforeAll(async () => {
       'fail-on-missing': 'false'
     }
   })
-  if (resolve.code !== 0) throw new Error(`resolve failed:\n${resolve.stdout}\n${resolve.stderr}`)
+  if (resolve.code !== 0) throw new Error(`resolve failed:\n${actionLog(resolve)}`)
 }, 240_000)
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { ActionError } from '../../src/action/errors'
 import type { BuildRequest, Docker, PushResult, PushTarget } from '../../src/docker/cli'
 import { parseReference } from '../../src/registry/reference'
-import type { FakeRegistry } from './fake-registry'
+import { digestOf, imageConfig, type FakeRegistry } from './fake-registry'
 
 export interface DockerCall {
   op: 'build' | 'push' | 'login'
@@ -19,6 +19,13 @@ export interface FakeDockerOptions {
   dropLabels?: boolean
   /** Report this digest for every push instead of the registry's. */
   reportDigest?: string
+  /** Print no push digest (podman-docker style): the read-back alone decides. */
+  noPushDigest?: boolean
+  /**
+   * Another build on the same daemon: push stores an image with these labels under the tag instead of ours (F1, two
+   * builds of one tag replacing each other's local tag between build and push).
+   */
+  replacedWith?: Record<string, string>
   failLogin?: boolean
 }
 
@@ -59,17 +66,18 @@ export class FakeDocker implements Docker {
   async build(request: BuildRequest): Promise<{ imageId: string }> {
     this.calls.push({ op: 'build', env: this.env, args: request.tags })
     this.builds.push(request)
-    return { imageId: `sha256:${'b'.repeat(64)}` }
+    // what a classic engine reports: the digest of the config it would push
+    return { imageId: digestOf(imageConfig(request.labels)) }
   }
 
   async push(target: PushTarget): Promise<PushResult> {
     this.calls.push({ op: 'push', env: this.env, args: [target.ref] })
     this.pushes.push(target.ref)
-    const { registry, dropLabels, reportDigest } = this.options
+    const { registry, dropLabels, reportDigest, noPushDigest, replacedWith } = this.options
     if (!registry) return { ...target }
-    const labels = dropLabels ? {} : (this.builds[this.builds.length - 1]?.labels ?? {})
+    const labels = replacedWith ?? (dropLabels ? {} : (this.builds[this.builds.length - 1]?.labels ?? {}))
     const { digest } = registry.putImage(parseReference(target.ref).repository, labels, [target.tag])
-    return { ...target, digest: reportDigest ?? digest }
+    return { ...target, ...(!noPushDigest && { digest: reportDigest ?? digest }) }
   }
 
   async login(server: string | undefined, username: string, password: string): Promise<void> {

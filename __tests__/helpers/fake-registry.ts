@@ -79,13 +79,17 @@ export class FakeRegistry implements Transport {
     repo: string,
     labels: Record<string, string>,
     tags: string[],
-    opts: { platform?: { os: string; architecture: string; variant?: string }; format?: 'oci' | 'docker'; layer?: string } = {}
-  ): { digest: string; config: string; layers: string[]; bytes: Buffer; mediaType: string } {
+    opts: {
+      platform?: { os: string; architecture: string; variant?: string }
+      format?: 'oci' | 'docker'
+      layer?: string
+      /** More config fields (e.g. `created`): another image with the same labels. */
+      extra?: Record<string, unknown>
+    } = {}
+  ): { digest: string; config: string; layers: string[]; bytes: Buffer; mediaType: string; size: number } {
     const p = opts.platform ?? { os: 'linux', architecture: 'amd64' }
     const docker = opts.format === 'docker'
-    const configBytes = Buffer.from(
-      JSON.stringify({ architecture: p.architecture, os: p.os, ...(p.variant && { variant: p.variant }), config: { Labels: labels } })
-    )
+    const configBytes = imageConfig(labels, p, opts.extra)
     const config = this.putBlob(repo, configBytes)
     const layers = opts.layer === undefined ? [] : [{ digest: this.putBlob(repo, Buffer.from(opts.layer)), size: Buffer.byteLength(opts.layer) }]
     const mediaType = docker ? DOCKER_MANIFEST : OCI_MANIFEST
@@ -96,19 +100,64 @@ export class FakeRegistry implements Transport {
       layers: layers.map((l) => ({ mediaType: docker ? 'application/vnd.docker.image.rootfs.diff.tar.gzip' : 'application/vnd.oci.image.layer.v1.tar+gzip', ...l }))
     })
     const digest = this.putManifest(repo, body, tags, mediaType)
-    return { digest, config, layers: layers.map((l) => l.digest), bytes: Buffer.from(body), mediaType }
+    return { digest, config, layers: layers.map((l) => l.digest), bytes: Buffer.from(body), mediaType, size: Buffer.byteLength(body) }
   }
 
   /** An index over the given platform manifests (which need not be stored: the resolver never reads them). */
-  putIndex(repo: string, tags: string[], platforms: Array<{ digest: string; os: string; architecture: string; variant?: string }>): string {
+  putIndex(
+    repo: string,
+    tags: string[],
+    platforms: Array<{ digest: string; os: string; architecture: string; variant?: string; size?: number; annotations?: Record<string, string> }>
+  ): string {
     const manifests = platforms.map((p) => ({
       mediaType: DOCKER_MANIFEST,
       digest: p.digest,
-      size: 100,
-      platform: { os: p.os, architecture: p.architecture, ...(p.variant && { variant: p.variant }) }
+      // the size of the stored manifest when it is there (a reader may check it), else a stand-in
+      size: p.size ?? this.manifests.get(`${repo}@${p.digest}`)?.bytes.length ?? 100,
+      platform: { os: p.os, architecture: p.architecture, ...(p.variant && { variant: p.variant }) },
+      ...(p.annotations && { annotations: p.annotations })
     }))
     return this.putManifest(repo, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, tags, OCI_INDEX)
   }
+
+  /**
+   * What buildx pushes for a multi-platform build with provenance: one image per platform (labels, optionally
+   * per-platform overrides) and one `unknown/unknown` attestation manifest per platform, in an OCI index under `tags`.
+   */
+  putBuildxIndex(
+    repo: string,
+    tags: string[],
+    labels: Record<string, string>,
+    opts: { platforms?: string[]; attestations?: string[]; platformLabels?: Record<string, Record<string, string>> } = {}
+  ): { digest: string; images: Array<{ platform: string; digest: string; config: string }>; attestations: string[] } {
+    const images = (opts.platforms ?? ['linux/amd64', 'linux/arm64']).map((platform) => {
+      const [os, architecture, variant] = platform.split('/') as [string, string, string | undefined]
+      const p = { os, architecture, ...(variant && { variant }) }
+      return { platform, p, ...this.putImage(repo, { ...labels, ...opts.platformLabels?.[platform] }, [], { platform: p }) }
+    })
+    const predicates = opts.attestations ?? ['https://slsa.dev/provenance/v0.2']
+    const attestations = predicates.length === 0 ? [] : images.map((img) =>
+      this.putManifest(repo, {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf('{}'), size: 2 },
+        layers: predicates.map((t) => ({ mediaType: 'application/vnd.in-toto+json', digest: digestOf(t + img.digest), size: 10, annotations: { 'in-toto.io/predicate-type': t } }))
+      })
+    )
+    const entry = (digest: string, extra: object) => ({ mediaType: OCI_MANIFEST, digest, size: (this.manifests.get(`${repo}@${digest}`) as { bytes: Buffer }).bytes.length, ...extra })
+    const manifests = [
+      ...images.map((i) => entry(i.digest, { platform: i.p })),
+      ...attestations.map((a, n) =>
+        entry(a, {
+          platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.digest': (images[n] as { digest: string }).digest, 'vnd.docker.reference.type': 'attestation-manifest' }
+        })
+      )
+    ]
+    const digest = this.putManifest(repo, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, tags, OCI_INDEX)
+    return { digest, images: images.map(({ platform, digest: d, config }) => ({ platform, digest: d, config })), attestations }
+  }
+
 
   /** The digest a tag (or digest) of a repository names, if stored. */
   digest(repo: string, ref: string): string | undefined {
@@ -293,6 +342,15 @@ export class FakeRegistry implements Transport {
     this.putManifest(repo, bytes.toString('utf8'), ref.startsWith('sha256:') ? [] : [ref], mediaType)
     return { status: 201, headers: { location: `/v2/${repo}/manifests/${digest}`, 'docker-content-digest': digest }, body: Buffer.alloc(0), url: '' }
   }
+}
+
+/** The config blob putImage stores: its digest is the image ID a classic docker engine gives the same image. */
+export function imageConfig(
+  labels: Record<string, string>,
+  platform: { os: string; architecture: string; variant?: string } = { os: 'linux', architecture: 'amd64' },
+  extra: Record<string, unknown> = {}
+): Buffer {
+  return Buffer.from(JSON.stringify({ architecture: platform.architecture, os: platform.os, ...(platform.variant && { variant: platform.variant }), config: { Labels: labels }, ...extra }))
 }
 
 /** Deps.openRegistry for a build: the real client and auth stack over the FakeRegistry, anonymous. */

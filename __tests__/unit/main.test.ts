@@ -6,7 +6,7 @@ import type { BuildRequest, Docker } from '../../src/docker/cli'
 import { ActionError } from '../../src/action/errors'
 import { run, type Deps } from '../../src/build/main'
 import { FakeDocker } from '../helpers/fake-docker'
-import { FakeRegistry, fakeOpenRegistry } from '../helpers/fake-registry'
+import { FakeRegistry, digestOf, fakeOpenRegistry, imageConfig } from '../helpers/fake-registry'
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 
@@ -47,6 +47,9 @@ function deps(inputs: Record<string, string>, docker: Docker, registry: FakeRegi
   }
 }
 
+/** The image ID FakeDocker's last build produced (the digest of the config it pushes). */
+const builtId = (docker: FakeDocker): string => digestOf(imageConfig(docker.builds[docker.builds.length - 1]?.labels ?? {}))
+
 /** Outputs as the runner would read them from GITHUB_OUTPUT. */
 function outputs(): Record<string, string> {
   const text = readFileSync(outFile, 'utf8')
@@ -70,7 +73,7 @@ describe('run', () => {
     expect(out.tags).toBe('ghcr.io/acme/api:v1\nghcr.io/acme/api:latest')
     const labels = JSON.parse(out.labels as string)
     expect(labels).toMatchObject({ 'git-commit': SHA, 'build-number': '42', team: 'platform' })
-    expect(JSON.parse(out.metadata as string)).toMatchObject({ digest, imageid: `sha256:${'b'.repeat(64)}`, commit: SHA })
+    expect(JSON.parse(out.metadata as string)).toMatchObject({ digest, imageid: builtId(docker), commit: SHA })
     const summary = readFileSync(summaryFile, 'utf8')
     expect(summary).toContain(digest)
     expect(summary).toContain(`https://github.com/acme/demo/commit/${SHA}`)
@@ -118,7 +121,7 @@ describe('run', () => {
     expect(docker.pushes).toEqual([])
     const out = outputs()
     expect(out.digest).toBeUndefined()
-    expect(out.imageid).toBe(`sha256:${'b'.repeat(64)}`)
+    expect(out.imageid).toBe(builtId(docker))
     expect(JSON.parse(out.labels as string)['git-commit']).toBe(SHA)
   })
 

@@ -15,7 +15,15 @@ describe('readBack', () => {
     const reg = new FakeRegistry('bearer')
     const { digest, config } = reg.putImage('acme/api', { 'git-commit': 'abc' }, ['v1'])
     const r = await readBack(client(reg), [{ tag: 'v1', digest }])
-    expect(r).toEqual({ digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: config, labels: { 'git-commit': 'abc' }, movedTags: [] })
+    expect(r).toEqual({
+      digest,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      configDigest: config,
+      labels: { 'git-commit': 'abc' },
+      platforms: [{ platform: 'linux/amd64', digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: config, labels: { 'git-commit': 'abc' } }],
+      attestations: [],
+      movedTags: []
+    })
     expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/sha256:…', 'GET /v2/acme/api/blobs/sha256:…'])
   })
 
@@ -78,8 +86,8 @@ describe('readBack', () => {
     const reg = new FakeRegistry()
     const arm = reg.putImage('acme/api', { arch: 'arm64' }, [])
     const amd = reg.putImage('acme/api', { arch: 'amd64' }, [])
-    const desc = (digest: string, architecture: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 1, platform: { os: 'linux', architecture } })
-    const index = reg.putManifest('acme/api', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [desc(arm.digest, 'arm64'), desc(amd.digest, 'amd64')] }, ['multi'], 'application/vnd.oci.image.index.v1+json')
+    const desc = (m: { digest: string; size: number }, architecture: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: m.digest, size: m.size, platform: { os: 'linux', architecture } })
+    const index = reg.putManifest('acme/api', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [desc(arm, 'arm64'), desc(amd, 'amd64')] }, ['multi'], 'application/vnd.oci.image.index.v1+json')
     const r = await readBack(client(reg), [{ tag: 'multi', digest: index }])
     expect(r).toMatchObject({ digest: index, platformDigest: amd.digest, labels: { arch: 'amd64' }, mediaType: 'application/vnd.oci.image.index.v1+json' })
   })

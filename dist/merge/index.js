@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-JJ7NWWAZ.js";
+} from "../chunks/chunk-O3VWLDNY.js";
 import {
   envInputReader,
   parseBoolean,
@@ -27,17 +27,17 @@ import {
   parseLines,
   parseReferenceInput,
   runAction
-} from "../chunks/chunk-N4OHDVJJ.js";
+} from "../chunks/chunk-LK5ZFXLN.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-YWE3ZZ44.js";
+} from "../chunks/chunk-7JSTORNP.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-IGJRL3BX.js";
+} from "../chunks/chunk-5KE6J35S.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -50,18 +50,20 @@ import {
   formatPlatform,
   isAttestation,
   sha256Digest
-} from "../chunks/chunk-4UHFI6IU.js";
+} from "../chunks/chunk-N4WL3WEB.js";
 import {
   ActionError,
   InputError,
   cell,
   code,
   fence,
+  link
+} from "../chunks/chunk-BAQDTNYG.js";
+import {
   group,
   info,
-  link,
   warning
-} from "../chunks/chunk-D4JJJDL7.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/merge/compose.ts
 var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;

@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-E4QNS3TY.js";
+} from "../chunks/chunk-IBLQI45D.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,21 +12,21 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-N4OHDVJJ.js";
+} from "../chunks/chunk-LK5ZFXLN.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-YWE3ZZ44.js";
+} from "../chunks/chunk-7JSTORNP.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-5CT5FH23.js";
+} from "../chunks/chunk-6WB7THIG.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-IGJRL3BX.js";
+} from "../chunks/chunk-5KE6J35S.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,22 +40,24 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-4UHFI6IU.js";
+} from "../chunks/chunk-N4WL3WEB.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-AKLZ2AON.js";
-import "../chunks/chunk-LOLFTQZC.js";
+} from "../chunks/chunk-TXJIZTYP.js";
+import "../chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
   InputError,
   code,
   codeBlock,
   describeError,
-  info,
   sections,
-  text,
+  text
+} from "../chunks/chunk-BAQDTNYG.js";
+import {
+  info,
   warning
-} from "../chunks/chunk-D4JJJDL7.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

@@ -6,6 +6,7 @@ import { maskSecretInputs } from './inputs'
 import { toOutputs } from './report'
 import { build, loadLater, logIn, prepare, publish, pushAndReadBack, report, type BuildResult, type Deps, type Prepared } from './steps'
 import { renderSummary } from './summary'
+import { renderPlatforms } from './summary-platforms'
 
 export type { BuildResult, Deps } from './steps'
 
@@ -36,7 +37,7 @@ async function buildPushAndReadBack(deps: Deps, prepared: Prepared): Promise<Bui
     const { imageId, session } = await build(stepDeps, prepared)
     if (!session) return report(prepared, imageId)
     try {
-      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session))
+      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session, imageId))
     } finally {
       await session.close()
     }
@@ -49,7 +50,7 @@ function toActionResult({ report: r, summary, pins, github }: BuildResult): Acti
   const outputs = Object.fromEntries(Object.entries(toOutputs(r)).filter((e): e is [string, string] => e[1] !== undefined))
   return {
     outputs: { ...outputs, ...(pins && { 'changed-files': pins.changedFiles }), ...github?.outputs },
-    ...(summary && { summary: sections(renderSummary(r), pins?.summary, github?.summary) }),
+    ...(summary && { summary: sections(renderSummary(r), renderPlatforms(r), pins?.summary, github?.summary) }),
     ...(r.pinned && { notice: { text: `Pinned: ${r.pinned}`, title: 'Image pushed' } })
   }
 }

@@ -12,6 +12,12 @@ export interface Report {
   /** `<image>@<digest>` (pushed only). */
   pinned?: string
   mediaType?: string
+  /** Config digest of the image the labels were read from (pushed only). */
+  configDigest?: string
+  /** Every image pushed: one for a single-platform image, one per platform of an index (pushed only). */
+  platforms?: Array<{ platform: string; digest: string; configDigest: string }>
+  /** The index's attestation manifests: how many, and whether they carry provenance / an SBOM (pushed only). */
+  attestations?: { count: number; provenance: boolean; sbom: boolean }
   /** Full references: pushed ones, or the local tags when push is false. */
   tags: string[]
   /** Pushed: labels read back from the registry-held config. Not pushed: the labels the image was built with. */
@@ -25,7 +31,7 @@ export interface Report {
   movedTags: Array<{ tag: string; now: string }>
 }
 
-export type Outputs = Record<'digest' | 'pinned' | 'imageid' | 'tags' | 'labels' | 'metadata', string>
+export type Outputs = Record<'digest' | 'pinned' | 'imageid' | 'tags' | 'labels' | 'metadata' | 'platforms', string>
 
 export function toOutputs(report: Report): Partial<Outputs> {
   const metadata = {
@@ -35,10 +41,16 @@ export function toOutputs(report: Report): Partial<Outputs> {
     tags: report.tags,
     labels: report.labels,
     commit: report.commit.sha,
-    pushed: report.pushed
+    pushed: report.pushed,
+    // build-push-action's keys, so fromJSON(steps.x.outputs.metadata)['containerimage.digest'] keeps working; ours are
+    // read back from the registry and verified, not the builder's claim
+    ...(report.digest && { 'containerimage.digest': report.digest }),
+    ...(report.digest && report.configDigest && { 'containerimage.config.digest': report.configDigest })
   }
+  const platforms = report.platforms && Object.fromEntries(report.platforms.map((p) => [p.platform, p.digest]))
   return {
     ...(report.digest && { digest: report.digest, pinned: report.pinned }),
+    ...(platforms && { platforms: JSON.stringify(platforms) }),
     imageid: report.imageId,
     tags: report.tags.join('\n'),
     labels: JSON.stringify(report.labels),

@@ -17,7 +17,7 @@ import { resolveCommit, type Commit } from './commit'
 import { readInputs, type Inputs } from './inputs'
 import type { BuildPins } from './pins'
 import { logPlanNotes, planBuild, type BuildPlan } from './plan'
-import { checkLabels, readBack, type PushedTag, type ReadBack } from './readback'
+import { attestationKinds, checkPlatformLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
 import { labelLink } from './summary'
 
@@ -180,7 +180,12 @@ export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string;
  * the push's end. A ping still pending when the push ends keeps its own, earlier deadline, and a failed ping is not
  * asked again, so the step fails at most one budget after the push.
  */
-export async function pushAndReadBack(deps: Deps, p: Prepared, session: RegistrySession): Promise<{ held: ReadBack; pins?: PinOutcome }> {
+export async function pushAndReadBack(
+  deps: Deps,
+  p: Prepared,
+  session: RegistrySession,
+  imageId?: string
+): Promise<{ held: ReadBack; pins?: PinOutcome }> {
   session.budget?.start()
   const warming = session.client.warmUp()
   const pushed: PushedTag[] = []
@@ -191,11 +196,13 @@ export async function pushAndReadBack(deps: Deps, p: Prepared, session: Registry
   session.budget?.start()
   await warming
   const held = await core.group('Read back from the registry', async () => {
-    const r = await readBack(session.client, pushed)
-    core.info(`Registry holds ${r.digest} (${r.mediaType}); config ${r.configDigest}`)
+    const r = await readBack(session.client, pushed, { ...(imageId && { imageId }), claimedBy: 'docker push' })
+    core.info(`Registry holds ${r.digest} (${r.mediaType})`)
+    for (const i of r.platforms) core.info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`)
+    for (const a of r.attestations) core.info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ''}: ${a.predicateTypes.join(', ') || 'unreadable'}`)
     return r
   })
-  checkLabels(held.labels, p.plan.labels.labels)
+  checkPlatformLabels(held, p.plan.labels.labels)
   const pins = p.pins && (await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest))
   return { held, ...(pins && { pins }) }
 }
@@ -214,6 +221,9 @@ export function report(p: Prepared, imageId: string, pushed?: { held: ReadBack; 
       digest: held.digest,
       pinned: `${p.inputs.imageInput}@${held.digest}`,
       mediaType: held.mediaType,
+      configDigest: held.configDigest,
+      platforms: held.platforms.map(({ platform, digest, configDigest }) => ({ platform, digest, configDigest })),
+      attestations: { count: held.attestations.length, ...attestationKinds(held.attestations) },
       labels: held.labels,
       movedTags: held.movedTags
     },

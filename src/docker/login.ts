@@ -1,10 +1,12 @@
 import * as core from '@actions/core'
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../action/errors'
+import { cleanupOnExit } from '../action/exit-cleanup'
 import { DOCKER_HUB } from '../registry/reference'
+import { STEP_CONFIG_PREFIX, STEP_CONFIG_STATE } from './step-config'
 import type { Docker } from './cli'
 import { dockerConfigPath, findKey, type DockerConfigFile } from './config'
 
@@ -63,8 +65,15 @@ export async function loginForStep(
 ): Promise<StepLogin> {
   core.setSecret(password)
   const root = env.RUNNER_TEMP && existsSync(env.RUNNER_TEMP) ? env.RUNNER_TEMP : os.tmpdir()
-  const configDir = await mkdtemp(path.join(root, 'pinned-build-docker-config-'))
-  const cleanup = (): Promise<void> => rm(configDir, { recursive: true, force: true })
+  const configDir = await mkdtemp(path.join(root, STEP_CONFIG_PREFIX))
+  // Gone however the step ends: the finally of the caller (cleanup), a signal or any exit (cleanupOnExit), and a
+  // SIGKILL (the post step, which finds the directory through the saved state). Saved before docker writes into it.
+  core.saveState(STEP_CONFIG_STATE, configDir)
+  const release = cleanupOnExit(() => rmSync(configDir, { recursive: true, force: true }))
+  const cleanup = async (): Promise<void> => {
+    await rm(configDir, { recursive: true, force: true })
+    release()
+  }
   try {
     await chmod(configDir, 0o700)
     const sourceFile = dockerConfigPath(env)
@@ -83,3 +92,4 @@ export async function loginForStep(
     throw new ActionError(`could not prepare a docker login for ${registry}: ${(error as Error).message}`, 'check that the runner temp directory is writable')
   }
 }
+

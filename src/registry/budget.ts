@@ -9,16 +9,19 @@
  * The build action runs one phase while docker pushes (the warm-up ping) and one from the end of the push (the
  * read-back); resolve runs one phase for the whole step.
  */
-import { TransportError, type HttpRequest, type HttpResponse, type Transport } from './transport'
+// types only: the build's entry loads this module (through the credential helper) and must not load undici at start
+import type { HttpRequest, HttpResponse, Transport } from './transport'
 
 export const DEFAULT_REGISTRY_TIMEOUT_SECONDS = 60
 /** The input that sets the budget, named in every budget error. */
 export const REGISTRY_TIMEOUT_INPUT = 'registry-timeout'
 
 /** The budget ran out: what was still waiting on a registry was aborted. */
-export class BudgetExceededError extends TransportError {
+export class BudgetExceededError extends Error {
+  readonly code = 'EBUDGET'
+
   constructor(readonly budgetMs: number) {
-    super(`no answer within the ${formatSeconds(budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`, 'EBUDGET', 0)
+    super(`no answer within the ${formatSeconds(budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`)
     this.name = 'BudgetExceededError'
   }
 }

@@ -95,9 +95,10 @@ function mediaTypeOf(res: HttpResponse): string {
 /**
  * An OCI distribution client for one repository. Every request carries the repository's authorization (pull scope;
  * pull and push for a client made with `push`, plus pull of the source repository for a mount); a 401 re-challenges
- * once. Manifests are hashed byte for byte: a digest this client returns from a
- * GET is always the hash of the bytes received, and a manifest it has fetched is kept by digest (content-addressed,
- * so it cannot change), so asking for it again costs no request.
+ * once. Manifests are hashed byte for byte: a digest this client returns from a GET is always the hash of the bytes
+ * received, and one the registry named itself (or, by tag without a header, confirmed by digest): never a digest the
+ * registry does not hold. A manifest it has fetched is kept by digest (content-addressed, so it cannot change), so
+ * asking for it again costs no request.
  */
 export class RegistryClient {
   readonly base: string
@@ -220,8 +221,17 @@ export class RegistryClient {
   /**
    * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
    * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
+   * By tag without the header, the registry has not named the digest itself, so it is confirmed (see confirm)
+   * before it is returned: a proxy or mirror that altered the bytes would otherwise yield a digest nobody holds.
    */
   async manifest(ref: string): Promise<Manifest> {
+    const m = await this.fetch(ref)
+    await this.confirm(ref, m)
+    return m
+  }
+
+  /** The GET behind manifest(), without the confirmation (find() may have a HEAD that already vouches). */
+  private async fetch(ref: string): Promise<Manifest> {
     const known = this.fetched.get(ref)
     if (known) return known
     const res = await this.authed(this.manifestUrl(ref), { method: 'GET', headers: { accept: MANIFEST_ACCEPT } })
@@ -234,15 +244,49 @@ export class RegistryClient {
         INCONSISTENT_HINT
       )
     }
-    if (ref.includes(':') && ref !== digest) {
+    const byDigest = ref.includes(':')
+    if (byDigest && ref !== digest) {
       throw new RegistryError(
         `registry ${this.registry} returned inconsistent data: the manifest served for ${this.where(ref)} hashes to ${digest}`,
         INCONSISTENT_HINT
       )
     }
     const manifest = { digest, mediaType: mediaTypeOf(res), bytes: res.body }
-    this.fetched.set(digest, manifest)
+    // only what the registry itself named is kept by digest: asked by digest, or its header agrees with the bytes
+    if (byDigest || header === digest) this.fetched.set(digest, manifest)
     return manifest
+  }
+
+  /**
+   * Makes sure the registry holds `m` under its digest: nothing to do when it named the digest itself (kept in
+   * `fetched`), else one HEAD by digest (a GET by digest, hashed, when the registry does not answer HEAD). A 404 means
+   * the bytes that arrived for the tag are not what the registry stores: a failure, never a digest it would not serve.
+   */
+  private async confirm(ref: string, m: Manifest): Promise<void> {
+    if (this.fetched.has(m.digest)) return
+    const res = await this.authed(this.manifestUrl(m.digest), { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
+    const header = res.headers['docker-content-digest']?.trim()
+    if (res.status === 404) {
+      throw new RegistryError(
+        `registry ${this.registry} answered ${this.where(ref)} with a manifest that hashes to ${m.digest}, but holds no manifest under that digest (HEAD by digest: ${describeStatus(res)}): the bytes were altered on the way, or the tag moved while it was read`,
+        INCONSISTENT_HINT
+      )
+    }
+    if (res.status === 200) {
+      if (header && isSha256Digest(header) && header !== m.digest) {
+        throw new RegistryError(
+          `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: the manifest bytes hash to ${m.digest}, but HEAD by that digest answers with ${header}`,
+          INCONSISTENT_HINT
+        )
+      }
+    } else if (res.status === 401 || res.status === 403) {
+      this.fail(res, `manifest ${m.digest}`)
+    } else {
+      // no usable HEAD (405, 5xx after retries): the GET by digest is the same proof, hashed
+      await this.fetch(m.digest)
+      return
+    }
+    this.fetched.set(m.digest, m)
   }
 
   /** GET an index by tag or digest (hash-verified) and parse it. */
@@ -283,13 +327,16 @@ export class RegistryClient {
       const settled = verified ? head.digest !== undefined && head.digest === expected : byDigest || head.digest !== undefined
       if (settled) return { digest: head.digest ?? ref, mediaType: head.mediaType ?? '', source: 'head' }
     }
-    const m = await this.manifest(ref)
+    const m = await this.fetch(ref)
     if (head?.digest && head.digest !== m.digest) {
       throw new RegistryError(
         `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: HEAD says ${head.digest} but the manifest bytes hash to ${m.digest}`,
         INCONSISTENT_HINT
       )
     }
+    // a HEAD whose header names these bytes' digest is the registry's own word for it: nothing left to confirm
+    if (head?.digest === m.digest) this.fetched.set(m.digest, m)
+    else await this.confirm(ref, m)
     return { digest: m.digest, mediaType: m.mediaType, source: 'get' }
   }
 

@@ -271,6 +271,19 @@ async function collectRun(
   }
 }
 
+/**
+ * A run's stdout and stderr for a failure message: workflow commands defused (`::error::x` → `[error] x`,
+ * `::add-mask::…` → `[add-mask] ***`). Printed as they are, the runner of the test job would act on them, even
+ * indented in jest's report.
+ */
+export function actionLog(run: Pick<ActionRun, 'stdout' | 'stderr'>): string {
+  const defuse = (text: string): string =>
+    text
+      .replace(/^(\s*)::add-mask::.*$/gm, '$1[add-mask] ***')
+      .replace(/^(\s*)::([A-Za-z][\w-]*)((?: [^\n]*?)?)::/gm, (_m, indent: string, name: string, props: string) => `${indent}[${name}${props}] `)
+  return `stdout:\n${defuse(run.stdout)}\nstderr:\n${defuse(run.stderr)}`
+}
+
 export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   const prepared = await prepareRun(opts)
   const { entry, nodeBin, timeoutMs, env } = prepared
@@ -281,7 +294,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   })
   const { code, stdout, stderr } = r
   if (r.timedOut) {
-    throw new ActionTimeoutError(`action ${entry} timed out after ${timeoutMs} ms and was killed\nstdout:\n${stdout}\nstderr:\n${stderr}`, stdout, stderr)
+    throw new ActionTimeoutError(`action ${entry} timed out after ${timeoutMs} ms and was killed\n${actionLog({ stdout, stderr })}`, stdout, stderr)
   }
   const durationMs = Date.now() - started
   const { parseErrors: _ignored, ...run } = await collectRun(prepared, { code, stdout, stderr, durationMs })

@@ -2,18 +2,20 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-N4WL3WEB.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-AKLZ2AON.js";
+} from "./chunk-TXJIZTYP.js";
 import {
   code,
   fence,
-  html,
+  html
+} from "./chunk-BAQDTNYG.js";
+import {
   info
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/pin/rules.ts
 function writtenName(written) {

@@ -4,11 +4,13 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-N4OHDVJJ.js";
+} from "./chunk-LK5ZFXLN.js";
 import {
-  InputError,
+  InputError
+} from "./chunk-BAQDTNYG.js";
+import {
   setSecret
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/github/branch.ts
 function branchProblem(name) {
@@ -71,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-JACUKDAJ.js");
+  loaded ??= import("./publish-MWVYFSEY.js");
   return loaded;
 }
 

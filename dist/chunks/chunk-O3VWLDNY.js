@@ -7,20 +7,22 @@ import {
   parseList,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-N4OHDVJJ.js";
+} from "./chunk-LK5ZFXLN.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
   refBranch,
   refTag,
   repositoryUrl
-} from "./chunk-YWE3ZZ44.js";
+} from "./chunk-7JSTORNP.js";
 import {
   validateTag
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-N4WL3WEB.js";
 import {
   ActionError,
-  InputError,
+  InputError
+} from "./chunk-BAQDTNYG.js";
+import {
   __commonJS,
   __toESM,
   getExecOutput,
@@ -30,7 +32,7 @@ import {
   require_path,
   setSecret,
   warning
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QWNOPTV2.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({

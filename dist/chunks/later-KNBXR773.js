@@ -3,21 +3,22 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-5CT5FH23.js";
+} from "./chunk-6WB7THIG.js";
 import {
   openRegistry
-} from "./chunk-IGJRL3BX.js";
+} from "./chunk-5KE6J35S.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-N4WL3WEB.js";
 import {
   loadDeployFiles
-} from "./chunk-AKLZ2AON.js";
-import "./chunk-LOLFTQZC.js";
+} from "./chunk-TXJIZTYP.js";
+import "./chunk-LWLEGXAD.js";
+import "./chunk-BAQDTNYG.js";
 import {
   warning
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

@@ -43,6 +43,13 @@ var require_os = __commonJS({
   }
 });
 
+// builtin-require:crypto
+var require_crypto = __commonJS({
+  "builtin-require:crypto"(exports, module) {
+    module.exports = __require("node:crypto");
+  }
+});
+
 // builtin-require:fs
 var require_fs = __commonJS({
   "builtin-require:fs"(exports, module) {
@@ -54,13 +61,6 @@ var require_fs = __commonJS({
 var require_path = __commonJS({
   "builtin-require:path"(exports, module) {
     module.exports = __require("node:path");
-  }
-});
-
-// builtin-require:crypto
-var require_crypto = __commonJS({
-  "builtin-require:crypto"(exports, module) {
-    module.exports = __require("node:crypto");
   }
 });
 
@@ -98,94 +98,6 @@ var require_timers = __commonJS({
     module.exports = __require("node:timers");
   }
 });
-
-// src/action/errors.ts
-var ActionError = class extends Error {
-  constructor(message, hint, options) {
-    super(message, options);
-    this.hint = hint;
-    this.name = "ActionError";
-  }
-  hint;
-  /** The message as shown to the user: cause first, then the fix. */
-  describe() {
-    return this.hint ? `${this.message}
-Fix: ${this.hint}` : this.message;
-  }
-};
-var InputError = class extends ActionError {
-  constructor(input, problem, hint) {
-    super(`Input '${input}': ${problem}`, hint);
-    this.input = input;
-    this.name = "InputError";
-  }
-  input;
-};
-function describeError(error2) {
-  if (error2 instanceof ActionError) return error2.describe();
-  if (error2 instanceof Error) return error2.message;
-  return String(error2);
-}
-var QUOTE_LIMIT = 128;
-function cut(value, limit = QUOTE_LIMIT) {
-  return value.length > limit ? `${value.slice(0, 20)}\u2026` : value;
-}
-
-// src/action/markdown.ts
-function cell(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
-}
-function text(value) {
-  return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
-}
-function ticks(text2, min) {
-  const longest = (text2.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
-  return "`".repeat(Math.max(min, longest + 1));
-}
-function code(text2) {
-  const t = ticks(text2, 1);
-  const pad = /^[` ]|[` ]$/.test(text2) ? " " : "";
-  return `${t}${pad}${text2.replace(/\r?\n/g, " ")}${pad}${t}`;
-}
-function link(text2, url) {
-  return url ? `[${text2}](${url})` : text2;
-}
-function fence(text2) {
-  return ticks(text2, 3);
-}
-function codeBlock(text2, lang = "text") {
-  const f = fence(text2);
-  return `${f}${lang}
-${text2}
-${f}`;
-}
-function html(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;").replace(/\r/g, "&#13;").replace(/\n/g, "&#10;");
-}
-var WRAP_RUN = 48;
-function wrappable(text2) {
-  return text2.split(/(\s+)/).map((part) => {
-    if (part.length < WRAP_RUN || /^\s+$/.test(part)) return html(part);
-    const pieces = part.match(/[^/@:.\-_?&=]*[/@:.\-_?&=]*/g)?.filter((p) => p !== "") ?? [part];
-    return pieces.map((p) => (p.length > 24 ? p.match(/.{1,16}/gs) ?? [p] : [p]).map(html).join("<wbr>")).join("<wbr>");
-  }).join("");
-}
-function htmlCode(text2, { wrap = true } = {}) {
-  return `<code>${wrap ? wrappable(text2) : html(text2)}</code>`;
-}
-function htmlLink(inner, url) {
-  return url ? `<a href="${html(url)}">${inner}</a>` : inner;
-}
-function htmlTable(headers, rows) {
-  const head = `<thead><tr>${headers.map((h) => `<th>${html(h)}</th>`).join("")}</tr></thead>`;
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`);
-  return ["<table>", head, "<tbody>", ...body, "</tbody>", "</table>"].join("\n");
-}
-function sections(...parts) {
-  const kept = parts.filter((p) => typeof p === "string" && p.trim() !== "").map((p) => p.replace(/^\n+|\s+$/g, ""));
-  return kept.length > 0 ? `${kept.join("\n\n")}
-` : "";
-}
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require_os(), 1);
@@ -428,8 +340,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text, addEOL = false) {
+    this._buffer += text;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -448,9 +360,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code2, lang) {
+  addCodeBlock(code, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code2), attrs);
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -476,11 +388,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell2) => {
-        if (typeof cell2 === "string") {
-          return this.wrap("td", cell2);
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell2;
+        const { header, data, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -525,10 +437,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -557,9 +469,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -570,8 +482,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text, href) {
+    const element = this.wrap("a", text, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -1118,14 +1030,14 @@ var ToolRunner = class extends events.EventEmitter {
           state.processClosed = true;
           state.CheckComplete();
         });
-        cp.on("exit", (code2) => {
-          state.processExitCode = code2;
+        cp.on("exit", (code) => {
+          state.processExitCode = code;
           state.processExited = true;
-          this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        cp.on("close", (code2) => {
-          state.processExitCode = code2;
+        cp.on("close", (code) => {
+          state.processExitCode = code;
           state.processExited = true;
           state.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -1430,6 +1342,16 @@ function group(name, fn) {
     return result;
   });
 }
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+  }
+  issueCommand("save-state", { name }, toCommandValue(value));
+}
+function getState(name) {
+  return process.env[`STATE_${name}`] || "";
+}
 
 export {
   __require,
@@ -1452,19 +1374,6 @@ export {
   notice,
   info,
   group,
-  ActionError,
-  InputError,
-  describeError,
-  cut,
-  cell,
-  text,
-  code,
-  link,
-  fence,
-  codeBlock,
-  html,
-  htmlCode,
-  htmlLink,
-  htmlTable,
-  sections
+  saveState,
+  getState
 };

@@ -2,10 +2,12 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   require_promises
-} from "./chunk-LOLFTQZC.js";
+} from "./chunk-LWLEGXAD.js";
 import {
   ActionError,
-  InputError,
+  InputError
+} from "./chunk-BAQDTNYG.js";
+import {
   __commonJS,
   __require,
   __toESM,
@@ -15,7 +17,7 @@ import {
   require_fs,
   require_os,
   require_path
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QWNOPTV2.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({

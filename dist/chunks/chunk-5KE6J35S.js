@@ -1,18 +1,33 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  ActionError,
+  BudgetExceededError,
+  INCONSISTENT_HINT,
+  MANIFEST_ACCEPT,
+  REGISTRY_TIMEOUT_INPUT,
+  RegistryBudget,
+  RegistryError,
+  apiHost,
+  budgetHint,
+  budgetedTransport,
+  describeStatus,
+  errorDetail,
+  formatPlatform,
+  formatSeconds,
+  isIndex,
+  isSha256Digest,
+  matchesDigest,
+  pickPlatformEntry,
+  platformEntries,
+  sha256Digest
+} from "./chunk-N4WL3WEB.js";
+import {
   __commonJS,
   __require,
   __toESM,
-  cut,
-  require_child_process,
-  require_crypto,
-  require_fs,
-  require_os,
-  require_path,
+  info,
   setSecret
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QWNOPTV2.js";
 
 // node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({
@@ -1248,14 +1263,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path2 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path2 && path2[0] !== "/") {
-          path2 = `/${path2}`;
+        if (path && path[0] !== "/") {
+          path = `/${path}`;
         }
-        return new URL(`${origin}${path2}`);
+        return new URL(`${origin}${path}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -2588,9 +2603,9 @@ var require_diagnostics = __commonJS({
         "undici:client:sendHeaders",
         (evt) => {
           const {
-            request: { method, path: path2, origin }
+            request: { method, path, origin }
           } = evt;
-          debugLog("sending request to %s %s%s", method, origin, path2);
+          debugLog("sending request to %s %s%s", method, origin, path);
         }
       );
     }
@@ -2608,14 +2623,14 @@ var require_diagnostics = __commonJS({
         "undici:request:headers",
         (evt) => {
           const {
-            request: { method, path: path2, origin },
+            request: { method, path, origin },
             response: { statusCode }
           } = evt;
           debugLog(
             "received response to %s %s%s - HTTP %d",
             method,
             origin,
-            path2,
+            path,
             statusCode
           );
         }
@@ -2624,23 +2639,23 @@ var require_diagnostics = __commonJS({
         "undici:request:trailers",
         (evt) => {
           const {
-            request: { method, path: path2, origin }
+            request: { method, path, origin }
           } = evt;
-          debugLog("trailers received from %s %s%s", method, origin, path2);
+          debugLog("trailers received from %s %s%s", method, origin, path);
         }
       );
       diagnosticsChannel.subscribe(
         "undici:request:error",
         (evt) => {
           const {
-            request: { method, path: path2, origin },
+            request: { method, path, origin },
             error
           } = evt;
           debugLog(
             "request to %s %s%s errored - %s",
             method,
             origin,
-            path2,
+            path,
             error.message
           );
         }
@@ -2755,7 +2770,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path2,
+        path,
         method,
         body,
         headers,
@@ -2772,11 +2787,11 @@ var require_request = __commonJS({
         maxRedirections,
         typeOfService
       }, handler) {
-        if (typeof path2 !== "string") {
+        if (typeof path !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path2)) {
+        } else if (invalidPathRegex.test(path)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -2851,7 +2866,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? serializePathWithQuery(path2, query) : path2;
+        this.path = query ? serializePathWithQuery(path, query) : path;
         this.origin = origin;
         this.protocol = getProtocolFromUrlString(origin);
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
@@ -7719,7 +7734,7 @@ var require_client_h1 = __commonJS({
       }
     }
     function writeH1(client, request2) {
-      const { method, path: path2, host, upgrade, blocking, reset } = request2;
+      const { method, path, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -7795,7 +7810,7 @@ var require_client_h1 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request2);
-      let header2 = `${method} ${path2} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -8472,7 +8487,7 @@ var require_client_h2 = __commonJS({
       const headersTimeout = request2.headersTimeout ?? client[kHeadersTimeout];
       const bodyTimeout = request2.bodyTimeout ?? client[kBodyTimeout];
       const session = client[kHTTP2Session];
-      const { method, path: path2, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
+      const { method, path, host, upgrade, expectContinue, signal, protocol, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade != null && upgrade !== "websocket") {
         util.errorRequest(client, request2, new InvalidArgumentError(`Custom upgrade "${upgrade}" not supported over HTTP/2`));
@@ -8541,7 +8556,7 @@ var require_client_h2 = __commonJS({
           }
           headers[HTTP2_HEADER_METHOD] = "CONNECT";
           headers[HTTP2_HEADER_PROTOCOL] = "websocket";
-          headers[HTTP2_HEADER_PATH] = path2;
+          headers[HTTP2_HEADER_PATH] = path;
           if (protocol === "ws:" || protocol === "wss:") {
             headers[HTTP2_HEADER_SCHEME] = protocol === "ws:" ? "http" : "https";
           } else {
@@ -8593,7 +8608,7 @@ var require_client_h2 = __commonJS({
         stream.setTimeout(headersTimeout);
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path2;
+      headers[HTTP2_HEADER_PATH] = path;
       headers[HTTP2_HEADER_SCHEME] = protocol === "http:" ? "http" : "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -10662,6 +10677,589 @@ var require_api_request = __commonJS({
   }
 });
 
+// src/registry/challenge.ts
+function parseChallenges(header2) {
+  const challenges = [];
+  let i = 0;
+  const n = header2.length;
+  const skip = (re) => {
+    while (i < n && re.test(header2[i])) i++;
+  };
+  while (i < n) {
+    skip(/[\s,]/);
+    const start = i;
+    skip(/[^\s,=]/);
+    const token = header2.slice(start, i);
+    if (!token) break;
+    let j = i;
+    while (j < n && header2[j] === " ") j++;
+    if (header2[j] === "=" && challenges.length > 0) {
+      i = start;
+    } else {
+      challenges.push({ scheme: token.toLowerCase(), params: {} });
+    }
+    const current = challenges[challenges.length - 1];
+    if (!current) break;
+    for (; ; ) {
+      skip(/[\s,]/);
+      const keyStart = i;
+      skip(/[^\s,=]/);
+      const key = header2.slice(keyStart, i);
+      let k = i;
+      while (k < n && header2[k] === " ") k++;
+      if (!key || header2[k] !== "=") {
+        i = keyStart;
+        break;
+      }
+      i = k + 1;
+      while (i < n && header2[i] === " ") i++;
+      let value = "";
+      if (header2[i] === '"') {
+        i++;
+        while (i < n && header2[i] !== '"') {
+          if (header2[i] === "\\" && i + 1 < n) i++;
+          value += header2[i];
+          i++;
+        }
+        i++;
+      } else {
+        const vs = i;
+        skip(/[^,]/);
+        value = header2.slice(vs, i).trim();
+      }
+      current.params[key.toLowerCase()] = value;
+    }
+  }
+  return challenges;
+}
+
+// src/registry/endpoint.ts
+function defaultScheme(registry) {
+  return isLoopback(registry.replace(/:\d+$/, "")) ? "http" : "https";
+}
+function isLoopback(hostname) {
+  return hostname === "localhost" || /^127\./.test(hostname) || hostname === "[::1]";
+}
+function registryBase(registry, scheme = defaultScheme(registry)) {
+  return `${scheme}://${apiHost(registry)}`;
+}
+
+// src/registry/token-cache.ts
+var TokenCache = class _TokenCache {
+  constructor(now = Date.now) {
+    this.now = now;
+  }
+  now;
+  entries = /* @__PURE__ */ new Map();
+  static key(registry, scope) {
+    return `${registry} ${scope}`;
+  }
+  get(registry, scope) {
+    const key = _TokenCache.key(registry, scope);
+    const entry = this.entries.get(key);
+    if (!entry) return void 0;
+    if (this.now() >= entry.expiresAt) {
+      this.entries.delete(key);
+      return void 0;
+    }
+    return entry.token;
+  }
+  /** Keeps a token for `expiresInSeconds` minus a margin (10%, at most 5 s) so it does not expire mid-request. */
+  set(registry, scope, token, expiresInSeconds) {
+    const lifetimeMs = (typeof expiresInSeconds === "number" && expiresInSeconds > 0 ? expiresInSeconds : 60) * 1e3;
+    this.entries.set(_TokenCache.key(registry, scope), { token, expiresAt: this.now() + lifetimeMs - Math.min(5e3, lifetimeMs / 10) });
+  }
+  delete(registry, scope) {
+    this.entries.delete(_TokenCache.key(registry, scope));
+  }
+};
+
+// src/registry/auth.ts
+function withCredentials(registry, credentials, fallback) {
+  return (host) => host === registry ? Promise.resolve(credentials) : fallback(host);
+}
+function pullScope(repository) {
+  return `repository:${repository}:pull`;
+}
+function pushScope(repository) {
+  return `repository:${repository}:pull,push`;
+}
+function mountScope(repository, from) {
+  return from === repository ? pushScope(repository) : `${pushScope(repository)} ${pullScope(from)}`;
+}
+var CLIENT_ID = "pinned-build-action";
+function pick(challenges) {
+  return challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
+}
+var RegistryAuth = class {
+  constructor(options) {
+    this.options = options;
+    this.cache = options.cache ?? new TokenCache();
+  }
+  options;
+  challenge;
+  creds;
+  cache;
+  get registry() {
+    return this.options.registry;
+  }
+  credentials() {
+    this.creds ??= this.options.credentials();
+    return this.creds;
+  }
+  async send(url, req, what) {
+    try {
+      return await this.options.transport.send(url, req);
+    } catch (error) {
+      if (error instanceof BudgetExceededError) {
+        const u = new URL(url);
+        throw new RegistryError(
+          `${what} did not answer ${req.method} ${u.pathname} within the ${formatSeconds(error.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`,
+          budgetHint(u.host)
+        );
+      }
+      throw new RegistryError(
+        `${what} could not be reached: ${error.message}`,
+        `check that ${this.options.registry} is reachable from the runner`
+      );
+    }
+  }
+  /**
+   * The registry's challenge from `GET /v2/`, asked once; undefined when it needs no authentication. A failure is
+   * remembered too: the transport has already retried what was worth retrying, and asking again would spend the
+   * registry budget a second time on a registry that did not answer.
+   */
+  ping() {
+    this.challenge ??= (async () => {
+      const res = await this.send(`${this.options.base}/v2/`, { method: "GET" }, `registry ${this.options.registry}`);
+      return res.status === 401 ? pick(parseChallenges(res.headers["www-authenticate"] ?? "")) : void 0;
+    })();
+    this.challenge.catch(() => void 0);
+    return this.challenge;
+  }
+  /** The Authorization header for a request in `scope`, or undefined to go anonymous. */
+  async authorization(scope) {
+    const challenge = await this.ping();
+    return challenge ? this.answer(challenge, scope) : void 0;
+  }
+  /**
+   * After a 401 on a request sent with `sent`: answers the 401's challenge afresh (a new token, skipping the cache).
+   * Returns the header to retry with once, or undefined when a retry could not change the outcome.
+   */
+  async rechallenge(scope, wwwAuthenticate, sent) {
+    const challenge = pick(parseChallenges(wwwAuthenticate ?? ""));
+    if (!challenge) return void 0;
+    this.challenge = Promise.resolve(challenge);
+    this.cache.delete(this.options.registry, scope);
+    const header2 = await this.answer(challenge, scope);
+    return header2 !== void 0 && header2 !== sent ? header2 : void 0;
+  }
+  async answer(challenge, scope) {
+    if (challenge.scheme === "basic") return this.basic(await this.credentials());
+    const cached = this.cache.get(this.options.registry, scope);
+    if (cached) return `Bearer ${cached}`;
+    const token = await this.fetchToken(challenge, scope);
+    return `Bearer ${token}`;
+  }
+  basic(c) {
+    if (!c?.username || !c.password) return void 0;
+    const value = Buffer.from(`${c.username}:${c.password}`).toString("base64");
+    setSecret(value);
+    return `Basic ${value}`;
+  }
+  async fetchToken(challenge, scope) {
+    const registry = this.options.registry;
+    const realm = challenge.params.realm;
+    let url;
+    try {
+      url = new URL(realm ?? "");
+      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("not http(s)");
+    } catch {
+      throw new RegistryError(`registry ${registry} sent a Bearer challenge without a usable realm (${realm ?? "none"})`, "report this to the registry operator");
+    }
+    const credentials = await this.credentials();
+    if (credentials && url.protocol === "http:" && !isLoopback(url.hostname)) {
+      throw new RegistryError(
+        `registry ${registry} asks for credentials to be sent to ${url.origin} over plain http; refusing`,
+        "use the registry over https"
+      );
+    }
+    const service = challenge.params.service;
+    let res;
+    if (credentials?.identityToken) {
+      const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.identityToken, client_id: CLIENT_ID, scope });
+      if (service) form.set("service", service);
+      res = await this.send(url.toString(), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() }, `token service ${url.origin}`);
+      if (res.status === 404 || res.status === 405) {
+        res = await this.getToken(url, service, scope, this.basic({ username: credentials.username || "<token>", password: credentials.identityToken }));
+      }
+    } else {
+      res = await this.getToken(url, service, scope, this.basic(credentials));
+    }
+    const who = credentials ? "the credentials docker uses" : "anonymous access";
+    if (res.status === 401 || res.status === 403) {
+      throw new RegistryError(
+        `the token service ${url.origin} refused ${who} for ${scope} (${describeStatus(res)})`,
+        credentials ? `check the credentials docker is logged in with for ${registry} (or the 'username'/'password' inputs)` : `log in to ${registry} before this step (docker/login-action, or the 'username'/'password' inputs)`,
+        res.status
+      );
+    }
+    if (res.status !== 200) {
+      throw new RegistryError(
+        `the token service ${url.origin} answered ${describeStatus(res)} for ${scope}`,
+        "retry the job; if it persists, check the registry status",
+        res.status
+      );
+    }
+    let body;
+    try {
+      body = JSON.parse(res.body.toString("utf8"));
+    } catch {
+      throw new RegistryError(`the token service ${url.origin} did not answer with JSON`, "report this to the registry operator");
+    }
+    const token = [body.token, body.access_token].find((t) => typeof t === "string" && t !== "");
+    if (!token) throw new RegistryError(`the token service ${url.origin} answered without a token`, "report this to the registry operator");
+    setSecret(token);
+    this.cache.set(registry, scope, token, typeof body.expires_in === "number" ? body.expires_in : void 0);
+    return token;
+  }
+  getToken(realm, service, scope, authorization) {
+    const url = new URL(realm);
+    if (service) url.searchParams.set("service", service);
+    for (const one of scope.split(" ").filter(Boolean)) url.searchParams.append("scope", one);
+    return this.send(url.toString(), { method: "GET", headers: authorization ? { authorization } : {} }, `token service ${url.origin}`);
+  }
+};
+
+// src/registry/client.ts
+var PlatformNotFoundError = class extends RegistryError {
+  constructor(where, platform, platforms) {
+    super(`${where} is an index without ${formatPlatform(platform)} (it has ${platforms.join(", ") || "no platform entries"})`);
+    this.where = where;
+    this.platform = platform;
+    this.platforms = platforms;
+    this.name = "PlatformNotFoundError";
+  }
+  where;
+  platform;
+  platforms;
+};
+var MAX_REDIRECTS = 5;
+function mediaTypeOf(res) {
+  try {
+    const parsed = JSON.parse(res.body.toString("utf8"));
+    if (typeof parsed.mediaType === "string" && parsed.mediaType) return parsed.mediaType;
+  } catch {
+  }
+  return res.headers["content-type"]?.split(";")[0]?.trim() ?? "";
+}
+var RegistryClient = class {
+  constructor(options) {
+    this.options = options;
+    this.registry = options.registry;
+    this.repository = options.repository;
+    this.base = options.base;
+    this.scope = options.push ? pushScope(options.repository) : pullScope(options.repository);
+  }
+  options;
+  base;
+  registry;
+  repository;
+  scope;
+  fetched = /* @__PURE__ */ new Map();
+  /**
+   * Pings the registry (`/v2/`: learns its auth challenge and opens a connection) ahead of the first real request.
+   * Never fails by itself: a failed ping is remembered, and the first request that needs it fails with its error
+   * (asking again would only spend the budget a second time on a registry that did not answer).
+   */
+  async warmUp() {
+    await this.options.auth.ping().catch(() => void 0);
+  }
+  where(ref) {
+    const name = `${this.registry}/${this.repository}`;
+    return ref === void 0 ? name : ref.includes(":") ? `${name}@${ref}` : `${name}:${ref}`;
+  }
+  async send(url, req) {
+    try {
+      return await this.options.transport.send(url, req);
+    } catch (error) {
+      const path = new URL(url).pathname;
+      if (error instanceof BudgetExceededError) {
+        throw new RegistryError(
+          `registry ${this.registry} did not answer ${req.method} ${path} within the ${formatSeconds(error.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`,
+          budgetHint(this.registry)
+        );
+      }
+      throw new RegistryError(
+        `registry ${this.registry} could not be reached (${req.method} ${path}): ${error.message}`,
+        `check that ${this.registry} is reachable from the runner; transient failures were already retried`
+      );
+    }
+  }
+  /** Sends with the repository's authorization; on a 401 answers the new challenge once and resends. */
+  async authed(url, req, scope = this.scope) {
+    const withAuth = (authorization) => ({
+      ...req,
+      headers: { ...req.headers, ...authorization && { authorization } }
+    });
+    const sent = await this.options.auth.authorization(scope);
+    const res = await this.send(url, withAuth(sent));
+    if (res.status !== 401) return res;
+    const next = await this.options.auth.rechallenge(scope, res.headers["www-authenticate"], sent);
+    return next ? this.send(url, withAuth(next)) : res;
+  }
+  fail(res, what, write = false) {
+    const { code } = errorDetail(res);
+    const status = describeStatus(res);
+    if (write && (res.status === 401 || res.status === 403)) {
+      throw new RegistryError(
+        `registry ${this.registry} refused to write ${what} to ${this.repository} (${status})`,
+        `make sure the credentials for ${this.registry} may push to ${this.repository} (GHCR: 'permissions: packages: write' for GITHUB_TOKEN; or the 'username'/'password' inputs)`,
+        res.status,
+        code
+      );
+    }
+    if (write && res.status >= 400 && res.status < 500 && res.status !== 404 && res.status !== 429) {
+      throw new RegistryError(`registry ${this.registry} rejected ${what} for ${this.repository} (${status})`, void 0, res.status, code);
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new RegistryError(
+        `registry ${this.registry} refused to read ${what} (${status})`,
+        `make sure the runner is logged in to ${this.registry} with read access to ${this.repository} (docker/login-action, or the 'username'/'password' inputs)`,
+        res.status,
+        code
+      );
+    }
+    if (res.status === 404) {
+      throw new RegistryError(`${what} was not found in ${this.where()} (${status})`, void 0, 404, code);
+    }
+    if (res.status === 429) {
+      throw new RegistryError(
+        `registry ${this.registry} is rate limiting requests for ${what} (${status})`,
+        "wait and re-run the job, or authenticate: registries give anonymous clients lower limits",
+        429,
+        code
+      );
+    }
+    throw new RegistryError(
+      `registry ${this.registry} did not serve ${what} (${status})`,
+      res.status >= 500 ? "the registry is failing; re-run the job later" : void 0,
+      res.status,
+      code
+    );
+  }
+  manifestUrl(ref) {
+    return `${this.base}/v2/${this.repository}/manifests/${ref}`;
+  }
+  /** HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). */
+  async head(ref) {
+    const res = await this.authed(this.manifestUrl(ref), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+    if (res.status !== 200) this.fail(res, `manifest ${ref}`);
+    const size = Number(res.headers["content-length"]);
+    const digest = res.headers["docker-content-digest"]?.trim();
+    const mediaType = res.headers["content-type"]?.split(";")[0]?.trim();
+    return {
+      ...digest && isSha256Digest(digest) && { digest },
+      ...mediaType && { mediaType },
+      ...res.headers["content-length"] !== void 0 && Number.isFinite(size) && { size }
+    };
+  }
+  /**
+   * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
+   * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
+   * By tag without the header, the registry has not named the digest itself, so it is confirmed (see confirm)
+   * before it is returned: a proxy or mirror that altered the bytes would otherwise yield a digest nobody holds.
+   */
+  async manifest(ref) {
+    const m = await this.fetch(ref);
+    await this.confirm(ref, m);
+    return m;
+  }
+  /** The GET behind manifest(), without the confirmation (find() may have a HEAD that already vouches). */
+  async fetch(ref) {
+    const known = this.fetched.get(ref);
+    if (known) return known;
+    const res = await this.authed(this.manifestUrl(ref), { method: "GET", headers: { accept: MANIFEST_ACCEPT } });
+    if (res.status !== 200) this.fail(res, `manifest ${ref}`);
+    const digest = sha256Digest(res.body);
+    const header2 = res.headers["docker-content-digest"]?.trim();
+    if (header2 && header2 !== digest) {
+      throw new RegistryError(
+        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: Docker-Content-Digest says ${header2} but the manifest bytes hash to ${digest}`,
+        INCONSISTENT_HINT
+      );
+    }
+    const byDigest = ref.includes(":");
+    if (byDigest && ref !== digest) {
+      throw new RegistryError(
+        `registry ${this.registry} returned inconsistent data: the manifest served for ${this.where(ref)} hashes to ${digest}`,
+        INCONSISTENT_HINT
+      );
+    }
+    const manifest = { digest, mediaType: mediaTypeOf(res), bytes: res.body };
+    if (byDigest || header2 === digest) this.fetched.set(digest, manifest);
+    return manifest;
+  }
+  /**
+   * Makes sure the registry holds `m` under its digest: nothing to do when it named the digest itself (kept in
+   * `fetched`), else one HEAD by digest (a GET by digest, hashed, when the registry does not answer HEAD). A 404 means
+   * the bytes that arrived for the tag are not what the registry stores: a failure, never a digest it would not serve.
+   */
+  async confirm(ref, m) {
+    if (this.fetched.has(m.digest)) return;
+    const res = await this.authed(this.manifestUrl(m.digest), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+    const header2 = res.headers["docker-content-digest"]?.trim();
+    if (res.status === 404) {
+      throw new RegistryError(
+        `registry ${this.registry} answered ${this.where(ref)} with a manifest that hashes to ${m.digest}, but holds no manifest under that digest (HEAD by digest: ${describeStatus(res)}): the bytes were altered on the way, or the tag moved while it was read`,
+        INCONSISTENT_HINT
+      );
+    }
+    if (res.status === 200) {
+      if (header2 && isSha256Digest(header2) && header2 !== m.digest) {
+        throw new RegistryError(
+          `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: the manifest bytes hash to ${m.digest}, but HEAD by that digest answers with ${header2}`,
+          INCONSISTENT_HINT
+        );
+      }
+    } else if (res.status === 401 || res.status === 403) {
+      this.fail(res, `manifest ${m.digest}`);
+    } else {
+      await this.fetch(m.digest);
+      return;
+    }
+    this.fetched.set(m.digest, m);
+  }
+  /** GET an index by tag or digest (hash-verified) and parse it. */
+  async index(ref) {
+    const m = await this.manifest(ref);
+    try {
+      const index = JSON.parse(m.bytes.toString("utf8"));
+      if (!Array.isArray(index.manifests)) throw new Error("no manifests array");
+      return index;
+    } catch (e) {
+      throw new RegistryError(`index ${m.digest} of ${this.where()} is not a valid image index: ${e.message}`);
+    }
+  }
+  /**
+   * What a tag or digest names, with as few requests as the options allow (see DescriptorOptions): one HEAD when its
+   * header settles it, else a GET whose bytes are hashed; a HEAD and a GET that disagree are inconsistent data.
+   * The one resolution every action uses: the build's read-back, resolve and merge.
+   */
+  async descriptor(ref, options = {}) {
+    const found = await this.find(ref, options);
+    if (!options.platform || !isIndex(found.mediaType)) return found;
+    const index = await this.index(found.digest);
+    const platforms = platformEntries(index).map((m) => formatPlatform(m.platform));
+    const entry = pickPlatformEntry(index, options.platform);
+    if (!entry || !isSha256Digest(entry.digest)) throw new PlatformNotFoundError(this.where(ref), options.platform, platforms);
+    return { digest: entry.digest, mediaType: entry.mediaType, source: found.source, index: { digest: found.digest, platforms } };
+  }
+  async find(ref, { verified = false, expected }) {
+    const byDigest = ref.includes(":");
+    const head = verified && !expected ? void 0 : await this.head(ref);
+    if (head) {
+      if (byDigest && head.digest && head.digest !== ref) {
+        throw new RegistryError(`registry ${this.registry} answered for ${ref} with a manifest whose digest is ${head.digest}`);
+      }
+      const settled = verified ? head.digest !== void 0 && head.digest === expected : byDigest || head.digest !== void 0;
+      if (settled) return { digest: head.digest ?? ref, mediaType: head.mediaType ?? "", source: "head" };
+    }
+    const m = await this.fetch(ref);
+    if (head?.digest && head.digest !== m.digest) {
+      throw new RegistryError(
+        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: HEAD says ${head.digest} but the manifest bytes hash to ${m.digest}`,
+        INCONSISTENT_HINT
+      );
+    }
+    if (head?.digest === m.digest) this.fetched.set(m.digest, m);
+    else await this.confirm(ref, m);
+    return { digest: m.digest, mediaType: m.mediaType, source: "get" };
+  }
+  /**
+   * PUT a manifest under a tag or its digest. Answered 201 (any 2xx is taken as accepted); a Docker-Content-Digest
+   * in the answer that is not the hash of the bytes sent is inconsistent data. An accepted PUT is not proof that the
+   * registry stored it (a proxy may answer for it): read it back by digest.
+   */
+  async putManifest(ref, bytes, mediaType) {
+    const digest = sha256Digest(bytes);
+    if (ref.includes(":") && ref !== digest) throw new RegistryError(`manifest bytes hash to ${digest}, not to the digest ${ref} they were to be stored under`);
+    const res = await this.authed(this.manifestUrl(ref), { method: "PUT", headers: { "content-type": mediaType }, body: bytes });
+    if (res.status < 200 || res.status >= 300) this.fail(res, `manifest ${ref}`, true);
+    const header2 = res.headers["docker-content-digest"]?.trim();
+    if (header2 && header2 !== digest) {
+      throw new RegistryError(
+        `registry ${this.registry} answered the PUT of ${this.where(ref)} with Docker-Content-Digest ${header2}, but the bytes sent hash to ${digest}`,
+        INCONSISTENT_HINT
+      );
+    }
+    return { digest, ...res.headers.location && { location: res.headers.location } };
+  }
+  /**
+   * Mounts a blob of repository `from` (same registry) into this one: `POST /v2/<name>/blobs/uploads/?mount=&from=`.
+   * 201: mounted. 202: the registry declined and opened an upload session instead (its Location), which the caller
+   * may fill (uploadBlob) or abandon. Repeating a mount is harmless, so it is retried like an idempotent request.
+   */
+  async mountBlob(digest, from) {
+    if (!isSha256Digest(digest)) throw new RegistryError(`cannot mount '${digest}': not a sha256 digest`);
+    const query = new URLSearchParams({ mount: digest, from });
+    const url = `${this.base}/v2/${this.repository}/blobs/uploads/?${query.toString()}`;
+    const res = await this.authed(url, { method: "POST", headers: { "content-length": "0" }, idempotent: true }, mountScope(this.repository, from));
+    if (res.status === 201) return { mounted: true };
+    if (res.status === 202 && res.headers.location) return { mounted: false, location: res.headers.location };
+    return this.fail(res, `blob ${digest} (mounted from ${from})`, true);
+  }
+  /** Whether this repository holds a blob (HEAD; a redirect to storage counts as held). */
+  async blobExists(digest) {
+    const res = await this.authed(`${this.base}/v2/${this.repository}/blobs/${digest}`, { method: "HEAD" });
+    if (res.status === 200 || res.status >= 300 && res.status < 400 && res.headers.location) return true;
+    if (res.status === 404) return false;
+    return this.fail(res, `blob ${digest}`);
+  }
+  /**
+   * Completes an upload session (a `location` from mountBlob's 202, or from starting an upload) with the whole blob in
+   * one PUT (`?digest=`). The registry checks the digest; the answer's Docker-Content-Digest must agree.
+   */
+  async uploadBlob(location, bytes, digest) {
+    if (!matchesDigest(digest, bytes)) throw new RegistryError(`blob bytes hash to ${sha256Digest(bytes)}, not to ${digest}`);
+    const url = new URL(location, `${this.base}/v2/${this.repository}/blobs/uploads/`);
+    if (url.origin !== new URL(this.base).origin) {
+      throw new RegistryError(`registry ${this.registry} opened an upload session on another host (${url.origin}); not sending credentials there`);
+    }
+    url.searchParams.set("digest", digest);
+    const res = await this.authed(url.toString(), {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream" },
+      body: bytes
+    });
+    if (res.status < 200 || res.status >= 300) this.fail(res, `blob ${digest}`, true);
+    const header2 = res.headers["docker-content-digest"]?.trim();
+    if (header2 && header2 !== digest) {
+      throw new RegistryError(`registry ${this.registry} stored blob ${digest} as ${header2}`, INCONSISTENT_HINT);
+    }
+  }
+  /** GET a blob, following redirects (Authorization only ever goes to the registry's own origin), hash-verified. */
+  async blob(digest) {
+    const origin = new URL(this.base).origin;
+    let url = `${this.base}/v2/${this.repository}/blobs/${digest}`;
+    let res = await this.authed(url, { method: "GET" });
+    for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.location; hops++) {
+      if (hops >= MAX_REDIRECTS) throw new RegistryError(`too many redirects fetching blob ${digest} from ${this.registry}`);
+      const next = new URL(res.headers.location, url);
+      url = next.toString();
+      res = next.origin === origin ? await this.authed(url, { method: "GET" }) : await this.send(url, { method: "GET" });
+    }
+    if (res.status !== 200) this.fail(res, `blob ${digest}`);
+    if (!matchesDigest(digest, res.body)) {
+      throw new RegistryError(
+        `registry ${this.registry} returned inconsistent data: blob ${digest} hashes to ${sha256Digest(res.body)}`,
+        INCONSISTENT_HINT
+      );
+    }
+    return res.body;
+  }
+};
+
 // src/registry/undici.ts
 var import_agent = __toESM(require_agent(), 1);
 var import_dispatcher = __toESM(require_dispatcher(), 1);
@@ -10883,490 +11481,56 @@ var CountingTransport = class {
   }
 };
 
-// src/registry/budget.ts
-var DEFAULT_REGISTRY_TIMEOUT_SECONDS = 60;
-var REGISTRY_TIMEOUT_INPUT = "registry-timeout";
-var BudgetExceededError = class extends TransportError {
-  constructor(budgetMs) {
-    super(`no answer within the ${formatSeconds(budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`, "EBUDGET", 0);
-    this.budgetMs = budgetMs;
-    this.name = "BudgetExceededError";
+// src/registry/index.ts
+function logRetry(event) {
+  let path = event.url;
+  try {
+    const u = new URL(event.url);
+    path = `${u.host}${u.pathname}`;
+  } catch {
   }
-  budgetMs;
-};
-function formatSeconds(ms) {
-  const s = ms / 1e3;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+  info(`Retrying ${event.method} ${path} after ${event.cause} (retry ${event.retry}, in ${(event.delayMs / 1e3).toFixed(1)} s)`);
 }
-function budgetHint(host) {
-  return `check that ${host} is reachable from the runner and answering; for a registry that is slow but working, raise the '${REGISTRY_TIMEOUT_INPUT}' input (seconds, default ${DEFAULT_REGISTRY_TIMEOUT_SECONDS})`;
-}
-var RegistryBudget = class {
-  constructor(ms = DEFAULT_REGISTRY_TIMEOUT_SECONDS * 1e3) {
-    this.ms = ms;
-    if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`registry budget must be a positive number of milliseconds (got ${ms})`);
-  }
-  ms;
-  phase;
-  /** Starts a new phase: what starts from now on must be done within `ms`. */
-  start() {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new BudgetExceededError(this.ms)), this.ms).unref();
-    this.phase = { controller, timer, startedAt: Date.now() };
-  }
-  /** The current phase's signal (a phase starts on first use): aborted, with a BudgetExceededError, when it ends. */
-  signal() {
-    if (!this.phase) this.start();
-    return this.phase.controller.signal;
-  }
-  /** Milliseconds left in the current phase (the whole budget before the first phase starts). */
-  remainingMs() {
-    return this.phase ? Math.max(0, this.phase.startedAt + this.ms - Date.now()) : this.ms;
-  }
-  /** Stops the clock (nothing is aborted; the process can exit without waiting for the timer). */
-  stop() {
-    if (this.phase) clearTimeout(this.phase.timer);
-  }
-};
-function raceSignal(promise, signal) {
-  if (signal.aborted) {
-    promise.catch(() => void 0);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      }
-    );
-  });
-}
-function budgetedTransport(inner, budget) {
+function createRegistryFactory(options) {
+  const env = options.env ?? process.env;
+  const owned = options.transport ? void 0 : new UndiciTransport({ timeoutMs: Number(env.REGISTRY_TIMEOUT_MS) || 3e4, retry: options.retry ?? {}, onRetry: logRetry });
+  const counting = new CountingTransport(options.transport ?? owned);
+  const transport = counting;
+  const credentials = options.credentials;
+  const budget = options.budget ?? new RegistryBudget();
+  const sending = budgetedTransport(transport, budget);
+  const cache = new TokenCache();
+  const auths = /* @__PURE__ */ new Map();
   return {
-    send(url, req) {
-      const signal = req.signal ?? budget.signal();
-      return raceSignal(inner.send(url, { ...req, signal }), signal);
+    transport,
+    budget,
+    requests: counting.requests,
+    client(name, clientOptions = {}) {
+      const base = registryBase(name.registry);
+      let auth = auths.get(name.registry);
+      if (!auth) {
+        const lookup = () => credentials(name.registry, { signal: budget.signal() });
+        auth = new RegistryAuth({ registry: name.registry, base, transport: sending, credentials: lookup, cache });
+        auths.set(name.registry, auth);
+      }
+      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport: sending, auth, ...clientOptions.push && { push: true } });
+    },
+    close: async () => {
+      budget.stop();
+      await owned?.close();
     }
   };
 }
-
-// src/docker/config.ts
-var import_node_fs = __toESM(require_fs(), 1);
-var import_node_os = __toESM(require_os(), 1);
-var import_node_path = __toESM(require_path(), 1);
-
-// src/registry/digest.ts
-var import_node_crypto = __toESM(require_crypto(), 1);
-var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
-function isSha256Digest(value) {
-  return SHA256_DIGEST.test(value);
-}
-function sha256Digest(bytes) {
-  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
-}
-function matchesDigest(digest, bytes) {
-  return digest.startsWith("sha256:") && sha256Digest(bytes) === digest;
-}
-
-// src/registry/reference.ts
-var DOCKER_HUB = "docker.io";
-var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-var DOCKER_HUB_API_HOST = "registry-1.docker.io";
-var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-var DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
-var TAG = /^[\w][\w.-]{0,127}$/;
-var DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-var MAX_NAME_LENGTH = 255;
-var InvalidReferenceError = class extends Error {
-  constructor(reference, reason) {
-    super(`invalid image reference '${reference}': ${reason}`);
-    this.reference = reference;
-    this.reason = reason;
-    this.name = "InvalidReferenceError";
-  }
-  reference;
-  reason;
-};
-function splitDomain(name) {
-  const slash = name.indexOf("/");
-  if (slash === -1) return { path: name };
-  const first = name.slice(0, slash);
-  if (first === "localhost" || first.includes(".") || first.includes(":") || first !== first.toLowerCase()) {
-    return { domain: first, path: name.slice(slash + 1) };
-  }
-  return { path: name };
-}
-function parseName(input, name) {
-  if (name === "") throw new InvalidReferenceError(input, "the repository name is empty");
-  const { domain, path: path2 } = splitDomain(name);
-  if (domain !== void 0 && !DOMAIN.test(domain)) {
-    throw new InvalidReferenceError(input, `'${domain}' is not a valid registry host`);
-  }
-  if (path2 === "") throw new InvalidReferenceError(input, "the repository path is empty");
-  for (const component of path2.split("/")) {
-    if (!PATH_COMPONENT.test(component)) {
-      const why = component === "" ? "it has an empty path component (double or trailing slash)" : component !== component.toLowerCase() ? `'${component}' has uppercase letters; repository names must be lowercase` : `'${component}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`;
-      throw new InvalidReferenceError(input, why);
-    }
-  }
-  if (name.length > MAX_NAME_LENGTH) {
-    throw new InvalidReferenceError(input, `the name is longer than ${MAX_NAME_LENGTH} characters`);
-  }
-  const registry = domain === void 0 || DOCKER_HUB_ALIASES.has(domain) ? DOCKER_HUB : domain;
-  const repository = registry === DOCKER_HUB && !path2.includes("/") ? `library/${path2}` : path2;
-  return { registry, repository };
-}
-function parseReference(input) {
-  const text = input.trim();
-  if (text === "") throw new InvalidReferenceError(input, "it is empty");
-  if (/\s/.test(text)) throw new InvalidReferenceError(input, "it contains whitespace");
-  let rest = text;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at !== -1) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${digest}' is not a valid digest`);
-    if (digest.startsWith("sha256:") && !isSha256Digest(digest)) {
-      throw new InvalidReferenceError(input, `'${digest}' is not a valid sha256 digest (64 lowercase hex characters)`);
-    }
-  }
-  let tag;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw new InvalidReferenceError(input, tagProblem(tag));
-  }
-  const name = parseName(input, rest);
-  return { ...name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
-}
-function validateTag(tag) {
-  return TAG.test(tag) ? void 0 : tagProblem(tag);
-}
-function tagProblem(tag) {
-  if (tag === "") return "the tag is empty";
-  if (tag.length > 128) return `tag '${cut(tag)}' is ${tag.length} characters long (at most 128)`;
-  if (!/^\w/.test(tag)) return `tag '${tag}' must start with a letter, digit or underscore`;
-  const bad = [...tag].find((c) => !/[\w.-]/.test(c));
-  return `tag '${tag}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`;
-}
-function formatName(name) {
-  return `${name.registry}/${name.repository}`;
-}
-function familiarName(name) {
-  if (name.registry !== DOCKER_HUB) return formatName(name);
-  return name.repository.startsWith("library/") ? name.repository.slice("library/".length) : name.repository;
-}
-function formatReference(ref, familiar = false) {
-  let s = familiar ? familiarName(ref) : formatName(ref);
-  if (ref.tag) s += `:${ref.tag}`;
-  if (ref.digest) s += `@${ref.digest}`;
-  return s;
-}
-function apiHost(registry) {
-  return registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
-}
-
-// src/docker/credential-helper.ts
-var import_node_child_process = __toESM(require_child_process(), 1);
-var DEFAULT_HELPER_TIMEOUT_MS = 3e4;
-var NOT_FOUND = /credentials not found/i;
-function killGroup(pid) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-  }
-}
-function run(binary, input, options) {
-  return new Promise((resolve) => {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
-    const child = (0, import_node_child_process.spawn)(binary, ["get"], { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    let settled = false;
-    const finish = (result) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      resolve({ ...result, stdout, stderr });
-    };
-    const stop = (why) => {
-      killGroup(child.pid);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      child.stdin.destroy();
-      child.unref();
-      finish({ code: null, stopped: why });
-    };
-    const onAbort = () => stop("within the registry budget");
-    const timer = setTimeout(() => stop(`within ${timeoutMs / 1e3} s`), timeoutMs);
-    if (options.signal?.aborted) {
-      onAbort();
-      return;
-    }
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    child.stdout.on("data", (d) => stdout += d.toString("utf8"));
-    child.stderr.on("data", (d) => stderr += d.toString("utf8"));
-    child.on("error", (error) => finish({ code: null, error }));
-    child.on("close", (code) => finish({ code }));
-    child.stdin.on("error", () => {
-    });
-    child.stdin.end(input);
-  });
-}
-async function helperCredentials(name, serverUrl, options = {}) {
-  const binary = `docker-credential-${name}`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-    throw new ActionError(`docker config names the credential helper '${name}', which is not a valid helper name`, "fix credsStore/credHelpers in docker config.json");
-  }
-  const out = await run(binary, serverUrl, options);
-  if (out.stopped) {
-    const reason = options.signal?.aborted ? budgetReason(options.signal) : out.stopped;
-    throw new ActionError(
-      `the docker credential helper ${binary} did not answer for ${serverUrl} ${reason}, and was stopped (with everything it started)`,
-      `run 'echo ${serverUrl} | ${binary} get' on the runner to see where it waits (a login prompt, a network call)`
-    );
-  }
-  if (out.error) {
-    const missing = out.error.code === "ENOENT";
-    throw new ActionError(
-      missing ? `the docker credential helper ${binary} (configured for ${serverUrl}) is not on PATH` : `the docker credential helper ${binary} failed for ${serverUrl}: ${out.error.message}`,
-      missing ? `install ${binary} on the runner, or remove it from docker config.json` : "check the credential helper"
-    );
-  }
-  if (out.code !== 0) {
-    if (NOT_FOUND.test(out.stdout) || NOT_FOUND.test(out.stderr)) return void 0;
-    throw new ActionError(
-      `the docker credential helper ${binary} failed for ${serverUrl} (exit code ${out.code})`,
-      `run 'echo ${serverUrl} | ${binary} get' on the runner to see why`
-    );
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(out.stdout);
-  } catch {
-    throw new ActionError(`the docker credential helper ${binary} did not print JSON for ${serverUrl}`, "check the credential helper");
-  }
-  const username = typeof parsed.Username === "string" ? parsed.Username : "";
-  const secret = typeof parsed.Secret === "string" ? parsed.Secret : "";
-  if (!secret) return void 0;
-  if (username === "<token>") return { identityToken: secret };
-  return { username, password: secret };
-}
-function budgetReason(signal) {
-  const reason = signal.reason;
-  return reason instanceof BudgetExceededError ? `within the ${formatSeconds(reason.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}` : "before the step was stopped";
-}
-
-// src/docker/config.ts
-var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
-function dockerConfigPath(env = process.env) {
-  const dir = env.DOCKER_CONFIG || import_node_path.default.join(env.HOME || import_node_os.default.homedir(), ".docker");
-  return import_node_path.default.join(dir, "config.json");
-}
-function readDockerConfig(file = dockerConfigPath()) {
-  let text;
-  try {
-    text = (0, import_node_fs.readFileSync)(file, "utf8");
-  } catch {
-    return {};
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)", { cause: e });
-  }
-}
-function configKey(registry) {
-  return registry === DOCKER_HUB ? DOCKER_HUB_CONFIG_KEY : registry;
-}
-function keyHost(key) {
-  return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
-}
-function decodeAuth(auth) {
-  const text = Buffer.from(auth, "base64").toString("utf8");
-  const colon = text.indexOf(":");
-  if (colon <= 0) return void 0;
-  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
-}
-var HUB_HOSTS = /* @__PURE__ */ new Set(["index.docker.io", "docker.io", "registry-1.docker.io"]);
-function findKey(entries, registry) {
-  if (!entries) return void 0;
-  const want = configKey(registry);
-  if (Object.hasOwn(entries, want)) return want;
-  const wantHost = registry.toLowerCase();
-  return Object.keys(entries).find((k) => {
-    const host = keyHost(k);
-    return registry === DOCKER_HUB ? HUB_HOSTS.has(host) : host === wantHost;
-  });
-}
-function authsCredentials(config, registry) {
-  const auths = config.auths ?? {};
-  const key = findKey(auths, registry);
-  if (key === void 0) return void 0;
-  const entry = auths[key] ?? {};
-  const creds = {};
-  const decoded = entry.auth ? decodeAuth(entry.auth) : void 0;
-  if (decoded) Object.assign(creds, decoded);
-  else if (entry.username && entry.password) Object.assign(creds, { username: entry.username, password: entry.password });
-  if (entry.identitytoken) creds.identityToken = entry.identitytoken;
-  return creds.password || creds.identityToken ? creds : void 0;
-}
-function credentialSource(config, registry) {
-  const serverUrl = configKey(registry);
-  const helperKey = findKey(config.credHelpers, registry);
-  const helper = helperKey === void 0 ? void 0 : config.credHelpers?.[helperKey];
-  if (helper) return { kind: "helper", helper, serverUrl, from: "credHelpers" };
-  if (config.credsStore) return { kind: "helper", helper: config.credsStore, serverUrl, from: "credsStore" };
-  return { kind: "auths" };
-}
-function maskCredentials(credentials) {
-  if (credentials?.password) setSecret(credentials.password);
-  if (credentials?.identityToken) setSecret(credentials.identityToken);
-}
-async function lookupCredentials(registry, env = process.env, helper = {}) {
-  const config = readDockerConfig(dockerConfigPath(env));
-  const source = credentialSource(config, registry);
-  if (config.auths) {
-    for (const entry of Object.values(config.auths)) {
-      if (entry?.auth) setSecret(entry.auth);
-    }
-  }
-  const credentials = source.kind === "helper" ? await helperCredentials(source.helper, source.serverUrl, { env, ...helper }) : authsCredentials(config, registry);
-  maskCredentials(credentials);
-  return credentials;
-}
-function dockerKeychain(env = process.env) {
-  return (registry, options) => lookupCredentials(registry, env, options?.signal ? { signal: options.signal } : {});
-}
-
-// src/registry/errors.ts
-var RegistryError = class extends ActionError {
-  constructor(message, hint, status, code) {
-    super(message, hint);
-    this.status = status;
-    this.code = code;
-    this.name = "RegistryError";
-  }
-  status;
-  code;
-};
-var INCONSISTENT_HINT = "retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)";
-var MAX_TEXT = 300;
-function errorDetail(res) {
-  const raw = res.body.toString("utf8").trim();
-  try {
-    const parsed = JSON.parse(raw);
-    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
-      const parts = parsed.errors.map(
-        (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
-      );
-      const text2 = oneLine(parts.filter(Boolean).join("; "));
-      const code = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
-      if (text2) return { text: text2, ...code && { code } };
-    }
-  } catch {
-  }
-  const text = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
-  return { text: text || `HTTP ${res.status}` };
-}
-function oneLine(text) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
-}
-function afterRetries(res) {
-  const n = res.retries ?? 0;
-  return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
-}
-function describeStatus(res) {
-  const { text } = errorDetail(res);
-  const head = `HTTP ${res.status}${afterRetries(res)}`;
-  return text === `HTTP ${res.status}` ? head : `${head}: ${text}`;
-}
-
-// src/registry/manifest.ts
-var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-var DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(", ");
-function isIndex(mediaType) {
-  return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
-}
-
-// src/registry/platform.ts
-var PART = /^[a-z0-9][a-z0-9._-]*$/;
-function parsePlatform(text) {
-  const parts = text.trim().toLowerCase().split("/");
-  if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) return void 0;
-  const [os2, architecture, variant] = parts;
-  return { os: os2, architecture, ...variant && { variant } };
-}
-function formatPlatform(p) {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
-}
-function isAttestation(entry) {
-  return entry.platform?.os === "unknown" || entry.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
-}
-function platformEntries(index) {
-  return (index.manifests ?? []).filter((m) => !!m.platform && !isAttestation(m));
-}
-function pickPlatformEntry(index, want) {
-  const candidates = platformEntries(index).filter((m) => m.platform.os === want.os && m.platform.architecture === want.architecture);
-  if (want.variant) return candidates.find((m) => m.platform.variant === want.variant);
-  return candidates.find((m) => !m.platform.variant) ?? candidates[0];
+function openRegistry(name, options) {
+  const factory = createRegistryFactory(options);
+  return { client: factory.client(name), budget: factory.budget, close: () => factory.close() };
 }
 
 export {
-  UndiciTransport,
-  CountingTransport,
-  DEFAULT_REGISTRY_TIMEOUT_SECONDS,
-  REGISTRY_TIMEOUT_INPUT,
-  BudgetExceededError,
-  formatSeconds,
-  budgetHint,
-  RegistryBudget,
-  budgetedTransport,
-  isSha256Digest,
-  sha256Digest,
-  matchesDigest,
-  DOCKER_HUB,
-  TAG,
-  InvalidReferenceError,
-  parseReference,
-  validateTag,
-  formatName,
-  formatReference,
-  apiHost,
-  dockerConfigPath,
-  findKey,
-  dockerKeychain,
-  RegistryError,
-  INCONSISTENT_HINT,
-  errorDetail,
-  describeStatus,
-  OCI_INDEX,
-  OCI_MANIFEST,
-  DOCKER_MANIFEST_LIST,
-  DOCKER_MANIFEST,
-  MANIFEST_ACCEPT,
-  isIndex,
-  parsePlatform,
-  formatPlatform,
-  isAttestation,
-  platformEntries,
-  pickPlatformEntry
+  withCredentials,
+  PlatformNotFoundError,
+  createRegistryFactory,
+  openRegistry
 };
 /*! Bundled license information:
 

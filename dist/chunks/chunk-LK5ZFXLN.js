@@ -5,17 +5,19 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-4UHFI6IU.js";
+} from "./chunk-N4WL3WEB.js";
 import {
   InputError,
   cut,
-  describeError,
+  describeError
+} from "./chunk-BAQDTNYG.js";
+import {
   getInput,
   notice,
   setFailed,
   setOutput,
   summary
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

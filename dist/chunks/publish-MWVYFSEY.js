@@ -3,29 +3,31 @@ const require = __createRequire(import.meta.url);
 import {
   Context,
   isPullRequestEvent
-} from "./chunk-YWE3ZZ44.js";
+} from "./chunk-7JSTORNP.js";
 import {
   pinText
-} from "./chunk-AKLZ2AON.js";
-import "./chunk-LOLFTQZC.js";
+} from "./chunk-TXJIZTYP.js";
+import "./chunk-LWLEGXAD.js";
 import {
   ActionError,
-  __commonJS,
-  __require,
-  __toESM,
   code,
   codeBlock,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
-  info,
   link,
-  notice,
   sections,
-  text,
+  text
+} from "./chunk-BAQDTNYG.js";
+import {
+  __commonJS,
+  __require,
+  __toESM,
+  info,
+  notice,
   warning
-} from "./chunk-D4JJJDL7.js";
+} from "./chunk-QWNOPTV2.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -1,0 +1,500 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+import {
+  ActionError,
+  cut
+} from "./chunk-BAQDTNYG.js";
+import {
+  __toESM,
+  require_child_process,
+  require_crypto,
+  require_fs,
+  require_os,
+  require_path,
+  setSecret
+} from "./chunk-QWNOPTV2.js";
+
+// src/registry/budget.ts
+var DEFAULT_REGISTRY_TIMEOUT_SECONDS = 60;
+var REGISTRY_TIMEOUT_INPUT = "registry-timeout";
+var BudgetExceededError = class extends Error {
+  constructor(budgetMs) {
+    super(`no answer within the ${formatSeconds(budgetMs)} ${REGISTRY_TIMEOUT_INPUT}`);
+    this.budgetMs = budgetMs;
+    this.name = "BudgetExceededError";
+  }
+  budgetMs;
+  code = "EBUDGET";
+};
+function formatSeconds(ms) {
+  const s = ms / 1e3;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+function budgetHint(host) {
+  return `check that ${host} is reachable from the runner and answering; for a registry that is slow but working, raise the '${REGISTRY_TIMEOUT_INPUT}' input (seconds, default ${DEFAULT_REGISTRY_TIMEOUT_SECONDS})`;
+}
+var RegistryBudget = class {
+  constructor(ms = DEFAULT_REGISTRY_TIMEOUT_SECONDS * 1e3) {
+    this.ms = ms;
+    if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`registry budget must be a positive number of milliseconds (got ${ms})`);
+  }
+  ms;
+  phase;
+  /** Starts a new phase: what starts from now on must be done within `ms`. */
+  start() {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new BudgetExceededError(this.ms)), this.ms).unref();
+    this.phase = { controller, timer, startedAt: Date.now() };
+  }
+  /** The current phase's signal (a phase starts on first use): aborted, with a BudgetExceededError, when it ends. */
+  signal() {
+    if (!this.phase) this.start();
+    return this.phase.controller.signal;
+  }
+  /** Milliseconds left in the current phase (the whole budget before the first phase starts). */
+  remainingMs() {
+    return this.phase ? Math.max(0, this.phase.startedAt + this.ms - Date.now()) : this.ms;
+  }
+  /** Stops the clock (nothing is aborted; the process can exit without waiting for the timer). */
+  stop() {
+    if (this.phase) clearTimeout(this.phase.timer);
+  }
+};
+function raceSignal(promise, signal) {
+  if (signal.aborted) {
+    promise.catch(() => void 0);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      }
+    );
+  });
+}
+function budgetedTransport(inner, budget) {
+  return {
+    send(url, req) {
+      const signal = req.signal ?? budget.signal();
+      return raceSignal(inner.send(url, { ...req, signal }), signal);
+    }
+  };
+}
+
+// src/docker/config.ts
+var import_node_fs = __toESM(require_fs(), 1);
+var import_node_os = __toESM(require_os(), 1);
+var import_node_path = __toESM(require_path(), 1);
+
+// src/registry/digest.ts
+var import_node_crypto = __toESM(require_crypto(), 1);
+var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+function isSha256Digest(value) {
+  return SHA256_DIGEST.test(value);
+}
+function sha256Digest(bytes) {
+  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
+}
+function matchesDigest(digest, bytes) {
+  return digest.startsWith("sha256:") && sha256Digest(bytes) === digest;
+}
+
+// src/registry/reference.ts
+var DOCKER_HUB = "docker.io";
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+var DOCKER_HUB_API_HOST = "registry-1.docker.io";
+var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+var DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+var MAX_NAME_LENGTH = 255;
+var InvalidReferenceError = class extends Error {
+  constructor(reference, reason) {
+    super(`invalid image reference '${reference}': ${reason}`);
+    this.reference = reference;
+    this.reason = reason;
+    this.name = "InvalidReferenceError";
+  }
+  reference;
+  reason;
+};
+function splitDomain(name) {
+  const slash = name.indexOf("/");
+  if (slash === -1) return { path: name };
+  const first = name.slice(0, slash);
+  if (first === "localhost" || first.includes(".") || first.includes(":") || first !== first.toLowerCase()) {
+    return { domain: first, path: name.slice(slash + 1) };
+  }
+  return { path: name };
+}
+function parseName(input, name) {
+  if (name === "") throw new InvalidReferenceError(input, "the repository name is empty");
+  const { domain, path: path2 } = splitDomain(name);
+  if (domain !== void 0 && !DOMAIN.test(domain)) {
+    throw new InvalidReferenceError(input, `'${domain}' is not a valid registry host`);
+  }
+  if (path2 === "") throw new InvalidReferenceError(input, "the repository path is empty");
+  for (const component of path2.split("/")) {
+    if (!PATH_COMPONENT.test(component)) {
+      const why = component === "" ? "it has an empty path component (double or trailing slash)" : component !== component.toLowerCase() ? `'${component}' has uppercase letters; repository names must be lowercase` : `'${component}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`;
+      throw new InvalidReferenceError(input, why);
+    }
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new InvalidReferenceError(input, `the name is longer than ${MAX_NAME_LENGTH} characters`);
+  }
+  const registry = domain === void 0 || DOCKER_HUB_ALIASES.has(domain) ? DOCKER_HUB : domain;
+  const repository = registry === DOCKER_HUB && !path2.includes("/") ? `library/${path2}` : path2;
+  return { registry, repository };
+}
+function parseReference(input) {
+  const text = input.trim();
+  if (text === "") throw new InvalidReferenceError(input, "it is empty");
+  if (/\s/.test(text)) throw new InvalidReferenceError(input, "it contains whitespace");
+  let rest = text;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${digest}' is not a valid digest`);
+    if (digest.startsWith("sha256:") && !isSha256Digest(digest)) {
+      throw new InvalidReferenceError(input, `'${digest}' is not a valid sha256 digest (64 lowercase hex characters)`);
+    }
+  }
+  let tag;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) throw new InvalidReferenceError(input, tagProblem(tag));
+  }
+  const name = parseName(input, rest);
+  return { ...name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
+}
+function validateTag(tag) {
+  return TAG.test(tag) ? void 0 : tagProblem(tag);
+}
+function tagProblem(tag) {
+  if (tag === "") return "the tag is empty";
+  if (tag.length > 128) return `tag '${cut(tag)}' is ${tag.length} characters long (at most 128)`;
+  if (!/^\w/.test(tag)) return `tag '${tag}' must start with a letter, digit or underscore`;
+  const bad = [...tag].find((c) => !/[\w.-]/.test(c));
+  return `tag '${tag}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`;
+}
+function formatName(name) {
+  return `${name.registry}/${name.repository}`;
+}
+function familiarName(name) {
+  if (name.registry !== DOCKER_HUB) return formatName(name);
+  return name.repository.startsWith("library/") ? name.repository.slice("library/".length) : name.repository;
+}
+function formatReference(ref, familiar = false) {
+  let s = familiar ? familiarName(ref) : formatName(ref);
+  if (ref.tag) s += `:${ref.tag}`;
+  if (ref.digest) s += `@${ref.digest}`;
+  return s;
+}
+function apiHost(registry) {
+  return registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
+}
+
+// src/docker/credential-helper.ts
+var import_node_child_process = __toESM(require_child_process(), 1);
+var DEFAULT_HELPER_TIMEOUT_MS = 3e4;
+var NOT_FOUND = /credentials not found/i;
+function killGroup(pid) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+  }
+}
+function run(binary, input, options) {
+  return new Promise((resolve) => {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
+    const child = (0, import_node_child_process.spawn)(binary, ["get"], { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      resolve({ ...result, stdout, stderr });
+    };
+    const stop = (why) => {
+      killGroup(child.pid);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.stdin.destroy();
+      child.unref();
+      finish({ code: null, stopped: why });
+    };
+    const onAbort = () => stop("within the registry budget");
+    const timer = setTimeout(() => stop(`within ${timeoutMs / 1e3} s`), timeoutMs);
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    child.stdout.on("data", (d) => stdout += d.toString("utf8"));
+    child.stderr.on("data", (d) => stderr += d.toString("utf8"));
+    child.on("error", (error) => finish({ code: null, error }));
+    child.on("close", (code) => finish({ code }));
+    child.stdin.on("error", () => {
+    });
+    child.stdin.end(input);
+  });
+}
+async function helperCredentials(name, serverUrl, options = {}) {
+  const binary = `docker-credential-${name}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
+    throw new ActionError(`docker config names the credential helper '${name}', which is not a valid helper name`, "fix credsStore/credHelpers in docker config.json");
+  }
+  const out = await run(binary, serverUrl, options);
+  if (out.stopped) {
+    const reason = options.signal?.aborted ? budgetReason(options.signal) : out.stopped;
+    throw new ActionError(
+      `the docker credential helper ${binary} did not answer for ${serverUrl} ${reason}, and was stopped (with everything it started)`,
+      `run 'echo ${serverUrl} | ${binary} get' on the runner to see where it waits (a login prompt, a network call)`
+    );
+  }
+  if (out.error) {
+    const missing = out.error.code === "ENOENT";
+    throw new ActionError(
+      missing ? `the docker credential helper ${binary} (configured for ${serverUrl}) is not on PATH` : `the docker credential helper ${binary} failed for ${serverUrl}: ${out.error.message}`,
+      missing ? `install ${binary} on the runner, or remove it from docker config.json` : "check the credential helper"
+    );
+  }
+  if (out.code !== 0) {
+    if (NOT_FOUND.test(out.stdout) || NOT_FOUND.test(out.stderr)) return void 0;
+    throw new ActionError(
+      `the docker credential helper ${binary} failed for ${serverUrl} (exit code ${out.code})`,
+      `run 'echo ${serverUrl} | ${binary} get' on the runner to see why`
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(out.stdout);
+  } catch {
+    throw new ActionError(`the docker credential helper ${binary} did not print JSON for ${serverUrl}`, "check the credential helper");
+  }
+  const username = typeof parsed.Username === "string" ? parsed.Username : "";
+  const secret = typeof parsed.Secret === "string" ? parsed.Secret : "";
+  if (!secret) return void 0;
+  if (username === "<token>") return { identityToken: secret };
+  return { username, password: secret };
+}
+function budgetReason(signal) {
+  const reason = signal.reason;
+  return reason instanceof BudgetExceededError ? `within the ${formatSeconds(reason.budgetMs)} ${REGISTRY_TIMEOUT_INPUT}` : "before the step was stopped";
+}
+
+// src/docker/config.ts
+var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
+function dockerConfigPath(env = process.env) {
+  const dir = env.DOCKER_CONFIG || import_node_path.default.join(env.HOME || import_node_os.default.homedir(), ".docker");
+  return import_node_path.default.join(dir, "config.json");
+}
+function readDockerConfig(file = dockerConfigPath()) {
+  let text;
+  try {
+    text = (0, import_node_fs.readFileSync)(file, "utf8");
+  } catch {
+    return {};
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)", { cause: e });
+  }
+}
+function configKey(registry) {
+  return registry === DOCKER_HUB ? DOCKER_HUB_CONFIG_KEY : registry;
+}
+function keyHost(key) {
+  return key.replace(/^[a-z]+:\/\//i, "").replace(/\/.*$/, "").toLowerCase();
+}
+function decodeAuth(auth) {
+  const text = Buffer.from(auth, "base64").toString("utf8");
+  const colon = text.indexOf(":");
+  if (colon <= 0) return void 0;
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+var HUB_HOSTS = /* @__PURE__ */ new Set(["index.docker.io", "docker.io", "registry-1.docker.io"]);
+function findKey(entries, registry) {
+  if (!entries) return void 0;
+  const want = configKey(registry);
+  if (Object.hasOwn(entries, want)) return want;
+  const wantHost = registry.toLowerCase();
+  return Object.keys(entries).find((k) => {
+    const host = keyHost(k);
+    return registry === DOCKER_HUB ? HUB_HOSTS.has(host) : host === wantHost;
+  });
+}
+function authsCredentials(config, registry) {
+  const auths = config.auths ?? {};
+  const key = findKey(auths, registry);
+  if (key === void 0) return void 0;
+  const entry = auths[key] ?? {};
+  const creds = {};
+  const decoded = entry.auth ? decodeAuth(entry.auth) : void 0;
+  if (decoded) Object.assign(creds, decoded);
+  else if (entry.username && entry.password) Object.assign(creds, { username: entry.username, password: entry.password });
+  if (entry.identitytoken) creds.identityToken = entry.identitytoken;
+  return creds.password || creds.identityToken ? creds : void 0;
+}
+function credentialSource(config, registry) {
+  const serverUrl = configKey(registry);
+  const helperKey = findKey(config.credHelpers, registry);
+  const helper = helperKey === void 0 ? void 0 : config.credHelpers?.[helperKey];
+  if (helper) return { kind: "helper", helper, serverUrl, from: "credHelpers" };
+  if (config.credsStore) return { kind: "helper", helper: config.credsStore, serverUrl, from: "credsStore" };
+  return { kind: "auths" };
+}
+function maskCredentials(credentials) {
+  if (credentials?.password) setSecret(credentials.password);
+  if (credentials?.identityToken) setSecret(credentials.identityToken);
+}
+async function lookupCredentials(registry, env = process.env, helper = {}) {
+  const config = readDockerConfig(dockerConfigPath(env));
+  const source = credentialSource(config, registry);
+  if (config.auths) {
+    for (const entry of Object.values(config.auths)) {
+      if (entry?.auth) setSecret(entry.auth);
+    }
+  }
+  const credentials = source.kind === "helper" ? await helperCredentials(source.helper, source.serverUrl, { env, ...helper }) : authsCredentials(config, registry);
+  maskCredentials(credentials);
+  return credentials;
+}
+function dockerKeychain(env = process.env) {
+  return (registry, options) => lookupCredentials(registry, env, options?.signal ? { signal: options.signal } : {});
+}
+
+// src/registry/errors.ts
+var RegistryError = class extends ActionError {
+  constructor(message, hint, status, code) {
+    super(message, hint);
+    this.status = status;
+    this.code = code;
+    this.name = "RegistryError";
+  }
+  status;
+  code;
+};
+var INCONSISTENT_HINT = "retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)";
+var MAX_TEXT = 300;
+function errorDetail(res) {
+  const raw = res.body.toString("utf8").trim();
+  try {
+    const parsed = JSON.parse(raw);
+    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
+      const parts = parsed.errors.map(
+        (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
+      );
+      const text2 = oneLine(parts.filter(Boolean).join("; "));
+      const code = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
+      if (text2) return { text: text2, ...code && { code } };
+    }
+  } catch {
+  }
+  const text = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
+  return { text: text || `HTTP ${res.status}` };
+}
+function oneLine(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
+}
+function afterRetries(res) {
+  const n = res.retries ?? 0;
+  return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
+}
+function describeStatus(res) {
+  const { text } = errorDetail(res);
+  const head = `HTTP ${res.status}${afterRetries(res)}`;
+  return text === `HTTP ${res.status}` ? head : `${head}: ${text}`;
+}
+
+// src/registry/manifest.ts
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+var DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST].join(", ");
+function isIndex(mediaType) {
+  return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
+}
+
+// src/registry/platform.ts
+var PART = /^[a-z0-9][a-z0-9._-]*$/;
+function parsePlatform(text) {
+  const parts = text.trim().toLowerCase().split("/");
+  if (parts.length < 2 || parts.length > 3 || !parts.every((p) => PART.test(p))) return void 0;
+  const [os2, architecture, variant] = parts;
+  return { os: os2, architecture, ...variant && { variant } };
+}
+function formatPlatform(p) {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+}
+function isAttestation(entry) {
+  return entry.platform?.os === "unknown" || entry.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+}
+function platformEntries(index) {
+  return (index.manifests ?? []).filter((m) => !!m.platform && !isAttestation(m));
+}
+function pickPlatformEntry(index, want) {
+  const candidates = platformEntries(index).filter((m) => m.platform.os === want.os && m.platform.architecture === want.architecture);
+  if (want.variant) return candidates.find((m) => m.platform.variant === want.variant);
+  return candidates.find((m) => !m.platform.variant) ?? candidates[0];
+}
+
+export {
+  DEFAULT_REGISTRY_TIMEOUT_SECONDS,
+  REGISTRY_TIMEOUT_INPUT,
+  BudgetExceededError,
+  formatSeconds,
+  budgetHint,
+  RegistryBudget,
+  budgetedTransport,
+  isSha256Digest,
+  sha256Digest,
+  matchesDigest,
+  DOCKER_HUB,
+  TAG,
+  InvalidReferenceError,
+  parseReference,
+  validateTag,
+  formatName,
+  formatReference,
+  apiHost,
+  dockerConfigPath,
+  findKey,
+  dockerKeychain,
+  RegistryError,
+  INCONSISTENT_HINT,
+  errorDetail,
+  describeStatus,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  DOCKER_MANIFEST,
+  MANIFEST_ACCEPT,
+  isIndex,
+  parsePlatform,
+  formatPlatform,
+  isAttestation,
+  platformEntries,
+  pickPlatformEntry
+};

@@ -1,0 +1,21 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+import {
+  STEP_CONFIG_STATE,
+  removeStepConfig
+} from "../chunks/chunk-Q3K6DGGM.js";
+import {
+  getState,
+  info,
+  warning
+} from "../chunks/chunk-QWNOPTV2.js";
+
+// src/build/post.ts
+var dir = getState(STEP_CONFIG_STATE);
+try {
+  const outcome = removeStepConfig(dir);
+  if (outcome === "removed") info(`Removed the step's docker login left behind by the main step (${dir})`);
+  else if (outcome === "refused") warning(`Not removing '${dir}': it is not a docker config directory this action created`);
+} catch (error) {
+  warning(`Could not remove the step's docker login at ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+}
