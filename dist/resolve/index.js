@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-IBLQI45D.js";
+} from "../chunks/chunk-ZXCYFZL4.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,7 +12,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-LK5ZFXLN.js";
+} from "../chunks/chunk-IZP75LAG.js";
 import {
   commitUrl,
   readRunContext,
@@ -22,11 +22,11 @@ import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-6WB7THIG.js";
+} from "../chunks/chunk-T4LYCB72.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-5KE6J35S.js";
+} from "../chunks/chunk-MZ3GEKDU.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,10 +40,10 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-N4WL3WEB.js";
+} from "../chunks/chunk-5PK4LNKV.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-TXJIZTYP.js";
+} from "../chunks/chunk-4PNQQAK4.js";
 import "../chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
@@ -53,7 +53,7 @@ import {
   describeError,
   sections,
   text
-} from "../chunks/chunk-BAQDTNYG.js";
+} from "../chunks/chunk-L5JDHYD5.js";
 import {
   info,
   warning

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   ActionError,
   cut
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   __toESM,
   require_child_process,

@@ -5,12 +5,12 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-N4WL3WEB.js";
+} from "./chunk-5PK4LNKV.js";
 import {
   InputError,
   cut,
   describeError
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   getInput,
   notice,
