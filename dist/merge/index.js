@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-2JM7FPRN.js";
+} from "../chunks/chunk-L324DG5G.js";
 import {
   envInputReader,
   parseBoolean,
