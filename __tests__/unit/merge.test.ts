@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { mergeImages, type MergeDeps, type MergeResult } from '../../src/merge/main'
 import { toMergeOutputs, renderMergeSummary } from '../../src/merge/report'
-import { createRegistryFactory } from '../../src/registry'
+import { createRegistryFactory, RegistryBudget } from '../../src/registry'
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/manifest'
 import { captureStdout } from '../helpers/capture'
 import { FakeRegistry, REALM, REGISTRY, digestOf } from '../helpers/fake-registry'
@@ -34,7 +34,7 @@ const armv7 = { os: 'linux', architecture: 'arm', variant: 'v7' }
 
 function deps(reg: FakeRegistry, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): MergeDeps {
   return {
-    openRegistries: (credentials) => createRegistryFactory({ transport: reg, credentials }),
+    openRegistries: (credentials, budgetMs) => createRegistryFactory({ transport: reg, credentials, budget: new RegistryBudget(budgetMs) }),
     readInput: (name) => inputs[name] ?? '',
     env: env(extraEnv),
     cwd: dockerConfig
@@ -90,13 +90,15 @@ describe('merge: the index', () => {
     expect(outputs.tags).toBe(`${IMAGE}:v1.4.2\n${IMAGE}:sha-a1b2c3d`)
     expect(JSON.parse(outputs.metadata as string)).toMatchObject({ digest: report.digest, commit: SHA, platforms: [{ platform: 'linux/amd64', buildNumber: '7', source: 'sha-{{sha}}-linux-amd64' }, { platform: 'linux/arm64' }] })
 
-    // requests: per source one GET of the manifest (hashed) and one of its config; one PUT by digest, one per tag;
-    // the read-back: HEAD + GET of the index by digest, one HEAD per tag
+    // requests: per source a HEAD of its tag, a GET of the manifest by digest (hashed) and one of its config; one PUT
+    // by digest, one per tag; the read-back: HEAD + GET of the index by digest, one HEAD per tag
     const calls = reg.requests.filter((r) => r.url !== `https://${REGISTRY}/v2/`).map((r) => `${r.method} ${new URL(r.url).pathname.replace(/sha256:[a-f0-9]{64}/g, (d) => (d === report.digest ? 'INDEX' : d === a.digest ? 'A' : d === b.digest ? 'B' : d === a.config ? 'CA' : d === b.config ? 'CB' : 'D'))}`)
     expect(calls.sort()).toEqual(
       [
-        'GET /v2/acme/api/manifests/sha-a1b2c3d-linux-amd64',
-        'GET /v2/acme/api/manifests/sha-a1b2c3d-linux-arm64',
+        'HEAD /v2/acme/api/manifests/sha-a1b2c3d-linux-amd64',
+        'HEAD /v2/acme/api/manifests/sha-a1b2c3d-linux-arm64',
+        'GET /v2/acme/api/manifests/A',
+        'GET /v2/acme/api/manifests/B',
         'GET /v2/acme/api/blobs/CA',
         'GET /v2/acme/api/blobs/CB',
         'PUT /v2/acme/api/manifests/INDEX',
@@ -325,6 +327,32 @@ describe('merge: other repositories of the same registry', () => {
 })
 
 describe('merge: what the registry answers', () => {
+  it('a HEAD without Docker-Content-Digest and altered bytes on the GET by tag: caught by a HEAD by digest, nothing written', async () => {
+    const reg = new FakeRegistry()
+    twoPlatforms(reg)
+    reg.omitHeadDigest = true
+    const send = reg.send.bind(reg)
+    reg.send = async (url, req) => {
+      const res = await send(url, req)
+      if (req.method === 'GET' && /manifests\/sha-/.test(url)) {
+        delete res.headers['docker-content-digest']
+        res.body = Buffer.concat([res.body, Buffer.from('\n')])
+      }
+      return res
+    }
+    const r = await merge(reg, { sources: SOURCES, tags: 'v1' })
+    expect(r.error?.message).toMatch(/answered reg.example\/acme\/api:sha-a1b2c3d-linux-\w+ with a manifest that hashes to sha256:\w+, but holds no manifest under that digest/)
+    expect(reg.writes()).toEqual([])
+  })
+
+  it('a HEAD without Docker-Content-Digest and true bytes: confirmed by a HEAD by digest, merged', async () => {
+    const reg = new FakeRegistry()
+    const { a } = twoPlatforms(reg)
+    reg.omitHeadDigest = true
+    const { report } = await ok(reg, { sources: SOURCES, tags: 'v1' })
+    expect(report.images.map((i) => i.digest)).toContain(a.digest)
+  })
+
   it('a PUT answered 201 that stored nothing: the read-back fails, no digest is reported', async () => {
     const reg = new FakeRegistry()
     twoPlatforms(reg)
@@ -370,6 +398,25 @@ describe('merge: what the registry answers', () => {
   })
 })
 
+describe('merge: registry-timeout', () => {
+  it('one budget for the whole merge: a registry slower than it fails the step naming the input, nothing written', async () => {
+    const reg = new FakeRegistry()
+    twoPlatforms(reg)
+    reg.delayMs = 1_500
+    const started = Date.now()
+    const r = await merge(reg, { sources: SOURCES, tags: 'v1', 'registry-timeout': '1' })
+    expect(Date.now() - started).toBeLessThan(1_400)
+    expect(r.error?.message).toMatch(/registry-timeout/)
+    expect(reg.writes()).toEqual([])
+  })
+
+  it('a registry-timeout that is not a number of seconds is an input error', async () => {
+    const reg = new FakeRegistry()
+    const r = await merge(reg, { sources: 'x', 'registry-timeout': 'soon' })
+    expect(r.error?.message).toMatch(/^Input 'registry-timeout': 'soon' is not a number of seconds/)
+  })
+})
+
 describe('merge: summary', () => {
   it('the pinned index first in a fenced block, then the platform table and the tags', async () => {
     const reg = new FakeRegistry()
@@ -377,9 +424,14 @@ describe('merge: summary', () => {
     const { report } = await ok(reg, { sources: SOURCES, tags: 'v1' })
     const md = renderMergeSummary(report)
     const lines = md.split('\n')
-    expect(lines.slice(0, 5)).toEqual([`### Merged ${IMAGE}`, '', '```text', report.pinned, '```'])
-    expect(md).toContain('| Platform | Digest | Commit | Build | Source |')
-    expect(md).toContain(`| \`linux/arm64\` | \`${report.images.find((i) => i.platformText === 'linux/arm64')?.digest}\` | [\`${SHA.slice(0, 12)}\`](https://github.com/acme/app/commit/${SHA}) | [#7](https://github.com/acme/app/actions/runs/4242) | \`sha-{{sha}}-linux-arm64\` |`)
-    expect(md).toContain(`| \`${IMAGE}:v1\` |`)
+    expect(lines.slice(0, 6)).toEqual([`### Merged \`${IMAGE}\``, '', '```text', report.pinned, '```', ''])
+    expect(md).toContain('<thead><tr><th>Platform</th><th>Digest</th><th>Commit</th><th>Build</th><th>Source</th></tr></thead>')
+    const arm = report.images.find((i) => i.platformText === 'linux/arm64')
+    const row = md.split('\n').find((l) => l.includes('<code>linux/arm64</code>')) ?? ''
+    expect(row.replace(/<wbr>/g, '')).toContain(`<code>${arm?.digest}</code>`)
+    expect(row).toContain(`<a href="https://github.com/acme/app/commit/${SHA}"><code>${SHA.slice(0, 12)}</code></a>`)
+    expect(row).toContain('<a href="https://github.com/acme/app/actions/runs/4242">#7</a>')
+    expect(row).toContain('<code>sha-{{sha}}-linux-arm64</code>')
+    expect(md).toContain(`**Tags** \`${IMAGE}:v1\``)
   })
 })

@@ -19,15 +19,16 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-O3VWLDNY.js";
+} from "../chunks/chunk-L324DG5G.js";
 import {
   envInputReader,
   parseBoolean,
   parseChoice,
   parseLines,
   parseReferenceInput,
+  parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-LK5ZFXLN.js";
+} from "../chunks/chunk-PFLPJVGQ.js";
 import {
   commitUrl,
   readRunContext,
@@ -37,12 +38,13 @@ import {
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-5KE6J35S.js";
+} from "../chunks/chunk-OUQWUHSO.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   OCI_INDEX,
   OCI_MANIFEST,
+  RegistryBudget,
   RegistryError,
   TAG,
   dockerKeychain,
@@ -50,15 +52,19 @@ import {
   formatPlatform,
   isAttestation,
   sha256Digest
-} from "../chunks/chunk-N4WL3WEB.js";
+} from "../chunks/chunk-MVZSXB56.js";
 import {
   ActionError,
   InputError,
-  cell,
   code,
-  fence,
-  link
-} from "../chunks/chunk-BAQDTNYG.js";
+  codeBlock,
+  html,
+  htmlCode,
+  htmlLink,
+  htmlTable,
+  link,
+  sections
+} from "../chunks/chunk-L5JDHYD5.js";
 import {
   group,
   info,
@@ -119,7 +125,8 @@ function readMergeInputs(read) {
   const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
   const summary = parseBoolean("summary", read("summary"), true);
   const login = parseLogin(read("username"), read("password"));
-  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, ...login && { login } };
+  const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
+  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, registryTimeoutMs, ...login && { login } };
 }
 
 // src/merge/sources.ts
@@ -205,9 +212,10 @@ async function readImage(client, source, digest, bytes, mediaType, annotations) 
   };
 }
 async function readSource(client, source, copying) {
+  const ref = sourceRef(source);
   let found;
   try {
-    found = await client.descriptor(sourceRef(source), { verified: true });
+    found = await client.descriptor(ref);
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return { status: "missing", source, message: error.message };
     throw error;
@@ -272,40 +280,40 @@ function toMergeOutputs(r) {
     metadata: JSON.stringify(metadata)
   };
 }
-function renderMergeSummary(r) {
-  const lines = [];
-  lines.push(`### Merged ${cell(r.image)}`, "");
-  const f = fence(r.pinned);
-  lines.push(`${f}text`, r.pinned, f, "");
-  const kind = r.mediaType.includes("docker") ? "Docker manifest list" : "OCI image index";
-  const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? "" : "s"} kept` : "";
-  lines.push(
-    `${kind} of ${r.images.length} platform${r.images.length === 1 ? "" : "s"}${attestations}; read back from the registry by digest, sha256 verified. Commit ${link(code(r.commit), r.commitUrl)}.`,
-    ""
-  );
-  lines.push("| Platform | Digest | Commit | Build | Source |", "|---|---|---|---|---|");
-  for (const i of [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1)) {
+function platformTable(r) {
+  const rows = [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => {
     const commit = i.labels[COMMIT_LABEL] ?? "";
     const build = i.labels[BUILD_NUMBER_LABEL] ?? "";
-    const buildCell = build ? link(`#${cell(build)}`, build === r.runNumber ? r.runUrl : void 0) : "";
-    lines.push(
-      `| ${code(i.platformText)} | ${code(i.digest)} | ${link(code(commit.slice(0, 12)), commit === r.commit ? r.commitUrl : void 0)} | ${buildCell} | ${code(i.source.input)} |`
-    );
-  }
-  lines.push("");
-  lines.push("| Tags |", "|---|", ...r.tags.map((t) => `| ${code(t)} |`), "");
-  if (r.movedTags.length > 0) {
-    lines.push("> [!WARNING]");
-    for (const m of r.movedTags) lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-    lines.push("");
-  }
+    return [
+      htmlCode(i.platformText, { wrap: false }),
+      htmlCode(i.digest),
+      htmlLink(htmlCode(commit.slice(0, 12), { wrap: false }), commit === r.commit ? r.commitUrl : void 0),
+      build ? htmlLink(html(`#${build}`), build === r.runNumber ? r.runUrl : void 0) : "",
+      htmlCode(i.source.input)
+    ];
+  });
+  return htmlTable(["Platform", "Digest", "Commit", "Build", "Source"], rows);
+}
+function renderMergeSummary(r) {
+  const kind = r.mediaType.includes("docker") ? "Docker manifest list" : "OCI image index";
+  const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? "" : "s"} kept` : "";
+  const facts = [
+    `**Index** ${kind} of ${r.images.length} platform${r.images.length === 1 ? "" : "s"}${attestations}; read back from the registry by digest, sha256 verified`,
+    `**Commit** ${link(code(r.commit), r.commitUrl)}`,
+    `**Tags** ${r.tags.map((t) => code(t)).join(" ")}`
+  ];
+  const moved = r.movedTags.length > 0 ? ["> [!WARNING]", ...r.movedTags.map((m) => `> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)].join("\n") : void 0;
   const keys = Object.keys(r.annotations);
-  if (keys.length > 0) {
-    lines.push("<details><summary>Index annotations</summary>", "", "| Key | Value |", "|---|---|");
-    for (const k of keys) lines.push(`| ${code(k)} | ${code(r.annotations[k])} |`);
-    lines.push("", "</details>", "");
-  }
-  return lines.join("\n");
+  const annotations = keys.length > 0 ? ["<details><summary>Index annotations</summary>", "", htmlTable(["Key", "Value"], keys.map((k) => [htmlCode(k, { wrap: false }), htmlCode(r.annotations[k])])), "", "</details>"].join("\n") : void 0;
+  return sections(
+    `### Merged ${code(r.image)}`,
+    codeBlock(r.pinned),
+    facts.map((f) => `- ${f}`).join("\n"),
+    moved,
+    "#### Platforms",
+    platformTable(r),
+    annotations
+  );
 }
 
 // src/merge/validate.ts
@@ -445,7 +453,7 @@ async function readBackIndex(target, digest, tags) {
 function defaultMergeDeps() {
   const env = process.env;
   return {
-    openRegistries: (credentials) => createRegistryFactory({ env, credentials }),
+    openRegistries: (credentials, budgetMs) => createRegistryFactory({ env, credentials, budget: new RegistryBudget(budgetMs) }),
     readInput: envInputReader(),
     env,
     cwd: process.cwd()
@@ -474,7 +482,7 @@ async function mergeImages(deps) {
   const notes = [];
   const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes);
   logPlanNotes(notes);
-  const registries = deps.openRegistries(keychainFor(inputs, deps.env));
+  const registries = deps.openRegistries(keychainFor(inputs, deps.env), inputs.registryTimeoutMs);
   try {
     const target = registries.client(inputs.image, { push: true });
     const clients = /* @__PURE__ */ new Map([[inputs.image.repository, target]]);

@@ -1,5 +1,5 @@
 import { InputError } from '../action/errors'
-import { parseBoolean, parseChoice, parseLines, type InputReader } from '../action/inputs'
+import { parseBoolean, parseChoice, parseLines, parseRegistryTimeout, type InputReader } from '../action/inputs'
 import { parseImage, parseLogin, parseTags } from '../build/inputs'
 import { parseLabelLines } from '../build/labels'
 import { LATEST_POLICIES, templateProblem, TEMPLATE_NAMES, type LatestPolicy } from '../build/tags'
@@ -22,6 +22,8 @@ export interface MergeInputs {
   /** Credentials for the image's registry, used by the registry client directly (no docker login). */
   login?: { username: string; password: string }
   summary: boolean
+  /** `registry-timeout` in ms: the budget for everything the merge does against the registry. */
+  registryTimeoutMs: number
 }
 
 const SOURCE_HINT =
@@ -46,5 +48,6 @@ export function readMergeInputs(read: InputReader): MergeInputs {
   const latest = parseChoice('latest', read('latest'), LATEST_POLICIES, 'warn')
   const summary = parseBoolean('summary', read('summary'), true)
   const login = parseLogin(read('username'), read('password'))
-  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, ...(login && { login }) }
+  const registryTimeoutMs = parseRegistryTimeout(read('registry-timeout'))
+  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, registryTimeoutMs, ...(login && { login }) }
 }

@@ -8,7 +8,7 @@ import { OCI_CREATED, OCI_REVISION, OCI_SOURCE } from '../build/labels'
 import { logPlanNotes, planTags, type PlanNote } from '../build/plan'
 import { templateValues } from '../build/tags'
 import { dockerKeychain } from '../docker/config'
-import { createRegistryFactory, withCredentials, type Keychain, type RegistryFactory } from '../registry'
+import { createRegistryFactory, RegistryBudget, withCredentials, type Keychain, type RegistryFactory } from '../registry'
 import type { RegistryClient } from '../registry/client'
 import { sha256Digest } from '../registry/digest'
 import { formatName } from '../registry/reference'
@@ -22,8 +22,8 @@ import { copyChildren, foreignChildren, pushIndex, readBackIndex } from './write
 
 /** The merge action's seams: the registry (clients over one transport), inputs, environment and git. */
 export interface MergeDeps {
-  /** Clients for the target and every source repository, authenticated with `credentials`. */
-  openRegistries: (credentials: Keychain) => RegistryFactory
+  /** Clients for the target and every source repository, authenticated with `credentials`, under a budget of `budgetMs`. */
+  openRegistries: (credentials: Keychain, budgetMs: number) => RegistryFactory
   readInput: InputReader
   env: NodeJS.ProcessEnv
   cwd: string
@@ -33,7 +33,7 @@ export interface MergeDeps {
 export function defaultMergeDeps(): MergeDeps {
   const env = process.env
   return {
-    openRegistries: (credentials) => createRegistryFactory({ env, credentials }),
+    openRegistries: (credentials, budgetMs) => createRegistryFactory({ env, credentials, budget: new RegistryBudget(budgetMs) }),
     readInput: envInputReader(),
     env,
     cwd: process.cwd()
@@ -87,7 +87,8 @@ export async function mergeImages(deps: MergeDeps): Promise<MergeResult> {
   const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes)
   logPlanNotes(notes)
 
-  const registries = deps.openRegistries(keychainFor(inputs, deps.env))
+  // one budget phase for the whole merge: reads, writes and the read-back together
+  const registries = deps.openRegistries(keychainFor(inputs, deps.env), inputs.registryTimeoutMs)
   try {
     const target = registries.client(inputs.image, { push: true })
     const clients = new Map<string, RegistryClient>([[inputs.image.repository, target]])

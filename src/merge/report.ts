@@ -1,4 +1,4 @@
-import { cell, code, fence, link } from '../action/markdown'
+import { code, codeBlock, html, htmlCode, htmlLink, htmlTable, link, sections } from '../action/markdown'
 import { BUILD_NUMBER_LABEL, COMMIT_LABEL } from '../build/labels'
 import type { PlatformImage } from './read'
 
@@ -61,41 +61,50 @@ export function toMergeOutputs(r: MergeReport): Record<string, string> {
   }
 }
 
+/** One row per platform: platform, manifest digest, commit, build number (linked to the run when it is this run's), source. */
+function platformTable(r: MergeReport): string {
+  const rows = [...r.images]
+    .sort((a, b) => (a.platformText < b.platformText ? -1 : 1))
+    .map((i) => {
+      const commit = i.labels[COMMIT_LABEL] ?? ''
+      const build = i.labels[BUILD_NUMBER_LABEL] ?? ''
+      // a build number links to this run when it is this run's: the matrix jobs of one workflow run share it
+      return [
+        htmlCode(i.platformText, { wrap: false }),
+        htmlCode(i.digest),
+        htmlLink(htmlCode(commit.slice(0, 12), { wrap: false }), commit === r.commit ? r.commitUrl : undefined),
+        build ? htmlLink(html(`#${build}`), build === r.runNumber ? r.runUrl : undefined) : '',
+        htmlCode(i.source.input)
+      ]
+    })
+  return htmlTable(['Platform', 'Digest', 'Commit', 'Build', 'Source'], rows)
+}
+
 /** The job summary: the pinned index first (in a block the copy button copies whole), then platforms and tags. */
 export function renderMergeSummary(r: MergeReport): string {
-  const lines: string[] = []
-  lines.push(`### Merged ${cell(r.image)}`, '')
-  const f = fence(r.pinned)
-  lines.push(`${f}text`, r.pinned, f, '')
   const kind = r.mediaType.includes('docker') ? 'Docker manifest list' : 'OCI image index'
   const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? '' : 's'} kept` : ''
-  lines.push(
-    `${kind} of ${r.images.length} platform${r.images.length === 1 ? '' : 's'}${attestations}; read back from the registry by digest, sha256 verified. ` +
-      `Commit ${link(code(r.commit), r.commitUrl)}.`,
-    ''
-  )
-  lines.push('| Platform | Digest | Commit | Build | Source |', '|---|---|---|---|---|')
-  for (const i of [...r.images].sort((a, b) => (a.platformText < b.platformText ? -1 : 1))) {
-    const commit = i.labels[COMMIT_LABEL] ?? ''
-    const build = i.labels[BUILD_NUMBER_LABEL] ?? ''
-    // a build number links to this run when it is this run's: the matrix jobs of one workflow run share it
-    const buildCell = build ? link(`#${cell(build)}`, build === r.runNumber ? r.runUrl : undefined) : ''
-    lines.push(
-      `| ${code(i.platformText)} | ${code(i.digest)} | ${link(code(commit.slice(0, 12)), commit === r.commit ? r.commitUrl : undefined)} | ${buildCell} | ${code(i.source.input)} |`
-    )
-  }
-  lines.push('')
-  lines.push('| Tags |', '|---|', ...r.tags.map((t) => `| ${code(t)} |`), '')
-  if (r.movedTags.length > 0) {
-    lines.push('> [!WARNING]')
-    for (const m of r.movedTags) lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)
-    lines.push('')
-  }
+  const facts = [
+    `**Index** ${kind} of ${r.images.length} platform${r.images.length === 1 ? '' : 's'}${attestations}; read back from the registry by digest, sha256 verified`,
+    `**Commit** ${link(code(r.commit), r.commitUrl)}`,
+    `**Tags** ${r.tags.map((t) => code(t)).join(' ')}`
+  ]
+  const moved =
+    r.movedTags.length > 0
+      ? ['> [!WARNING]', ...r.movedTags.map((m) => `> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)].join('\n')
+      : undefined
   const keys = Object.keys(r.annotations)
-  if (keys.length > 0) {
-    lines.push('<details><summary>Index annotations</summary>', '', '| Key | Value |', '|---|---|')
-    for (const k of keys) lines.push(`| ${code(k)} | ${code(r.annotations[k] as string)} |`)
-    lines.push('', '</details>', '')
-  }
-  return lines.join('\n')
+  const annotations =
+    keys.length > 0
+      ? ['<details><summary>Index annotations</summary>', '', htmlTable(['Key', 'Value'], keys.map((k) => [htmlCode(k, { wrap: false }), htmlCode(r.annotations[k] as string)])), '', '</details>'].join('\n')
+      : undefined
+  return sections(
+    `### Merged ${code(r.image)}`,
+    codeBlock(r.pinned),
+    facts.map((f) => `- ${f}`).join('\n'),
+    moved,
+    '#### Platforms',
+    platformTable(r),
+    annotations
+  )
 }

@@ -22,7 +22,7 @@ export type Keychain = (registry: string, options?: { signal?: AbortSignal }) =>
 
 /** `credentials` for `registry` (given to the step, e.g. as inputs), `fallback` for every other registry. */
 export function withCredentials(registry: string, credentials: Credentials, fallback: Keychain): Keychain {
-  return (host) => (host === registry ? Promise.resolve(credentials) : fallback(host))
+  return (host, options) => (host === registry ? Promise.resolve(credentials) : fallback(host, options))
 }
 
 export interface AuthOptions {

@@ -3,19 +3,19 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-6WB7THIG.js";
+} from "./chunk-ETCMHOXJ.js";
 import {
   openRegistry
-} from "./chunk-5KE6J35S.js";
+} from "./chunk-OUQWUHSO.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-N4WL3WEB.js";
+} from "./chunk-MVZSXB56.js";
 import {
   loadDeployFiles
-} from "./chunk-TXJIZTYP.js";
+} from "./chunk-4PNQQAK4.js";
 import "./chunk-LWLEGXAD.js";
-import "./chunk-BAQDTNYG.js";
+import "./chunk-L5JDHYD5.js";
 import {
   warning
 } from "./chunk-QWNOPTV2.js";

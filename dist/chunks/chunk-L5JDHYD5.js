@@ -34,9 +34,6 @@ function cut(value, limit = QUOTE_LIMIT) {
 }
 
 // src/action/markdown.ts
-function cell(text2) {
-  return text2.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\r?\n/g, "<br>");
-}
 function text(value) {
   return value.replace(/\r?\n/g, " ").replace(/[!-/:-@[-`{-~]/g, "\\$&");
 }
@@ -94,7 +91,6 @@ export {
   InputError,
   describeError,
   cut,
-  cell,
   text,
   code,
   link,

@@ -6,7 +6,7 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   pinText
-} from "./chunk-TXJIZTYP.js";
+} from "./chunk-4PNQQAK4.js";
 import "./chunk-LWLEGXAD.js";
 import {
   ActionError,
@@ -19,7 +19,7 @@ import {
   link,
   sections,
   text
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   __commonJS,
   __require,

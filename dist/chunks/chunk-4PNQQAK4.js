@@ -6,7 +6,7 @@ import {
 import {
   ActionError,
   InputError
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   __commonJS,
   __require,

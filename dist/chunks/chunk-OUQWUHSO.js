@@ -20,7 +20,7 @@ import {
   pickPlatformEntry,
   platformEntries,
   sha256Digest
-} from "./chunk-N4WL3WEB.js";
+} from "./chunk-MVZSXB56.js";
 import {
   __commonJS,
   __require,
@@ -10776,7 +10776,7 @@ var TokenCache = class _TokenCache {
 
 // src/registry/auth.ts
 function withCredentials(registry, credentials, fallback) {
-  return (host) => host === registry ? Promise.resolve(credentials) : fallback(host);
+  return (host, options) => host === registry ? Promise.resolve(credentials) : fallback(host, options);
 }
 function pullScope(repository) {
   return `repository:${repository}:pull`;

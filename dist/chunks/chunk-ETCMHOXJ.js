@@ -2,17 +2,17 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-N4WL3WEB.js";
+} from "./chunk-MVZSXB56.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-TXJIZTYP.js";
+} from "./chunk-4PNQQAK4.js";
 import {
   code,
   fence,
   html
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   info
 } from "./chunk-QWNOPTV2.js";

@@ -4,10 +4,10 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-LK5ZFXLN.js";
+} from "./chunk-PFLPJVGQ.js";
 import {
   InputError
-} from "./chunk-BAQDTNYG.js";
+} from "./chunk-L5JDHYD5.js";
 import {
   setSecret
 } from "./chunk-QWNOPTV2.js";
@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-MWVYFSEY.js");
+  loaded ??= import("./publish-L6O6IA2I.js");
   return loaded;
 }
 
