@@ -212,12 +212,19 @@ async function main() {
   const dirs = (await tempDir('cold'))
   const noInputWs = { dir: dirs, sha: '0'.repeat(40) }
   log(`cold start: ${ROUNDS_COLD} interleaved rounds (node -e, the action up to its first log line, docker version)`)
-  const [nodeRuns, loadRuns, versionRuns] = await interleaved(ROUNDS_COLD, [
+  // the GitHub room (Octokit, its own undici) is a chunk only 'pull-request' / 'comment' load: its price, alone
+  const githubChunk = readdirSync(path.join(repoRoot, 'dist/chunks')).find((f) => f.startsWith('publish-'))
+  if (!githubChunk) throw new Error('dist/chunks/publish-*.js (the GitHub room) is missing: run npm run bundle')
+  const githubChunkPath = path.join(repoRoot, 'dist/chunks', githubChunk)
+  const [nodeRuns, loadRuns, versionRuns, githubRuns] = await interleaved(ROUNDS_COLD, [
     () => timedOk(node24, ['-e', "console.log('ready')"], { rssEveryMs: 0 }),
     // no inputs: the action loads, validates, prints its ::error:: line and exits 1 — start + bundle load, no docker
     () => runAction(ACTION, noInputWs, {}, dirs),
-    () => timedOk('docker', ['version', '--format', '{{.Server.Version}}'], { rssEveryMs: 0 })
+    () => timedOk('docker', ['version', '--format', '{{.Server.Version}}'], { rssEveryMs: 0 }),
+    () => timedOk(node24, ['--input-type=module', '-e', `await import(${JSON.stringify(githubChunkPath)}); console.log('ready')`], { rssEveryMs: 0 })
   ])
+  const githubFirst = median(githubRuns.map((r) => r.firstByteMs))
+  const githubChunkBytes = statSync(githubChunkPath).size
   if (!loadRuns.every((r) => r.code === 1 && /::error::Input 'image'/.test(r.stdout))) throw new Error(`no-input run did not fail as expected:\n${loadRuns[0].stdout}`)
   const nodeFirst = median(nodeRuns.map((r) => r.firstByteMs))
   const loadFirst = median(loadRuns.map((r) => r.firstByteMs))
@@ -371,6 +378,14 @@ async function main() {
   )
   row('5b cold start: spawn → first log line', ms(loadFirst), `${ms(nodeFirst)} node24 -e console.log`, fx(loadFirst / nodeFirst), 'report', undefined)
   row('5c … in a real run (first line of a tiny build)', ms(tiny.phases.firstLine), `${ms(nodeFirst)} node24 -e console.log`, fx(tiny.phases.firstLine / nodeFirst), 'report', undefined)
+  row(
+    "5d loading the GitHub room (Octokit), only with 'pull-request' or 'comment'",
+    `+${ms(githubFirst - nodeFirst)} (${fx(githubChunkBytes / 1024, 0)} KiB chunk)`,
+    `${ms(nodeFirst)} node24 -e console.log`,
+    fx(githubFirst / nodeFirst),
+    'report',
+    undefined
+  )
 
   const t = tiny.phases
   notes.push(

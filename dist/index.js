@@ -17,12 +17,14 @@ import {
   OCI_REVISION,
   OCI_SOURCE,
   OCI_URL,
+  buildkitOnly,
   logPlanNotes,
   maskSecretInputs,
   planBuild,
   readInputs,
-  resolveCommit
-} from "./chunks/chunk-ALQYS43T.js";
+  resolveCommit,
+  secretLookingBuildArgs
+} from "./chunks/chunk-6O7YIKFS.js";
 import {
   envInputReader,
   runAction
@@ -79,6 +81,122 @@ var import_promises = __toESM(require_promises(), 1);
 var import_node_os = __toESM(require_os(), 1);
 var import_node_path = __toESM(require_path(), 1);
 
+// src/docker/buildx.ts
+function parseBuildxInspect(text) {
+  const field = (name2) => new RegExp(`^${name2}:[ \\t]*(.*)$`, "m").exec(text)?.[1]?.trim();
+  const name = field("Name");
+  const driver = field("Driver");
+  if (!name || !driver) return void 0;
+  const platforms = [];
+  for (const m of text.matchAll(/^Platforms:[ \t]*(.*)$/gm)) {
+    for (const p of (m[1] ?? "").split(",")) {
+      const t = p.trim().replace(/\*$/, "");
+      if (t && !platforms.includes(t)) platforms.push(t);
+    }
+  }
+  return { name, driver, platforms };
+}
+function secretEnvName(index) {
+  return `PINNED_BUILD_SECRET_${index}`;
+}
+function secretEnv(secrets) {
+  const env = {};
+  secrets.forEach((s, i) => {
+    if (s.value !== void 0) env[secretEnvName(i)] = s.value;
+  });
+  return env;
+}
+function csvField(s) {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+function annotationAttributes(annotation) {
+  const eq = annotation.indexOf("=");
+  const key = annotation.slice(0, eq);
+  const value = annotation.slice(eq + 1);
+  const colon = key.indexOf(":");
+  if (colon < 0) return [`annotation.${key}=${value}`];
+  const name = key.slice(colon + 1);
+  const spec = key.slice(0, colon);
+  const platform = /\[[^\]]*\]/.exec(spec)?.[0] ?? "";
+  return spec.replace(/\[[^\]]*\]/g, "").split(",").map((type) => `annotation-${type}${platform}.${name}=${value}`);
+}
+function buildxArgv(spec, builder, files, o) {
+  const argv = ["buildx", "build", "--builder", builder.name, "--file", spec.file, "--metadata-file", files.metadata, "--iidfile", files.iid];
+  for (const tag of spec.tags) argv.push("--tag", tag);
+  for (const [key, value] of Object.entries(spec.labels)) argv.push("--label", `${key}=${value}`);
+  for (const arg of spec.buildArgs) argv.push("--build-arg", arg);
+  if (spec.target) argv.push("--target", spec.target);
+  if (spec.pull) argv.push("--pull");
+  if (spec.noCache) argv.push("--no-cache");
+  if (spec.platforms.length > 0) argv.push("--platform", spec.platforms.join(","));
+  spec.secrets.forEach((s, i) => {
+    argv.push("--secret", s.value !== void 0 ? `id=${s.id},env=${secretEnvName(i)}` : `id=${s.id},src=${csvField(s.file ?? "")}`);
+  });
+  for (const ssh of spec.ssh) argv.push("--ssh", ssh);
+  for (const c of spec.cacheFrom) argv.push("--cache-from", c);
+  for (const c of spec.cacheTo) argv.push("--cache-to", c);
+  if (spec.provenance !== void 0) argv.push(`--provenance=${spec.provenance}`);
+  if (spec.sbom !== void 0) argv.push(`--sbom=${spec.sbom}`);
+  for (const c of spec.buildContexts) argv.push("--build-context", c);
+  const annotations = spec.annotations.flatMap(annotationAttributes).map(csvField);
+  if (spec.push) argv.push(...annotations.length ? ["--output", ["type=image", "push=true", ...annotations].join(",")] : ["--push"]);
+  else if (o.load) argv.push(...annotations.length ? ["--output", ["type=docker", ...annotations].join(",")] : ["--load"]);
+  argv.push(spec.context);
+  return argv;
+}
+function lastLines(text, n = 10) {
+  return text.trim().split(/\r?\n/).slice(-n).join("\n");
+}
+var SETUP_BUILDX = "add docker/setup-buildx-action before this step (it creates a docker-container builder) and pass its 'name' output as 'builder'";
+function buildxFailure(builder, spec, exitCode, output) {
+  const on = `builder '${builder.name}' (driver ${builder.driver})`;
+  const detail = lastLines(output);
+  const fail = (what, hint) => new ActionError(`docker buildx build failed on ${on}: ${what}:
+${detail}`, hint);
+  if (/multiple platforms feature is currently not supported|docker exporter does not currently support exporting manifest lists/i.test(output)) {
+    return fail(
+      `the ${builder.driver} driver cannot build several platforms (${spec.platforms.join(", ")}) into one image`,
+      `${SETUP_BUILDX}, or enable the containerd image store in the docker engine`
+    );
+  }
+  if (/attestation.* not supported|provenance.* not supported|sbom.* not supported/i.test(output)) {
+    return fail(`the ${builder.driver} driver cannot attach attestations (provenance/SBOM)`, `set 'provenance: false' and 'sbom: false', or ${SETUP_BUILDX}`);
+  }
+  if (/cache export feature is currently not supported|cache export.*not supported/i.test(output)) {
+    return fail(`the ${builder.driver} driver cannot export a cache ('cache-to')`, `${SETUP_BUILDX}, or use 'cache-to: type=inline'`);
+  }
+  if (/secret .*(not found|required)|secret \S+: not found/i.test(output)) {
+    return fail(
+      "a secret the Dockerfile mounts was not given",
+      "add it to 'secrets' (id=value) or 'secret-files' (id=path) with the id of its RUN --mount=type=secret,id=<id>, or mark the mount required=false"
+    );
+  }
+  const pushing = /failed to push|pushing layers|exporting to image|failed to (do request|authorize|fetch oauth token)|unexpected status/i.test(output);
+  if (spec.push && /unauthorized|denied|authentication required|forbidden|status: 40[13]\b|\b40[13] (Unauthorized|Forbidden)/i.test(output) && pushing) {
+    return fail(
+      "the registry refused the push (not logged in, or no write access)",
+      "log in to the image's registry before this step (docker/login-action, or the 'username'/'password' inputs); the builder gets the credentials from the step's docker config"
+    );
+  }
+  if (spec.push && pushing) {
+    return fail(
+      `pushing the image failed (exit code ${exitCode}); some of the tags may already point to the new image`,
+      "check that the registry in 'image' is reachable from the builder and accepts pushes, then re-run the job"
+    );
+  }
+  if (/failed to (dial|connect)|connection refused|no such host|error during connect|is the docker daemon running|builder .* (not found|unreachable)/i.test(output)) {
+    return fail(
+      "the builder could not be reached",
+      `check that builder '${builder.name}' is running (docker buildx inspect --bootstrap ${builder.name}); ${SETUP_BUILDX}`
+    );
+  }
+  return new ActionError(
+    `docker buildx build failed on ${on} with exit code ${exitCode}:
+${detail}`,
+    "fix the Dockerfile or build context; the full build log is in the 'docker buildx build' group above"
+  );
+}
+
 // src/docker/push-output.ts
 function parsePushDigest(output, tag) {
   const escaped = tag.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -97,14 +215,20 @@ function buildArgv(request, iidFile) {
   if (request.target) argv.push("--target", request.target);
   if (request.pull) argv.push("--pull");
   if (request.noCache) argv.push("--no-cache");
+  if (request.platforms?.length) argv.push("--platform", request.platforms.join(","));
   argv.push(request.context);
   return argv;
 }
-function lastLines(text, n = 8) {
+function printableCommand(binary, argv, redact = []) {
+  const hide = redact.filter((r) => r.length > 0);
+  return [binary, ...argv].map((a) => hide.reduce((s, r) => s.split(r).join("***"), a)).join(" ");
+}
+var NO_BUILDX = /unknown command|is not a docker command|unrecognized command|unknown flag: --builder|not a docker command/i;
+function lastLines2(text, n = 8) {
   return text.trim().split(/\r?\n/).slice(-n).join("\n");
 }
 function pushFailure(ref, exitCode, output) {
-  const detail = lastLines(output);
+  const detail = lastLines2(output);
   const host = ref.split("/")[0];
   if (/denied|unauthorized|authentication required|forbidden|no basic auth credentials/i.test(output)) {
     return new ActionError(
@@ -142,20 +266,66 @@ var DockerCli = class _DockerCli {
   withEnv(env) {
     return new _DockerCli(this.binary, this.tempRoot, { ...this.env, ...env });
   }
-  async run(argv, silent, input) {
-    const env = this.env && { ...process.env, ...this.env };
+  async run(argv, silent, input, extraEnv) {
+    const merged = this.env || extraEnv ? { ...this.env, ...extraEnv } : void 0;
+    const env = merged && { ...process.env, ...merged };
     try {
       return await getExecOutput(this.binary, argv, { ignoreReturnCode: true, silent, ...env && { env }, ...input && { input } });
     } catch (error) {
       throw notInstalled(error);
     }
   }
+  /** A command whose output goes to the log as it comes, with our own command line (values in `redact` hidden). */
+  async runLogged(argv, redact, extraEnv) {
+    info(`[command]${printableCommand(this.binary, argv, redact)}`);
+    const merged = { ...this.env, ...extraEnv };
+    const env = { ...process.env, ...merged };
+    try {
+      return await getExecOutput(this.binary, argv, {
+        ignoreReturnCode: true,
+        silent: true,
+        env,
+        listeners: { stdout: (d) => process.stdout.write(d), stderr: (d) => process.stdout.write(d) }
+      });
+    } catch (error) {
+      throw notInstalled(error);
+    }
+  }
+  /** `source` says where `name` came from, for the error (e.g. "BUILDX_BUILDER names 'x'"). */
+  async buildxInspect(name, source) {
+    const out = await this.run(["buildx", "inspect", ...name ? [name] : []], true);
+    const text = `${out.stderr}
+${out.stdout}`;
+    if (out.exitCode !== 0) {
+      if (NO_BUILDX.test(text)) return void 0;
+      const which = source ?? (name ? `builder '${name}'` : "the current buildx builder");
+      if (/no builder .*found|not found/i.test(text)) {
+        throw new ActionError(
+          `buildx builder not found: ${which}, which docker buildx does not know (${lastLines2(text, 2)})`,
+          "create it in an earlier step (docker/setup-buildx-action, or docker buildx create) with the same DOCKER_CONFIG, or fix the name"
+        );
+      }
+      throw new ActionError(
+        `docker buildx inspect failed for ${which}: ${lastLines2(text, 3)}`,
+        "check that the builder is running (docker buildx inspect --bootstrap), or recreate it with docker/setup-buildx-action"
+      );
+    }
+    const info2 = parseBuildxInspect(out.stdout);
+    if (!info2) throw new ActionError(`docker buildx inspect printed no builder name and driver:
+${lastLines2(out.stdout, 5)}`, "update buildx (docker/setup-buildx-action installs a current one)");
+    return info2;
+  }
+  async buildx(argv, o) {
+    const out = await group(o.title, () => this.runLogged(argv, o.redact, o.env));
+    return { exitCode: out.exitCode, output: `${out.stdout}
+${out.stderr}` };
+  }
   async serverVersion() {
     const out = await this.run(["version", "--format", "{{.Server.Version}}"], true);
     const version = out.stdout.trim();
     if (out.exitCode !== 0 || !version) {
       throw new ActionError(
-        `the Docker daemon is not reachable: ${lastLines(out.stderr || out.stdout, 3)}`,
+        `the Docker daemon is not reachable: ${lastLines2(out.stderr || out.stdout, 3)}`,
         "start the Docker daemon (or set DOCKER_HOST) before this step"
       );
     }
@@ -165,11 +335,11 @@ var DockerCli = class _DockerCli {
     const dir = await (0, import_promises.mkdtemp)(import_node_path.default.join(this.tempRoot, "docker-build-"));
     const iidFile = import_node_path.default.join(dir, "iid");
     try {
-      const out = await group("docker build", () => this.run(buildArgv(request, iidFile), false));
+      const out = await group("docker build", () => this.runLogged(buildArgv(request, iidFile), request.redact));
       if (out.exitCode !== 0) {
         throw new ActionError(
           `docker build failed with exit code ${out.exitCode}:
-${lastLines(out.stderr || out.stdout)}`,
+${lastLines2(out.stderr || out.stdout)}`,
           "fix the Dockerfile or build context; the full build log is in the 'docker build' group above"
         );
       }
@@ -193,7 +363,7 @@ ${out.stderr}`);
     const out = await this.run(argv, true, Buffer.from(password, "utf8"));
     if (out.exitCode !== 0) {
       throw new ActionError(
-        `docker login to ${server ?? "Docker Hub"} as '${username}' failed: ${lastLines(out.stderr || out.stdout, 3)}`,
+        `docker login to ${server ?? "Docker Hub"} as '${username}' failed: ${lastLines2(out.stderr || out.stdout, 3)}`,
         "check the 'username' and 'password' inputs (for GHCR: a token with read:packages/write:packages)"
       );
     }
@@ -226,11 +396,145 @@ function toOutputs(report2) {
   };
 }
 
-// src/docker/login.ts
-var import_node_fs = __toESM(require_fs(), 1);
+// src/docker/builder.ts
 var import_promises2 = __toESM(require_promises(), 1);
 var import_node_os2 = __toESM(require_os(), 1);
 var import_node_path2 = __toESM(require_path(), 1);
+function hostPlatform(platform = process.platform, arch = process.arch) {
+  const osName = platform === "win32" ? "windows" : platform;
+  const archName = { x64: "amd64", ia32: "386", arm: "arm/v7", arm64: "arm64", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
+  return `${osName}/${archName[arch] ?? arch}`;
+}
+function nativePlatform(info2) {
+  const [first] = info2.platforms;
+  if (!first) return hostPlatform();
+  return /^[^/]+\/amd64\/v\d$/.test(first) ? first.replace(/\/v\d$/, "") : first;
+}
+async function selectBuilder(docker, o) {
+  const legacyAsked = o.env.DOCKER_BUILDKIT === "0";
+  if (legacyAsked && o.requested) {
+    throw new ActionError(
+      `the 'builder' input names buildx builder '${o.requested}', but DOCKER_BUILDKIT=0 asks for the legacy builder`,
+      "remove DOCKER_BUILDKIT=0 from the job's environment, or remove 'builder'"
+    );
+  }
+  const name = o.requested ?? (o.env.BUILDX_BUILDER || void 0);
+  const source = o.requested ? `the 'builder' input names '${o.requested}'` : name ? `BUILDX_BUILDER names '${name}'` : void 0;
+  const found = legacyAsked ? void 0 : await docker.buildxInspect(name, source);
+  if (!found) {
+    if (o.requested) {
+      throw new ActionError(
+        `the 'builder' input names buildx builder '${o.requested}', but buildx is not installed (docker buildx version fails)`,
+        "install buildx (docker/setup-buildx-action), or remove the builder input to build with docker build"
+      );
+    }
+    return new LegacyBuilder(docker);
+  }
+  return new BuildxBuilder(docker, { tool: "buildx", ...found }, o.tempRoot);
+}
+var LegacyBuilder = class _LegacyBuilder {
+  constructor(docker) {
+    this.docker = docker;
+  }
+  docker;
+  info = { tool: "docker build", name: "docker", driver: "legacy", platforms: [] };
+  using(docker) {
+    return new _LegacyBuilder(docker);
+  }
+  async build(spec) {
+    const { imageId } = await this.docker.build(spec);
+    return { builder: this.info, imageId, pushedByBuilder: false, platforms: spec.platforms };
+  }
+  async push(built, targets) {
+    const results = [];
+    for (const target of targets) results.push(await this.docker.push(target));
+    const claimed = results.find((r) => r.digest)?.digest;
+    if (claimed) built.claimedDigest = claimed;
+    return results;
+  }
+};
+var BuildxBuilder = class _BuildxBuilder {
+  constructor(docker, info2, tempRoot = import_node_os2.default.tmpdir()) {
+    this.docker = docker;
+    this.info = info2;
+    this.tempRoot = tempRoot;
+  }
+  docker;
+  info;
+  tempRoot;
+  using(docker) {
+    return new _BuildxBuilder(docker, this.info, this.tempRoot);
+  }
+  /** Whether the result can go into `docker images`: the docker driver always; others through --load, one platform only. */
+  loadable(spec) {
+    return spec.platforms.length <= 1;
+  }
+  async build(spec) {
+    const dir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(this.tempRoot, "pinned-build-buildx-"));
+    const files = { metadata: import_node_path2.default.join(dir, "metadata.json"), iid: import_node_path2.default.join(dir, "iid") };
+    try {
+      const load = !spec.push && this.loadable(spec);
+      const argv = buildxArgv(spec, this.info, files, { load });
+      const out = await this.docker.buildx(argv, { env: secretEnv(spec.secrets), title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`, redact: spec.redact });
+      if (out.exitCode !== 0) throw buildxFailure(this.info, spec, out.exitCode, out.output);
+      const metadata = await readJson(files.metadata);
+      const iid = (await (0, import_promises2.readFile)(files.iid, "utf8").catch(() => "")).trim();
+      const claimedDigest = stringField(metadata, "containerimage.digest");
+      const claimedConfigDigest = stringField(metadata, "containerimage.config.digest");
+      const inEngine = this.info.driver === "docker" || load;
+      const imageId = inEngine && isSha256Digest(iid) ? claimedConfigDigest ?? iid : void 0;
+      if (spec.push && !claimedDigest) {
+        throw new ActionError(
+          `docker buildx build on builder '${this.info.name}' (driver ${this.info.driver}) pushed but reported no containerimage.digest in its metadata file`,
+          "update buildx (docker/setup-buildx-action installs a current one)"
+        );
+      }
+      if (!spec.push && load && !imageId) {
+        throw new ActionError(
+          `docker buildx build on builder '${this.info.name}' (driver ${this.info.driver}) loaded no image into docker (iidfile: '${iid}')`,
+          "check that the docker engine is reachable from the step (DOCKER_HOST) and that buildx can load into it"
+        );
+      }
+      return {
+        builder: this.info,
+        ...imageId && { imageId },
+        ...spec.push && claimedDigest && { claimedDigest },
+        ...claimedConfigDigest && { claimedConfigDigest },
+        pushedByBuilder: spec.push,
+        platforms: spec.platforms,
+        metadata
+      };
+    } finally {
+      await (0, import_promises2.rm)(dir, { recursive: true, force: true });
+    }
+  }
+  async push(built, targets) {
+    if (!built.pushedByBuilder) {
+      throw new ActionError(`builder '${this.info.name}' was asked to push after a build without push`, "this is a bug in the action; please report it");
+    }
+    return targets.map((t) => ({ ...t, ...built.claimedDigest && { digest: built.claimedDigest } }));
+  }
+};
+async function readJson(file) {
+  const text = await (0, import_promises2.readFile)(file, "utf8").catch(() => "");
+  if (!text.trim()) return {};
+  try {
+    const parsed = JSON.parse(text);
+    return parsed && typeof parsed === "object" ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+function stringField(o, key) {
+  const v = o[key];
+  return typeof v === "string" && isSha256Digest(v) ? v : void 0;
+}
+
+// src/docker/login.ts
+var import_node_fs = __toESM(require_fs(), 1);
+var import_promises3 = __toESM(require_promises(), 1);
+var import_node_os3 = __toESM(require_os(), 1);
+var import_node_path3 = __toESM(require_path(), 1);
 
 // src/action/exit-cleanup.ts
 var cleanups = /* @__PURE__ */ new Set();
@@ -280,28 +584,28 @@ function without(entries, registry) {
 }
 async function readSourceConfig(file) {
   try {
-    return JSON.parse(await (0, import_promises2.readFile)(file, "utf8"));
+    return JSON.parse(await (0, import_promises3.readFile)(file, "utf8"));
   } catch {
     return {};
   }
 }
 async function loginForStep(docker, registry, username, password, env = process.env) {
   setSecret(password);
-  const root = env.RUNNER_TEMP && (0, import_node_fs.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os2.default.tmpdir();
-  const configDir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(root, STEP_CONFIG_PREFIX));
+  const root = env.RUNNER_TEMP && (0, import_node_fs.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os3.default.tmpdir();
+  const configDir = await (0, import_promises3.mkdtemp)(import_node_path3.default.join(root, STEP_CONFIG_PREFIX));
   saveState(STEP_CONFIG_STATE, configDir);
   const release = cleanupOnExit(() => (0, import_node_fs.rmSync)(configDir, { recursive: true, force: true }));
   const cleanup = async () => {
-    await (0, import_promises2.rm)(configDir, { recursive: true, force: true });
+    await (0, import_promises3.rm)(configDir, { recursive: true, force: true });
     release();
   };
   try {
-    await (0, import_promises2.chmod)(configDir, 448);
+    await (0, import_promises3.chmod)(configDir, 448);
     const sourceFile = dockerConfigPath(env);
-    const sourceDir = import_node_path2.default.dirname(sourceFile);
-    await (0, import_promises2.writeFile)(import_node_path2.default.join(configDir, "config.json"), JSON.stringify(privateConfig(await readSourceConfig(sourceFile), registry), null, 2), { mode: 384 });
+    const sourceDir = import_node_path3.default.dirname(sourceFile);
+    await (0, import_promises3.writeFile)(import_node_path3.default.join(configDir, "config.json"), JSON.stringify(privateConfig(await readSourceConfig(sourceFile), registry), null, 2), { mode: 384 });
     for (const dir of CARRIED_DIRS) {
-      if ((0, import_node_fs.existsSync)(import_node_path2.default.join(sourceDir, dir))) await (0, import_promises2.symlink)(import_node_path2.default.join(sourceDir, dir), import_node_path2.default.join(configDir, dir));
+      if ((0, import_node_fs.existsSync)(import_node_path3.default.join(sourceDir, dir))) await (0, import_promises3.symlink)(import_node_path3.default.join(sourceDir, dir), import_node_path3.default.join(configDir, dir));
     }
     const stepDocker = docker.withEnv({ DOCKER_CONFIG: configDir });
     await stepDocker.login(registry === DOCKER_HUB ? void 0 : registry, username, password);
@@ -574,8 +878,9 @@ async function prepare(deps) {
   const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push);
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : void 0;
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime });
-  const plan = planBuild(inputs, ctx, commit);
-  logPlanNotes(plan.notes);
+  const builder = await chooseBuilder(deps, inputs);
+  const plan = planBuild(inputs, ctx, commit, nativePlatform(builder.info));
+  logPlanNotes([...builderNotes(inputs, builder), ...plan.notes]);
   const base = {
     image: inputs.imageInput,
     pushed: false,
@@ -589,7 +894,69 @@ async function prepare(deps) {
     runUrl: runUrl(ctx),
     movedTags: []
   };
-  return { inputs, plan, commit, base, ...pins && { pins }, ...github && { github } };
+  return { inputs, plan, commit, base, ...pins && { pins }, builder, ...github && { github } };
+}
+async function chooseBuilder(deps, inputs) {
+  const tempRoot = deps.env.RUNNER_TEMP || void 0;
+  const builder = await selectBuilder(deps.docker, { ...inputs.builder && { requested: inputs.builder }, env: deps.env, ...tempRoot && { tempRoot } });
+  if (builder.info.tool === "buildx") {
+    info(`Builder: ${builder.info.name} (buildx, driver ${builder.info.driver})`);
+    return builder;
+  }
+  const [input] = buildkitOnly(inputs);
+  if (input) {
+    const why = deps.env.DOCKER_BUILDKIT === "0" ? "DOCKER_BUILDKIT=0 selects the legacy builder" : "docker buildx is not installed";
+    throw new InputError(
+      input,
+      `needs BuildKit (docker buildx), but this step builds with the legacy docker build: ${why}`,
+      `add docker/setup-buildx-action before this step${deps.env.DOCKER_BUILDKIT === "0" ? " and remove DOCKER_BUILDKIT=0" : ""}, or remove '${input}'`
+    );
+  }
+  info("Builder: docker build (legacy builder: no buildx), then docker push");
+  return builder;
+}
+function builderNotes(inputs, builder) {
+  const notes = [];
+  const risky = secretLookingBuildArgs(inputs.buildArgs);
+  if (risky.length > 0) {
+    notes.push({
+      level: "warning",
+      title: "Secret in a build argument",
+      text: `build-args ${risky.map((n) => `'${n}'`).join(", ")} look${risky.length === 1 ? "s" : ""} like a secret: build arguments are stored in the image's history and provenance, where anyone who can pull the image reads them. Pass secrets with the 'secrets' input (id=value) and mount them in the Dockerfile with RUN --mount=type=secret,id=<id>.`
+    });
+  }
+  if (builder.info.tool === "buildx" && !inputs.push && inputs.platforms.length > 1) {
+    notes.push({
+      level: "notice",
+      title: "Multi-platform build not loaded",
+      text: `${inputs.platforms.length} platforms cannot be loaded into docker images: with 'push: false' the result stays in the cache of builder '${builder.info.name}'. Set 'push: true' to publish it, or build one platform to get it in docker images.`
+    });
+  }
+  return notes;
+}
+function buildSpec(inputs, plan) {
+  const redact = inputs.buildArgs.filter((a) => secretLookingBuildArgs([a]).length > 0).map((a) => a.slice(a.indexOf("=") + 1)).filter(Boolean);
+  return {
+    context: inputs.context,
+    file: inputs.file,
+    tags: plan.refs,
+    labels: plan.labels.labels,
+    buildArgs: inputs.buildArgs,
+    ...inputs.target && { target: inputs.target },
+    pull: inputs.pull,
+    noCache: inputs.noCache,
+    push: inputs.push,
+    platforms: inputs.platforms,
+    secrets: inputs.secrets,
+    ssh: inputs.ssh,
+    cacheFrom: inputs.cacheFrom,
+    cacheTo: inputs.cacheTo,
+    ...inputs.provenance !== void 0 && { provenance: inputs.provenance },
+    ...inputs.sbom !== void 0 && { sbom: inputs.sbom },
+    buildContexts: inputs.buildContexts,
+    annotations: inputs.annotations,
+    redact
+  };
 }
 function gitHubInputs(read, hasFiles, push) {
   const github = readGitHubInputs(read);
@@ -633,19 +1000,10 @@ async function logIn(deps, inputs) {
 }
 async function build(deps, p) {
   info(`Building ${p.plan.refs.join(", ")} at commit ${p.commit.sha} (${p.commit.source})`);
-  const { inputs, plan } = p;
+  const builder = p.builder.using(deps.docker);
   const [built, opened] = await Promise.allSettled([
-    deps.docker.build({
-      context: inputs.context,
-      file: inputs.file,
-      tags: plan.refs,
-      labels: plan.labels.labels,
-      buildArgs: inputs.buildArgs,
-      ...inputs.target && { target: inputs.target },
-      pull: inputs.pull,
-      noCache: inputs.noCache
-    }),
-    inputs.push ? deps.openRegistry(inputs.image, deps.env, inputs.registryTimeoutMs) : void 0
+    builder.build(buildSpec(p.inputs, p.plan)),
+    p.inputs.push ? deps.openRegistry(p.inputs.image, deps.env, p.inputs.registryTimeoutMs) : void 0
   ]);
   if (built.status === "rejected") {
     if (opened.status === "fulfilled") await opened.value?.close();
@@ -653,20 +1011,21 @@ async function build(deps, p) {
     throw built.reason;
   }
   if (opened.status === "rejected") throw opened.reason;
-  return { imageId: built.value.imageId, ...opened.value && { session: opened.value } };
+  return { built: built.value, ...opened.value && { session: opened.value } };
 }
-async function pushAndReadBack(deps, p, session, imageId) {
+async function pushAndReadBack(deps, p, built, session) {
   session.budget?.start();
   const warming = session.client.warmUp();
-  const pushed = [];
-  for (const target of p.plan.targets) {
-    const result = await deps.docker.push(target);
-    pushed.push({ tag: result.tag, ...result.digest && { digest: result.digest } });
-  }
+  const results = await p.builder.using(deps.docker).push(built, p.plan.targets);
+  const pushed = results.map((r) => ({ tag: r.tag, ...r.digest && { digest: r.digest } }));
   session.budget?.start();
   await warming;
   const held = await group("Read back from the registry", async () => {
-    const r = await readBack(session.client, pushed, { ...imageId && { imageId }, claimedBy: "docker push" });
+    const r = await readBack(session.client, pushed, {
+      ...built.imageId && { imageId: built.imageId },
+      ...built.claimedConfigDigest && { configDigest: built.claimedConfigDigest },
+      claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : "docker push"
+    });
     info(`Registry holds ${r.digest} (${r.mediaType})`);
     for (const i of r.platforms) info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`);
     for (const a of r.attestations) info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ""}: ${a.predicateTypes.join(", ") || "unreadable"}`);
@@ -676,9 +1035,10 @@ async function pushAndReadBack(deps, p, session, imageId) {
   const pins = p.pins && await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest);
   return { held, ...pins && { pins } };
 }
-function report(p, imageId, pushed) {
+function report(p, built, pushed) {
   const summary = p.inputs.summary;
-  if (!pushed) return { report: { ...p.base, imageId }, summary };
+  if (!pushed) return { report: { ...p.base, imageId: built.imageId ?? built.claimedConfigDigest ?? "" }, summary };
+  const imageId = built.imageId ?? pushed.held.configDigest;
   const { held, pins } = pushed;
   return {
     ...pins && { pins },
@@ -734,10 +1094,10 @@ async function buildPushAndReadBack(deps, prepared) {
   const login = await logIn(deps, prepared.inputs);
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps;
-    const { imageId, session } = await build(stepDeps, prepared);
-    if (!session) return report(prepared, imageId);
+    const { built, session } = await build(stepDeps, prepared);
+    if (!session) return report(prepared, built);
     try {
-      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session, imageId));
+      return report(prepared, built, await pushAndReadBack(stepDeps, prepared, built, session));
     } finally {
       await session.close();
     }

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs'
+import type { BuildxBuilderInfo } from '../../src/docker/buildx'
 import path from 'node:path'
 import { ActionError } from '../../src/action/errors'
 import type { BuildRequest, Docker, PushResult, PushTarget } from '../../src/docker/cli'
@@ -6,7 +7,7 @@ import { parseReference } from '../../src/registry/reference'
 import { digestOf, imageConfig, type FakeRegistry } from './fake-registry'
 
 export interface DockerCall {
-  op: 'build' | 'push' | 'login'
+  op: 'build' | 'push' | 'login' | 'buildx'
   /** The extra environment the call ran with (withEnv). */
   env: Record<string, string>
   args: string[]
@@ -27,6 +28,12 @@ export interface FakeDockerOptions {
    */
   replacedWith?: Record<string, string>
   failLogin?: boolean
+  /** buildx is installed with this current builder (else `buildxInspect` answers "no buildx"). */
+  buildx?: BuildxBuilderInfo
+  /** Other builders `buildxInspect(name)` knows. */
+  builders?: BuildxBuilderInfo[]
+  /** `docker buildx build` fails with this output (exit 1). */
+  buildxFails?: string
 }
 
 /** What every FakeDocker made by withEnv shares with the one it came from. */
@@ -68,6 +75,60 @@ export class FakeDocker implements Docker {
     this.builds.push(request)
     // what a classic engine reports: the digest of the config it would push
     return { imageId: digestOf(imageConfig(request.labels)) }
+  }
+
+  async buildxInspect(name?: string, _source?: string): Promise<BuildxBuilderInfo | undefined> {
+    const current = this.options.buildx
+    if (!current) return undefined
+    const wanted = name
+    if (!wanted) return current
+    const found = [current, ...(this.options.builders ?? [])].find((b) => b.name === wanted)
+    if (!found) throw new ActionError(`buildx builder not found: '${wanted}'`, 'create it')
+    return found
+  }
+
+  /** The last `docker buildx build` argv, and the extra environment it ran with. */
+  buildxCalls: Array<{ argv: string[]; env: Record<string, string>; redact: string[] }> = []
+
+  /**
+   * `docker buildx build` as far as the action can tell: writes --metadata-file and --iidfile as buildx does for the
+   * builder's driver, and with --push (or --output …push=true) stores the image with its --label values under every
+   * --tag in the FakeRegistry.
+   */
+  async buildx(argv: string[], o: { env: Record<string, string>; title: string; redact?: string[] }): Promise<{ exitCode: number; output: string }> {
+    this.calls.push({ op: 'buildx', env: { ...this.env, ...o.env }, args: argv })
+    this.buildxCalls.push({ argv, env: { ...this.env, ...o.env }, redact: o.redact ?? [] })
+    if (this.options.buildxFails !== undefined) return { exitCode: 1, output: this.options.buildxFails }
+    const values = (flag: string): string[] => argv.flatMap((a, i) => (a === flag && argv[i + 1] !== undefined ? [argv[i + 1] as string] : []))
+    const labels = Object.fromEntries(values('--label').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+    const refs = values('--tag')
+    const push = argv.includes('--push') || values('--output').some((out) => /(^|,)push=true(,|$)/.test(out))
+    const load = argv.includes('--load') || values('--output').some((out) => out.startsWith('type=docker'))
+    const builder = values('--builder')[0]
+    const driver = [this.options.buildx, ...(this.options.builders ?? [])].find((b) => b?.name === builder)?.driver ?? 'docker'
+    const metadata: Record<string, string> = {}
+    let iid = ''
+    const { registry, dropLabels, reportDigest } = this.options
+    if (push && registry) {
+      const byRepo = new Map<string, string[]>()
+      for (const ref of refs) {
+        const r = parseReference(ref)
+        byRepo.set(r.repository, [...(byRepo.get(r.repository) ?? []), r.tag as string])
+      }
+      for (const [repo, tags] of byRepo) {
+        const { digest, config } = registry.putImage(repo, dropLabels ? {} : labels, tags)
+        metadata['containerimage.digest'] = reportDigest ?? digest
+        metadata['containerimage.config.digest'] = config
+        iid = driver === 'docker' ? config : digest
+      }
+    } else if (driver === 'docker' || load) {
+      iid = `sha256:${'b'.repeat(64)}`
+      metadata['containerimage.config.digest'] = iid
+    }
+    writeFileSync(values('--metadata-file')[0] as string, JSON.stringify(metadata))
+    writeFileSync(values('--iidfile')[0] as string, iid)
+    if (push) this.pushes.push(...refs)
+    return { exitCode: 0, output: '#1 done\n' }
   }
 
   async push(target: PushTarget): Promise<PushResult> {

@@ -30,9 +30,9 @@ describe('tag syntax in the tags input', () => {
     ['a'.repeat(129), `tag '${'a'.repeat(20)}…' is 129 characters long (at most 128)`],
     ['v1+build', "tag 'v1+build' contains '+'; tags may only contain letters, digits, '_', '.' and '-'"],
     ['feature/x', "tag 'feature/x' contains '/'; tags may only contain letters, digits, '_', '.' and '-'"],
-    ['{{commit}}', "tag '{{commit}}' uses unknown template '{{commit}}' (known: {{sha}}, {{run_number}}, {{branch}}, {{version}})"],
-    ['{{}}', "tag '{{}}' uses unknown template '{{}}' (known: {{sha}}, {{run_number}}, {{branch}}, {{version}})"],
-    ['x-{{sha', "tag 'x-{{sha' has an unclosed or stray brace; templates are written {{name}} (known: {{sha}}, {{run_number}}, {{branch}}, {{version}})"],
+    ['{{commit}}', "tag '{{commit}}' uses unknown template '{{commit}}' (known: {{sha}}, {{run_number}}, {{branch}}, {{version}}, {{platform}})"],
+    ['{{}}', "tag '{{}}' uses unknown template '{{}}' (known: {{sha}}, {{run_number}}, {{branch}}, {{version}}, {{platform}})"],
+    ['x-{{sha', "tag 'x-{{sha' has an unclosed or stray brace; templates are written {{name}} (known: {{sha}}, {{run_number}}, {{branch}}, {{version}}, {{platform}})"],
     ['-{{sha}}', "tag '-{{sha}}' is not valid once its templates are filled in: must start with a letter, digit or underscore"],
     ['a b{{sha}}', "tag 'a b{{sha}}' is not valid once its templates are filled in: contains ' '; tags may only contain letters, digits, '_', '.' and '-'"]
   ])('%j → %j', (tag, problem) => {

@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-ALQYS43T.js";
+} from "../chunks/chunk-6O7YIKFS.js";
 import {
   envInputReader,
   parseBoolean,

@@ -4,11 +4,12 @@ import path from 'node:path'
 import { InputError } from '../action/errors'
 import { parseBoolean, parseChoice, parseLines, parseList, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
 import type { ImageName } from '../registry/reference'
+import { maskSecrets, readBuilderInputs, secretLookingBuildArgs, type BuilderInputs } from './builder-inputs'
 import { parseLabelLines } from './labels'
 import { LATEST_POLICIES, SEMVER_TAG_MODES, tagInputProblem, TEMPLATE_NAMES, type LatestPolicy, type SemverTags } from './tags'
 
 /** The action's inputs, parsed and validated. Nothing here has touched docker or a registry. */
-export interface Inputs {
+export interface Inputs extends BuilderInputs {
   /** The repository as the user wrote it (trimmed), used for outputs: `ghcr.io/acme/api`. */
   imageInput: string
   image: ImageName
@@ -109,10 +110,18 @@ function resolveBuildFiles(contextRaw: string, fileRaw: string, cwd: string): { 
   return { context, file }
 }
 
-/** Masks secret inputs with the runner. Call before anything else can print. */
+/**
+ * Masks secret inputs with the runner: the password, every `secrets` value, and the values of build args whose
+ * names look like secrets. Call before anything else can print.
+ */
 export function maskSecretInputs(read: InputReader): void {
   const password = read('password')
   if (password) core.setSecret(password)
+  maskSecrets(read('secrets'))
+  for (const arg of parseLines(read('build-args'))) {
+    const value = arg.slice(arg.indexOf('=') + 1)
+    if (arg.includes('=') && value && secretLookingBuildArgs([arg]).length > 0) core.setSecret(value)
+  }
 }
 
 export function parseLogin(username: string, password: string): Inputs['login'] {
@@ -147,9 +156,10 @@ export function readInputs(read: InputReader, cwd: string = process.cwd()): Inpu
   }
   const { context, file } = resolveBuildFiles(read('context'), read('file'), cwd)
   const login = parseLogin(read('username'), read('password'))
+  const builder = readBuilderInputs(read, cwd)
   const registryTimeoutMs = parseRegistryTimeout(read('registry-timeout'))
   return {
     imageInput, image, tags, context, file, buildArgs, ...(target && { target }), pull, noCache, labels, push, summary,
-    latest, ociLabels, semverTags, ...(login && { login }), registryTimeoutMs
+    latest, ociLabels, semverTags, ...(login && { login }), registryTimeoutMs, ...builder
   }
 }

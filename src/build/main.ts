@@ -34,10 +34,10 @@ async function buildPushAndReadBack(deps: Deps, prepared: Prepared): Promise<Bui
   const login = await logIn(deps, prepared.inputs)
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps
-    const { imageId, session } = await build(stepDeps, prepared)
-    if (!session) return report(prepared, imageId)
+    const { built, session } = await build(stepDeps, prepared)
+    if (!session) return report(prepared, built)
     try {
-      return report(prepared, imageId, await pushAndReadBack(stepDeps, prepared, session, imageId))
+      return report(prepared, built, await pushAndReadBack(stepDeps, prepared, built, session))
     } finally {
       await session.close()
     }

@@ -5,7 +5,7 @@ import type { PushTarget } from '../docker/cli'
 import type { Commit } from './commit'
 import type { Inputs } from './inputs'
 import { actionLabels, mergeLabels, OCI_CREATED, type LabelSet } from './labels'
-import { LATEST, resolveTags } from './tags'
+import { LATEST, resolveTags, usesPlatformTemplate } from './tags'
 
 /** A message for the log, decided while planning; the prepare step prints them (planning itself stays free of side effects). */
 export interface PlanNote {
@@ -39,18 +39,42 @@ export interface BuildPlan {
 }
 
 type PlanInputs = Pick<Inputs, 'imageInput' | 'tags' | 'labels'> &
-  Partial<Pick<Inputs, 'latest' | 'ociLabels' | 'semverTags' | 'push'>>
+  Partial<Pick<Inputs, 'latest' | 'ociLabels' | 'semverTags' | 'push' | 'platforms'>>
+
+/**
+ * The one platform `{{platform}}` stands for: the `platforms` input's only entry, else the builder's own platform
+ * (`nativePlatform`). Several platforms make it ambiguous: an InputError on 'tags'.
+ */
+export function tagPlatform(tags: string[], platforms: string[], nativePlatform: string | undefined): string | undefined {
+  const used = tags.filter(usesPlatformTemplate)
+  if (used.length === 0) return undefined
+  if (platforms.length > 1) {
+    throw new InputError(
+      'tags',
+      `'${used[0]}' uses {{platform}}, but 'platforms' lists ${platforms.length} platforms (${platforms.join(', ')}): one image tag cannot name several`,
+      'build one platform per job (a matrix over platforms) and join them with the merge action, or drop {{platform}} from the tags'
+    )
+  }
+  return platforms[0] ?? nativePlatform
+}
 
 type TagInputs = Pick<Inputs, 'imageInput' | 'tags'> & Partial<Pick<Inputs, 'latest' | 'semverTags' | 'push'>>
 
 /**
  * The tags to push in this run, as every action that pushes tags decides them: templates filled in (a tag whose
  * template has no value in this run is skipped, with a note), the default tags when `tags` is empty, and the `latest`
- * guard. Throws an InputError naming 'tags' or 'latest'; pushes notes for the log onto `notes`.
+ * guard. Throws an InputError naming 'tags' or 'latest'; pushes notes for the log onto `notes`. `platform` is the
+ * value of `{{platform}}` (undefined: a tag using it is skipped like any template without a value).
  */
-export function planTags(inputs: TagInputs, ctx: RunContext, sha: string, notes: PlanNote[]): { tags: string[]; version?: string } {
+export function planTags(
+  inputs: TagInputs,
+  ctx: RunContext,
+  sha: string,
+  notes: PlanNote[],
+  platform?: string
+): { tags: string[]; version?: string } {
   const latest = inputs.latest ?? 'warn'
-  const t = resolveTags(inputs.tags, sha, ctx, inputs.semverTags ?? 'all')
+  const t = resolveTags(inputs.tags, sha, ctx, inputs.semverTags ?? 'all', platform)
   const [invalid] = t.invalid
   if (invalid) {
     throw new InputError(
@@ -103,14 +127,15 @@ export function planTags(inputs: TagInputs, ctx: RunContext, sha: string, notes:
 
 /**
  * Tags and labels for this run, from the inputs, the run context and the commit only: the same arguments always give
- * the same plan (no clock, no randomness). Throws an InputError for tags that cannot be pushed and for `latest`
- * under `latest: forbid`, before anything is built.
+ * the same plan (no clock, no randomness). `nativePlatform` is the builder's own platform, for `{{platform}}` when
+ * 'platforms' is empty. Throws an InputError for tags that cannot be pushed and for `latest` under `latest: forbid`,
+ * before anything is built.
  */
-export function planBuild(inputs: PlanInputs, ctx: RunContext, commit: Commit): BuildPlan {
+export function planBuild(inputs: PlanInputs, ctx: RunContext, commit: Commit, nativePlatform?: string): BuildPlan {
   const notes: PlanNote[] = []
   const oci = inputs.ociLabels ?? true
 
-  const t = planTags(inputs, ctx, commit.sha, notes)
+  const t = planTags(inputs, ctx, commit.sha, notes, tagPlatform(inputs.tags, inputs.platforms ?? [], nativePlatform))
 
   const labels = mergeLabels(actionLabels(commit, ctx, { oci, ...(t.version && { version: t.version }) }), inputs.labels)
   for (const o of labels.overridden) {

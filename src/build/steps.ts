@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import { commitUrl, readRunContext, runUrl } from '../action/context'
 import type { InputReader } from '../action/inputs'
+import { InputError } from '../action/errors'
+import { nativePlatform, selectBuilder, type Builder, type BuildSpec, type BuiltImage } from '../docker/builder'
 import type { Docker } from '../docker/cli'
 import { loginForStep, type StepLogin } from '../docker/login'
 import type { GitHubApiFactory, GitHubOutcome } from '../github/publish'
@@ -8,15 +10,15 @@ import { readGitHubInputs, type GitHubInputs } from '../github/inputs'
 import { loadGitHub } from '../github/load'
 import { pinBranchFor } from '../github/branch'
 import type { PinReport } from '../github/report'
-import { InputError } from '../action/errors'
 import { readPinInputs } from '../pin/inputs'
 import type { PinOutcome } from '../pin/step'
 import type { RegistrySession } from '../registry'
 import type { ImageName } from '../registry/reference'
+import { buildkitOnly, secretLookingBuildArgs } from './builder-inputs'
 import { resolveCommit, type Commit } from './commit'
 import { readInputs, type Inputs } from './inputs'
 import type { BuildPins } from './pins'
-import { logPlanNotes, planBuild, type BuildPlan } from './plan'
+import { logPlanNotes, planBuild, type BuildPlan, type PlanNote } from './plan'
 import { attestationKinds, checkPlatformLabels, readBack, type PushedTag, type ReadBack } from './readback'
 import type { Report } from './report'
 import { labelLink } from './summary'
@@ -54,6 +56,8 @@ export interface Prepared {
   /** The report as far as the plan knows it (links, run), completed by the later steps. */
   base: Omit<Report, 'imageId'>
   pins?: BuildPins
+  /** Which tool builds (buildx on a named builder and driver, or docker build), found before planning. */
+  builder: Builder
   /** 'pull-request' / 'comment', when either is on and there will be a digest to publish. */
   github?: GitHubInputs
 }
@@ -74,8 +78,9 @@ export async function prepare(deps: Deps): Promise<Prepared> {
   const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push)
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : undefined
   const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
-  const plan = planBuild(inputs, ctx, commit)
-  logPlanNotes(plan.notes)
+  const builder = await chooseBuilder(deps, inputs)
+  const plan = planBuild(inputs, ctx, commit, nativePlatform(builder.info))
+  logPlanNotes([...builderNotes(inputs, builder), ...plan.notes])
   const base = {
     image: inputs.imageInput,
     pushed: false,
@@ -89,7 +94,83 @@ export async function prepare(deps: Deps): Promise<Prepared> {
     runUrl: runUrl(ctx),
     movedTags: []
   }
-  return { inputs, plan, commit, base, ...(pins && { pins }), ...(github && { github }) }
+  return { inputs, plan, commit, base, ...(pins && { pins }), builder, ...(github && { github }) }
+}
+
+/** The builder for this step; on the legacy builder an input only BuildKit can honour fails here, naming the input. */
+async function chooseBuilder(deps: Deps, inputs: Inputs): Promise<Builder> {
+  const tempRoot = deps.env.RUNNER_TEMP || undefined
+  const builder = await selectBuilder(deps.docker, { ...(inputs.builder && { requested: inputs.builder }), env: deps.env, ...(tempRoot && { tempRoot }) })
+  if (builder.info.tool === 'buildx') {
+    core.info(`Builder: ${builder.info.name} (buildx, driver ${builder.info.driver})`)
+    return builder
+  }
+  const [input] = buildkitOnly(inputs)
+  if (input) {
+    const why = deps.env.DOCKER_BUILDKIT === '0' ? 'DOCKER_BUILDKIT=0 selects the legacy builder' : 'docker buildx is not installed'
+    throw new InputError(
+      input,
+      `needs BuildKit (docker buildx), but this step builds with the legacy docker build: ${why}`,
+      `add docker/setup-buildx-action before this step${deps.env.DOCKER_BUILDKIT === '0' ? ' and remove DOCKER_BUILDKIT=0' : ''}, or remove '${input}'`
+    )
+  }
+  core.info('Builder: docker build (legacy builder: no buildx), then docker push')
+  return builder
+}
+
+/** Warnings about the inputs that only make sense once the builder is known. */
+function builderNotes(inputs: Inputs, builder: Builder): PlanNote[] {
+  const notes: PlanNote[] = []
+  const risky = secretLookingBuildArgs(inputs.buildArgs)
+  if (risky.length > 0) {
+    notes.push({
+      level: 'warning',
+      title: 'Secret in a build argument',
+      text:
+        `build-args ${risky.map((n) => `'${n}'`).join(', ')} look${risky.length === 1 ? 's' : ''} like a secret: build arguments are stored in the ` +
+        "image's history and provenance, where anyone who can pull the image reads them. Pass secrets with the 'secrets' " +
+        "input (id=value) and mount them in the Dockerfile with RUN --mount=type=secret,id=<id>."
+    })
+  }
+  if (builder.info.tool === 'buildx' && !inputs.push && inputs.platforms.length > 1) {
+    notes.push({
+      level: 'notice',
+      title: 'Multi-platform build not loaded',
+      text:
+        `${inputs.platforms.length} platforms cannot be loaded into docker images: with 'push: false' the result stays in the ` +
+        `cache of builder '${builder.info.name}'. Set 'push: true' to publish it, or build one platform to get it in docker images.`
+    })
+  }
+  return notes
+}
+
+/** What the builder is asked to build, from the inputs and the plan. */
+export function buildSpec(inputs: Inputs, plan: BuildPlan): BuildSpec {
+  const redact = inputs.buildArgs
+    .filter((a) => secretLookingBuildArgs([a]).length > 0)
+    .map((a) => a.slice(a.indexOf('=') + 1))
+    .filter(Boolean)
+  return {
+    context: inputs.context,
+    file: inputs.file,
+    tags: plan.refs,
+    labels: plan.labels.labels,
+    buildArgs: inputs.buildArgs,
+    ...(inputs.target && { target: inputs.target }),
+    pull: inputs.pull,
+    noCache: inputs.noCache,
+    push: inputs.push,
+    platforms: inputs.platforms,
+    secrets: inputs.secrets,
+    ssh: inputs.ssh,
+    cacheFrom: inputs.cacheFrom,
+    cacheTo: inputs.cacheTo,
+    ...(inputs.provenance !== undefined && { provenance: inputs.provenance }),
+    ...(inputs.sbom !== undefined && { sbom: inputs.sbom }),
+    buildContexts: inputs.buildContexts,
+    annotations: inputs.annotations,
+    redact
+  }
 }
 
 /** 'pull-request' and 'comment', checked before the build: they publish a pushed digest, the first one needs 'files'. */
@@ -144,25 +225,16 @@ export async function logIn(deps: Deps, inputs: Inputs): Promise<StepLogin | und
 }
 
 /**
- * Step 2: docker build. When the image is to be pushed, the read-back's registry session opens meanwhile, so loading
- * the registry layer is off the critical path. `docker version` runs only when the build fails, to report an
+ * Step 2: the build (on buildx with push, the push too: the builder pushes every tag itself). When the image is to be
+ * pushed, the read-back's registry session opens meanwhile, so loading the registry layer is off the critical path. `docker version` runs only when the build fails, to report an
  * unreachable daemon as such instead of as a build failure.
  */
-export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string; session?: RegistrySession }> {
+export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImage; session?: RegistrySession }> {
   core.info(`Building ${p.plan.refs.join(', ')} at commit ${p.commit.sha} (${p.commit.source})`)
-  const { inputs, plan } = p
+  const builder = p.builder.using(deps.docker)
   const [built, opened] = await Promise.allSettled([
-    deps.docker.build({
-      context: inputs.context,
-      file: inputs.file,
-      tags: plan.refs,
-      labels: plan.labels.labels,
-      buildArgs: inputs.buildArgs,
-      ...(inputs.target && { target: inputs.target }),
-      pull: inputs.pull,
-      noCache: inputs.noCache
-    }),
-    inputs.push ? deps.openRegistry(inputs.image, deps.env, inputs.registryTimeoutMs) : undefined
+    builder.build(buildSpec(p.inputs, p.plan)),
+    p.inputs.push ? deps.openRegistry(p.inputs.image, deps.env, p.inputs.registryTimeoutMs) : undefined
   ])
   if (built.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value?.close()
@@ -170,12 +242,13 @@ export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string;
     throw built.reason
   }
   if (opened.status === 'rejected') throw opened.reason
-  return { imageId: built.value.imageId, ...(opened.value && { session: opened.value }) }
+  return { built: built.value, ...(opened.value && { session: opened.value }) }
 }
 
 /**
- * Step 3: docker push of every tag, then the registry read-back (verified by hashing), the labels checked against the
- * plan, and the deploy files pinned. The registry's `/v2/` ping runs while docker pushes.
+ * Step 3: the push of every tag where the builder has not pushed them itself (`docker push` on the legacy path; on
+ * buildx the build pushed), then the registry read-back (verified by hashing), the labels checked against the plan,
+ * and the deploy files pinned. The registry's `/v2/` ping runs while docker pushes.
  * Budget (`registry-timeout`): the ping has one phase from its start; everything after the push has one phase from
  * the push's end. A ping still pending when the push ends keeps its own, earlier deadline, and a failed ping is not
  * asked again, so the step fails at most one budget after the push.
@@ -183,20 +256,21 @@ export async function build(deps: Deps, p: Prepared): Promise<{ imageId: string;
 export async function pushAndReadBack(
   deps: Deps,
   p: Prepared,
-  session: RegistrySession,
-  imageId?: string
+  built: BuiltImage,
+  session: RegistrySession
 ): Promise<{ held: ReadBack; pins?: PinOutcome }> {
   session.budget?.start()
   const warming = session.client.warmUp()
-  const pushed: PushedTag[] = []
-  for (const target of p.plan.targets) {
-    const result = await deps.docker.push(target)
-    pushed.push({ tag: result.tag, ...(result.digest && { digest: result.digest }) })
-  }
+  const results = await p.builder.using(deps.docker).push(built, p.plan.targets)
+  const pushed: PushedTag[] = results.map((r) => ({ tag: r.tag, ...(r.digest && { digest: r.digest }) }))
   session.budget?.start()
   await warming
   const held = await core.group('Read back from the registry', async () => {
-    const r = await readBack(session.client, pushed, { ...(imageId && { imageId }), claimedBy: 'docker push' })
+    const r = await readBack(session.client, pushed, {
+      ...(built.imageId && { imageId: built.imageId }),
+      ...(built.claimedConfigDigest && { configDigest: built.claimedConfigDigest }),
+      claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : 'docker push'
+    })
     core.info(`Registry holds ${r.digest} (${r.mediaType})`)
     for (const i of r.platforms) core.info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`)
     for (const a of r.attestations) core.info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ''}: ${a.predicateTypes.join(', ') || 'unreadable'}`)
@@ -207,10 +281,15 @@ export async function pushAndReadBack(
   return { held, ...(pins && { pins }) }
 }
 
-/** Step 4: the report; pushed, it carries what the registry holds (digest, media type, labels, moved tags). */
-export function report(p: Prepared, imageId: string, pushed?: { held: ReadBack; pins?: PinOutcome }): BuildResult {
+/**
+ * Step 4: the report; pushed, it carries what the registry holds (digest, media type, labels, moved tags). The image
+ * ID is the engine's when the image is in it, else the config digest the registry holds (what `docker pull` would
+ * show as its ID).
+ */
+export function report(p: Prepared, built: BuiltImage, pushed?: { held: ReadBack; pins?: PinOutcome }): BuildResult {
   const summary = p.inputs.summary
-  if (!pushed) return { report: { ...p.base, imageId }, summary }
+  if (!pushed) return { report: { ...p.base, imageId: built.imageId ?? built.claimedConfigDigest ?? '' }, summary }
+  const imageId = built.imageId ?? pushed.held.configDigest
   const { held, pins } = pushed
   return {
     ...(pins && { pins }),

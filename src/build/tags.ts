@@ -11,7 +11,7 @@ export const LATEST_POLICIES = ['warn', 'forbid', 'allow'] as const
 export type LatestPolicy = (typeof LATEST_POLICIES)[number]
 
 /** Placeholders a tag may carry, e.g. `pr-{{branch}}-{{run_number}}`. */
-export const TEMPLATE_NAMES = ['sha', 'run_number', 'branch', 'version'] as const
+export const TEMPLATE_NAMES = ['sha', 'run_number', 'branch', 'version', 'platform'] as const
 export type TemplateName = (typeof TEMPLATE_NAMES)[number]
 export type TemplateValues = Partial<Record<TemplateName, string>>
 
@@ -80,16 +80,30 @@ export function versionTags(version: string, mode: SemverTags): string[] {
   return tags
 }
 
-/** Values for the tag templates in this run; a name is missing when the run has no value for it (no branch on a tag ref). */
-export function templateValues(commit: string, ctx: RunContext): TemplateValues {
+/** A platform as written in a tag: `linux/arm/v7` → `linux-arm-v7`. */
+export function platformTag(platform: string): string {
+  return platform.replace(/\//g, '-')
+}
+
+/**
+ * Values for the tag templates in this run; a name is missing when the run has no value for it (no branch on a tag
+ * ref). `platform` is the build's one platform (`os/arch[/variant]`), when the plan knows it.
+ */
+export function templateValues(commit: string, ctx: RunContext, platform?: string): TemplateValues {
   const branch = refBranch(ctx)
   const version = refVersion(ctx)
   return {
     sha: commit.slice(0, 7),
     ...(ctx.runNumber && { run_number: ctx.runNumber }),
     ...(branch && sanitizeForTag(branch) && { branch: sanitizeForTag(branch) }),
-    ...(version && { version })
+    ...(version && { version }),
+    ...(platform && { platform: platformTag(platform) })
   }
+}
+
+/** Whether a tag as written uses the `{{platform}}` template. */
+export function usesPlatformTemplate(tag: string): boolean {
+  return [...tag.matchAll(PLACEHOLDER)].some((m) => m[1] === 'platform')
 }
 
 export interface ExpandedTag {
@@ -128,7 +142,13 @@ export interface TagPlan {
  * The tags to push. With `tags` empty: `sha-<first 7 of the commit>`, plus the version tags on a semver tag ref.
  * Otherwise the user's tags with templates filled in; a tag whose template has no value in this run is skipped.
  */
-export function resolveTags(userTags: string[], commit: string, ctx: RunContext, semverTags: SemverTags = 'all'): TagPlan {
+export function resolveTags(
+  userTags: string[],
+  commit: string,
+  ctx: RunContext,
+  semverTags: SemverTags = 'all',
+  platform?: string
+): TagPlan {
   const version = refVersion(ctx)
   const tagRef = refTag(ctx)
   const base = { ...(version && { version }), ...(tagRef && !version && { nonSemverTagRef: tagRef }) }
@@ -136,7 +156,7 @@ export function resolveTags(userTags: string[], commit: string, ctx: RunContext,
     const tags = [`sha-${commit.slice(0, 7)}`, ...(version ? versionTags(version, semverTags) : [])]
     return { tags: [...new Set(tags)], skipped: [], invalid: [], ...base }
   }
-  const values = templateValues(commit, ctx)
+  const values = templateValues(commit, ctx, platform)
   const tags: string[] = []
   const skipped: ExpandedTag[] = []
   const invalid: TagPlan['invalid'] = []

@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../action/errors'
 import { isSha256Digest } from '../registry/digest'
+import { parseBuildxInspect, type BuildxBuilderInfo } from './buildx'
 import { parsePushDigest } from './push-output'
 
 export interface BuildRequest {
@@ -17,6 +18,10 @@ export interface BuildRequest {
   target?: string
   pull: boolean
   noCache: boolean
+  /** At most one platform on the legacy builder (`docker build --platform`). */
+  platforms?: string[]
+  /** Values shown as *** where the command line is printed (secret-looking build-arg values). */
+  redact?: string[]
 }
 
 /** One tag to push, with the full reference docker is given for it (`ghcr.io/acme/api:v1`). */
@@ -41,6 +46,16 @@ export interface Docker {
   login(server: string | undefined, username: string, password: string): Promise<void>
   /** The same docker with extra environment for every call (e.g. DOCKER_CONFIG for a step-private login). */
   withEnv(env: Record<string, string>): Docker
+  /**
+   * `docker buildx inspect [name]`: the builder and its driver; undefined when buildx is not installed. Throws an
+   * ActionError when the named builder (or BUILDX_BUILDER's) does not exist.
+   */
+  buildxInspect(name?: string, source?: string): Promise<BuildxBuilderInfo | undefined>
+  /**
+   * `docker <argv>` for buildx, its log streamed into a group titled `title`, with `env` added for this call only
+   * (secrets travel there). The printed command line shows `redact` values as ***.
+   */
+  buildx(argv: string[], o: { env: Record<string, string>; title: string; redact?: string[] }): Promise<{ exitCode: number; output: string }>
 }
 
 /** The argv for `docker build` (without the leading "docker"). */
@@ -52,9 +67,20 @@ export function buildArgv(request: BuildRequest, iidFile: string): string[] {
   if (request.target) argv.push('--target', request.target)
   if (request.pull) argv.push('--pull')
   if (request.noCache) argv.push('--no-cache')
+  if (request.platforms?.length) argv.push('--platform', request.platforms.join(','))
   argv.push(request.context)
   return argv
 }
+
+/** The command line as printed in the log: every `redact` value replaced by ***. */
+export function printableCommand(binary: string, argv: string[], redact: string[] = []): string {
+  const hide = redact.filter((r) => r.length > 0)
+  return [binary, ...argv]
+    .map((a) => hide.reduce((s, r) => s.split(r).join('***'), a))
+    .join(' ')
+}
+
+const NO_BUILDX = /unknown command|is not a docker command|unrecognized command|unknown flag: --builder|not a docker command/i
 
 function lastLines(text: string, n = 8): string {
   return text.trim().split(/\r?\n/).slice(-n).join('\n')
@@ -98,13 +124,59 @@ export class DockerCli implements Docker {
     return new DockerCli(this.binary, this.tempRoot, { ...this.env, ...env })
   }
 
-  private async run(argv: string[], silent: boolean, input?: Buffer): Promise<exec.ExecOutput> {
-    const env = this.env && ({ ...process.env, ...this.env } as Record<string, string>)
+  private async run(argv: string[], silent: boolean, input?: Buffer, extraEnv?: Record<string, string>): Promise<exec.ExecOutput> {
+    const merged = this.env || extraEnv ? { ...this.env, ...extraEnv } : undefined
+    const env = merged && ({ ...process.env, ...merged } as Record<string, string>)
     try {
       return await exec.getExecOutput(this.binary, argv, { ignoreReturnCode: true, silent, ...(env && { env }), ...(input && { input }) })
     } catch (error) {
       throw notInstalled(error)
     }
+  }
+
+  /** A command whose output goes to the log as it comes, with our own command line (values in `redact` hidden). */
+  private async runLogged(argv: string[], redact: string[] | undefined, extraEnv?: Record<string, string>): Promise<exec.ExecOutput> {
+    core.info(`[command]${printableCommand(this.binary, argv, redact)}`)
+    const merged = { ...this.env, ...extraEnv }
+    const env = { ...process.env, ...merged } as Record<string, string>
+    try {
+      return await exec.getExecOutput(this.binary, argv, {
+        ignoreReturnCode: true,
+        silent: true,
+        env,
+        listeners: { stdout: (d) => process.stdout.write(d), stderr: (d) => process.stdout.write(d) }
+      })
+    } catch (error) {
+      throw notInstalled(error)
+    }
+  }
+
+  /** `source` says where `name` came from, for the error (e.g. "BUILDX_BUILDER names 'x'"). */
+  async buildxInspect(name?: string, source?: string): Promise<BuildxBuilderInfo | undefined> {
+    const out = await this.run(['buildx', 'inspect', ...(name ? [name] : [])], true)
+    const text = `${out.stderr}\n${out.stdout}`
+    if (out.exitCode !== 0) {
+      if (NO_BUILDX.test(text)) return undefined
+      const which = source ?? (name ? `builder '${name}'` : 'the current buildx builder')
+      if (/no builder .*found|not found/i.test(text)) {
+        throw new ActionError(
+          `buildx builder not found: ${which}, which docker buildx does not know (${lastLines(text, 2)})`,
+          'create it in an earlier step (docker/setup-buildx-action, or docker buildx create) with the same DOCKER_CONFIG, or fix the name'
+        )
+      }
+      throw new ActionError(
+        `docker buildx inspect failed for ${which}: ${lastLines(text, 3)}`,
+        'check that the builder is running (docker buildx inspect --bootstrap), or recreate it with docker/setup-buildx-action'
+      )
+    }
+    const info = parseBuildxInspect(out.stdout)
+    if (!info) throw new ActionError(`docker buildx inspect printed no builder name and driver:\n${lastLines(out.stdout, 5)}`, 'update buildx (docker/setup-buildx-action installs a current one)')
+    return info
+  }
+
+  async buildx(argv: string[], o: { env: Record<string, string>; title: string; redact?: string[] }): Promise<{ exitCode: number; output: string }> {
+    const out = await core.group(o.title, () => this.runLogged(argv, o.redact, o.env))
+    return { exitCode: out.exitCode, output: `${out.stdout}\n${out.stderr}` }
   }
 
   async serverVersion(): Promise<string> {
@@ -123,7 +195,7 @@ export class DockerCli implements Docker {
     const dir = await mkdtemp(path.join(this.tempRoot, 'docker-build-'))
     const iidFile = path.join(dir, 'iid')
     try {
-      const out = await core.group('docker build', () => this.run(buildArgv(request, iidFile), false))
+      const out = await core.group('docker build', () => this.runLogged(buildArgv(request, iidFile), request.redact))
       if (out.exitCode !== 0) {
         throw new ActionError(
           `docker build failed with exit code ${out.exitCode}:\n${lastLines(out.stderr || out.stdout)}`,

@@ -2340,7 +2340,7 @@ function mergeLabels(ours, user) {
 var import_semver = __toESM(require_semver2(), 1);
 var SEMVER_TAG_MODES = ["all", "exact", "none"];
 var LATEST_POLICIES = ["warn", "forbid", "allow"];
-var TEMPLATE_NAMES = ["sha", "run_number", "branch", "version"];
+var TEMPLATE_NAMES = ["sha", "run_number", "branch", "version", "platform"];
 var PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 var KNOWN = TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(", ");
 function isTemplateName(name) {
@@ -2378,15 +2378,22 @@ function versionTags(version, mode) {
   if (v.major > 0) tags.push(`${v.major}`);
   return tags;
 }
-function templateValues(commit, ctx) {
+function platformTag(platform) {
+  return platform.replace(/\//g, "-");
+}
+function templateValues(commit, ctx, platform) {
   const branch = refBranch(ctx);
   const version = refVersion(ctx);
   return {
     sha: commit.slice(0, 7),
     ...ctx.runNumber && { run_number: ctx.runNumber },
     ...branch && sanitizeForTag(branch) && { branch: sanitizeForTag(branch) },
-    ...version && { version }
+    ...version && { version },
+    ...platform && { platform: platformTag(platform) }
   };
+}
+function usesPlatformTemplate(tag) {
+  return [...tag.matchAll(PLACEHOLDER)].some((m) => m[1] === "platform");
 }
 function expandTag(input, values) {
   const missing = [];
@@ -2397,7 +2404,7 @@ function expandTag(input, values) {
   });
   return missing.length > 0 ? { input, missing } : { input, tag, missing };
 }
-function resolveTags(userTags, commit, ctx, semverTags = "all") {
+function resolveTags(userTags, commit, ctx, semverTags = "all", platform) {
   const version = refVersion(ctx);
   const tagRef = refTag(ctx);
   const base = { ...version && { version }, ...tagRef && !version && { nonSemverTagRef: tagRef } };
@@ -2405,7 +2412,7 @@ function resolveTags(userTags, commit, ctx, semverTags = "all") {
     const tags2 = [`sha-${commit.slice(0, 7)}`, ...version ? versionTags(version, semverTags) : []];
     return { tags: [...new Set(tags2)], skipped: [], invalid: [], ...base };
   }
-  const values = templateValues(commit, ctx);
+  const values = templateValues(commit, ctx, platform);
   const tags = [];
   const skipped = [];
   const invalid = [];
@@ -2424,8 +2431,152 @@ function resolveTags(userTags, commit, ctx, semverTags = "all") {
 var LATEST = "latest";
 
 // src/build/inputs.ts
+var import_node_fs2 = __toESM(require_fs(), 1);
+var import_node_path2 = __toESM(require_path(), 1);
+
+// src/build/builder-inputs.ts
 var import_node_fs = __toESM(require_fs(), 1);
 var import_node_path = __toESM(require_path(), 1);
+var PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+var ARCH_ALIASES = { x86_64: "amd64", x64: "amd64", aarch64: "arm64", armhf: "arm/v7", i386: "386", i686: "386" };
+function parsePlatforms(raw) {
+  const platforms = parseList(raw);
+  for (const p of platforms) {
+    const arch = p.split("/")[1] ?? p;
+    const alias = ARCH_ALIASES[arch.toLowerCase()];
+    if (PLATFORM.test(p) && !alias) continue;
+    const hint = !p.includes("/") ? `write os/arch, e.g. linux/${ARCH_ALIASES[p.toLowerCase()] ?? p.toLowerCase()}` : alias ? `BuildKit names this architecture '${alias}': write linux/${alias}` : "write each platform as os/arch[/variant] in lower case, e.g. linux/amd64, linux/arm64, linux/arm/v7";
+    throw new InputError("platforms", `'${p}' is not a platform (os/arch[/variant])`, hint);
+  }
+  return platforms;
+}
+var SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+function maskSecrets(raw) {
+  for (const line of raw.split(/\r?\n/)) {
+    const eq = line.indexOf("=");
+    const value = eq > 0 ? line.slice(eq + 1) : line;
+    if (value.trim()) setSecret(value);
+  }
+}
+function parseSecrets(raw) {
+  maskSecrets(raw);
+  const out = [];
+  const lines = raw.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    const eq = line.indexOf("=");
+    const id = eq > 0 ? line.slice(0, eq).trim() : "";
+    if (!id || !SECRET_ID.test(id)) {
+      throw new InputError(
+        "secrets",
+        `line ${i + 1} is not id=value (the line is not shown: it may hold the secret)`,
+        "write one secret per line as id=value, where id is what the Dockerfile mounts (RUN --mount=type=secret,id=<id>); use letters, digits, . _ -"
+      );
+    }
+    out.push({ id, value: line.slice(eq + 1) });
+  });
+  return unique("secrets", out);
+}
+function parseSecretFiles(raw, cwd) {
+  const out = [];
+  for (const line of parseLines(raw)) {
+    const eq = line.indexOf("=");
+    const id = eq > 0 ? line.slice(0, eq).trim() : "";
+    const file = eq > 0 ? line.slice(eq + 1).trim() : "";
+    if (!id || !SECRET_ID.test(id) || !file) {
+      throw new InputError("secret-files", `'${line}' is not id=path`, "write one secret file per line as id=path (the path relative to the workspace)");
+    }
+    const abs = import_node_path.default.resolve(cwd, file);
+    if (!(0, import_node_fs.existsSync)(abs) || !(0, import_node_fs.statSync)(abs).isFile()) {
+      throw new InputError("secret-files", `secret '${id}': file '${file}' not found (looked for ${abs})`, "write the file in an earlier step, or fix the path");
+    }
+    out.push({ id, file: abs });
+  }
+  return unique("secret-files", out);
+}
+function unique(input, secrets) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const s of secrets) {
+    if (seen.has(s.id)) throw new InputError(input, `secret id '${s.id}' is given twice`, "give each secret its own id");
+    seen.add(s.id);
+  }
+  return secrets;
+}
+function parseSsh(raw) {
+  const lines = parseLines(raw);
+  for (const line of lines) {
+    if (!/^[A-Za-z0-9_.-]+(=.+)?$/.test(line)) {
+      throw new InputError("ssh", `'${line}' is not default or id=path`, "write 'default' (the runner's SSH agent) or id=path to a key or agent socket, one per line");
+    }
+  }
+  return lines;
+}
+function keyValueLines(input, raw, shape, hint) {
+  const lines = parseLines(raw);
+  for (const line of lines) {
+    if (!/^[^=\s][^=]*=/.test(line)) throw new InputError(input, `'${line}' is not ${shape}`, hint);
+  }
+  return lines;
+}
+var ANNOTATION_TYPES = ["manifest", "index", "manifest-descriptor", "index-descriptor"];
+function parseAnnotations(raw) {
+  const lines = keyValueLines("annotations", raw, "key=value", "write one OCI annotation per line as key=value, or index:key=value for the image index");
+  for (const line of lines) {
+    const key = line.slice(0, line.indexOf("="));
+    const colon = key.indexOf(":");
+    if (colon < 0) continue;
+    const types = key.slice(0, colon).replace(/\[[^\]]*\]/g, "").split(",");
+    const unknown = types.find((t) => !ANNOTATION_TYPES.includes(t));
+    if (unknown !== void 0) {
+      throw new InputError("annotations", `'${line}': unknown annotation level '${unknown}'`, `prefix the key with one of ${ANNOTATION_TYPES.join(", ")} (or none: manifest)`);
+    }
+  }
+  return lines;
+}
+function optional(raw) {
+  return raw.trim() === "" ? void 0 : raw.trim();
+}
+function readBuilderInputs(read, cwd) {
+  const builder = optional(read("builder"));
+  if (builder !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(builder)) {
+    throw new InputError("builder", `'${builder}' is not a buildx builder name`, "set it to a name `docker buildx ls` lists, e.g. the name output of docker/setup-buildx-action");
+  }
+  const provenance = optional(read("provenance"));
+  const sbom = optional(read("sbom"));
+  return {
+    ...builder && { builder },
+    platforms: parsePlatforms(read("platforms")),
+    secrets: [...parseSecrets(read("secrets")), ...parseSecretFiles(read("secret-files"), cwd)],
+    ssh: parseSsh(read("ssh")),
+    cacheFrom: parseLines(read("cache-from")),
+    cacheTo: parseLines(read("cache-to")),
+    ...provenance && { provenance },
+    ...sbom && { sbom },
+    buildContexts: keyValueLines("build-contexts", read("build-contexts"), "name=path|url", "write one per line as name=path, name=docker-image://ref or name=https://\u2026"),
+    annotations: parseAnnotations(read("annotations"))
+  };
+}
+function buildkitOnly(b) {
+  const used = [];
+  if (b.builder) used.push("builder");
+  if (b.platforms.length > 1) used.push("platforms");
+  if (b.secrets.some((s) => s.value !== void 0)) used.push("secrets");
+  if (b.secrets.some((s) => s.file !== void 0)) used.push("secret-files");
+  if (b.ssh.length) used.push("ssh");
+  if (b.cacheFrom.length) used.push("cache-from");
+  if (b.cacheTo.length) used.push("cache-to");
+  if (b.provenance && b.provenance !== "false") used.push("provenance");
+  if (b.sbom && b.sbom !== "false") used.push("sbom");
+  if (b.buildContexts.length) used.push("build-contexts");
+  if (b.annotations.length) used.push("annotations");
+  return used;
+}
+var SECRET_LOOKING = /TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL/i;
+function secretLookingBuildArgs(buildArgs) {
+  return buildArgs.map((a) => a.slice(0, a.indexOf("="))).filter((name) => SECRET_LOOKING.test(name));
+}
+
+// src/build/inputs.ts
 function parseImage(raw) {
   const imageInput = raw.trim();
   if (imageInput === "") {
@@ -2467,19 +2618,19 @@ function parseBuildArgs(raw) {
   return args;
 }
 function resolveBuildFiles(contextRaw, fileRaw, cwd) {
-  const context = import_node_path.default.resolve(cwd, contextRaw || ".");
-  if (!(0, import_node_fs.existsSync)(context) || !(0, import_node_fs.statSync)(context).isDirectory()) {
+  const context = import_node_path2.default.resolve(cwd, contextRaw || ".");
+  if (!(0, import_node_fs2.existsSync)(context) || !(0, import_node_fs2.statSync)(context).isDirectory()) {
     throw new InputError(
       "context",
       `build context '${contextRaw || "."}' is not a directory (looked in ${context})`,
       "set 'context' to a directory relative to the workspace, and check out the repository first (actions/checkout)"
     );
   }
-  const file = fileRaw ? import_node_path.default.resolve(cwd, fileRaw) : import_node_path.default.join(context, "Dockerfile");
-  if (!(0, import_node_fs.existsSync)(file) || !(0, import_node_fs.statSync)(file).isFile()) {
+  const file = fileRaw ? import_node_path2.default.resolve(cwd, fileRaw) : import_node_path2.default.join(context, "Dockerfile");
+  if (!(0, import_node_fs2.existsSync)(file) || !(0, import_node_fs2.statSync)(file).isFile()) {
     throw new InputError(
       "file",
-      `Dockerfile '${fileRaw || import_node_path.default.relative(cwd, file) || "Dockerfile"}' not found (looked for ${file})`,
+      `Dockerfile '${fileRaw || import_node_path2.default.relative(cwd, file) || "Dockerfile"}' not found (looked for ${file})`,
       fileRaw ? "set 'file' to the Dockerfile's path relative to the workspace" : "add a Dockerfile to the build context or set 'file' to its path"
     );
   }
@@ -2488,6 +2639,11 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
 function maskSecretInputs(read) {
   const password = read("password");
   if (password) setSecret(password);
+  maskSecrets(read("secrets"));
+  for (const arg of parseLines(read("build-args"))) {
+    const value = arg.slice(arg.indexOf("=") + 1);
+    if (arg.includes("=") && value && secretLookingBuildArgs([arg]).length > 0) setSecret(value);
+  }
 }
 function parseLogin(username, password) {
   if (!username && !password) return void 0;
@@ -2520,6 +2676,7 @@ function readInputs(read, cwd = process.cwd()) {
   }
   const { context, file } = resolveBuildFiles(read("context"), read("file"), cwd);
   const login = parseLogin(read("username"), read("password"));
+  const builder = readBuilderInputs(read, cwd);
   const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
   return {
     imageInput,
@@ -2538,7 +2695,8 @@ function readInputs(read, cwd = process.cwd()) {
     ociLabels,
     semverTags,
     ...login && { login },
-    registryTimeoutMs
+    registryTimeoutMs,
+    ...builder
   };
 }
 
@@ -2608,9 +2766,21 @@ function logPlanNotes(notes) {
     else (note.level === "warning" ? warning : notice)(note.text, note.title ? { title: note.title } : {});
   }
 }
-function planTags(inputs, ctx, sha, notes) {
+function tagPlatform(tags, platforms, nativePlatform) {
+  const used = tags.filter(usesPlatformTemplate);
+  if (used.length === 0) return void 0;
+  if (platforms.length > 1) {
+    throw new InputError(
+      "tags",
+      `'${used[0]}' uses {{platform}}, but 'platforms' lists ${platforms.length} platforms (${platforms.join(", ")}): one image tag cannot name several`,
+      "build one platform per job (a matrix over platforms) and join them with the merge action, or drop {{platform}} from the tags"
+    );
+  }
+  return platforms[0] ?? nativePlatform;
+}
+function planTags(inputs, ctx, sha, notes, platform) {
   const latest = inputs.latest ?? "warn";
-  const t = resolveTags(inputs.tags, sha, ctx, inputs.semverTags ?? "all");
+  const t = resolveTags(inputs.tags, sha, ctx, inputs.semverTags ?? "all", platform);
   const [invalid] = t.invalid;
   if (invalid) {
     throw new InputError(
@@ -2654,10 +2824,10 @@ function planTags(inputs, ctx, sha, notes) {
   }
   return { tags: t.tags, ...t.version && { version: t.version } };
 }
-function planBuild(inputs, ctx, commit) {
+function planBuild(inputs, ctx, commit, nativePlatform) {
   const notes = [];
   const oci = inputs.ociLabels ?? true;
-  const t = planTags(inputs, ctx, commit.sha, notes);
+  const t = planTags(inputs, ctx, commit.sha, notes, tagPlatform(inputs.tags, inputs.platforms ?? [], nativePlatform));
   const labels = mergeLabels(actionLabels(commit, ctx, { oci, ...t.version && { version: t.version } }), inputs.labels);
   for (const o of labels.overridden) {
     notes.push({
@@ -2684,6 +2854,8 @@ function planBuild(inputs, ctx, commit) {
 }
 
 export {
+  buildkitOnly,
+  secretLookingBuildArgs,
   COMMIT_LABEL,
   BUILD_NUMBER_LABEL,
   BUILD_ATTEMPT_LABEL,

@@ -1,0 +1,155 @@
+/** `docker buildx`: the argv of a build, the reading of `buildx inspect`, and what a failed build means. */
+import { ActionError } from '../action/errors'
+import type { BuilderInfo, BuildSecret, BuildSpec } from './builder'
+
+export interface BuildxFiles {
+  metadata: string
+  iid: string
+}
+
+/** What `docker buildx inspect` says about a builder. */
+export interface BuildxBuilderInfo {
+  name: string
+  driver: string
+  /** Its nodes' platforms, in the order listed (the builder's own first). */
+  platforms: string[]
+}
+
+/** Parses `docker buildx inspect [name]` (text: `--format` arrived only in later buildx versions). */
+export function parseBuildxInspect(text: string): BuildxBuilderInfo | undefined {
+  const field = (name: string): string | undefined => new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim()
+  const name = field('Name')
+  const driver = field('Driver')
+  if (!name || !driver) return undefined
+  const platforms: string[] = []
+  for (const m of text.matchAll(/^Platforms:[ \t]*(.*)$/gm)) {
+    for (const p of (m[1] ?? '').split(',')) {
+      const t = p.trim().replace(/\*$/, '')
+      if (t && !platforms.includes(t)) platforms.push(t)
+    }
+  }
+  return { name, driver, platforms }
+}
+
+/** The environment variable a `secrets` value travels in (buildx reads it with `--secret id=…,env=…`). */
+export function secretEnvName(index: number): string {
+  return `PINNED_BUILD_SECRET_${index}`
+}
+
+/** The environment that carries the `secrets` values to buildx: never argv, never a file. */
+export function secretEnv(secrets: BuildSecret[]): Record<string, string> {
+  const env: Record<string, string> = {}
+  secrets.forEach((s, i) => {
+    if (s.value !== undefined) env[secretEnvName(i)] = s.value
+  })
+  return env
+}
+
+/** One field of a CSV-valued flag (--output, --secret): quoted when it holds a comma or a quote. */
+function csvField(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/**
+ * `[type[,type…][platform]:]key=value` (buildx's --annotation syntax) as exporter attributes:
+ * `annotation.key=value` (manifest), `annotation-index.key=value`, … — what BuildKit ≥ 0.11 takes in --output, so
+ * older buildx versions without --annotation work too.
+ */
+export function annotationAttributes(annotation: string): string[] {
+  const eq = annotation.indexOf('=')
+  const key = annotation.slice(0, eq)
+  const value = annotation.slice(eq + 1)
+  const colon = key.indexOf(':')
+  if (colon < 0) return [`annotation.${key}=${value}`]
+  const name = key.slice(colon + 1)
+  const spec = key.slice(0, colon)
+  const platform = /\[[^\]]*\]/.exec(spec)?.[0] ?? ''
+  return spec
+    .replace(/\[[^\]]*\]/g, '')
+    .split(',')
+    .map((type) => `annotation-${type}${platform}.${name}=${value}`)
+}
+
+/**
+ * The argv for `docker buildx build` (without the leading "docker"). Secrets appear by id only: values through
+ * the environment (secretEnv), files by path. `load` puts a result that is not pushed into `docker images`.
+ */
+export function buildxArgv(spec: BuildSpec, builder: Pick<BuilderInfo, 'name'>, files: BuildxFiles, o: { load: boolean }): string[] {
+  const argv = ['buildx', 'build', '--builder', builder.name, '--file', spec.file, '--metadata-file', files.metadata, '--iidfile', files.iid]
+  for (const tag of spec.tags) argv.push('--tag', tag)
+  for (const [key, value] of Object.entries(spec.labels)) argv.push('--label', `${key}=${value}`)
+  for (const arg of spec.buildArgs) argv.push('--build-arg', arg)
+  if (spec.target) argv.push('--target', spec.target)
+  if (spec.pull) argv.push('--pull')
+  if (spec.noCache) argv.push('--no-cache')
+  if (spec.platforms.length > 0) argv.push('--platform', spec.platforms.join(','))
+  spec.secrets.forEach((s, i) => {
+    argv.push('--secret', s.value !== undefined ? `id=${s.id},env=${secretEnvName(i)}` : `id=${s.id},src=${csvField(s.file ?? '')}`)
+  })
+  for (const ssh of spec.ssh) argv.push('--ssh', ssh)
+  for (const c of spec.cacheFrom) argv.push('--cache-from', c)
+  for (const c of spec.cacheTo) argv.push('--cache-to', c)
+  if (spec.provenance !== undefined) argv.push(`--provenance=${spec.provenance}`)
+  if (spec.sbom !== undefined) argv.push(`--sbom=${spec.sbom}`)
+  for (const c of spec.buildContexts) argv.push('--build-context', c)
+  const annotations = spec.annotations.flatMap(annotationAttributes).map(csvField)
+  if (spec.push) argv.push(...(annotations.length ? ['--output', ['type=image', 'push=true', ...annotations].join(',')] : ['--push']))
+  else if (o.load) argv.push(...(annotations.length ? ['--output', ['type=docker', ...annotations].join(',')] : ['--load']))
+  argv.push(spec.context)
+  return argv
+}
+
+function lastLines(text: string, n = 10): string {
+  return text.trim().split(/\r?\n/).slice(-n).join('\n')
+}
+
+const SETUP_BUILDX =
+  "add docker/setup-buildx-action before this step (it creates a docker-container builder) and pass its 'name' output as 'builder'"
+
+/** A failed `docker buildx build`: names the builder, its driver and the fix, from what buildx printed. */
+export function buildxFailure(builder: BuilderInfo, spec: BuildSpec, exitCode: number, output: string): ActionError {
+  const on = `builder '${builder.name}' (driver ${builder.driver})`
+  const detail = lastLines(output)
+  const fail = (what: string, hint: string): ActionError => new ActionError(`docker buildx build failed on ${on}: ${what}:\n${detail}`, hint)
+  if (/multiple platforms feature is currently not supported|docker exporter does not currently support exporting manifest lists/i.test(output)) {
+    return fail(
+      `the ${builder.driver} driver cannot build several platforms (${spec.platforms.join(', ')}) into one image`,
+      `${SETUP_BUILDX}, or enable the containerd image store in the docker engine`
+    )
+  }
+  if (/attestation.* not supported|provenance.* not supported|sbom.* not supported/i.test(output)) {
+    return fail(`the ${builder.driver} driver cannot attach attestations (provenance/SBOM)`, `set 'provenance: false' and 'sbom: false', or ${SETUP_BUILDX}`)
+  }
+  if (/cache export feature is currently not supported|cache export.*not supported/i.test(output)) {
+    return fail(`the ${builder.driver} driver cannot export a cache ('cache-to')`, `${SETUP_BUILDX}, or use 'cache-to: type=inline'`)
+  }
+  if (/secret .*(not found|required)|secret \S+: not found/i.test(output)) {
+    return fail(
+      'a secret the Dockerfile mounts was not given',
+      "add it to 'secrets' (id=value) or 'secret-files' (id=path) with the id of its RUN --mount=type=secret,id=<id>, or mark the mount required=false"
+    )
+  }
+  const pushing = /failed to push|pushing layers|exporting to image|failed to (do request|authorize|fetch oauth token)|unexpected status/i.test(output)
+  if (spec.push && /unauthorized|denied|authentication required|forbidden|status: 40[13]\b|\b40[13] (Unauthorized|Forbidden)/i.test(output) && pushing) {
+    return fail(
+      'the registry refused the push (not logged in, or no write access)',
+      "log in to the image's registry before this step (docker/login-action, or the 'username'/'password' inputs); the builder gets the credentials from the step's docker config"
+    )
+  }
+  if (spec.push && pushing) {
+    return fail(
+      `pushing the image failed (exit code ${exitCode}); some of the tags may already point to the new image`,
+      "check that the registry in 'image' is reachable from the builder and accepts pushes, then re-run the job"
+    )
+  }
+  if (/failed to (dial|connect)|connection refused|no such host|error during connect|is the docker daemon running|builder .* (not found|unreachable)/i.test(output)) {
+    return fail(
+      'the builder could not be reached',
+      `check that builder '${builder.name}' is running (docker buildx inspect --bootstrap ${builder.name}); ${SETUP_BUILDX}`
+    )
+  }
+  return new ActionError(
+    `docker buildx build failed on ${on} with exit code ${exitCode}:\n${detail}`,
+    "fix the Dockerfile or build context; the full build log is in the 'docker buildx build' group above"
+  )
+}
