@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-ZXCYFZL4.js";
+} from "./chunks/chunk-GIUOS2GM.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -24,11 +24,11 @@ import {
   readInputs,
   resolveCommit,
   secretLookingBuildArgs
-} from "./chunks/chunk-6O7YIKFS.js";
+} from "./chunks/chunk-L324DG5G.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-IZP75LAG.js";
+} from "./chunks/chunk-PFLPJVGQ.js";
 import {
   commitUrl,
   readRunContext,
@@ -46,7 +46,7 @@ import {
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-5PK4LNKV.js";
+} from "./chunks/chunk-MVZSXB56.js";
 import {
   require_promises
 } from "./chunks/chunk-LWLEGXAD.js";
@@ -868,7 +868,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-O7YZH3NG.js");
+  later ??= import("./chunks/later-ZQ6DOZGX.js");
   return later;
 }
 async function prepare(deps) {

@@ -10,17 +10,18 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { alivePids, readCredentialHelperPids, writeDockerConfig, writeWaitingCredentialHelper } from './support/docker-config'
+import { alivePids, readCredentialHelperPids, writeDockerConfig, writeInvalidDockerConfig, writeWaitingCredentialHelper } from './support/docker-config'
 import { dockerRmi } from './support/docker'
 import { startFaultProxy, hungRegistry, type FaultProxy } from './support/fault-proxy'
 import { startHungServer, type HungServer } from './support/hung-server'
 import { request } from './support/http'
 import { repoRoot } from './support/node24'
+import { skopeoDigest } from './support/inspect'
 import { pushTestImage } from './support/oci-fixture'
 import { makeTempDir, removeDir } from './support/proc'
 import { startRegistry, type TestRegistry } from './support/registry'
 import { cleanupActionRuns, runAction, runPost, startAction, type ActionRun } from './support/run-action'
-import { assertNoSecrets, scanTree } from './support/secrets'
+import { assertNoSecrets, scanRun, scanTree } from './support/secrets'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
 const RESOLVE_ENTRY = join(repoRoot, 'dist', 'resolve', 'index.js')
@@ -261,5 +262,61 @@ describe('F5: cancellation leaves no credentials on disk (username/password, the
     expect(post.stdout).toContain(`Removed the step's docker login left behind by the main step (${configDir})`)
     expect(existsSync(configDir)).toBe(false)
     assertNoSecrets(scanTree([s.runnerTemp, s.home], [password()]))
+  })
+})
+
+describe('order of reporting: a summary that cannot be written never loses the outputs', () => {
+  const auth = (): { username: string; password: string } => ({ username: htpasswd.username as string, password: htpasswd.password as string })
+
+  test('build with GITHUB_STEP_SUMMARY on a full disk (/dev/full): digest outputs set, a warning, exit 0', async () => {
+    const image = `${htpasswd.host}/e2e/summary-full`
+    refs.push(`${image}:v1`)
+    const run = await runAction({ workspace: ws.dir, inputs: { image, tags: 'v1' }, env: { DOCKER_CONFIG: configDir, GITHUB_STEP_SUMMARY: '/dev/full' } })
+    if (run.code !== 0) throw new Error(`the step failed:\n${run.stdout}\n${run.stderr}`)
+    const held = await skopeoDigest(`${image}:v1`, auth())
+    expect(run.outputs.digest).toBe(held)
+    expect(run.outputs.pinned).toBe(`${image}@${held}`)
+    expect(run.stdout).toMatch(/^::warning title=Job summary not written::The job summary could not be written \(.*ENOSPC.*\); the outputs are set$/m)
+  })
+
+  test('resolve with GITHUB_STEP_SUMMARY in a directory that does not exist: outputs set, a warning, exit 0', async () => {
+    const pushed = await pushTestImage(htpasswd, 'e2e/summary-missing', 'v1')
+    const run = await runAction({
+      entry: RESOLVE_ENTRY,
+      workspace: ws.dir,
+      inputs: { images: `${htpasswd.host}/e2e/summary-missing:v1` },
+      env: { DOCKER_CONFIG: configDir, GITHUB_STEP_SUMMARY: join(scratch, 'no-such-dir', 'summary') }
+    })
+    if (run.code !== 0) throw new Error(`the step failed:\n${run.stdout}\n${run.stderr}`)
+    expect(run.outputs.digest).toBe(pushed.digest)
+    expect(run.stdout).toMatch(/^::warning title=Job summary not written::The job summary could not be written/m)
+  })
+})
+
+describe('errors quote no partial secret and no 10k-character value', () => {
+  test('invalid config.json (unquoted auth): the error gives the file and position only, no piece of the credential anywhere', async () => {
+    const password = 'Unquoted-Secret-Value-1234'
+    const dir = join(scratch, 'invalid-config')
+    const { path, auth } = writeInvalidDockerConfig(dir, htpasswd.host, 'ci-user', password)
+    const run = await runAction({ entry: RESOLVE_ENTRY, workspace: ws.dir, inputs: { images: `${htpasswd.host}/e2e/resolve-ttf:v1` }, env: { DOCKER_CONFIG: dir } })
+    expect(failure(run)).toContain(`docker config ${path} is not valid JSON: syntax error at line 4, column 15\nFix: fix or remove the file (DOCKER_CONFIG names its directory)`)
+    expect(run.outputs).toEqual({})
+    assertNoSecrets(scanRun(run, [{ name: 'auth', value: auth }, { name: 'password', value: password }], { fragment: 8, keepMaskCommands: true }))
+  })
+
+  const LONG = 'x'.repeat(10_000)
+  test.each([
+    ['image', { image: `${'a'.repeat(10_000)}/api` }],
+    ['context', { image: '127.0.0.1:5000/e2e/long', context: LONG }],
+    ['file', { image: '127.0.0.1:5000/e2e/long', file: LONG }]
+  ])('a 10k-character %s is cut in the error, before docker runs', async (input, inputs) => {
+    const run = await runAction({ workspace: ws.dir, inputs, env: { DOCKER_CONFIG: configDir } })
+    const error = failure(run)
+    expect(error.startsWith(`Input '${input}': `)).toBe(true)
+    expect(error).toContain('…')
+    expect(error.length).toBeLessThan(500)
+    expect(run.stdout.length + run.stderr.length).toBeLessThan(3_000)
+    expect(run.stdout).not.toContain('docker build')
+    expect(run.outputs).toEqual({})
   })
 })

@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-6O7YIKFS.js";
+} from "../chunks/chunk-L324DG5G.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,7 +28,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-IZP75LAG.js";
+} from "../chunks/chunk-PFLPJVGQ.js";
 import {
   commitUrl,
   readRunContext,
@@ -38,7 +38,7 @@ import {
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-MZ3GEKDU.js";
+} from "../chunks/chunk-OUQWUHSO.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -52,7 +52,7 @@ import {
   formatPlatform,
   isAttestation,
   sha256Digest
-} from "../chunks/chunk-5PK4LNKV.js";
+} from "../chunks/chunk-MVZSXB56.js";
 import {
   ActionError,
   InputError,

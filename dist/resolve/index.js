@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-ZXCYFZL4.js";
+} from "../chunks/chunk-GIUOS2GM.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,7 +12,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-IZP75LAG.js";
+} from "../chunks/chunk-PFLPJVGQ.js";
 import {
   commitUrl,
   readRunContext,
@@ -22,11 +22,11 @@ import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-T4LYCB72.js";
+} from "../chunks/chunk-ETCMHOXJ.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-MZ3GEKDU.js";
+} from "../chunks/chunk-OUQWUHSO.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,7 +40,7 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-5PK4LNKV.js";
+} from "../chunks/chunk-MVZSXB56.js";
 import {
   loadDeployFiles
 } from "../chunks/chunk-4PNQQAK4.js";
@@ -50,6 +50,7 @@ import {
   InputError,
   code,
   codeBlock,
+  cut,
   describeError,
   sections,
   text
@@ -74,12 +75,12 @@ function readResolveInputs(read) {
   const platformRaw = read("platform");
   const platform = platformRaw ? parsePlatform(platformRaw) : void 0;
   if (platformRaw && !platform) {
-    throw new InputError("platform", `'${platformRaw}' is not a platform`, "write os/architecture[/variant], e.g. linux/arm64 or linux/arm/v7");
+    throw new InputError("platform", `'${cut(platformRaw)}' is not a platform`, "write os/architecture[/variant], e.g. linux/arm64 or linux/arm/v7");
   }
   const concurrencyRaw = read("concurrency");
   const concurrency = concurrencyRaw === "" ? DEFAULT_CONCURRENCY : Number(concurrencyRaw);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-    throw new InputError("concurrency", `'${concurrencyRaw}' is not a whole number from 1 to 32`, `leave it empty for ${DEFAULT_CONCURRENCY}`);
+    throw new InputError("concurrency", `'${cut(concurrencyRaw)}' is not a whole number from 1 to 32`, `leave it empty for ${DEFAULT_CONCURRENCY}`);
   }
   return {
     targets,

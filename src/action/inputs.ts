@@ -23,7 +23,7 @@ export function parseBoolean(name: string, raw: string, fallback: boolean): bool
   if (raw === '') return fallback
   if (TRUE.has(raw)) return true
   if (FALSE.has(raw)) return false
-  throw new InputError(name, `'${raw}' is not a boolean`, `set '${name}' to true or false`)
+  throw new InputError(name, `'${cut(raw)}' is not a boolean`, `set '${name}' to true or false`)
 }
 
 /** Lines of a multi-line input, trimmed, without blanks and `#` comments. */
@@ -48,7 +48,7 @@ export function parseChoice<T extends string>(name: string, raw: string, choices
   if (raw === '') return fallback
   const value = raw.toLowerCase()
   if ((choices as readonly string[]).includes(value)) return value as T
-  throw new InputError(name, `'${raw}' is not one of ${choices.join(', ')}`, `set '${name}' to ${choices.join(', ').replace(/, ([^,]*)$/, ' or $1')}`)
+  throw new InputError(name, `'${cut(raw)}' is not one of ${choices.join(', ')}`, `set '${name}' to ${choices.join(', ').replace(/, ([^,]*)$/, ' or $1')}`)
 }
 
 /** An image reference given in an input: the grammar's reason becomes an InputError naming the input, with `hint`. */

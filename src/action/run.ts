@@ -11,16 +11,31 @@ export interface ActionResult {
 }
 
 /**
- * The one entry wrapper of every action: runs `main`, then writes the summary, the outputs and the notice. Any error
- * fails the step with its message and fix (ActionError) and nothing is written, so a failed step sets no outputs.
+ * The one entry wrapper of every action: runs `main`, then writes the outputs, the notice and the summary, in that
+ * order. Any error from `main` fails the step with its message and fix (ActionError) and nothing is written, so a
+ * failed step sets no outputs. The outputs go first because they are what later steps deploy with: a summary that
+ * cannot be written (a full disk, an unwritable GITHUB_STEP_SUMMARY) is a warning and never loses a pushed digest.
  */
 export async function runAction(main: () => Promise<ActionResult>): Promise<void> {
+  let result: ActionResult
   try {
-    const result = await main()
-    if (result.summary) await core.summary.addRaw(result.summary).write()
+    result = await main()
+  } catch (error) {
+    core.setFailed(describeError(error))
+    return
+  }
+  try {
     for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value)
     if (result.notice) core.notice(result.notice.text, { title: result.notice.title })
   } catch (error) {
-    core.setFailed(describeError(error))
+    core.setFailed(`The step's outputs could not be written: ${describeError(error)}`)
+    return
+  }
+  if (!result.summary) return
+  try {
+    await core.summary.addRaw(result.summary).write()
+  } catch (error) {
+    core.summary.emptyBuffer()
+    core.warning(`The job summary could not be written (${describeError(error)}); the outputs are set`, { title: 'Job summary not written' })
   }
 }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { InputError } from '../action/errors'
+import { cut, InputError } from '../action/errors'
 import { parseBoolean, parseChoice, parseLines, parseList, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
 import type { ImageName } from '../registry/reference'
 import { maskSecrets, readBuilderInputs, secretLookingBuildArgs, type BuilderInputs } from './builder-inputs'
@@ -49,8 +49,8 @@ export function parseImage(raw: string): { imageInput: string; image: ImageName 
     const bare = imageInput.replace(/@.*$/, '').replace(/:[^:/]*$/, '')
     throw new InputError(
       'image',
-      `'${imageInput}' contains a ${ref.digest ? 'digest' : 'tag'}; 'image' is the repository only`,
-      `set 'image: ${bare}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ''}`
+      `'${cut(imageInput)}' contains a ${ref.digest ? 'digest' : 'tag'}; 'image' is the repository only`,
+      `set 'image: ${cut(bare)}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ''}`
     )
   }
   return { imageInput, image: { registry: ref.registry, repository: ref.repository } }
@@ -82,7 +82,7 @@ export function parseBuildArgs(raw: string): string[] {
   const args = parseLines(raw)
   for (const arg of args) {
     if (!BUILD_ARG.test(arg)) {
-      throw new InputError('build-args', `'${arg}' is not KEY=value`, 'write one build argument per line as KEY=value')
+      throw new InputError('build-args', `'${cut(arg)}' is not KEY=value`, 'write one build argument per line as KEY=value')
     }
   }
   return args
@@ -93,7 +93,7 @@ function resolveBuildFiles(contextRaw: string, fileRaw: string, cwd: string): { 
   if (!existsSync(context) || !statSync(context).isDirectory()) {
     throw new InputError(
       'context',
-      `build context '${contextRaw || '.'}' is not a directory (looked in ${context})`,
+      `build context '${cut(contextRaw || '.')}' is not a directory (looked in ${cut(context)})`,
       'set \'context\' to a directory relative to the workspace, and check out the repository first (actions/checkout)'
     )
   }
@@ -101,7 +101,7 @@ function resolveBuildFiles(contextRaw: string, fileRaw: string, cwd: string): { 
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new InputError(
       'file',
-      `Dockerfile '${fileRaw || path.relative(cwd, file) || 'Dockerfile'}' not found (looked for ${file})`,
+      `Dockerfile '${cut(fileRaw || path.relative(cwd, file) || 'Dockerfile')}' not found (looked for ${cut(file)})`,
       fileRaw
         ? "set 'file' to the Dockerfile's path relative to the workspace"
         : "add a Dockerfile to the build context or set 'file' to its path"
@@ -152,7 +152,7 @@ export function readInputs(read: InputReader, cwd: string = process.cwd()): Inpu
   const noCache = parseBoolean('no-cache', read('no-cache'), false)
   const target = read('target') || undefined
   if (target !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
-    throw new InputError('target', `'${target}' is not a build stage name`, 'set it to the name of a stage (FROM … AS <name>)')
+    throw new InputError('target', `'${cut(target)}' is not a build stage name`, 'set it to the name of a stage (FROM … AS <name>)')
   }
   const { context, file } = resolveBuildFiles(read('context'), read('file'), cwd)
   const login = parseLogin(read('username'), read('password'))

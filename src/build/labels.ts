@@ -1,5 +1,5 @@
 import { repositoryUrl, type RunContext } from '../action/context'
-import { ActionError, InputError } from '../action/errors'
+import { ActionError, cut, InputError } from '../action/errors'
 import type { Commit } from './commit'
 
 export const COMMIT_LABEL = 'git-commit'
@@ -70,13 +70,13 @@ export function actionLabels(commit: Commit, ctx: RunContext, options: ActionLab
 export function labelKeyProblem(key: string): string | undefined {
   if (key === '') return 'the key is empty'
   const space = key.match(/\s/)
-  if (space) return `label key '${key}' contains whitespace`
+  if (space) return `label key '${cut(key)}' contains whitespace`
   const bad = [...key].find((c) => !/[A-Za-z0-9._/-]/.test(c))
-  if (bad) return `label key '${key}' contains '${bad}'; keys may only contain letters, digits, '.', '_', '-' and '/'`
+  if (bad) return `label key '${cut(key)}' contains '${bad}'; keys may only contain letters, digits, '.', '_', '-' and '/'`
   if (!/^[A-Za-z0-9]/.test(key) || !/[A-Za-z0-9]$/.test(key)) {
-    return `label key '${key}' must start and end with a letter or digit`
+    return `label key '${cut(key)}' must start and end with a letter or digit`
   }
-  if (/[./]{2}/.test(key)) return `label key '${key}' has an empty component ('${key.match(/[./]{2}/)?.[0]}')`
+  if (/[./]{2}/.test(key)) return `label key '${cut(key)}' has an empty component ('${key.match(/[./]{2}/)?.[0]}')`
   return undefined
 }
 
@@ -89,9 +89,9 @@ export function parseLabelLines(lines: string[], input = 'labels'): Array<[strin
     const eq = line.indexOf('=')
     if (eq === -1) {
       const hint = /^[^\s:]+:\s/.test(line)
-        ? `write '${line.replace(/:\s*/, '=')}' (${input} use key=value, not key: value)`
+        ? `write '${cut(line.replace(/:\s*/, '='))}' (${input} use key=value, not key: value)`
         : `write one ${input === 'labels' ? 'label' : 'entry'} per line as key=value`
-      throw new InputError(input, `'${line}' is not key=value`, hint)
+      throw new InputError(input, `'${cut(line)}' is not key=value`, hint)
     }
     const key = line.slice(0, eq).trim()
     const value = line.slice(eq + 1).trim()
@@ -99,7 +99,7 @@ export function parseLabelLines(lines: string[], input = 'labels'): Array<[strin
     if (problem) {
       throw new InputError(
         input,
-        key === '' ? `'${line}' has an empty key` : problem,
+        key === '' ? `'${cut(line)}' has an empty key` : problem,
         'write key=value with a key of letters, digits and . _ - / (reverse-DNS style such as com.example.team is fine)'
       )
     }

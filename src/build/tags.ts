@@ -1,5 +1,6 @@
 import semver from 'semver'
 import { refBranch, refTag, type RunContext } from '../action/context'
+import { cut } from '../action/errors'
 import { validateTag } from '../registry/reference'
 
 /** Which version tags a `refs/tags/v1.2.3` run gets when `tags` is empty. */
@@ -26,7 +27,7 @@ function isTemplateName(name: string): name is TemplateName {
 export function templateProblem(text: string): string | undefined {
   for (const m of text.matchAll(PLACEHOLDER)) {
     const name = m[1] ?? ''
-    if (!isTemplateName(name)) return `'${text}' uses unknown template '${m[0]}' (known: ${KNOWN})`
+    if (!isTemplateName(name)) return `'${cut(text)}' uses unknown template '${m[0]}' (known: ${KNOWN})`
   }
   return undefined
 }
@@ -41,9 +42,9 @@ export function tagInputProblem(tag: string): string | undefined {
   if (!tag.includes('{{')) return validateTag(tag)
   // check the literal parts with each placeholder standing in for a one-character value
   const sample = tag.replace(PLACEHOLDER, '0')
-  if (/[{}]/.test(sample)) return `tag '${tag}' has an unclosed or stray brace; templates are written {{name}} (known: ${KNOWN})`
+  if (/[{}]/.test(sample)) return `tag '${cut(tag)}' has an unclosed or stray brace; templates are written {{name}} (known: ${KNOWN})`
   const problem = validateTag(sample)
-  return problem ? `tag '${tag}' is not valid once its templates are filled in: ${problem.replace(/^tag '[^']*' /, '')}` : undefined
+  return problem ? `tag '${cut(tag)}' is not valid once its templates are filled in: ${problem.replace(/^tag '[^']*' /, '')}` : undefined
 }
 
 /**

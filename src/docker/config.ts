@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { ActionError } from '../action/errors'
+import { parseJsonQuietly } from '../action/json-position'
 import type { Credentials, Keychain } from '../registry/auth'
 import { DOCKER_HUB } from '../registry/reference'
 import { helperCredentials, type HelperOptions } from './credential-helper'
@@ -30,9 +31,10 @@ export function readDockerConfig(file: string = dockerConfigPath()): DockerConfi
     return {}
   }
   try {
-    return JSON.parse(text) as DockerConfigFile
+    // the position only: V8's own message quotes the text around the fault, which may be part of an `auth` value
+    return parseJsonQuietly<DockerConfigFile>(text)
   } catch (e) {
-    throw new ActionError(`docker config ${file} is not valid JSON: ${(e as Error).message}`, 'fix or remove the file (DOCKER_CONFIG names its directory)', { cause: e })
+    throw new ActionError(`docker config ${file} is not valid JSON: ${(e as Error).message}`, 'fix or remove the file (DOCKER_CONFIG names its directory)')
   }
 }
 

@@ -36,7 +36,7 @@ export class InvalidReferenceError extends Error {
     readonly reference: string,
     readonly reason: string
   ) {
-    super(`invalid image reference '${reference}': ${reason}`)
+    super(`invalid image reference '${cut(reference)}': ${reason}`)
     this.name = 'InvalidReferenceError'
   }
 }
@@ -55,7 +55,7 @@ function parseName(input: string, name: string): ImageName {
   if (name === '') throw new InvalidReferenceError(input, 'the repository name is empty')
   const { domain, path } = splitDomain(name)
   if (domain !== undefined && !DOMAIN.test(domain)) {
-    throw new InvalidReferenceError(input, `'${domain}' is not a valid registry host`)
+    throw new InvalidReferenceError(input, `'${cut(domain)}' is not a valid registry host`)
   }
   if (path === '') throw new InvalidReferenceError(input, 'the repository path is empty')
   for (const component of path.split('/')) {
@@ -64,8 +64,8 @@ function parseName(input: string, name: string): ImageName {
         component === ''
           ? 'it has an empty path component (double or trailing slash)'
           : component !== component.toLowerCase()
-            ? `'${component}' has uppercase letters; repository names must be lowercase`
-            : `'${component}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`
+            ? `'${cut(component)}' has uppercase letters; repository names must be lowercase`
+            : `'${cut(component)}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`
       throw new InvalidReferenceError(input, why)
     }
   }
@@ -88,9 +88,9 @@ export function parseReference(input: string): ImageReference {
   if (at !== -1) {
     digest = rest.slice(at + 1)
     rest = rest.slice(0, at)
-    if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${digest}' is not a valid digest`)
+    if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${cut(digest)}' is not a valid digest`)
     if (digest.startsWith('sha256:') && !isSha256Digest(digest)) {
-      throw new InvalidReferenceError(input, `'${digest}' is not a valid sha256 digest (64 lowercase hex characters)`)
+      throw new InvalidReferenceError(input, `'${cut(digest)}' is not a valid sha256 digest (64 lowercase hex characters)`)
     }
   }
   let tag: string | undefined
@@ -112,9 +112,9 @@ export function validateTag(tag: string): string | undefined {
 function tagProblem(tag: string): string {
   if (tag === '') return 'the tag is empty'
   if (tag.length > 128) return `tag '${cut(tag)}' is ${tag.length} characters long (at most 128)`
-  if (!/^\w/.test(tag)) return `tag '${tag}' must start with a letter, digit or underscore`
+  if (!/^\w/.test(tag)) return `tag '${cut(tag)}' must start with a letter, digit or underscore`
   const bad = [...tag].find((c) => !/[\w.-]/.test(c))
-  return `tag '${tag}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`
+  return `tag '${cut(tag)}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`
 }
 
 /** `registry/repository`, fully qualified (`docker.io/library/nginx`). */

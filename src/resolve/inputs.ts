@@ -1,4 +1,4 @@
-import { InputError } from '../action/errors'
+import { cut, InputError } from '../action/errors'
 import { parseBoolean, parseLines, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
 import { readPinInputs, type PinInputs } from '../pin/inputs'
 import { parsePlatform, type Platform } from '../registry/platform'
@@ -38,12 +38,12 @@ export function readResolveInputs(read: InputReader): ResolveInputs {
   const platformRaw = read('platform')
   const platform = platformRaw ? parsePlatform(platformRaw) : undefined
   if (platformRaw && !platform) {
-    throw new InputError('platform', `'${platformRaw}' is not a platform`, 'write os/architecture[/variant], e.g. linux/arm64 or linux/arm/v7')
+    throw new InputError('platform', `'${cut(platformRaw)}' is not a platform`, 'write os/architecture[/variant], e.g. linux/arm64 or linux/arm/v7')
   }
   const concurrencyRaw = read('concurrency')
   const concurrency = concurrencyRaw === '' ? DEFAULT_CONCURRENCY : Number(concurrencyRaw)
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-    throw new InputError('concurrency', `'${concurrencyRaw}' is not a whole number from 1 to 32`, `leave it empty for ${DEFAULT_CONCURRENCY}`)
+    throw new InputError('concurrency', `'${cut(concurrencyRaw)}' is not a whole number from 1 to 32`, `leave it empty for ${DEFAULT_CONCURRENCY}`)
   }
   return {
     targets,

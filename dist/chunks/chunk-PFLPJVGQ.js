@@ -5,7 +5,7 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-5PK4LNKV.js";
+} from "./chunk-MVZSXB56.js";
 import {
   InputError,
   cut,
@@ -16,7 +16,8 @@ import {
   notice,
   setFailed,
   setOutput,
-  summary
+  summary,
+  warning
 } from "./chunk-QWNOPTV2.js";
 
 // src/action/inputs.ts
@@ -30,7 +31,7 @@ function parseBoolean(name, raw, fallback) {
   if (raw === "") return fallback;
   if (TRUE.has(raw)) return true;
   if (FALSE.has(raw)) return false;
-  throw new InputError(name, `'${raw}' is not a boolean`, `set '${name}' to true or false`);
+  throw new InputError(name, `'${cut(raw)}' is not a boolean`, `set '${name}' to true or false`);
 }
 function parseLines(raw) {
   return raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
@@ -43,7 +44,7 @@ function parseChoice(name, raw, choices, fallback) {
   if (raw === "") return fallback;
   const value = raw.toLowerCase();
   if (choices.includes(value)) return value;
-  throw new InputError(name, `'${raw}' is not one of ${choices.join(", ")}`, `set '${name}' to ${choices.join(", ").replace(/, ([^,]*)$/, " or $1")}`);
+  throw new InputError(name, `'${cut(raw)}' is not one of ${choices.join(", ")}`, `set '${name}' to ${choices.join(", ").replace(/, ([^,]*)$/, " or $1")}`);
 }
 function parseReferenceInput(name, raw, hint) {
   try {
@@ -68,13 +69,26 @@ function parseRegistryTimeout(raw) {
 
 // src/action/run.ts
 async function runAction(main) {
+  let result;
   try {
-    const result = await main();
-    if (result.summary) await summary.addRaw(result.summary).write();
+    result = await main();
+  } catch (error) {
+    setFailed(describeError(error));
+    return;
+  }
+  try {
     for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);
     if (result.notice) notice(result.notice.text, { title: result.notice.title });
   } catch (error) {
-    setFailed(describeError(error));
+    setFailed(`The step's outputs could not be written: ${describeError(error)}`);
+    return;
+  }
+  if (!result.summary) return;
+  try {
+    await summary.addRaw(result.summary).write();
+  } catch (error) {
+    summary.emptyBuffer();
+    warning(`The job summary could not be written (${describeError(error)}); the outputs are set`, { title: "Job summary not written" });
   }
 }
 

@@ -3,14 +3,14 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-T4LYCB72.js";
+} from "./chunk-ETCMHOXJ.js";
 import {
   openRegistry
-} from "./chunk-MZ3GEKDU.js";
+} from "./chunk-OUQWUHSO.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-5PK4LNKV.js";
+} from "./chunk-MVZSXB56.js";
 import {
   loadDeployFiles
 } from "./chunk-4PNQQAK4.js";

@@ -94,6 +94,120 @@ var import_node_fs = __toESM(require_fs(), 1);
 var import_node_os = __toESM(require_os(), 1);
 var import_node_path = __toESM(require_path(), 1);
 
+// src/action/json-position.ts
+function jsonErrorOffset(text) {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === " " || text[i] === "	" || text[i] === "\n" || text[i] === "\r")) i++;
+  };
+  const fail = () => {
+    throw i;
+  };
+  const literal = (word) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    i++;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return;
+      }
+      if (c < 32) fail();
+      if (c === 92) {
+        i++;
+        const e = text[i];
+        if (e === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 5;
+        } else if (e !== void 0 && '"\\/bfnrt'.includes(e)) i++;
+        else fail();
+      } else i++;
+    }
+    fail();
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === "-" || m[0] === "") fail();
+    i += m[0].length;
+  };
+  const value = (depth) => {
+    if (depth > 512) fail();
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") {
+        i++;
+        return;
+      }
+      for (; ; ) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") {
+          i++;
+          return;
+        } else fail();
+      }
+    }
+    if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") {
+        i++;
+        return;
+      }
+      for (; ; ) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") {
+          i++;
+          return;
+        } else fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === "t") return literal("true");
+    if (c === "f") return literal("false");
+    if (c === "n") return literal("null");
+    if (c === "-" || c !== void 0 && c >= "0" && c <= "9") return number();
+    fail();
+  };
+  try {
+    value(0);
+    ws();
+    return i < text.length ? i : void 0;
+  } catch (at) {
+    if (typeof at === "number") return Math.min(at, text.length);
+    throw at;
+  }
+}
+function linePosition(text, offset) {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
+}
+function parseJsonQuietly(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const offset = jsonErrorOffset(text) ?? 0;
+    const { line, column } = linePosition(text, offset);
+    throw new SyntaxError(offset >= text.length ? `it ends too early (line ${line}, column ${column})` : `syntax error at line ${line}, column ${column}`);
+  }
+}
+
 // src/registry/digest.ts
 var import_node_crypto = __toESM(require_crypto(), 1);
 var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -119,7 +233,7 @@ var DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 var MAX_NAME_LENGTH = 255;
 var InvalidReferenceError = class extends Error {
   constructor(reference, reason) {
-    super(`invalid image reference '${reference}': ${reason}`);
+    super(`invalid image reference '${cut(reference)}': ${reason}`);
     this.reference = reference;
     this.reason = reason;
     this.name = "InvalidReferenceError";
@@ -140,12 +254,12 @@ function parseName(input, name) {
   if (name === "") throw new InvalidReferenceError(input, "the repository name is empty");
   const { domain, path: path2 } = splitDomain(name);
   if (domain !== void 0 && !DOMAIN.test(domain)) {
-    throw new InvalidReferenceError(input, `'${domain}' is not a valid registry host`);
+    throw new InvalidReferenceError(input, `'${cut(domain)}' is not a valid registry host`);
   }
   if (path2 === "") throw new InvalidReferenceError(input, "the repository path is empty");
   for (const component of path2.split("/")) {
     if (!PATH_COMPONENT.test(component)) {
-      const why = component === "" ? "it has an empty path component (double or trailing slash)" : component !== component.toLowerCase() ? `'${component}' has uppercase letters; repository names must be lowercase` : `'${component}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`;
+      const why = component === "" ? "it has an empty path component (double or trailing slash)" : component !== component.toLowerCase() ? `'${cut(component)}' has uppercase letters; repository names must be lowercase` : `'${cut(component)}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`;
       throw new InvalidReferenceError(input, why);
     }
   }
@@ -166,9 +280,9 @@ function parseReference(input) {
   if (at !== -1) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${digest}' is not a valid digest`);
+    if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${cut(digest)}' is not a valid digest`);
     if (digest.startsWith("sha256:") && !isSha256Digest(digest)) {
-      throw new InvalidReferenceError(input, `'${digest}' is not a valid sha256 digest (64 lowercase hex characters)`);
+      throw new InvalidReferenceError(input, `'${cut(digest)}' is not a valid sha256 digest (64 lowercase hex characters)`);
     }
   }
   let tag;
@@ -187,9 +301,9 @@ function validateTag(tag) {
 function tagProblem(tag) {
   if (tag === "") return "the tag is empty";
   if (tag.length > 128) return `tag '${cut(tag)}' is ${tag.length} characters long (at most 128)`;
-  if (!/^\w/.test(tag)) return `tag '${tag}' must start with a letter, digit or underscore`;
+  if (!/^\w/.test(tag)) return `tag '${cut(tag)}' must start with a letter, digit or underscore`;
   const bad = [...tag].find((c) => !/[\w.-]/.test(c));
-  return `tag '${tag}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`;
+  return `tag '${cut(tag)}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`;
 }
 function formatName(name) {
   return `${name.registry}/${name.repository}`;
@@ -315,9 +429,9 @@ function readDockerConfig(file = dockerConfigPath()) {
     return {};
   }
   try {
-    return JSON.parse(text);
+    return parseJsonQuietly(text);
   } catch (e) {
-    throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)", { cause: e });
+    throw new ActionError(`docker config ${file} is not valid JSON: ${e.message}`, "fix or remove the file (DOCKER_CONFIG names its directory)");
   }
 }
 function configKey(registry) {

@@ -7,7 +7,7 @@ import {
   parseList,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-IZP75LAG.js";
+} from "./chunk-PFLPJVGQ.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
@@ -17,10 +17,11 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   validateTag
-} from "./chunk-5PK4LNKV.js";
+} from "./chunk-MVZSXB56.js";
 import {
   ActionError,
-  InputError
+  InputError,
+  cut
 } from "./chunk-L5JDHYD5.js";
 import {
   __commonJS,
@@ -2283,21 +2284,21 @@ function actionLabels(commit, ctx, options = { oci: true }) {
 function labelKeyProblem(key) {
   if (key === "") return "the key is empty";
   const space = key.match(/\s/);
-  if (space) return `label key '${key}' contains whitespace`;
+  if (space) return `label key '${cut(key)}' contains whitespace`;
   const bad = [...key].find((c) => !/[A-Za-z0-9._/-]/.test(c));
-  if (bad) return `label key '${key}' contains '${bad}'; keys may only contain letters, digits, '.', '_', '-' and '/'`;
+  if (bad) return `label key '${cut(key)}' contains '${bad}'; keys may only contain letters, digits, '.', '_', '-' and '/'`;
   if (!/^[A-Za-z0-9]/.test(key) || !/[A-Za-z0-9]$/.test(key)) {
-    return `label key '${key}' must start and end with a letter or digit`;
+    return `label key '${cut(key)}' must start and end with a letter or digit`;
   }
-  if (/[./]{2}/.test(key)) return `label key '${key}' has an empty component ('${key.match(/[./]{2}/)?.[0]}')`;
+  if (/[./]{2}/.test(key)) return `label key '${cut(key)}' has an empty component ('${key.match(/[./]{2}/)?.[0]}')`;
   return void 0;
 }
 function parseLabelLines(lines, input = "labels") {
   return lines.map((line) => {
     const eq = line.indexOf("=");
     if (eq === -1) {
-      const hint = /^[^\s:]+:\s/.test(line) ? `write '${line.replace(/:\s*/, "=")}' (${input} use key=value, not key: value)` : `write one ${input === "labels" ? "label" : "entry"} per line as key=value`;
-      throw new InputError(input, `'${line}' is not key=value`, hint);
+      const hint = /^[^\s:]+:\s/.test(line) ? `write '${cut(line.replace(/:\s*/, "="))}' (${input} use key=value, not key: value)` : `write one ${input === "labels" ? "label" : "entry"} per line as key=value`;
+      throw new InputError(input, `'${cut(line)}' is not key=value`, hint);
     }
     const key = line.slice(0, eq).trim();
     const value = line.slice(eq + 1).trim();
@@ -2305,7 +2306,7 @@ function parseLabelLines(lines, input = "labels") {
     if (problem) {
       throw new InputError(
         input,
-        key === "" ? `'${line}' has an empty key` : problem,
+        key === "" ? `'${cut(line)}' has an empty key` : problem,
         "write key=value with a key of letters, digits and . _ - / (reverse-DNS style such as com.example.team is fine)"
       );
     }
@@ -2349,7 +2350,7 @@ function isTemplateName(name) {
 function templateProblem(text) {
   for (const m of text.matchAll(PLACEHOLDER)) {
     const name = m[1] ?? "";
-    if (!isTemplateName(name)) return `'${text}' uses unknown template '${m[0]}' (known: ${KNOWN})`;
+    if (!isTemplateName(name)) return `'${cut(text)}' uses unknown template '${m[0]}' (known: ${KNOWN})`;
   }
   return void 0;
 }
@@ -2358,9 +2359,9 @@ function tagInputProblem(tag) {
   if (unknown) return `tag ${unknown}`;
   if (!tag.includes("{{")) return validateTag(tag);
   const sample = tag.replace(PLACEHOLDER, "0");
-  if (/[{}]/.test(sample)) return `tag '${tag}' has an unclosed or stray brace; templates are written {{name}} (known: ${KNOWN})`;
+  if (/[{}]/.test(sample)) return `tag '${cut(tag)}' has an unclosed or stray brace; templates are written {{name}} (known: ${KNOWN})`;
   const problem = validateTag(sample);
-  return problem ? `tag '${tag}' is not valid once its templates are filled in: ${problem.replace(/^tag '[^']*' /, "")}` : void 0;
+  return problem ? `tag '${cut(tag)}' is not valid once its templates are filled in: ${problem.replace(/^tag '[^']*' /, "")}` : void 0;
 }
 function sanitizeForTag(value) {
   return value.replace(/[^\w.-]/g, "-").replace(/^[.-]+/, "").slice(0, 128);
@@ -2587,8 +2588,8 @@ function parseImage(raw) {
     const bare = imageInput.replace(/@.*$/, "").replace(/:[^:/]*$/, "");
     throw new InputError(
       "image",
-      `'${imageInput}' contains a ${ref.digest ? "digest" : "tag"}; 'image' is the repository only`,
-      `set 'image: ${bare}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ""}`
+      `'${cut(imageInput)}' contains a ${ref.digest ? "digest" : "tag"}; 'image' is the repository only`,
+      `set 'image: ${cut(bare)}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ""}`
     );
   }
   return { imageInput, image: { registry: ref.registry, repository: ref.repository } };
@@ -2612,7 +2613,7 @@ function parseBuildArgs(raw) {
   const args = parseLines(raw);
   for (const arg of args) {
     if (!BUILD_ARG.test(arg)) {
-      throw new InputError("build-args", `'${arg}' is not KEY=value`, "write one build argument per line as KEY=value");
+      throw new InputError("build-args", `'${cut(arg)}' is not KEY=value`, "write one build argument per line as KEY=value");
     }
   }
   return args;
@@ -2622,7 +2623,7 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   if (!(0, import_node_fs2.existsSync)(context) || !(0, import_node_fs2.statSync)(context).isDirectory()) {
     throw new InputError(
       "context",
-      `build context '${contextRaw || "."}' is not a directory (looked in ${context})`,
+      `build context '${cut(contextRaw || ".")}' is not a directory (looked in ${cut(context)})`,
       "set 'context' to a directory relative to the workspace, and check out the repository first (actions/checkout)"
     );
   }
@@ -2630,7 +2631,7 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   if (!(0, import_node_fs2.existsSync)(file) || !(0, import_node_fs2.statSync)(file).isFile()) {
     throw new InputError(
       "file",
-      `Dockerfile '${fileRaw || import_node_path2.default.relative(cwd, file) || "Dockerfile"}' not found (looked for ${file})`,
+      `Dockerfile '${cut(fileRaw || import_node_path2.default.relative(cwd, file) || "Dockerfile")}' not found (looked for ${cut(file)})`,
       fileRaw ? "set 'file' to the Dockerfile's path relative to the workspace" : "add a Dockerfile to the build context or set 'file' to its path"
     );
   }
@@ -2672,7 +2673,7 @@ function readInputs(read, cwd = process.cwd()) {
   const noCache = parseBoolean("no-cache", read("no-cache"), false);
   const target = read("target") || void 0;
   if (target !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
-    throw new InputError("target", `'${target}' is not a build stage name`, "set it to the name of a stage (FROM \u2026 AS <name>)");
+    throw new InputError("target", `'${cut(target)}' is not a build stage name`, "set it to the name of a stage (FROM \u2026 AS <name>)");
   }
   const { context, file } = resolveBuildFiles(read("context"), read("file"), cwd);
   const login = parseLogin(read("username"), read("password"));

@@ -20,7 +20,7 @@ import {
   pickPlatformEntry,
   platformEntries,
   sha256Digest
-} from "./chunk-5PK4LNKV.js";
+} from "./chunk-MVZSXB56.js";
 import {
   __commonJS,
   __require,

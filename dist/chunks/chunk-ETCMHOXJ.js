@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-5PK4LNKV.js";
+} from "./chunk-MVZSXB56.js";
 import {
   deployNotes,
   pinDeployFiles,

@@ -4,7 +4,7 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-IZP75LAG.js";
+} from "./chunk-PFLPJVGQ.js";
 import {
   InputError
 } from "./chunk-L5JDHYD5.js";
