@@ -12,7 +12,7 @@ export interface PushedTag {
 }
 
 /** What the build says it produced, checked against what the registry holds. */
-export interface BuiltImage {
+export interface BuildClaims {
   /**
    * The build's image ID (`--iidfile`). On the docker-engine paths it is the config digest (classic image store) or
    * the manifest/index digest (containerd image store): either way it must name part of what the registry holds, else
@@ -198,7 +198,7 @@ async function readIndex(client: RegistryClient, digest: string, index: ImageInd
  * another build's image under our tags (F1: two builds of one tag on one daemon; F2: a tag re-pointed before the
  * read-back), and reporting its digest would deploy the wrong image.
  */
-function checkBuilt(client: RegistryClient, held: Pick<ReadBack, 'digest' | 'platforms'>, built: BuiltImage, tags: string[]): void {
+function checkBuilt(client: RegistryClient, held: Pick<ReadBack, 'digest' | 'platforms'>, built: BuildClaims, tags: string[]): void {
   const names = new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])])
   const where = `${client.registry}/${client.repository}:${tags.join(', :')}`
   const holds = `${held.digest} (config ${held.platforms.map((p) => p.configDigest).join(', ')})`
@@ -231,7 +231,7 @@ function checkBuilt(client: RegistryClient, held: Pick<ReadBack, 'digest' | 'pla
  * by digest and reported, with a warning naming the tag and where it points now.
  * Requests for one tag with the builder's digest, after authentication: HEAD tag, GET manifest, GET config blob.
  */
-export async function readBack(client: RegistryClient, pushed: PushedTag[], built: BuiltImage = {}): Promise<ReadBack> {
+export async function readBack(client: RegistryClient, pushed: PushedTag[], built: BuildClaims = {}): Promise<ReadBack> {
   const claimedBy = built.claimedBy ?? 'docker push'
   const reported = [...new Set(pushed.map((p) => p.digest).filter((d): d is string => !!d))]
   if (reported.length > 1) {
