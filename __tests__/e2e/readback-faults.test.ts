@@ -44,7 +44,7 @@ interface Row {
 }
 const table: Row[] = []
 
-/** A stand-in for `docker` (no buildx): build writes $SHIM_IID to the iidfile; push prints $SHIM_PUSH_DIGEST when set. */
+/** A stand-in for `docker` without buildx: build writes $SHIM_IID to the iidfile; push prints $SHIM_PUSH_DIGEST when set. */
 const SHIM = `#!/bin/bash
 case "$1" in
   version) echo 20.10.24 ;;
@@ -56,7 +56,8 @@ case "$1" in
     echo "shim: built" ;;
   push)
     if [ -n "$SHIM_PUSH_DIGEST" ]; then echo "\${2##*:}: digest: $SHIM_PUSH_DIGEST size: 1234"; fi ;;
-  *) echo "docker shim: '$1' is not supported here" >&2; exit 1 ;;
+  # what docker says without the buildx plugin: the action takes the docker build + docker push path
+  *) echo "docker: unknown command: docker $1" >&2; exit 1 ;;
 esac
 `
 
