@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-L324DG5G.js";
+} from "../chunks/chunk-K3MAPR7E.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,7 +28,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-PFLPJVGQ.js";
+} from "../chunks/chunk-6MC4F5MD.js";
 import {
   commitUrl,
   readRunContext,
