@@ -267,7 +267,10 @@ async function mergeRow(ctx, n) {
       if (r.code !== 0) return { failed: firstError(r) }
       const held = await manifest(reg, repo, 'merged-ours')
       if (r.outputs.digest !== held.digest) throw new Error(`merge output ${r.outputs.digest}, the registry holds ${held.digest}`)
-      return { wallMs: r.wallMs }
+      if (held.json.manifests?.length !== n) throw new Error(`our index has ${held.json.manifests?.length} manifests, expected ${n}`)
+      // the action logs its own request count: `Registry requests: 14 (6 GET, 4 HEAD, 2 PUT)`
+      const requests = /Registry requests: (\d+) \(([^)]*)\)/.exec(r.stdout)
+      return { wallMs: r.wallMs, ...(requests && { requests: Number(requests[1]), byMethod: requests[2] }) }
     })
   }
   log(`merge of ${n} platform images: ${ROUNDS_MERGE} interleaved rounds`)
@@ -281,15 +284,33 @@ async function mergeRow(ctx, n) {
     return
   }
   const ratio = median(a.map((x, i) => x.wallMs / b[i].wallMs))
-  row(what, ms(median(a.map((x) => x.wallMs))), reference, fx(ratio), '≤ 0.50', ratio <= 0.5)
+  const requests = a[a.length - 1]?.requests
+  const perMerge = requests === undefined ? '' : `, ${requests} requests (${a[a.length - 1].byMethod})`
+  row(what, `${ms(median(a.map((x) => x.wallMs)))}${perMerge}`, reference, fx(ratio), '≤ 0.50', ratio <= 0.5)
+}
+
+async function mergeRows(ctx) {
+  await mergeRow(ctx, 2)
+  await mergeRow(ctx, 8)
+  ctx.notes.push(
+    'Row 9: sources are single-platform images pushed straight to the registry (labelled git-commit/build-number), one tag each, ' +
+      'in the repository the index goes to; both sides write one tag. Ours reads each source (HEAD of its tag, GET of the manifest by ' +
+      'digest and of its config, both hashed: the config carries the platform and the labels the commit check needs), writes the index ' +
+      'once by digest and once per tag, and reads it back (HEAD + GET by digest, HEAD per tag); the request count is the action\'s own ' +
+      '(every request of the run, the /v2/ ping included). imagetools create + inspect is two buildx processes on the same registry.'
+  )
 }
 
 // ---------------------------------------------------------------- entry
 /** Adds rows 7–9 through `row(what, ours, reference, ratio, target, pass)`; notes go to `notes`. */
-export async function buildxRows({ reg, row, notes, log }) {
+export async function buildxRows({ reg, row, notes, log, only }) {
   const cfg = await buildxConfig()
   if (cfg.unavailable) {
     row('7–9 buildx rows', 'not measured', cfg.unavailable, '—', '—', false)
+    return
+  }
+  if (only === 'merge') {
+    await mergeRows({ reg, cfg, row, log, notes })
     return
   }
   if (!existsSync(THEIRS)) throw new Error(`${THEIRS} is missing (../shared/anchors beside the repository)`)
@@ -301,8 +322,7 @@ export async function buildxRows({ reg, row, notes, log }) {
   await buildRow(ctx, { id: '7b', label: 'buildx remote driver, 1 platform, push', builder: remote })
   await buildRow(ctx, { id: '7c', label: 'buildx remote driver, linux/amd64 + linux/arm64, push', builder: remote, platforms: 'linux/amd64,linux/arm64' })
   await cacheRow(ctx)
-  await mergeRow(ctx, 2)
-  await mergeRow(ctx, 8)
+  await mergeRows(ctx)
   notes.push(
     `Rows 7–9: ${cfg.version} and buildkitd 0.11.6 from ../shared/tools/buildkit (a GitHub runner has buildx 0.3x and BuildKit 0.2x); ` +
       `the docker driver is dockerd's built-in BuildKit; the remote driver stands in for setup-buildx-action's docker-container builder. ` +

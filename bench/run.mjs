@@ -8,7 +8,8 @@
 // BENCH_OUT=<file> writes the markdown elsewhere (default bench/results.md); BENCH_NO_WRITE=1 prints only.
 // BENCH_RESOLVE_ENTRY=<file> measures another build of the resolve action (default dist/resolve/index.js).
 // Rows 7–9 (buildx builders vs build-push-action, registry cache, merge) live in bench/buildx.mjs: BENCH_ROUNDS_BUILDX=6,
-// BENCH_ROUNDS_CACHE=3, BENCH_ROUNDS_MERGE=5; BENCH_ONLY=buildx runs only those (printed, written only with BENCH_OUT).
+// BENCH_ROUNDS_CACHE=3, BENCH_ROUNDS_MERGE=5; BENCH_ONLY=buildx runs only those, BENCH_ONLY=merge only row 9 (printed,
+// written only with BENCH_OUT).
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -42,7 +43,7 @@ const ROUNDS_TINY = Number(process.env.BENCH_ROUNDS_TINY) || 7
 const ROUNDS_BIG = Number(process.env.BENCH_ROUNDS_BIG) || 5
 const ROUNDS_COLD = Number(process.env.BENCH_ROUNDS_COLD) || 11
 const ROUNDS_RESOLVE = Number(process.env.BENCH_ROUNDS_RESOLVE) || 3
-const ONLY_BUILDX = process.env.BENCH_ONLY === 'buildx'
+const ONLY_BUILDX = process.env.BENCH_ONLY === 'buildx' || process.env.BENCH_ONLY === 'merge'
 const OUT = process.env.BENCH_OUT || path.join(repoRoot, 'bench/results.md')
 const WRITE = !process.env.BENCH_NO_WRITE && (!ONLY_BUILDX || Boolean(process.env.BENCH_OUT))
 const ACTION = path.join(repoRoot, 'dist/index.js')
@@ -195,7 +196,7 @@ async function main() {
   const reg = await startRegistry()
   log(`registry at ${reg.url}`)
   if (ONLY_BUILDX) {
-    await buildxRows({ reg, row, notes, log })
+    await buildxRows({ reg, row, notes, log, only: process.env.BENCH_ONLY })
     return report(machine, started)
   }
 

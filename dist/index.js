@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-GIUOS2GM.js";
+} from "./chunks/chunk-FJUV2HVU.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -24,11 +24,11 @@ import {
   readInputs,
   resolveCommit,
   secretLookingBuildArgs
-} from "./chunks/chunk-L324DG5G.js";
+} from "./chunks/chunk-K3MAPR7E.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-PFLPJVGQ.js";
+} from "./chunks/chunk-6MC4F5MD.js";
 import {
   commitUrl,
   readRunContext,

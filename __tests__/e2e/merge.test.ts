@@ -195,6 +195,89 @@ describe.each(['anonymous', 'token'] as const)('merge two platform images (%s re
   }
 })
 
+describe.each(['anonymous', 'token'] as const)('the matrix workflow: linux/amd64 and linux/arm64 built by the build action (remote builder), merged (%s registry)', (mode) => {
+  const reg = (): TestRegistry => (mode === 'anonymous' ? anon : token)
+  const repo = `e2e/matrix-${mode}`
+  const image = (): string => `${reg().host}/${repo}`
+  const creds = (): { username?: string; password?: string } => (mode === 'token' ? { username: token.username, password: token.password } : {})
+  let daemon: Buildkitd | undefined
+  let builds: ActionRun[] = []
+  let run: ActionRun | undefined
+  let why: string | undefined
+
+  beforeAll(async () => {
+    const bx = buildxAvailability()
+    const bk = buildkitdAvailability()
+    why = !bx.ok ? bx.reason : !bk.ok ? bk.reason : undefined
+    if (why) {
+      if (REQUIRE) throw new Error(why)
+      process.stderr.write(`[e2e] matrix merge skipped: ${why}\n`)
+      return
+    }
+    await installBuildx(configDir)
+    daemon = await startBuildkitd()
+    const builder = await createRemoteBuilder(configDir, `e2e-matrix-${mode}`, daemon.addr)
+    // the two matrix jobs, one after the other here: same commit, same run number, one platform each
+    builds = []
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      builds.push(
+        await runAction({
+          workspace: ws.dir,
+          inputs: { image: image(), tags: 'sha-{{sha}}-{{platform}}', platforms: platform, summary: 'false' },
+          env: { DOCKER_CONFIG: configDir, BUILDX_BUILDER: builder }
+        })
+      )
+    }
+    for (const b of builds) if (b.code !== 0) throw new Error(`build action failed: ${explain(b)}`)
+    run = await merge({ image: image(), sources: 'sha-{{sha}}-linux-amd64\nsha-{{sha}}-linux-arm64', tags: 'v1.4.2, sha-{{sha}}' })
+  }, 300_000)
+  afterAll(async () => {
+    await daemon?.stop()
+  })
+
+  it('the index lists exactly the two images the build action reported, with their platforms, and keeps their attestations', async () => {
+    if (why) return
+    const r = run as ActionRun
+    if (r.code !== 0) console.log(explain(r))
+    expect(r.code).toBe(0)
+    const built = builds.map((b) => JSON.parse(b.outputs.platforms as string) as Record<string, string>)
+    const expected = { ...built[0], ...built[1] }
+    expect(Object.keys(expected)).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(JSON.parse(r.outputs.platforms as string)).toEqual(expected)
+    const { bytes, json } = await skopeoRaw(`${image()}:v1.4.2`, creds())
+    expect(await sha256(bytes)).toBe(r.outputs.digest)
+    const images = json.manifests.filter((m) => m.platform.os !== 'unknown')
+    expect(images.map((m) => [`${m.platform.os}/${m.platform.architecture}`, m.digest])).toEqual(Object.entries(expected))
+    // provenance (buildx's default on this builder): one attestation manifest per image, pointing at it
+    const attestations = json.manifests.filter((m) => m.platform.os === 'unknown')
+    for (const a of attestations) expect(images.map((m) => m.digest)).toContain(a.annotations?.['vnd.docker.reference.digest'])
+    const sourceAttestations = await Promise.all(
+      builds.map(async (b) => (await skopeoRaw(`${image()}@${b.outputs.digest}`, creds())).json.manifests.filter((m) => m.platform.os === 'unknown').length)
+    )
+    expect(attestations.length).toBeGreaterThan(0)
+    expect(attestations).toHaveLength(sourceAttestations.reduce((a, b) => a + b, 0))
+  })
+
+  it('docker buildx imagetools inspect shows the same platforms', async () => {
+    if (why) return
+    const view = await imagetoolsInspect((run as ActionRun).outputs.pinned as string, configDir)
+    expect(view.digest).toBe((run as ActionRun).outputs.digest)
+    expect(view.manifests.filter((m) => m.platform !== 'unknown/unknown').map((m) => m.platform)).toEqual(['linux/amd64', 'linux/arm64'])
+  })
+
+  if (mode === 'anonymous') {
+    it('docker pull --platform linux/arm64 <pinned> on the engine gets the arm64 manifest', async () => {
+      if (why) return
+      const r = run as ActionRun
+      const pinned = r.outputs.pinned as string
+      await runOk('docker', ['pull', '--platform', 'linux/arm64', pinned], { timeoutMs: 120_000 })
+      localTags.push(pinned)
+      const arch = (await runOk('docker', ['image', 'inspect', '--format', '{{.Architecture}}', pinned], { timeoutMs: 30_000 })).stdout.trim()
+      expect(arch).toBe('arm64')
+    }, 180_000)
+  }
+})
+
 describe('merge: sources with provenance (BuildKit, remote builder) keep their attestations', () => {
   let buildkitd: Buildkitd | undefined
   const unavailable = (): string | undefined => {

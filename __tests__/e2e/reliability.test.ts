@@ -16,7 +16,8 @@ import { startFaultProxy, hungRegistry, type FaultProxy } from './support/fault-
 import { startHungServer, type HungServer } from './support/hung-server'
 import { request } from './support/http'
 import { repoRoot } from './support/node24'
-import { skopeoDigest } from './support/inspect'
+import { describeOnBuilders } from './support/buildkit'
+import { skopeoConfig, skopeoDigest } from './support/inspect'
 import { pushTestImage } from './support/oci-fixture'
 import { makeTempDir, removeDir } from './support/proc'
 import { startRegistry, type TestRegistry } from './support/registry'
@@ -318,5 +319,33 @@ describe('errors quote no partial secret and no 10k-character value', () => {
     expect(run.stdout.length + run.stderr.length).toBeLessThan(3_000)
     expect(run.stdout).not.toContain('docker build')
     expect(run.outputs).toEqual({})
+  })
+})
+
+describe('F6: label values are kept literally', () => {
+  let anon: TestRegistry
+  beforeAll(async () => {
+    anon = await startRegistry({ auth: 'anonymous' })
+  })
+  afterAll(async () => {
+    await anon?.stop()
+  })
+
+  // a padded value on the first and the last line too: the runner's own trimming of an input would eat those
+  const LABELS = 'sp=  padded  \ntab=\tx\t\nlead= a\nquery=a=b \nlast=  end  '
+  const EXPECTED = { sp: '  padded  ', tab: '\tx\t', lead: ' a', query: 'a=b ', last: '  end  ' }
+
+  describeOnBuilders('labels', (builder, kind) => {
+    test('the registry-held label values equal the input byte for byte, and so does the labels output', async () => {
+      const image = `${anon.host}/e2e/labels-literal-${kind}`
+      refs.push(`${image}:v1`)
+      const run = await runAction({ workspace: ws.dir, inputs: { image, tags: 'v1', labels: LABELS }, env: builder().env })
+      if (run.code !== 0) throw new Error(`the step failed:\n${run.stdout.slice(-4000)}\n${run.stderr.slice(-2000)}`)
+      const config = (await skopeoConfig(`${image}@${run.outputs.digest}`, undefined, { os: 'linux', architecture: 'amd64' })) as { config?: { Labels?: Record<string, string> } }
+      const held = config.config?.Labels ?? {}
+      for (const [key, value] of Object.entries(EXPECTED)) expect([key, Buffer.from(held[key] ?? '<missing>')]).toEqual([key, Buffer.from(value)])
+      const output = JSON.parse(run.outputs.labels ?? '{}') as Record<string, string>
+      for (const [key, value] of Object.entries(EXPECTED)) expect([key, output[key]]).toEqual([key, value])
+    })
   })
 })

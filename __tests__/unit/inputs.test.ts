@@ -74,10 +74,24 @@ describe('labels, build-args, booleans', () => {
   it('parses key=value, values may contain =', () => {
     expect(parseLabels('a=1\n# comment\ncom.example.team = platform\nq=x=y\nempty=')).toEqual([
       ['a', '1'],
-      ['com.example.team', 'platform'],
+      ['com.example.team', ' platform'],
       ['q', 'x=y'],
       ['empty', '']
     ])
+  })
+  it('the labels input is read untrimmed (a padded value on the first or last line keeps its spaces)', () => {
+    const seen: Array<[string, boolean | undefined]> = []
+    const read = (name: string, options?: { trim?: boolean }): string => {
+      seen.push([name, options?.trim])
+      return name === 'labels' ? 'sp=  padded  ' : name === 'image' ? 'ghcr.io/acme/api' : ''
+    }
+    expect(readInputs(read, ws).labels).toEqual([['sp', '  padded  ']])
+    expect(seen).toContainEqual(['labels', false])
+  })
+  it('envInputReader: trimmed by default, literal with trim: false', () => {
+    const read = envInputReader({ INPUT_LABELS: '  sp=  padded  \n', INPUT_IMAGE: ' x ' })
+    expect(read('image')).toBe('x')
+    expect(read('labels', { trim: false })).toBe('  sp=  padded  \n')
   })
   it('rejects lines without = and empty or invalid keys', () => {
     expect(thrown(() => parseLabels('novalue')).message).toMatch(/'labels'.*not key=value/)

@@ -126,7 +126,16 @@ describe('parseLabels (the labels input)', () => {
       ['team', 'payments'],
       ['query', 'a=b&c=d'],
       ['empty', ''],
-      ['spaced', 'value']
+      ['spaced', ' value  ']
+    ])
+  })
+
+  it('keeps values literally (F6): everything after the first =, spaces and tabs included; only line breaks go', () => {
+    expect(parseLabels('sp=  padded  \r\ntab=\tx\t\n  indented.key=v\n   # an indented comment\n \t \nlast= end ')).toEqual([
+      ['sp', '  padded  '],
+      ['tab', '\tx\t'],
+      ['indented.key', 'v'],
+      ['last', ' end ']
     ])
   })
 

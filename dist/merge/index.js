@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-L324DG5G.js";
+} from "../chunks/chunk-K3MAPR7E.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,7 +28,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-PFLPJVGQ.js";
+} from "../chunks/chunk-6MC4F5MD.js";
 import {
   commitUrl,
   readRunContext,
@@ -417,10 +417,7 @@ async function pushIndex(target, index, digest, tags) {
 }
 async function readBackIndex(target, digest, tags) {
   const where = `${target.registry}/${target.repository}`;
-  let head;
-  try {
-    head = await target.head(digest);
-  } catch (error) {
+  function notStored(error) {
     if (error instanceof RegistryError && error.status === 404) {
       throw new ActionError(
         `registry ${target.registry} accepted the index but does not serve ${where}@${digest}: nothing was stored`,
@@ -429,24 +426,24 @@ async function readBackIndex(target, digest, tags) {
     }
     throw error;
   }
-  if (head.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`);
-  const held = await target.manifest(digest);
-  const movedTags = [];
-  await Promise.all(
-    tags.map(async (tag) => {
-      let found;
-      try {
-        found = await target.descriptor(tag);
-      } catch (error) {
-        if (error instanceof RegistryError && error.status === 404) {
-          throw new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, "re-run the job; the index itself is in place, pinned by digest");
-        }
-        throw error;
+  const tagState = async (tag) => {
+    try {
+      return { tag, digest: (await target.descriptor(tag)).digest };
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) {
+        throw new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, "re-run the job; the index itself is in place, pinned by digest");
       }
-      if (found.digest !== digest) movedTags.push({ tag, now: found.digest });
-    })
-  );
-  return { digest: held.digest, mediaType: held.mediaType, movedTags: movedTags.sort((a, b) => a.tag < b.tag ? -1 : 1) };
+      throw error;
+    }
+  };
+  const [headR, heldR, statesR] = await Promise.allSettled([target.head(digest), target.manifest(digest), Promise.all(tags.map(tagState))]);
+  if (headR.status === "rejected") notStored(headR.reason);
+  if (heldR.status === "rejected") notStored(heldR.reason);
+  if (statesR.status === "rejected") throw statesR.reason;
+  const [head, held, states] = [headR.value, heldR.value, statesR.value];
+  if (head.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`);
+  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
+  return { digest: held.digest, mediaType: held.mediaType, movedTags };
 }
 
 // src/merge/main.ts
@@ -561,3 +558,4 @@ function runMerge(deps = defaultMergeDeps()) {
 
 // src/merge/index.ts
 await runMerge();
+process.exit();

@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-GIUOS2GM.js";
+} from "../chunks/chunk-FJUV2HVU.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,7 +12,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-PFLPJVGQ.js";
+} from "../chunks/chunk-6MC4F5MD.js";
 import {
   commitUrl,
   readRunContext,

@@ -3,16 +3,22 @@ import { DEFAULT_REGISTRY_TIMEOUT_SECONDS, REGISTRY_TIMEOUT_INPUT } from '../reg
 import { InvalidReferenceError, parseReference, type ImageReference } from '../registry/reference'
 import { cut, InputError } from './errors'
 
-/** Reads one input's raw value ('' when not set). Actions take it as a parameter so tests can hand in plain values. */
-export type InputReader = (name: string) => string
+/**
+ * Reads one input's value ('' when not set). Actions take it as a parameter so tests can hand in plain values.
+ * Values are trimmed, as core.getInput does, unless `trim: false` (an input whose lines keep their spaces: labels).
+ */
+export type InputReader = (name: string, options?: { trim?: boolean }) => string
 
 /**
  * Inputs as the runner passes them: through core.getInput for the process's own environment, and by the same rule
- * (INPUT_<NAME>, upper-cased, spaces → '_', trimmed) for any other environment.
+ * (INPUT_<NAME>, upper-cased, spaces → '_', trimmed unless `trim: false`) for any other environment.
  */
 export function envInputReader(env: NodeJS.ProcessEnv = process.env): InputReader {
-  if (env === process.env) return (name) => core.getInput(name)
-  return (name) => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]?.trim() ?? ''
+  if (env === process.env) return (name, options) => core.getInput(name, { trimWhitespace: options?.trim ?? true })
+  return (name, options) => {
+    const raw = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? ''
+    return options?.trim === false ? raw : raw.trim()
+  }
 }
 
 // the words core.getBooleanInput accepts (YAML 1.2 core schema); ours names the input and the fix when it fails
@@ -32,6 +38,14 @@ export function parseLines(raw: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'))
+}
+
+/**
+ * Lines of a multi-line input kept as written (read it with `trim: false`): only the line breaks (`\n`, `\r\n`) are
+ * taken off; lines that are blank or whose first non-blank character is `#` are skipped.
+ */
+export function parseLiteralLines(raw: string): string[] {
+  return raw.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
 }
 
 /** A list input: newline- or comma-separated, trimmed, deduplicated. */

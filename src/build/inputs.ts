@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { cut, InputError } from '../action/errors'
-import { parseBoolean, parseChoice, parseLines, parseList, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
+import { parseBoolean, parseChoice, parseLines, parseList, parseLiteralLines, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
 import type { ImageName } from '../registry/reference'
 import { maskSecrets, readBuilderInputs, secretLookingBuildArgs, type BuilderInputs } from './builder-inputs'
 import { parseLabelLines } from './labels'
@@ -71,9 +71,9 @@ export function parseTags(raw: string): string[] {
   return tags
 }
 
-/** `key=value` per line; the value may contain '=' and may be empty. */
+/** `key=value` per line; the value (everything after the first '=', spaces included) may contain '=' and may be empty. */
 export function parseLabels(raw: string): Array<[string, string]> {
-  return parseLabelLines(parseLines(raw))
+  return parseLabelLines(parseLiteralLines(raw), 'labels', { literal: true })
 }
 
 const BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=/
@@ -141,7 +141,7 @@ export function parseLogin(username: string, password: string): Inputs['login'] 
 export function readInputs(read: InputReader, cwd: string = process.cwd()): Inputs {
   const { imageInput, image } = parseImage(read('image'))
   const tags = parseTags(read('tags'))
-  const labels = parseLabels(read('labels'))
+  const labels = parseLabels(read('labels', { trim: false }))
   const latest = parseChoice('latest', read('latest'), LATEST_POLICIES, 'warn')
   const ociLabels = parseBoolean('oci-labels', read('oci-labels'), true)
   const semverTags = parseChoice('semver-tags', read('semver-tags'), SEMVER_TAG_MODES, 'all')

@@ -82,9 +82,11 @@ export function labelKeyProblem(key: string): string | undefined {
 
 /**
  * Parses the `labels` input: one `key=value` per line, split at the first '=' (so a key never contains '=' and a
- * value may), blank lines and `#` comments ignored. Keys are validated; the value may be empty.
+ * value may), blank lines and `#` comments ignored. Keys are validated (spaces around a key are indentation and
+ * dropped); the value may be empty. With `literal`, the value is everything after the '=' exactly as written, spaces
+ * included, as docker's `--label` takes it (lines from parseLiteralLines); otherwise it is trimmed.
  */
-export function parseLabelLines(lines: string[], input = 'labels'): Array<[string, string]> {
+export function parseLabelLines(lines: string[], input = 'labels', { literal = false }: { literal?: boolean } = {}): Array<[string, string]> {
   return lines.map((line) => {
     const eq = line.indexOf('=')
     if (eq === -1) {
@@ -94,7 +96,8 @@ export function parseLabelLines(lines: string[], input = 'labels'): Array<[strin
       throw new InputError(input, `'${cut(line)}' is not key=value`, hint)
     }
     const key = line.slice(0, eq).trim()
-    const value = line.slice(eq + 1).trim()
+    const rest = line.slice(eq + 1)
+    const value = literal ? rest : rest.trim()
     const problem = labelKeyProblem(key)
     if (problem) {
       throw new InputError(

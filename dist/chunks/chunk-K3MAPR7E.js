@@ -5,9 +5,10 @@ import {
   parseChoice,
   parseLines,
   parseList,
+  parseLiteralLines,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-PFLPJVGQ.js";
+} from "./chunk-6MC4F5MD.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
@@ -2293,7 +2294,7 @@ function labelKeyProblem(key) {
   if (/[./]{2}/.test(key)) return `label key '${cut(key)}' has an empty component ('${key.match(/[./]{2}/)?.[0]}')`;
   return void 0;
 }
-function parseLabelLines(lines, input = "labels") {
+function parseLabelLines(lines, input = "labels", { literal = false } = {}) {
   return lines.map((line) => {
     const eq = line.indexOf("=");
     if (eq === -1) {
@@ -2301,7 +2302,8 @@ function parseLabelLines(lines, input = "labels") {
       throw new InputError(input, `'${cut(line)}' is not key=value`, hint);
     }
     const key = line.slice(0, eq).trim();
-    const value = line.slice(eq + 1).trim();
+    const rest = line.slice(eq + 1);
+    const value = literal ? rest : rest.trim();
     const problem = labelKeyProblem(key);
     if (problem) {
       throw new InputError(
@@ -2606,7 +2608,7 @@ function parseTags(raw) {
   return tags;
 }
 function parseLabels(raw) {
-  return parseLabelLines(parseLines(raw));
+  return parseLabelLines(parseLiteralLines(raw), "labels", { literal: true });
 }
 var BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=/;
 function parseBuildArgs(raw) {
@@ -2662,7 +2664,7 @@ function parseLogin(username, password) {
 function readInputs(read, cwd = process.cwd()) {
   const { imageInput, image } = parseImage(read("image"));
   const tags = parseTags(read("tags"));
-  const labels = parseLabels(read("labels"));
+  const labels = parseLabels(read("labels", { trim: false }));
   const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
   const ociLabels = parseBoolean("oci-labels", read("oci-labels"), true);
   const semverTags = parseChoice("semver-tags", read("semver-tags"), SEMVER_TAG_MODES, "all");

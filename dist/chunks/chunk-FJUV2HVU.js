@@ -4,7 +4,7 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-PFLPJVGQ.js";
+} from "./chunk-6MC4F5MD.js";
 import {
   InputError
 } from "./chunk-L5JDHYD5.js";

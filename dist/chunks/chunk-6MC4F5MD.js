@@ -22,8 +22,11 @@ import {
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {
-  if (env === process.env) return (name) => getInput(name);
-  return (name) => env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`]?.trim() ?? "";
+  if (env === process.env) return (name, options) => getInput(name, { trimWhitespace: options?.trim ?? true });
+  return (name, options) => {
+    const raw = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "";
+    return options?.trim === false ? raw : raw.trim();
+  };
 }
 var TRUE = /* @__PURE__ */ new Set(["true", "True", "TRUE"]);
 var FALSE = /* @__PURE__ */ new Set(["false", "False", "FALSE"]);
@@ -35,6 +38,9 @@ function parseBoolean(name, raw, fallback) {
 }
 function parseLines(raw) {
   return raw.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}
+function parseLiteralLines(raw) {
+  return raw.split(/\r?\n/).filter((l) => l.trim() !== "" && !l.trimStart().startsWith("#"));
 }
 function parseList(raw) {
   const items = raw.split(/[\r\n,]+/).map((s) => s.trim()).filter(Boolean);
@@ -96,6 +102,7 @@ export {
   envInputReader,
   parseBoolean,
   parseLines,
+  parseLiteralLines,
   parseList,
   parseChoice,
   parseReferenceInput,
