@@ -23,6 +23,7 @@ import {
 } from './support/buildkit'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { parseFileCommand } from '../helpers/file-command'
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy'
 import { request } from './support/http'
 import { manifestDescriptor, pushIndex, rawManifest, registryAuthHeader, sha256, skopeoConfig, skopeoDigest } from './support/inspect'
@@ -30,7 +31,7 @@ import { node24, repoRoot } from './support/node24'
 import { makeTempDir, removeDir, run, runOk, spawnTethered, stopChild } from './support/proc'
 import { startRegistry, type AuthMode, type TestRegistry } from './support/registry'
 import { generateSigningCert, startTokenIssuer } from './support/token-issuer'
-import { ActionTimeoutError, cleanupActionRuns, inputEnvName, parseFileCommand, runAction } from './support/run-action'
+import { ActionTimeoutError, cleanupActionRuns, inputEnvName, runAction } from './support/run-action'
 import { git, makeWorkspace, type Workspace } from './support/workspace'
 
 const images: string[] = []

@@ -1,50 +1,23 @@
 /** The GitHub room wired into both actions: inputs checked before any work, the report handed on, outputs set. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { run, type Deps } from '../../src/build/main'
 import { dockerKeychain } from '../../src/docker/config'
 import { createRegistryFactory } from '../../src/registry'
 import { runResolve, type ResolveDeps } from '../../src/resolve/main'
+import { useActionFiles } from '../helpers/action-files'
+import { SHA } from '../helpers/build-deps'
 import { captureStdout } from '../helpers/capture'
 import { FakeDocker } from '../helpers/fake-docker'
 import { FakeGitHubApi } from '../helpers/fake-github-api'
 import { FakeRegistry, fakeOpenRegistry } from '../helpers/fake-registry'
 
-const SHA = '0123456789abcdef0123456789abcdef01234567'
 const H = 'registry.test'
-let dir: string
-let outFile: string
-let summaryFile: string
-const saved = { ...process.env }
 const ENV = { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/app', GITHUB_SERVER_URL: 'https://github.com' }
 
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'github-actions-'))
-  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
-  mkdirSync(path.join(dir, 'deploy'))
-  outFile = path.join(dir, 'out')
-  summaryFile = path.join(dir, 'summary')
-  process.env.GITHUB_OUTPUT = outFile
-  process.env.GITHUB_STEP_SUMMARY = summaryFile
-})
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true })
-  process.env = saved
-  process.exitCode = undefined
-})
-beforeEach(() => {
-  writeFileSync(outFile, '')
-  writeFileSync(summaryFile, '')
-  process.exitCode = undefined
-})
-
-function outputs(): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const m of readFileSync(outFile, 'utf8').matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1] as string] = m[3] as string
-  return out
-}
+const { dir, summaryFile, outputs } = useActionFiles('github-actions-', { Dockerfile: 'FROM scratch\n' })
+mkdirSync(path.join(dir, 'deploy'))
 
 function buildDeps(inputs: Record<string, string>, docker: FakeDocker, registry: FakeRegistry, api: FakeGitHubApi): Deps {
   return { docker, readInput: (n) => inputs[n] ?? '', env: ENV, cwd: dir, openRegistry: fakeOpenRegistry(registry), githubApi: () => api }

@@ -1,59 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { run, type Deps } from '../../src/build/main'
 import type { Docker } from '../../src/docker/cli'
+import { useActionFiles } from '../helpers/action-files'
+import { buildDeps } from '../helpers/build-deps'
 import { captureStdout } from '../helpers/capture'
 import { FakeDocker } from '../helpers/fake-docker'
-import { FakeRegistry, fakeOpenRegistry } from '../helpers/fake-registry'
+import { FakeRegistry } from '../helpers/fake-registry'
 
-const SHA = '0123456789abcdef0123456789abcdef01234567'
 const DOCKER_DRIVER = { name: 'default', driver: 'docker', platforms: ['linux/amd64', 'linux/386'] }
 const REMOTE = { name: 'remote', driver: 'remote', platforms: ['linux/arm64', 'linux/arm/v7'] }
 
-let dir: string
-let outFile: string
-let summaryFile: string
-let saved: NodeJS.ProcessEnv
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'main-buildx-'))
-  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
-  writeFileSync(path.join(dir, 'npmrc'), '//registry/:_authToken=x\n')
-  outFile = path.join(dir, 'out')
-  summaryFile = path.join(dir, 'summary')
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-beforeEach(() => {
-  saved = { ...process.env }
-  writeFileSync(outFile, '')
-  writeFileSync(summaryFile, '')
-  process.env.GITHUB_OUTPUT = outFile
-  process.env.GITHUB_STEP_SUMMARY = summaryFile
-  process.exitCode = undefined
-})
-afterEach(() => {
-  process.env = saved
-  process.exitCode = undefined
-})
-
-function deps(inputs: Record<string, string>, docker: Docker, registry: FakeRegistry, env: Record<string, string> = {}): Deps {
-  return {
-    docker,
-    readInput: (name) => inputs[name] ?? '',
-    env: { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/demo', ...env },
-    cwd: dir,
-    openRegistry: fakeOpenRegistry(registry)
-  }
-}
-
-function outputs(): Record<string, string> {
-  const text = readFileSync(outFile, 'utf8')
-  const out: Record<string, string> = {}
-  for (const m of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1] as string] = m[3] as string
-  return out
-}
+const { dir, outFile, outputs } = useActionFiles('main-buildx-', { Dockerfile: 'FROM scratch\n', npmrc: '//registry/:_authToken=x\n' })
+const deps = (inputs: Record<string, string>, docker: Docker, registry: FakeRegistry, env: Record<string, string> = {}): Deps =>
+  buildDeps(dir, inputs, docker, registry, env)
 
 async function quietly(fn: () => Promise<void>): Promise<string> {
   return (await captureStdout(fn)).out

@@ -1,60 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { run, type Deps } from '../../src/build/main'
 import type { BuildRequest, Docker, PushResult, PushTarget } from '../../src/docker/cli'
+import { useActionFiles } from '../helpers/action-files'
+import { buildDeps } from '../helpers/build-deps'
 import { captureStdout } from '../helpers/capture'
 import { FakeDocker } from '../helpers/fake-docker'
-import { FakeRegistry, digestOf, fakeOpenRegistry, imageConfig } from '../helpers/fake-registry'
+import { FakeRegistry, digestOf, imageConfig } from '../helpers/fake-registry'
 
-const SHA = '0123456789abcdef0123456789abcdef01234567'
-
-let dir: string
-let outFile: string
-let summaryFile: string
-let saved: NodeJS.ProcessEnv
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'main-readback-'))
-  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
-  outFile = path.join(dir, 'out')
-  summaryFile = path.join(dir, 'summary')
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-beforeEach(() => {
-  saved = { ...process.env }
-  writeFileSync(outFile, '')
-  writeFileSync(summaryFile, '')
-  process.env.GITHUB_OUTPUT = outFile
-  process.env.GITHUB_STEP_SUMMARY = summaryFile
-  process.exitCode = undefined
-})
-afterEach(() => {
-  process.env = saved
-  process.exitCode = undefined
-})
-
-function deps(inputs: Record<string, string>, docker: Docker, registry: FakeRegistry): Deps {
-  return {
-    docker,
-    readInput: (name) => inputs[name] ?? '',
-    env: { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/demo' },
-    cwd: dir,
-    openRegistry: fakeOpenRegistry(registry)
-  }
-}
+const { dir, outFile, summaryFile, outputs } = useActionFiles('main-readback-', { Dockerfile: 'FROM scratch\n' })
+const deps = (inputs: Record<string, string>, docker: Docker, registry: FakeRegistry): Deps => buildDeps(dir, inputs, docker, registry)
 
 /** The digests in the platform table's row for `platform` (break points removed, as a copy gives them). */
 function row(summary: string, platform: string): string[] | undefined {
   const line = summary.split('\n').find((l) => l.startsWith(`<tr><td><code>${platform}</code></td>`))
   return line === undefined ? undefined : [...line.matchAll(/<code>(.*?)<\/code>/g)].slice(1).map((m) => (m[1] as string).replace(/<wbr>/g, ''))
-}
-
-function outputs(): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const m of readFileSync(outFile, 'utf8').matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1] as string] = m[3] as string
-  return out
 }
 
 /** A docker whose push leaves a multi-platform index with provenance under each tag (containerd image store: the image ID is the index digest). */

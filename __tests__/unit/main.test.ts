@@ -1,63 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import type { BuildRequest, Docker } from '../../src/docker/cli'
 import { ActionError } from '../../src/action/errors'
 import { run, type Deps } from '../../src/build/main'
 import { FakeDocker } from '../helpers/fake-docker'
-import { FakeRegistry, digestOf, fakeOpenRegistry, imageConfig } from '../helpers/fake-registry'
+import { useActionFiles } from '../helpers/action-files'
+import { buildDeps, SHA } from '../helpers/build-deps'
+import { FakeRegistry, digestOf, imageConfig } from '../helpers/fake-registry'
 
-const SHA = '0123456789abcdef0123456789abcdef01234567'
-
-
-let dir: string
-let outFile: string
-let summaryFile: string
-let saved: NodeJS.ProcessEnv
-
-// core.summary remembers the summary file path for the whole process: one directory for all tests
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'main-'))
-  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n')
-  outFile = path.join(dir, 'out')
-  summaryFile = path.join(dir, 'summary')
-})
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-beforeEach(() => {
-  saved = { ...process.env }
-  writeFileSync(outFile, '')
-  writeFileSync(summaryFile, '')
-  process.env.GITHUB_OUTPUT = outFile
-  process.env.GITHUB_STEP_SUMMARY = summaryFile
-  process.exitCode = undefined
-})
-afterEach(() => {
-  process.env = saved
-  process.exitCode = undefined
-})
-
-function deps(inputs: Record<string, string>, docker: Docker, registry: FakeRegistry): Deps {
-  return {
-    docker,
-    readInput: (name) => inputs[name] ?? '',
-    env: { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/demo' },
-    cwd: dir,
-    openRegistry: fakeOpenRegistry(registry)
-  }
-}
+const { dir, outFile, summaryFile, outputs } = useActionFiles('main-', { Dockerfile: 'FROM scratch\n' })
+const deps = (inputs: Record<string, string>, docker: Docker, registry: FakeRegistry): Deps => buildDeps(dir, inputs, docker, registry)
 
 /** The image ID FakeDocker's last build produced (the digest of the config it pushes). */
 const builtId = (docker: FakeDocker): string => digestOf(imageConfig(docker.builds[docker.builds.length - 1]?.labels ?? {}))
-
-/** Outputs as the runner would read them from GITHUB_OUTPUT. */
-function outputs(): Record<string, string> {
-  const text = readFileSync(outFile, 'utf8')
-  const out: Record<string, string> = {}
-  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
-  for (const m of text.matchAll(re)) out[m[1] as string] = m[3] as string
-  return out
-}
 
 describe('run', () => {
   it('builds, pushes every tag and reports the digest the registry holds', async () => {

@@ -1,45 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { dockerKeychain } from '../../src/docker/config'
 import { createRegistryFactory } from '../../src/registry'
 import { runResolve, type ResolveDeps } from '../../src/resolve/main'
+import { useActionFiles } from '../helpers/action-files'
 import { FakeRegistry } from '../helpers/fake-registry'
 
 const H = 'registry.test'
-let dir: string
-let outFile: string
-let summaryFile: string
-const saved = { ...process.env }
-
-// core.summary remembers the summary file path for the whole process: one directory for all tests
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'resolve-main-'))
-  outFile = path.join(dir, 'out')
-  summaryFile = path.join(dir, 'summary')
-  process.env.GITHUB_OUTPUT = outFile
-  process.env.GITHUB_STEP_SUMMARY = summaryFile
-})
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true })
-  process.env = saved
-  process.exitCode = undefined
-})
-beforeEach(() => {
-  writeFileSync(outFile, '')
-  writeFileSync(summaryFile, '')
-  process.exitCode = undefined
-})
+const { dir, outFile, summaryFile, outputs } = useActionFiles('resolve-main-')
 
 function deps(reg: FakeRegistry, inputs: Record<string, string>): ResolveDeps {
   return { openRegistries: () => createRegistryFactory({ transport: reg, credentials: dockerKeychain({ DOCKER_CONFIG: path.join(dir, 'none') }) }), readInput: (n) => inputs[n] ?? '', cwd: dir }
-}
-
-function outputs(): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const m of readFileSync(outFile, 'utf8').matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1] as string] = m[3] as string
-  return out
 }
 
 describe('runResolve', () => {
