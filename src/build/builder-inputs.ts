@@ -3,27 +3,15 @@ import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../action/errors'
 import { parseLines, parseList, type InputReader } from '../action/inputs'
-import type { BuildSecret } from '../docker/builder'
+import type { BuildKitOptions, BuildSecret } from '../docker/builder'
 
-/** What the BuildKit-only inputs ask for; every list is empty and every option undefined when not set. */
-export interface BuilderInputs {
+/**
+ * What the BuildKit-only inputs ask for: each option read from the input of its name in kebab-case (`secrets` from
+ * `secrets` then `secret-files`). Values of `secrets` are masked as soon as they are read.
+ */
+export interface BuilderInputs extends BuildKitOptions {
   /** `builder`: the buildx builder to use (else BUILDX_BUILDER, else the current one). */
   builder?: string
-  /** `platforms`: `os/arch[/variant]`, deduplicated, in order. */
-  platforms: string[]
-  /** `secrets` and `secret-files`, in that order. Values are masked as soon as they are read. */
-  secrets: BuildSecret[]
-  /** `ssh`: `default` or `id=path[,path]`. */
-  ssh: string[]
-  cacheFrom: string[]
-  cacheTo: string[]
-  /** `provenance` / `sbom` as written (`false` turns the attestation off); undefined leaves buildx's default. */
-  provenance?: string
-  sbom?: string
-  /** `build-contexts`: `name=path|url`. */
-  buildContexts: string[]
-  /** `annotations`: `[type:]key=value` (type: manifest, index, manifest-descriptor, index-descriptor). */
-  annotations: string[]
 }
 
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/

@@ -21,20 +21,28 @@ export interface BuildSecret {
   file?: string
 }
 
-/** What to build and where it goes: BuildRequest plus what only BuildKit can do. */
-export interface BuildSpec extends BuildRequest {
-  /** Push every tag (the builder itself on buildx; `docker push` on the legacy path). */
-  push: boolean
-  /** Requested platforms (`os/arch[/variant]`); empty: the builder's own. */
+/** What only BuildKit can do; every list is empty and every option undefined when not asked for. */
+export interface BuildKitOptions {
+  /** Requested platforms (`os/arch[/variant]`, deduplicated, in order); empty: the builder's own. */
   platforms: string[]
   secrets: BuildSecret[]
+  /** `default` or `id=path[,path]`. */
   ssh: string[]
   cacheFrom: string[]
   cacheTo: string[]
+  /** As written (`false` turns the attestation off); undefined leaves buildx's default. */
   provenance?: string
   sbom?: string
+  /** `name=path|url`. */
   buildContexts: string[]
+  /** `[type:]key=value` (type: manifest, index, manifest-descriptor, index-descriptor). */
   annotations: string[]
+}
+
+/** What to build and where it goes: BuildRequest plus what only BuildKit can do. */
+export interface BuildSpec extends Omit<BuildRequest, 'platforms'>, BuildKitOptions {
+  /** Push every tag (the builder itself on buildx; `docker push` on the legacy path). */
+  push: boolean
   /** Values to show as *** where the build command line is printed (secret-looking build-arg values). */
   redact: string[]
 }
