@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs'
-import type { BuildxBuilderInfo } from '../../src/docker/buildx'
+import type { BuildxBuilderInfo } from '../../src/docker/buildx-inspect'
 import path from 'node:path'
 import { ActionError } from '../../src/action/errors'
 import type { BuildRequest, Docker, PushResult, PushTarget } from '../../src/docker/cli'

@@ -1,34 +1,11 @@
-/** `docker buildx`: the argv of a build, the reading of `buildx inspect`, and what a failed build means. */
+/** `docker buildx`: the argv of a build and what a failed build means. */
 import { ActionError } from '../action/errors'
 import type { BuilderInfo, BuildSecret, BuildSpec } from './builder'
+import { requestFlags } from './cli'
 
 export interface BuildxFiles {
   metadata: string
   iid: string
-}
-
-/** What `docker buildx inspect` says about a builder. */
-export interface BuildxBuilderInfo {
-  name: string
-  driver: string
-  /** Its nodes' platforms, in the order listed (the builder's own first). */
-  platforms: string[]
-}
-
-/** Parses `docker buildx inspect [name]` (text: `--format` arrived only in later buildx versions). */
-export function parseBuildxInspect(text: string): BuildxBuilderInfo | undefined {
-  const field = (name: string): string | undefined => new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim()
-  const name = field('Name')
-  const driver = field('Driver')
-  if (!name || !driver) return undefined
-  const platforms: string[] = []
-  for (const m of text.matchAll(/^Platforms:[ \t]*(.*)$/gm)) {
-    for (const p of (m[1] ?? '').split(',')) {
-      const t = p.trim().replace(/\*$/, '')
-      if (t && !platforms.includes(t)) platforms.push(t)
-    }
-  }
-  return { name, driver, platforms }
 }
 
 /** The environment variable a `secrets` value travels in (buildx reads it with `--secret id=…,env=…`). */
@@ -76,13 +53,7 @@ export function annotationAttributes(annotation: string): string[] {
  */
 export function buildxArgv(spec: BuildSpec, builder: Pick<BuilderInfo, 'name'>, files: BuildxFiles, o: { load: boolean }): string[] {
   const argv = ['buildx', 'build', '--builder', builder.name, '--file', spec.file, '--metadata-file', files.metadata, '--iidfile', files.iid]
-  for (const tag of spec.tags) argv.push('--tag', tag)
-  for (const [key, value] of Object.entries(spec.labels)) argv.push('--label', `${key}=${value}`)
-  for (const arg of spec.buildArgs) argv.push('--build-arg', arg)
-  if (spec.target) argv.push('--target', spec.target)
-  if (spec.pull) argv.push('--pull')
-  if (spec.noCache) argv.push('--no-cache')
-  if (spec.platforms.length > 0) argv.push('--platform', spec.platforms.join(','))
+  argv.push(...requestFlags(spec))
   spec.secrets.forEach((s, i) => {
     argv.push('--secret', s.value !== undefined ? `id=${s.id},env=${secretEnvName(i)}` : `id=${s.id},src=${csvField(s.file ?? '')}`)
   })

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../action/errors'
 import { isSha256Digest } from '../registry/digest'
-import { parseBuildxInspect, type BuildxBuilderInfo } from './buildx'
+import { parseBuildxInspect, type BuildxBuilderInfo } from './buildx-inspect'
 import { findBuildxPlugin } from './buildx-plugin'
 import { parsePushDigest } from './push-output'
 
@@ -61,7 +61,12 @@ export interface Docker {
 
 /** The argv for `docker build` (without the leading "docker"). */
 export function buildArgv(request: BuildRequest, iidFile: string): string[] {
-  const argv = ['build', '--file', request.file, '--iidfile', iidFile]
+  return ['build', '--file', request.file, '--iidfile', iidFile, ...requestFlags(request), request.context]
+}
+
+/** The flags both `docker build` and `docker buildx build` take for a BuildRequest: tags, labels, args, target … */
+export function requestFlags(request: BuildRequest): string[] {
+  const argv: string[] = []
   for (const tag of request.tags) argv.push('--tag', tag)
   for (const [key, value] of Object.entries(request.labels)) argv.push('--label', `${key}=${value}`)
   for (const arg of request.buildArgs) argv.push('--build-arg', arg)
@@ -69,7 +74,6 @@ export function buildArgv(request: BuildRequest, iidFile: string): string[] {
   if (request.pull) argv.push('--pull')
   if (request.noCache) argv.push('--no-cache')
   if (request.platforms?.length) argv.push('--platform', request.platforms.join(','))
-  argv.push(request.context)
   return argv
 }
 
