@@ -10,7 +10,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
   // the e2e suite drives one real docker engine and real registries: give it time, and run test files one at a time
-  // (files running side by side on 2 cores made an e2e run flaky once: shared docker engine, CPU-bound timings)
+  // (files side by side would share the one docker engine and the CPU, and make e2e timings flaky)
   testTimeout: 120000,
   // workflow commands written by code under test stay off the console (the runner would act on them)
   setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/quiet-workflow-commands.ts'],

@@ -649,7 +649,7 @@ describeOnBuilders('the builder environment', (builder, kind) => {
       expect(b.driver).toBe(kind === 'buildx-docker' ? 'docker' : 'remote')
       if (kind === 'buildx-remote') {
         expect(b.env.BUILDX_BUILDER).toBe(b.builder)
-        // issue 9's first symptom: a builder that is not the engine leaves no image behind
+        // a builder that is not the engine leaves no image behind unless told where the result goes
         expect(out).toContain('No output specified with remote driver')
       }
     }
