@@ -78,8 +78,8 @@ import {
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
-var import_node_os = __toESM(require_os(), 1);
-var import_node_path = __toESM(require_path(), 1);
+var import_node_os2 = __toESM(require_os(), 1);
+var import_node_path2 = __toESM(require_path(), 1);
 
 // src/docker/buildx.ts
 function parseBuildxInspect(text) {
@@ -197,6 +197,37 @@ ${detail}`,
   );
 }
 
+// src/docker/buildx-plugin.ts
+var import_node_fs = __toESM(require_fs(), 1);
+var import_node_os = __toESM(require_os(), 1);
+var import_node_path = __toESM(require_path(), 1);
+var SYSTEM_PLUGIN_DIRS = ["/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins", "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins"];
+function executable(file) {
+  try {
+    (0, import_node_fs.accessSync)(file, import_node_fs.constants.X_OK);
+    return (0, import_node_fs.statSync)(file).isFile();
+  } catch {
+    return false;
+  }
+}
+function extraDirs(configDir) {
+  try {
+    const config = JSON.parse((0, import_node_fs.readFileSync)(import_node_path.default.join(configDir, "config.json"), "utf8"));
+    return Array.isArray(config.cliPluginsExtraDirs) ? config.cliPluginsExtraDirs.filter((d) => typeof d === "string") : [];
+  } catch {
+    return [];
+  }
+}
+function findBuildxPlugin(env) {
+  if (process.platform === "win32") return void 0;
+  const configDir = env.DOCKER_CONFIG || import_node_path.default.join(env.HOME || import_node_os.default.homedir(), ".docker");
+  for (const dir of [...extraDirs(configDir), import_node_path.default.join(configDir, "cli-plugins"), ...SYSTEM_PLUGIN_DIRS]) {
+    const file = import_node_path.default.join(dir, "docker-buildx");
+    if (executable(file)) return file;
+  }
+  return void 0;
+}
+
 // src/docker/push-output.ts
 function parsePushDigest(output, tag) {
   const escaped = tag.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -255,7 +286,7 @@ function notInstalled(error) {
   );
 }
 var DockerCli = class _DockerCli {
-  constructor(binary = "docker", tempRoot = import_node_os.default.tmpdir(), env) {
+  constructor(binary = "docker", tempRoot = import_node_os2.default.tmpdir(), env) {
     this.binary = binary;
     this.tempRoot = tempRoot;
     this.env = env;
@@ -266,22 +297,35 @@ var DockerCli = class _DockerCli {
   withEnv(env) {
     return new _DockerCli(this.binary, this.tempRoot, { ...this.env, ...env });
   }
+  plugin;
+  /**
+   * `docker buildx <args>` as [binary, argv]: the buildx plugin run directly when it is where docker looks for it
+   * (one process fewer per call), else through docker. Only when this docker is the `docker` on PATH: a custom
+   * binary (a wrapper, podman) decides for itself what `buildx` means.
+   */
+  buildxCommand(argv) {
+    if (this.binary !== "docker" || argv[0] !== "buildx") return [this.binary, argv];
+    this.plugin ??= { binary: findBuildxPlugin({ ...process.env, ...this.env }) ?? "" };
+    return this.plugin.binary ? [this.plugin.binary, argv.slice(1)] : [this.binary, argv];
+  }
   async run(argv, silent, input, extraEnv) {
     const merged = this.env || extraEnv ? { ...this.env, ...extraEnv } : void 0;
     const env = merged && { ...process.env, ...merged };
+    const [binary, args] = this.buildxCommand(argv);
     try {
-      return await getExecOutput(this.binary, argv, { ignoreReturnCode: true, silent, ...env && { env }, ...input && { input } });
+      return await getExecOutput(binary, args, { ignoreReturnCode: true, silent, ...env && { env }, ...input && { input } });
     } catch (error) {
       throw notInstalled(error);
     }
   }
   /** A command whose output goes to the log as it comes, with our own command line (values in `redact` hidden). */
   async runLogged(argv, redact, extraEnv) {
-    info(`[command]${printableCommand(this.binary, argv, redact)}`);
+    const [binary, args] = this.buildxCommand(argv);
+    info(`[command]${printableCommand(binary, args, redact)}`);
     const merged = { ...this.env, ...extraEnv };
     const env = { ...process.env, ...merged };
     try {
-      return await getExecOutput(this.binary, argv, {
+      return await getExecOutput(binary, args, {
         ignoreReturnCode: true,
         silent: true,
         env,
@@ -332,8 +376,8 @@ ${out.stderr}` };
     return version;
   }
   async build(request) {
-    const dir = await (0, import_promises.mkdtemp)(import_node_path.default.join(this.tempRoot, "docker-build-"));
-    const iidFile = import_node_path.default.join(dir, "iid");
+    const dir = await (0, import_promises.mkdtemp)(import_node_path2.default.join(this.tempRoot, "docker-build-"));
+    const iidFile = import_node_path2.default.join(dir, "iid");
     try {
       const out = await group("docker build", () => this.runLogged(buildArgv(request, iidFile), request.redact));
       if (out.exitCode !== 0) {
@@ -398,8 +442,8 @@ function toOutputs(report2) {
 
 // src/docker/builder.ts
 var import_promises2 = __toESM(require_promises(), 1);
-var import_node_os2 = __toESM(require_os(), 1);
-var import_node_path2 = __toESM(require_path(), 1);
+var import_node_os3 = __toESM(require_os(), 1);
+var import_node_path3 = __toESM(require_path(), 1);
 function hostPlatform(platform = process.platform, arch = process.arch) {
   const osName = platform === "win32" ? "windows" : platform;
   const archName = { x64: "amd64", ia32: "386", arm: "arm/v7", arm64: "arm64", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
@@ -454,7 +498,7 @@ var LegacyBuilder = class _LegacyBuilder {
   }
 };
 var BuildxBuilder = class _BuildxBuilder {
-  constructor(docker, info2, tempRoot = import_node_os2.default.tmpdir()) {
+  constructor(docker, info2, tempRoot = import_node_os3.default.tmpdir()) {
     this.docker = docker;
     this.info = info2;
     this.tempRoot = tempRoot;
@@ -470,8 +514,8 @@ var BuildxBuilder = class _BuildxBuilder {
     return spec.platforms.length <= 1;
   }
   async build(spec) {
-    const dir = await (0, import_promises2.mkdtemp)(import_node_path2.default.join(this.tempRoot, "pinned-build-buildx-"));
-    const files = { metadata: import_node_path2.default.join(dir, "metadata.json"), iid: import_node_path2.default.join(dir, "iid") };
+    const dir = await (0, import_promises2.mkdtemp)(import_node_path3.default.join(this.tempRoot, "pinned-build-buildx-"));
+    const files = { metadata: import_node_path3.default.join(dir, "metadata.json"), iid: import_node_path3.default.join(dir, "iid") };
     try {
       const load = !spec.push && this.loadable(spec);
       const argv = buildxArgv(spec, this.info, files, { load });
@@ -531,10 +575,10 @@ function stringField(o, key) {
 }
 
 // src/docker/login.ts
-var import_node_fs = __toESM(require_fs(), 1);
+var import_node_fs2 = __toESM(require_fs(), 1);
 var import_promises3 = __toESM(require_promises(), 1);
-var import_node_os3 = __toESM(require_os(), 1);
-var import_node_path3 = __toESM(require_path(), 1);
+var import_node_os4 = __toESM(require_os(), 1);
+var import_node_path4 = __toESM(require_path(), 1);
 
 // src/action/exit-cleanup.ts
 var cleanups = /* @__PURE__ */ new Set();
@@ -591,10 +635,10 @@ async function readSourceConfig(file) {
 }
 async function loginForStep(docker, registry, username, password, env = process.env) {
   setSecret(password);
-  const root = env.RUNNER_TEMP && (0, import_node_fs.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os3.default.tmpdir();
-  const configDir = await (0, import_promises3.mkdtemp)(import_node_path3.default.join(root, STEP_CONFIG_PREFIX));
+  const root = env.RUNNER_TEMP && (0, import_node_fs2.existsSync)(env.RUNNER_TEMP) ? env.RUNNER_TEMP : import_node_os4.default.tmpdir();
+  const configDir = await (0, import_promises3.mkdtemp)(import_node_path4.default.join(root, STEP_CONFIG_PREFIX));
   saveState(STEP_CONFIG_STATE, configDir);
-  const release = cleanupOnExit(() => (0, import_node_fs.rmSync)(configDir, { recursive: true, force: true }));
+  const release = cleanupOnExit(() => (0, import_node_fs2.rmSync)(configDir, { recursive: true, force: true }));
   const cleanup = async () => {
     await (0, import_promises3.rm)(configDir, { recursive: true, force: true });
     release();
@@ -602,10 +646,10 @@ async function loginForStep(docker, registry, username, password, env = process.
   try {
     await (0, import_promises3.chmod)(configDir, 448);
     const sourceFile = dockerConfigPath(env);
-    const sourceDir = import_node_path3.default.dirname(sourceFile);
-    await (0, import_promises3.writeFile)(import_node_path3.default.join(configDir, "config.json"), JSON.stringify(privateConfig(await readSourceConfig(sourceFile), registry), null, 2), { mode: 384 });
+    const sourceDir = import_node_path4.default.dirname(sourceFile);
+    await (0, import_promises3.writeFile)(import_node_path4.default.join(configDir, "config.json"), JSON.stringify(privateConfig(await readSourceConfig(sourceFile), registry), null, 2), { mode: 384 });
     for (const dir of CARRIED_DIRS) {
-      if ((0, import_node_fs.existsSync)(import_node_path3.default.join(sourceDir, dir))) await (0, import_promises3.symlink)(import_node_path3.default.join(sourceDir, dir), import_node_path3.default.join(configDir, dir));
+      if ((0, import_node_fs2.existsSync)(import_node_path4.default.join(sourceDir, dir))) await (0, import_promises3.symlink)(import_node_path4.default.join(sourceDir, dir), import_node_path4.default.join(configDir, dir));
     }
     const stepDocker = docker.withEnv({ DOCKER_CONFIG: configDir });
     await stepDocker.login(registry === DOCKER_HUB ? void 0 : registry, username, password);
@@ -877,8 +921,10 @@ async function prepare(deps) {
   const pinInputs = readPinInputs(deps.readInput);
   const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push);
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : void 0;
-  const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime });
-  const builder = await chooseBuilder(deps, inputs);
+  const [commit, builder] = await Promise.all([
+    resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime }),
+    chooseBuilder(deps, inputs)
+  ]);
   const plan = planBuild(inputs, ctx, commit, nativePlatform(builder.info));
   logPlanNotes([...builderNotes(inputs, builder), ...plan.notes]);
   const base = {

@@ -58,10 +58,11 @@ describeOnBuilders('build and push', (builder, kind) => {
   it('the builder pushed every tag itself on buildx (no docker push), docker push on the legacy path', () => {
     const commands = run.stdout.split('\n').filter((l) => l.startsWith('[command]'))
     if (kind === 'legacy') {
-      expect(commands.some((c) => / build /.test(c) && !c.includes('buildx'))).toBe(true)
+      expect(commands.some((c) => /docker build /.test(c) && !c.includes('buildx'))).toBe(true)
       expect(commands.filter((c) => / push /.test(c))).toHaveLength(2)
     } else {
-      const build = commands.find((c) => c.includes(' buildx build '))
+      // `docker buildx build`, or the buildx plugin run directly (`…/docker-buildx build`)
+      const build = commands.find((c) => /(docker buildx|docker-buildx) build /.test(c))
       expect(build).toContain(`--builder ${builder().builder}`)
       expect(build).toContain('--push')
       expect(commands.filter((c) => / push /.test(c))).toEqual([])

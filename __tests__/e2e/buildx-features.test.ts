@@ -73,7 +73,7 @@ describeOnBuilders(
       expect(view.digest).toBe(run.outputs.digest)
       expect(view.manifests.map((m) => m.platform).filter((p) => p !== 'unknown/unknown').sort()).toEqual(['linux/amd64', 'linux/arm64'])
       expect(view.manifests.some((m) => m.platform === 'unknown/unknown')).toBe(provenance)
-      const command = run.stdout.split('\n').find((l) => l.startsWith('[command]') && l.includes(' buildx build ')) ?? ''
+      const command = run.stdout.split('\n').find((l) => l.startsWith('[command]') && /(docker buildx|docker-buildx) build /.test(l)) ?? ''
       expect(command).toContain('--platform linux/amd64,linux/arm64')
       expect(command).toContain(`--provenance=${provenance}`)
     }, 300_000)
@@ -102,6 +102,50 @@ describeOnBuilders(
       expect(await skopeoDigest(`${image}:${tag}`)).toBe(run.outputs.digest)
       const config = await skopeoConfig(`${image}:${tag}`, undefined, { os: 'linux', architecture: 'arm64' })
       expect(config.architecture).toBe('arm64')
+    }, 300_000)
+  },
+  ['buildx-remote']
+)
+
+describeOnBuilders(
+  'annotations and build contexts',
+  (builder) => {
+    it('index- and manifest-level annotations land where asked (on buildx 0.10, which has no --annotation)', async () => {
+      const image = `${reg.host}/e2e/annotated`
+      const run = await runAction({
+        workspace: ws.dir,
+        inputs: {
+          image,
+          tags: 'v1',
+          platforms: 'linux/amd64,linux/arm64',
+          provenance: 'false',
+          annotations: 'index:org.opencontainers.image.description=built, with a comma\norg.opencontainers.image.vendor=acme'
+        },
+        env: builder().env
+      })
+      expectSuccess(run)
+      const index = await rawManifest(reg, 'e2e/annotated', 'v1')
+      expect(index.digest).toBe(run.outputs.digest)
+      const json = JSON.parse(index.body.toString('utf8'))
+      expect(json.annotations).toMatchObject({ 'org.opencontainers.image.description': 'built, with a comma' })
+      const child = await rawManifest(reg, 'e2e/annotated', json.manifests[0].digest)
+      expect(JSON.parse(child.body.toString('utf8')).annotations).toMatchObject({ 'org.opencontainers.image.vendor': 'acme' })
+    }, 300_000)
+
+    it('build-contexts: a COPY --from=<name> works only with the named context given', async () => {
+      const extra = await makeTempDir('extra-context')
+      const ctxWs = await makeWorkspace({ dockerfile: 'FROM scratch\nCOPY --from=extra extra.txt /extra.txt\n' })
+      try {
+        writeFileSync(join(extra, 'extra.txt'), 'from the extra context\n')
+        const image = `${reg.host}/e2e/contexts`
+        const without = await runAction({ workspace: ctxWs.dir, inputs: { image, tags: 'v1', provenance: 'false' }, env: builder().env })
+        expect(without.code).not.toBe(0)
+        const withCtx = await runAction({ workspace: ctxWs.dir, inputs: { image, tags: 'v1', provenance: 'false', 'build-contexts': `extra=${extra}` }, env: builder().env })
+        expectSuccess(withCtx)
+        expect(await skopeoDigest(`${image}:v1`)).toBe(withCtx.outputs.digest)
+      } finally {
+        await Promise.all([removeDir(extra), ctxWs.cleanup()])
+      }
     }, 300_000)
   },
   ['buildx-remote']

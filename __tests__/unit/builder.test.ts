@@ -1,4 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { findBuildxPlugin } from '../../src/docker/buildx-plugin'
 import { hostPlatform, nativePlatform, selectBuilder, type BuildSpec } from '../../src/docker/builder'
 import { annotationAttributes, buildxArgv, buildxFailure, parseBuildxInspect, secretEnv } from '../../src/docker/buildx'
 import { buildArgv, printableCommand } from '../../src/docker/cli'
@@ -208,5 +212,35 @@ describe('buildxFailure', () => {
   it('anything else: the exit code, the builder, and the log', () => {
     const e = buildxFailure(remote, spec(), 2, 'ERROR: failed to solve: dockerfile parse error line 3: unknown instruction: FORM')
     expect(e.message).toMatch(/failed on builder 'remote' \(driver remote\) with exit code 2:\n.*FORM/)
+  })
+})
+
+describe('findBuildxPlugin', () => {
+  it("finds docker-buildx where docker looks: cliPluginsExtraDirs first, then the config's cli-plugins", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'plugins-'))
+    try {
+      const config = path.join(root, 'config')
+      const extra = path.join(root, 'extra')
+      mkdirSync(path.join(config, 'cli-plugins'), { recursive: true })
+      mkdirSync(extra)
+      writeFileSync(path.join(config, 'config.json'), '{}')
+      writeFileSync(path.join(config, 'cli-plugins', 'docker-buildx'), '#!/bin/sh\n', { mode: 0o755 })
+      expect(findBuildxPlugin({ DOCKER_CONFIG: config })).toBe(path.join(config, 'cli-plugins', 'docker-buildx'))
+      writeFileSync(path.join(extra, 'docker-buildx'), '#!/bin/sh\n', { mode: 0o755 })
+      writeFileSync(path.join(config, 'config.json'), JSON.stringify({ cliPluginsExtraDirs: [extra] }))
+      expect(findBuildxPlugin({ DOCKER_CONFIG: config })).toBe(path.join(extra, 'docker-buildx'))
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+  it('skips a file that is not executable', () => {
+    const config = mkdtempSync(path.join(os.tmpdir(), 'plugins-'))
+    try {
+      mkdirSync(path.join(config, 'cli-plugins'))
+      writeFileSync(path.join(config, 'cli-plugins', 'docker-buildx'), 'not a program', { mode: 0o644 })
+      expect(findBuildxPlugin({ DOCKER_CONFIG: config })).not.toBe(path.join(config, 'cli-plugins', 'docker-buildx'))
+    } finally {
+      rmSync(config, { recursive: true, force: true })
+    }
   })
 })

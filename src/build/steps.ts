@@ -77,8 +77,11 @@ export async function prepare(deps: Deps): Promise<Prepared> {
   const pinInputs = readPinInputs(deps.readInput)
   const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push)
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : undefined
-  const commit = await resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime })
-  const builder = await chooseBuilder(deps, inputs)
+  // git and `docker buildx inspect` are independent processes: run them side by side
+  const [commit, builder] = await Promise.all([
+    resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime }),
+    chooseBuilder(deps, inputs)
+  ])
   const plan = planBuild(inputs, ctx, commit, nativePlatform(builder.info))
   logPlanNotes([...builderNotes(inputs, builder), ...plan.notes])
   const base = {
