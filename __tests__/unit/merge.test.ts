@@ -431,7 +431,7 @@ describe('merge: summary', () => {
     expect(row.replace(/<wbr>/g, '')).toContain(`<code>${arm?.digest}</code>`)
     expect(row).toContain(`<a href="https://github.com/acme/app/commit/${SHA}"><code>${SHA.slice(0, 12)}</code></a>`)
     expect(row).toContain('<a href="https://github.com/acme/app/actions/runs/4242">#7</a>')
-    expect(row).toContain('<code>sha-{{sha}}-linux-arm64</code>')
+    expect(row).toContain(`<code>sha-${SHA.slice(0, 7)}-linux-arm64</code>`)
     expect(md).toContain(`**Tags** \`${IMAGE}:v1\``)
   })
 })

@@ -280,6 +280,9 @@ function toMergeOutputs(r) {
     metadata: JSON.stringify(metadata)
   };
 }
+function sourceText(image, reference) {
+  return reference.startsWith(`${image}:`) ? reference.slice(image.length + 1) : reference;
+}
 function platformTable(r) {
   const rows = [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => {
     const commit = i.labels[COMMIT_LABEL] ?? "";
@@ -289,7 +292,7 @@ function platformTable(r) {
       htmlCode(i.digest),
       htmlLink(htmlCode(commit.slice(0, 12), { wrap: false }), commit === r.commit ? r.commitUrl : void 0),
       build ? htmlLink(html(`#${build}`), build === r.runNumber ? r.runUrl : void 0) : "",
-      htmlCode(i.source.input)
+      htmlCode(sourceText(r.image, i.source.reference))
     ];
   });
   return htmlTable(["Platform", "Digest", "Commit", "Build", "Source"], rows);

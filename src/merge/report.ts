@@ -61,6 +61,11 @@ export function toMergeOutputs(r: MergeReport): Record<string, string> {
   }
 }
 
+/** A source as this run resolved it (templates filled in): the tag alone when it is a tag of `image`. */
+function sourceText(image: string, reference: string): string {
+  return reference.startsWith(`${image}:`) ? reference.slice(image.length + 1) : reference
+}
+
 /** One row per platform: platform, manifest digest, commit, build number (linked to the run when it is this run's), source. */
 function platformTable(r: MergeReport): string {
   const rows = [...r.images]
@@ -74,7 +79,7 @@ function platformTable(r: MergeReport): string {
         htmlCode(i.digest),
         htmlLink(htmlCode(commit.slice(0, 12), { wrap: false }), commit === r.commit ? r.commitUrl : undefined),
         build ? htmlLink(html(`#${build}`), build === r.runNumber ? r.runUrl : undefined) : '',
-        htmlCode(i.source.input)
+        htmlCode(sourceText(r.image, i.source.reference))
       ]
     })
   return htmlTable(['Platform', 'Digest', 'Commit', 'Build', 'Source'], rows)
