@@ -81,7 +81,7 @@ var import_promises = __toESM(require_promises(), 1);
 var import_node_os2 = __toESM(require_os(), 1);
 var import_node_path2 = __toESM(require_path(), 1);
 
-// src/docker/buildx.ts
+// src/docker/buildx-inspect.ts
 function parseBuildxInspect(text) {
   const field = (name2) => new RegExp(`^${name2}:[ \\t]*(.*)$`, "m").exec(text)?.[1]?.trim();
   const name = field("Name");
@@ -95,106 +95,6 @@ function parseBuildxInspect(text) {
     }
   }
   return { name, driver, platforms };
-}
-function secretEnvName(index) {
-  return `PINNED_BUILD_SECRET_${index}`;
-}
-function secretEnv(secrets) {
-  const env = {};
-  secrets.forEach((s, i) => {
-    if (s.value !== void 0) env[secretEnvName(i)] = s.value;
-  });
-  return env;
-}
-function csvField(s) {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-function annotationAttributes(annotation) {
-  const eq = annotation.indexOf("=");
-  const key = annotation.slice(0, eq);
-  const value = annotation.slice(eq + 1);
-  const colon = key.indexOf(":");
-  if (colon < 0) return [`annotation.${key}=${value}`];
-  const name = key.slice(colon + 1);
-  const spec = key.slice(0, colon);
-  const platform = /\[[^\]]*\]/.exec(spec)?.[0] ?? "";
-  return spec.replace(/\[[^\]]*\]/g, "").split(",").map((type) => `annotation-${type}${platform}.${name}=${value}`);
-}
-function buildxArgv(spec, builder, files, o) {
-  const argv = ["buildx", "build", "--builder", builder.name, "--file", spec.file, "--metadata-file", files.metadata, "--iidfile", files.iid];
-  for (const tag of spec.tags) argv.push("--tag", tag);
-  for (const [key, value] of Object.entries(spec.labels)) argv.push("--label", `${key}=${value}`);
-  for (const arg of spec.buildArgs) argv.push("--build-arg", arg);
-  if (spec.target) argv.push("--target", spec.target);
-  if (spec.pull) argv.push("--pull");
-  if (spec.noCache) argv.push("--no-cache");
-  if (spec.platforms.length > 0) argv.push("--platform", spec.platforms.join(","));
-  spec.secrets.forEach((s, i) => {
-    argv.push("--secret", s.value !== void 0 ? `id=${s.id},env=${secretEnvName(i)}` : `id=${s.id},src=${csvField(s.file ?? "")}`);
-  });
-  for (const ssh of spec.ssh) argv.push("--ssh", ssh);
-  for (const c of spec.cacheFrom) argv.push("--cache-from", c);
-  for (const c of spec.cacheTo) argv.push("--cache-to", c);
-  if (spec.provenance !== void 0) argv.push(`--provenance=${spec.provenance}`);
-  if (spec.sbom !== void 0) argv.push(`--sbom=${spec.sbom}`);
-  for (const c of spec.buildContexts) argv.push("--build-context", c);
-  const annotations = spec.annotations.flatMap(annotationAttributes).map(csvField);
-  if (spec.push) argv.push(...annotations.length ? ["--output", ["type=image", "push=true", ...annotations].join(",")] : ["--push"]);
-  else if (o.load) argv.push(...annotations.length ? ["--output", ["type=docker", ...annotations].join(",")] : ["--load"]);
-  argv.push(spec.context);
-  return argv;
-}
-function lastLines(text, n = 10) {
-  return text.trim().split(/\r?\n/).slice(-n).join("\n");
-}
-var SETUP_BUILDX = "add docker/setup-buildx-action before this step (it creates a docker-container builder) and pass its 'name' output as 'builder'";
-function buildxFailure(builder, spec, exitCode, output) {
-  const on = `builder '${builder.name}' (driver ${builder.driver})`;
-  const detail = lastLines(output);
-  const fail = (what, hint) => new ActionError(`docker buildx build failed on ${on}: ${what}:
-${detail}`, hint);
-  if (/multiple platforms feature is currently not supported|docker exporter does not currently support exporting manifest lists/i.test(output)) {
-    return fail(
-      `the ${builder.driver} driver cannot build several platforms (${spec.platforms.join(", ")}) into one image`,
-      `${SETUP_BUILDX}, or enable the containerd image store in the docker engine`
-    );
-  }
-  if (/attestation.* not supported|provenance.* not supported|sbom.* not supported/i.test(output)) {
-    return fail(`the ${builder.driver} driver cannot attach attestations (provenance/SBOM)`, `set 'provenance: false' and 'sbom: false', or ${SETUP_BUILDX}`);
-  }
-  if (/cache export feature is currently not supported|cache export.*not supported/i.test(output)) {
-    return fail(`the ${builder.driver} driver cannot export a cache ('cache-to')`, `${SETUP_BUILDX}, or use 'cache-to: type=inline'`);
-  }
-  if (/secret .*(not found|required)|secret \S+: not found/i.test(output)) {
-    return fail(
-      "a secret the Dockerfile mounts was not given",
-      "add it to 'secrets' (id=value) or 'secret-files' (id=path) with the id of its RUN --mount=type=secret,id=<id>, or mark the mount required=false"
-    );
-  }
-  const pushing = /failed to push|pushing layers|exporting to image|failed to (do request|authorize|fetch oauth token)|unexpected status/i.test(output);
-  if (spec.push && /unauthorized|denied|authentication required|forbidden|status: 40[13]\b|\b40[13] (Unauthorized|Forbidden)/i.test(output) && pushing) {
-    return fail(
-      "the registry refused the push (not logged in, or no write access)",
-      "log in to the image's registry before this step (docker/login-action, or the 'username'/'password' inputs); the builder gets the credentials from the step's docker config"
-    );
-  }
-  if (spec.push && pushing) {
-    return fail(
-      `pushing the image failed (exit code ${exitCode}); some of the tags may already point to the new image`,
-      "check that the registry in 'image' is reachable from the builder and accepts pushes, then re-run the job"
-    );
-  }
-  if (/failed to (dial|connect)|connection refused|no such host|error during connect|is the docker daemon running|builder .* (not found|unreachable)/i.test(output)) {
-    return fail(
-      "the builder could not be reached",
-      `check that builder '${builder.name}' is running (docker buildx inspect --bootstrap ${builder.name}); ${SETUP_BUILDX}`
-    );
-  }
-  return new ActionError(
-    `docker buildx build failed on ${on} with exit code ${exitCode}:
-${detail}`,
-    "fix the Dockerfile or build context; the full build log is in the 'docker buildx build' group above"
-  );
 }
 
 // src/docker/buildx-plugin.ts
@@ -239,7 +139,10 @@ function parsePushDigest(output, tag) {
 
 // src/docker/cli.ts
 function buildArgv(request, iidFile) {
-  const argv = ["build", "--file", request.file, "--iidfile", iidFile];
+  return ["build", "--file", request.file, "--iidfile", iidFile, ...requestFlags(request), request.context];
+}
+function requestFlags(request) {
+  const argv = [];
   for (const tag of request.tags) argv.push("--tag", tag);
   for (const [key, value] of Object.entries(request.labels)) argv.push("--label", `${key}=${value}`);
   for (const arg of request.buildArgs) argv.push("--build-arg", arg);
@@ -247,7 +150,6 @@ function buildArgv(request, iidFile) {
   if (request.pull) argv.push("--pull");
   if (request.noCache) argv.push("--no-cache");
   if (request.platforms?.length) argv.push("--platform", request.platforms.join(","));
-  argv.push(request.context);
   return argv;
 }
 function printableCommand(binary, argv, redact = []) {
@@ -255,11 +157,11 @@ function printableCommand(binary, argv, redact = []) {
   return [binary, ...argv].map((a) => hide.reduce((s, r) => s.split(r).join("***"), a)).join(" ");
 }
 var NO_BUILDX = /unknown command|is not a docker command|unrecognized command|unknown flag: --builder|not a docker command/i;
-function lastLines2(text, n = 8) {
+function lastLines(text, n = 8) {
   return text.trim().split(/\r?\n/).slice(-n).join("\n");
 }
 function pushFailure(ref, exitCode, output) {
-  const detail = lastLines2(output);
+  const detail = lastLines(output);
   const host = ref.split("/")[0];
   if (/denied|unauthorized|authentication required|forbidden|no basic auth credentials/i.test(output)) {
     return new ActionError(
@@ -345,18 +247,18 @@ ${out.stdout}`;
       const which = source ?? (name ? `builder '${name}'` : "the current buildx builder");
       if (/no builder .*found|not found/i.test(text)) {
         throw new ActionError(
-          `buildx builder not found: ${which}, which docker buildx does not know (${lastLines2(text, 2)})`,
+          `buildx builder not found: ${which}, which docker buildx does not know (${lastLines(text, 2)})`,
           "create it in an earlier step (docker/setup-buildx-action, or docker buildx create) with the same DOCKER_CONFIG, or fix the name"
         );
       }
       throw new ActionError(
-        `docker buildx inspect failed for ${which}: ${lastLines2(text, 3)}`,
+        `docker buildx inspect failed for ${which}: ${lastLines(text, 3)}`,
         "check that the builder is running (docker buildx inspect --bootstrap), or recreate it with docker/setup-buildx-action"
       );
     }
     const info2 = parseBuildxInspect(out.stdout);
     if (!info2) throw new ActionError(`docker buildx inspect printed no builder name and driver:
-${lastLines2(out.stdout, 5)}`, "update buildx (docker/setup-buildx-action installs a current one)");
+${lastLines(out.stdout, 5)}`, "update buildx (docker/setup-buildx-action installs a current one)");
     return info2;
   }
   async buildx(argv, o) {
@@ -369,7 +271,7 @@ ${out.stderr}` };
     const version = out.stdout.trim();
     if (out.exitCode !== 0 || !version) {
       throw new ActionError(
-        `the Docker daemon is not reachable: ${lastLines2(out.stderr || out.stdout, 3)}`,
+        `the Docker daemon is not reachable: ${lastLines(out.stderr || out.stdout, 3)}`,
         "start the Docker daemon (or set DOCKER_HOST) before this step"
       );
     }
@@ -383,7 +285,7 @@ ${out.stderr}` };
       if (out.exitCode !== 0) {
         throw new ActionError(
           `docker build failed with exit code ${out.exitCode}:
-${lastLines2(out.stderr || out.stdout)}`,
+${lastLines(out.stderr || out.stdout)}`,
           "fix the Dockerfile or build context; the full build log is in the 'docker build' group above"
         );
       }
@@ -407,7 +309,7 @@ ${out.stderr}`);
     const out = await this.run(argv, true, Buffer.from(password, "utf8"));
     if (out.exitCode !== 0) {
       throw new ActionError(
-        `docker login to ${server ?? "Docker Hub"} as '${username}' failed: ${lastLines2(out.stderr || out.stdout, 3)}`,
+        `docker login to ${server ?? "Docker Hub"} as '${username}' failed: ${lastLines(out.stderr || out.stdout, 3)}`,
         "check the 'username' and 'password' inputs (for GHCR: a token with read:packages/write:packages)"
       );
     }
@@ -444,6 +346,104 @@ function toOutputs(report2) {
 var import_promises2 = __toESM(require_promises(), 1);
 var import_node_os3 = __toESM(require_os(), 1);
 var import_node_path3 = __toESM(require_path(), 1);
+
+// src/docker/buildx.ts
+function secretEnvName(index) {
+  return `PINNED_BUILD_SECRET_${index}`;
+}
+function secretEnv(secrets) {
+  const env = {};
+  secrets.forEach((s, i) => {
+    if (s.value !== void 0) env[secretEnvName(i)] = s.value;
+  });
+  return env;
+}
+function csvField(s) {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+function annotationAttributes(annotation) {
+  const eq = annotation.indexOf("=");
+  const key = annotation.slice(0, eq);
+  const value = annotation.slice(eq + 1);
+  const colon = key.indexOf(":");
+  if (colon < 0) return [`annotation.${key}=${value}`];
+  const name = key.slice(colon + 1);
+  const spec = key.slice(0, colon);
+  const platform = /\[[^\]]*\]/.exec(spec)?.[0] ?? "";
+  return spec.replace(/\[[^\]]*\]/g, "").split(",").map((type) => `annotation-${type}${platform}.${name}=${value}`);
+}
+function buildxArgv(spec, builder, files, o) {
+  const argv = ["buildx", "build", "--builder", builder.name, "--file", spec.file, "--metadata-file", files.metadata, "--iidfile", files.iid];
+  argv.push(...requestFlags(spec));
+  spec.secrets.forEach((s, i) => {
+    argv.push("--secret", s.value !== void 0 ? `id=${s.id},env=${secretEnvName(i)}` : `id=${s.id},src=${csvField(s.file ?? "")}`);
+  });
+  for (const ssh of spec.ssh) argv.push("--ssh", ssh);
+  for (const c of spec.cacheFrom) argv.push("--cache-from", c);
+  for (const c of spec.cacheTo) argv.push("--cache-to", c);
+  if (spec.provenance !== void 0) argv.push(`--provenance=${spec.provenance}`);
+  if (spec.sbom !== void 0) argv.push(`--sbom=${spec.sbom}`);
+  for (const c of spec.buildContexts) argv.push("--build-context", c);
+  const annotations = spec.annotations.flatMap(annotationAttributes).map(csvField);
+  if (spec.push) argv.push(...annotations.length ? ["--output", ["type=image", "push=true", ...annotations].join(",")] : ["--push"]);
+  else if (o.load) argv.push(...annotations.length ? ["--output", ["type=docker", ...annotations].join(",")] : ["--load"]);
+  argv.push(spec.context);
+  return argv;
+}
+function lastLines2(text, n = 10) {
+  return text.trim().split(/\r?\n/).slice(-n).join("\n");
+}
+var SETUP_BUILDX = "add docker/setup-buildx-action before this step (it creates a docker-container builder) and pass its 'name' output as 'builder'";
+function buildxFailure(builder, spec, exitCode, output) {
+  const on = `builder '${builder.name}' (driver ${builder.driver})`;
+  const detail = lastLines2(output);
+  const fail = (what, hint) => new ActionError(`docker buildx build failed on ${on}: ${what}:
+${detail}`, hint);
+  if (/multiple platforms feature is currently not supported|docker exporter does not currently support exporting manifest lists/i.test(output)) {
+    return fail(
+      `the ${builder.driver} driver cannot build several platforms (${spec.platforms.join(", ")}) into one image`,
+      `${SETUP_BUILDX}, or enable the containerd image store in the docker engine`
+    );
+  }
+  if (/attestation.* not supported|provenance.* not supported|sbom.* not supported/i.test(output)) {
+    return fail(`the ${builder.driver} driver cannot attach attestations (provenance/SBOM)`, `set 'provenance: false' and 'sbom: false', or ${SETUP_BUILDX}`);
+  }
+  if (/cache export feature is currently not supported|cache export.*not supported/i.test(output)) {
+    return fail(`the ${builder.driver} driver cannot export a cache ('cache-to')`, `${SETUP_BUILDX}, or use 'cache-to: type=inline'`);
+  }
+  if (/secret .*(not found|required)|secret \S+: not found/i.test(output)) {
+    return fail(
+      "a secret the Dockerfile mounts was not given",
+      "add it to 'secrets' (id=value) or 'secret-files' (id=path) with the id of its RUN --mount=type=secret,id=<id>, or mark the mount required=false"
+    );
+  }
+  const pushing = /failed to push|pushing layers|exporting to image|failed to (do request|authorize|fetch oauth token)|unexpected status/i.test(output);
+  if (spec.push && /unauthorized|denied|authentication required|forbidden|status: 40[13]\b|\b40[13] (Unauthorized|Forbidden)/i.test(output) && pushing) {
+    return fail(
+      "the registry refused the push (not logged in, or no write access)",
+      "log in to the image's registry before this step (docker/login-action, or the 'username'/'password' inputs); the builder gets the credentials from the step's docker config"
+    );
+  }
+  if (spec.push && pushing) {
+    return fail(
+      `pushing the image failed (exit code ${exitCode}); some of the tags may already point to the new image`,
+      "check that the registry in 'image' is reachable from the builder and accepts pushes, then re-run the job"
+    );
+  }
+  if (/failed to (dial|connect)|connection refused|no such host|error during connect|is the docker daemon running|builder .* (not found|unreachable)/i.test(output)) {
+    return fail(
+      "the builder could not be reached",
+      `check that builder '${builder.name}' is running (docker buildx inspect --bootstrap ${builder.name}); ${SETUP_BUILDX}`
+    );
+  }
+  return new ActionError(
+    `docker buildx build failed on ${on} with exit code ${exitCode}:
+${detail}`,
+    "fix the Dockerfile or build context; the full build log is in the 'docker buildx build' group above"
+  );
+}
+
+// src/docker/builder.ts
 function hostPlatform(platform = process.platform, arch = process.arch) {
   const osName = platform === "win32" ? "windows" : platform;
   const archName = { x64: "amd64", ia32: "386", arm: "arm/v7", arm64: "arm64", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
