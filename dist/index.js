@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-FJUV2HVU.js";
+} from "./chunks/chunk-ZGWDFB3C.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -24,11 +24,11 @@ import {
   readInputs,
   resolveCommit,
   secretLookingBuildArgs
-} from "./chunks/chunk-K3MAPR7E.js";
+} from "./chunks/chunk-QL34DHUI.js";
 import {
   envInputReader,
   runAction
-} from "./chunks/chunk-6MC4F5MD.js";
+} from "./chunks/chunk-OU4GZ4D4.js";
 import {
   commitUrl,
   readRunContext,
@@ -46,7 +46,7 @@ import {
   isAttestation,
   isIndex,
   isSha256Digest
-} from "./chunks/chunk-MVZSXB56.js";
+} from "./chunks/chunk-KU2TRF2M.js";
 import {
   require_promises
 } from "./chunks/chunk-LWLEGXAD.js";
@@ -912,7 +912,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-ZQ6DOZGX.js");
+  later ??= import("./chunks/later-MR4PJFWY.js");
   return later;
 }
 async function prepare(deps) {

@@ -108,7 +108,7 @@ describe('time to fail: the registry-timeout budget', () => {
     expect(proxy.requests.slice(since).filter((r) => r.fault === 'hang')).toHaveLength(1)
     const seconds = (exitedAt - pushEnd(proxy, since)) / 1000
     timings.push({ scenario: 'build: hung /v2/ (warm-up ping during the push)', seconds, budget: BUDGET_S })
-    expect(seconds).toBeLessThan(BUDGET_S + 1.5)
+    expect(seconds).toBeLessThan(BUDGET_S)
   })
 
   test('build: the read-back hangs after a good ping → fails within the budget after the push, naming the host', async () => {
@@ -121,7 +121,7 @@ describe('time to fail: the registry-timeout budget', () => {
     expect(run.outputs).toEqual({})
     const seconds = (exitedAt - pushEnd(proxy, since)) / 1000
     timings.push({ scenario: 'build: hung manifest read-back', seconds, budget: BUDGET_S })
-    expect(seconds).toBeLessThan(BUDGET_S + 1.5)
+    expect(seconds).toBeLessThan(BUDGET_S)
   })
 
   test('build: a hung token service (token registry) → fails within the budget after the push, naming the token service', async () => {
@@ -145,7 +145,7 @@ describe('time to fail: the registry-timeout budget', () => {
     expect(hung.connections.slice(before).filter((c) => c.requestLine !== '')).toHaveLength(1)
     const seconds = (exitedAt - pushEnd(tokenProxy, since)) / 1000
     timings.push({ scenario: 'build: hung token service', seconds, budget: BUDGET_S })
-    expect(seconds).toBeLessThan(BUDGET_S + 1.5)
+    expect(seconds).toBeLessThan(BUDGET_S)
   })
 
   describe('resolve', () => {
@@ -173,7 +173,7 @@ describe('time to fail: the registry-timeout budget', () => {
       expect(failure(run)).toContain(`registry ${proxy.host} did not answer GET /v2/ within the ${BUDGET_S} s registry-timeout`)
       expect(run.outputs).toEqual({})
       timings.push({ scenario: 'resolve: hung /v2/ (whole step)', seconds, budget: BUDGET_S })
-      expect(seconds).toBeLessThan(BUDGET_S + 2)
+      expect(seconds).toBeLessThan(BUDGET_S) // from the process start, Node's own start included
     })
 
     test('a hung token service → fails within the budget, naming the token service', async () => {
@@ -184,7 +184,7 @@ describe('time to fail: the registry-timeout budget', () => {
         expect(failure(run)).toContain(`token service ${hung.url} did not answer GET /token within the ${BUDGET_S} s registry-timeout`)
         expect(run.outputs).toEqual({})
         timings.push({ scenario: 'resolve: hung token service (whole step)', seconds, budget: BUDGET_S })
-        expect(seconds).toBeLessThan(BUDGET_S + 2)
+        expect(seconds).toBeLessThan(BUDGET_S) // from the process start, Node's own start included
       } finally {
         tokenProxy.setRealm(undefined)
       }
@@ -200,7 +200,7 @@ describe('time to fail: the registry-timeout budget', () => {
       expect(error).toContain(`the docker credential helper docker-credential-gcloudish did not answer for ${htpasswd.host} within the ${BUDGET_S} s registry-timeout`)
       expect(run.outputs).toEqual({})
       timings.push({ scenario: 'resolve: credential helper waiting on a child (whole step)', seconds, budget: BUDGET_S })
-      expect(seconds).toBeLessThan(BUDGET_S + 2)
+      expect(seconds).toBeLessThan(BUDGET_S) // from the process start, Node's own start included
       const pids = readCredentialHelperPids(bin, 'gcloudish')
       expect(pids).toHaveLength(2) // the script and its sleep
       expect(alivePids(pids)).toEqual([])

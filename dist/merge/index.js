@@ -19,7 +19,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-K3MAPR7E.js";
+} from "../chunks/chunk-QL34DHUI.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,7 +28,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-6MC4F5MD.js";
+} from "../chunks/chunk-OU4GZ4D4.js";
 import {
   commitUrl,
   readRunContext,
@@ -38,7 +38,7 @@ import {
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-OUQWUHSO.js";
+} from "../chunks/chunk-PBTYYEXU.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -52,7 +52,7 @@ import {
   formatPlatform,
   isAttestation,
   sha256Digest
-} from "../chunks/chunk-MVZSXB56.js";
+} from "../chunks/chunk-KU2TRF2M.js";
 import {
   ActionError,
   InputError,

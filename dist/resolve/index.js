@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-FJUV2HVU.js";
+} from "../chunks/chunk-ZGWDFB3C.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,7 +12,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-6MC4F5MD.js";
+} from "../chunks/chunk-OU4GZ4D4.js";
 import {
   commitUrl,
   readRunContext,
@@ -22,11 +22,11 @@ import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-ETCMHOXJ.js";
+} from "../chunks/chunk-H72IYNH2.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-OUQWUHSO.js";
+} from "../chunks/chunk-PBTYYEXU.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,7 +40,7 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-MVZSXB56.js";
+} from "../chunks/chunk-KU2TRF2M.js";
 import {
   loadDeployFiles
 } from "../chunks/chunk-4PNQQAK4.js";

@@ -49,11 +49,19 @@ export class RegistryBudget {
     if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`registry budget must be a positive number of milliseconds (got ${ms})`)
   }
 
-  /** Starts a new phase: what starts from now on must be done within `ms`. */
+  /**
+   * The part of the budget kept for what follows an abort — reporting the failure, cleaning up, exiting — so that the
+   * step itself, not only its requests, ends within `ms`: a fifth of it, at most one second.
+   */
+  get reserveMs(): number {
+    return Math.min(1000, Math.floor(this.ms / 5))
+  }
+
+  /** Starts a new phase: what starts from now on must be done within `ms` (requests are stopped `reserveMs` sooner). */
   start(): void {
     const controller = new AbortController()
     // unref: a pending budget must never keep the process alive on its own
-    const timer = setTimeout(() => controller.abort(new BudgetExceededError(this.ms)), this.ms).unref()
+    const timer = setTimeout(() => controller.abort(new BudgetExceededError(this.ms)), this.ms - this.reserveMs).unref()
     this.phase = { controller, timer, startedAt: Date.now() }
   }
 
@@ -63,9 +71,10 @@ export class RegistryBudget {
     return (this.phase as Phase).controller.signal
   }
 
-  /** Milliseconds left in the current phase (the whole budget before the first phase starts). */
+  /** Milliseconds left for requests in the current phase (the whole usable budget before the first phase starts). */
   remainingMs(): number {
-    return this.phase ? Math.max(0, this.phase.startedAt + this.ms - Date.now()) : this.ms
+    const usable = this.ms - this.reserveMs
+    return this.phase ? Math.max(0, this.phase.startedAt + usable - Date.now()) : usable
   }
 
   /** Stops the clock (nothing is aborted; the process can exit without waiting for the timer). */

@@ -8,7 +8,7 @@ import {
   parseLiteralLines,
   parseReferenceInput,
   parseRegistryTimeout
-} from "./chunk-6MC4F5MD.js";
+} from "./chunk-OU4GZ4D4.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
@@ -18,7 +18,7 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   validateTag
-} from "./chunk-MVZSXB56.js";
+} from "./chunk-KU2TRF2M.js";
 import {
   ActionError,
   InputError,

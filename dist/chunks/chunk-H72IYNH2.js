@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-MVZSXB56.js";
+} from "./chunk-KU2TRF2M.js";
 import {
   deployNotes,
   pinDeployFiles,

@@ -40,10 +40,17 @@ var RegistryBudget = class {
   }
   ms;
   phase;
-  /** Starts a new phase: what starts from now on must be done within `ms`. */
+  /**
+   * The part of the budget kept for what follows an abort — reporting the failure, cleaning up, exiting — so that the
+   * step itself, not only its requests, ends within `ms`: a fifth of it, at most one second.
+   */
+  get reserveMs() {
+    return Math.min(1e3, Math.floor(this.ms / 5));
+  }
+  /** Starts a new phase: what starts from now on must be done within `ms` (requests are stopped `reserveMs` sooner). */
   start() {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new BudgetExceededError(this.ms)), this.ms).unref();
+    const timer = setTimeout(() => controller.abort(new BudgetExceededError(this.ms)), this.ms - this.reserveMs).unref();
     this.phase = { controller, timer, startedAt: Date.now() };
   }
   /** The current phase's signal (a phase starts on first use): aborted, with a BudgetExceededError, when it ends. */
@@ -51,9 +58,10 @@ var RegistryBudget = class {
     if (!this.phase) this.start();
     return this.phase.controller.signal;
   }
-  /** Milliseconds left in the current phase (the whole budget before the first phase starts). */
+  /** Milliseconds left for requests in the current phase (the whole usable budget before the first phase starts). */
   remainingMs() {
-    return this.phase ? Math.max(0, this.phase.startedAt + this.ms - Date.now()) : this.ms;
+    const usable = this.ms - this.reserveMs;
+    return this.phase ? Math.max(0, this.phase.startedAt + usable - Date.now()) : usable;
   }
   /** Stops the clock (nothing is aborted; the process can exit without waiting for the timer). */
   stop() {

@@ -4,7 +4,7 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-6MC4F5MD.js";
+} from "./chunk-OU4GZ4D4.js";
 import {
   InputError
 } from "./chunk-L5JDHYD5.js";

@@ -5,7 +5,7 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-MVZSXB56.js";
+} from "./chunk-KU2TRF2M.js";
 import {
   InputError,
   cut,

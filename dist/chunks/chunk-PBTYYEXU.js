@@ -20,7 +20,7 @@ import {
   pickPlatformEntry,
   platformEntries,
   sha256Digest
-} from "./chunk-MVZSXB56.js";
+} from "./chunk-KU2TRF2M.js";
 import {
   __commonJS,
   __require,

@@ -3,14 +3,14 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-ETCMHOXJ.js";
+} from "./chunk-H72IYNH2.js";
 import {
   openRegistry
-} from "./chunk-OUQWUHSO.js";
+} from "./chunk-PBTYYEXU.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-MVZSXB56.js";
+} from "./chunk-KU2TRF2M.js";
 import {
   loadDeployFiles
 } from "./chunk-4PNQQAK4.js";
