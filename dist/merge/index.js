@@ -71,6 +71,77 @@ import {
   warning
 } from "../chunks/chunk-QWNOPTV2.js";
 
+// src/merge/report.ts
+function platformDigests(images) {
+  return Object.fromEntries([...images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => [i.platformText, i.digest]));
+}
+function toMergeOutputs(r) {
+  const platforms = platformDigests(r.images);
+  const metadata = {
+    image: r.image,
+    digest: r.digest,
+    pinned: r.pinned,
+    mediaType: r.mediaType,
+    tags: r.tags,
+    commit: r.commit,
+    platforms: [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => ({
+      platform: i.platformText,
+      digest: i.digest,
+      source: i.source.input,
+      reference: i.source.reference,
+      commit: i.labels[COMMIT_LABEL],
+      buildNumber: i.labels[BUILD_NUMBER_LABEL]
+    })),
+    attestations: r.attestations,
+    annotations: r.annotations
+  };
+  return {
+    digest: r.digest,
+    pinned: r.pinned,
+    platforms: JSON.stringify(platforms),
+    tags: r.tags.join("\n"),
+    metadata: JSON.stringify(metadata)
+  };
+}
+function sourceText(image, reference) {
+  return reference.startsWith(`${image}:`) ? reference.slice(image.length + 1) : reference;
+}
+function platformTable(r) {
+  const rows = [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => {
+    const commit = i.labels[COMMIT_LABEL] ?? "";
+    const build = i.labels[BUILD_NUMBER_LABEL] ?? "";
+    return [
+      htmlCode(i.platformText, { wrap: false }),
+      htmlCode(i.digest),
+      htmlLink(htmlCode(commit.slice(0, 12), { wrap: false }), commit === r.commit ? r.commitUrl : void 0),
+      build ? htmlLink(html(`#${build}`), build === r.runNumber ? r.runUrl : void 0) : "",
+      htmlCode(sourceText(r.image, i.source.reference))
+    ];
+  });
+  return htmlTable(["Platform", "Digest", "Commit", "Build", "Source"], rows);
+}
+function renderMergeSummary(r) {
+  const kind = r.mediaType.includes("docker") ? "Docker manifest list" : "OCI image index";
+  const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? "" : "s"} kept` : "";
+  const facts = [
+    `**Index** ${kind} of ${r.images.length} platform${r.images.length === 1 ? "" : "s"}${attestations}; read back from the registry by digest, sha256 verified`,
+    `**Commit** ${link(code(r.commit), r.commitUrl)}`,
+    `**Tags** ${r.tags.map((t) => code(t)).join(" ")}`
+  ];
+  const moved = r.movedTags.length > 0 ? ["> [!WARNING]", ...r.movedTags.map((m) => `> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)].join("\n") : void 0;
+  const keys = Object.keys(r.annotations);
+  const annotations = keys.length > 0 ? ["<details><summary>Index annotations</summary>", "", htmlTable(["Key", "Value"], keys.map((k) => [htmlCode(k, { wrap: false }), htmlCode(r.annotations[k])])), "", "</details>"].join("\n") : void 0;
+  return sections(
+    `### Merged ${code(r.image)}`,
+    codeBlock(r.pinned),
+    facts.map((f) => `- ${f}`).join("\n"),
+    moved,
+    "#### Platforms",
+    platformTable(r),
+    annotations
+  );
+}
+
 // src/merge/compose.ts
 var byText = (a, b) => a < b ? -1 : a > b ? 1 : 0;
 function composeIndex(images, attestations, annotations, annotationsAsked) {
@@ -248,77 +319,6 @@ async function readSource(client, source, copying) {
   return { status: "read", read: { source, digest: top.digest, mediaType: top.mediaType, images, attestations } };
 }
 
-// src/merge/report.ts
-function platformDigests(images) {
-  return Object.fromEntries([...images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => [i.platformText, i.digest]));
-}
-function toMergeOutputs(r) {
-  const platforms = platformDigests(r.images);
-  const metadata = {
-    image: r.image,
-    digest: r.digest,
-    pinned: r.pinned,
-    mediaType: r.mediaType,
-    tags: r.tags,
-    commit: r.commit,
-    platforms: [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => ({
-      platform: i.platformText,
-      digest: i.digest,
-      source: i.source.input,
-      reference: i.source.reference,
-      commit: i.labels[COMMIT_LABEL],
-      buildNumber: i.labels[BUILD_NUMBER_LABEL]
-    })),
-    attestations: r.attestations,
-    annotations: r.annotations
-  };
-  return {
-    digest: r.digest,
-    pinned: r.pinned,
-    platforms: JSON.stringify(platforms),
-    tags: r.tags.join("\n"),
-    metadata: JSON.stringify(metadata)
-  };
-}
-function sourceText(image, reference) {
-  return reference.startsWith(`${image}:`) ? reference.slice(image.length + 1) : reference;
-}
-function platformTable(r) {
-  const rows = [...r.images].sort((a, b) => a.platformText < b.platformText ? -1 : 1).map((i) => {
-    const commit = i.labels[COMMIT_LABEL] ?? "";
-    const build = i.labels[BUILD_NUMBER_LABEL] ?? "";
-    return [
-      htmlCode(i.platformText, { wrap: false }),
-      htmlCode(i.digest),
-      htmlLink(htmlCode(commit.slice(0, 12), { wrap: false }), commit === r.commit ? r.commitUrl : void 0),
-      build ? htmlLink(html(`#${build}`), build === r.runNumber ? r.runUrl : void 0) : "",
-      htmlCode(sourceText(r.image, i.source.reference))
-    ];
-  });
-  return htmlTable(["Platform", "Digest", "Commit", "Build", "Source"], rows);
-}
-function renderMergeSummary(r) {
-  const kind = r.mediaType.includes("docker") ? "Docker manifest list" : "OCI image index";
-  const attestations = r.attestations > 0 ? `, ${r.attestations} attestation manifest${r.attestations === 1 ? "" : "s"} kept` : "";
-  const facts = [
-    `**Index** ${kind} of ${r.images.length} platform${r.images.length === 1 ? "" : "s"}${attestations}; read back from the registry by digest, sha256 verified`,
-    `**Commit** ${link(code(r.commit), r.commitUrl)}`,
-    `**Tags** ${r.tags.map((t) => code(t)).join(" ")}`
-  ];
-  const moved = r.movedTags.length > 0 ? ["> [!WARNING]", ...r.movedTags.map((m) => `> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)].join("\n") : void 0;
-  const keys = Object.keys(r.annotations);
-  const annotations = keys.length > 0 ? ["<details><summary>Index annotations</summary>", "", htmlTable(["Key", "Value"], keys.map((k) => [htmlCode(k, { wrap: false }), htmlCode(r.annotations[k])])), "", "</details>"].join("\n") : void 0;
-  return sections(
-    `### Merged ${code(r.image)}`,
-    codeBlock(r.pinned),
-    facts.map((f) => `- ${f}`).join("\n"),
-    moved,
-    "#### Platforms",
-    platformTable(r),
-    annotations
-  );
-}
-
 // src/merge/validate.ts
 var quote = (s) => `'${s.input}'`;
 function checkSources(outcomes, runCommit, requireSameCommit) {
@@ -449,6 +449,102 @@ async function readBackIndex(target, digest, tags) {
   return { digest: held.digest, mediaType: held.mediaType, movedTags };
 }
 
+// src/merge/steps.ts
+async function prepareMerge(deps) {
+  const ctx = readRunContext(deps.env);
+  const inputs = readMergeInputs(deps.readInput);
+  const commit = await resolveCommit(ctx, deps.cwd, { ...deps.gitHead && { head: deps.gitHead }, commitTime: async () => void 0 });
+  const sources = expandSources(inputs.sources, templateValues(commit.sha, ctx), inputs.image, ctx.ref);
+  const notes = [];
+  const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes);
+  logPlanNotes(notes);
+  return { ctx, inputs, commit, sources, tags };
+}
+function keychainFor(inputs, env) {
+  const docker = dockerKeychain(env);
+  return inputs.login ? withCredentials(inputs.image.registry, inputs.login, docker) : docker;
+}
+function repositoryClients(registries, image) {
+  const target = registries.client(image, { push: true });
+  const clients = /* @__PURE__ */ new Map([[image.repository, target]]);
+  const clientFor = (repository) => {
+    let c = clients.get(repository);
+    if (!c) {
+      c = registries.client({ registry: image.registry, repository });
+      clients.set(repository, c);
+    }
+    return c;
+  };
+  return { target, clientFor };
+}
+function readAndCheck({ clientFor }, { inputs, commit, sources }) {
+  return group(`Read ${sources.length} source(s)`, async () => {
+    const outcomes = await Promise.all(sources.map((s) => readSource(clientFor(s.ref.repository), s, s.ref.repository !== inputs.image.repository)));
+    for (const o of outcomes) {
+      if (o.status !== "read") continue;
+      for (const i of o.read.images) info(`${o.read.source.input} \u2192 ${i.platformText} ${i.digest} (git-commit ${i.labels["git-commit"] ?? "none"})`);
+    }
+    return checkSources(outcomes, commit.sha, inputs.requireSameCommit);
+  });
+}
+function defaultAnnotations(ctx, checked) {
+  const created = checked.images.map((i) => i.labels[OCI_CREATED]).filter((c) => !!c).sort().pop();
+  const source = repositoryUrl(ctx);
+  return { ...source && { [OCI_SOURCE]: source }, [OCI_REVISION]: checked.commit, ...created && { [OCI_CREATED]: created } };
+}
+function composeMerged({ ctx, inputs }, checked) {
+  const attestations = checked.reads.flatMap((r) => r.attestations);
+  const orphans = attestations.filter((a) => !checked.images.some((i) => i.digest === a.for));
+  for (const a of orphans) info(`Attestation manifest ${a.descriptor.digest} of '${a.source.input}' describes no merged image (${a.for ?? "no reference"}): left out`);
+  const annotations = { ...defaultAnnotations(ctx, checked), ...Object.fromEntries(inputs.annotations) };
+  const index = composeIndex(checked.images, attestations, annotations, inputs.annotations.length > 0);
+  if (Object.keys(index.annotations).length === 0 && Object.keys(annotations).length > 0) {
+    info("All sources are Docker v2 images: writing a Docker manifest list, which has no annotations (set 'annotations' to write an OCI index with them)");
+  }
+  return { index, digest: sha256Digest(index.bytes), attestations: attestations.filter((a) => !orphans.includes(a)) };
+}
+function writeAndReadBack({ target, clientFor }, { inputs, tags }, checked, { index, digest, attestations }) {
+  return group(`Write the index to ${formatName(inputs.image)}`, async () => {
+    const foreign = foreignChildren(inputs.image.repository, checked.images, attestations);
+    if (foreign.length > 0) {
+      const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes);
+      info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`);
+    }
+    await pushIndex(target, index, digest, tags);
+    const h = await readBackIndex(target, digest, tags);
+    info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(", ")}`);
+    for (const m of h.movedTags) {
+      warning(`Tag '${m.tag}' now points to ${m.now}, not to the index ${digest} this step wrote: another push to the same tag happened in between. Deploy with the 'pinned' output.`);
+    }
+    return h;
+  });
+}
+function countRequests(requests) {
+  const by = /* @__PURE__ */ new Map();
+  for (const r of requests) by.set(r.method, (by.get(r.method) ?? 0) + 1);
+  return [...by].map(([m, n]) => `${n} ${m}`).join(", ");
+}
+function reportMerge({ ctx, inputs, commit, tags }, checked, { index }, held, requests) {
+  info(`Registry requests: ${requests.length} (${countRequests(requests)})`);
+  return {
+    image: inputs.imageInput,
+    digest: held.digest,
+    pinned: `${inputs.imageInput}@${held.digest}`,
+    mediaType: held.mediaType,
+    tags: tags.map((t) => `${inputs.imageInput}:${t}`),
+    commit: checked.commit,
+    runCommit: commit.sha,
+    images: checked.images,
+    attestations: index.manifests.length - checked.images.length,
+    annotations: index.annotations,
+    movedTags: held.movedTags,
+    ...commitUrl(ctx, checked.commit) && { commitUrl: commitUrl(ctx, checked.commit) },
+    ...ctx.runNumber && { runNumber: ctx.runNumber },
+    ...runUrl(ctx) && { runUrl: runUrl(ctx) },
+    requests: requests.length
+  };
+}
+
 // src/merge/main.ts
 function defaultMergeDeps() {
   const env = process.env;
@@ -459,91 +555,16 @@ function defaultMergeDeps() {
     cwd: process.cwd()
   };
 }
-function defaultAnnotations(ctx, checked) {
-  const created = checked.images.map((i) => i.labels[OCI_CREATED]).filter((c) => !!c).sort().pop();
-  const source = repositoryUrl(ctx);
-  return { ...source && { [OCI_SOURCE]: source }, [OCI_REVISION]: checked.commit, ...created && { [OCI_CREATED]: created } };
-}
-function keychainFor(inputs, env) {
-  const docker = dockerKeychain(env);
-  return inputs.login ? withCredentials(inputs.image.registry, inputs.login, docker) : docker;
-}
-function countRequests(requests) {
-  const by = /* @__PURE__ */ new Map();
-  for (const r of requests) by.set(r.method, (by.get(r.method) ?? 0) + 1);
-  return [...by].map(([m, n]) => `${n} ${m}`).join(", ");
-}
 async function mergeImages(deps) {
   maskSecretInputs(deps.readInput);
-  const ctx = readRunContext(deps.env);
-  const inputs = readMergeInputs(deps.readInput);
-  const commit = await resolveCommit(ctx, deps.cwd, { ...deps.gitHead && { head: deps.gitHead }, commitTime: async () => void 0 });
-  const sources = expandSources(inputs.sources, templateValues(commit.sha, ctx), inputs.image, ctx.ref);
-  const notes = [];
-  const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes);
-  logPlanNotes(notes);
-  const registries = deps.openRegistries(keychainFor(inputs, deps.env), inputs.registryTimeoutMs);
+  const prepared = await prepareMerge(deps);
+  const registries = deps.openRegistries(keychainFor(prepared.inputs, deps.env), prepared.inputs.registryTimeoutMs);
   try {
-    const target = registries.client(inputs.image, { push: true });
-    const clients = /* @__PURE__ */ new Map([[inputs.image.repository, target]]);
-    const clientFor = (repository) => {
-      let c = clients.get(repository);
-      if (!c) {
-        c = registries.client({ registry: inputs.image.registry, repository });
-        clients.set(repository, c);
-      }
-      return c;
-    };
-    const checked = await group(`Read ${sources.length} source(s)`, async () => {
-      const outcomes = await Promise.all(sources.map((s) => readSource(clientFor(s.ref.repository), s, s.ref.repository !== inputs.image.repository)));
-      for (const o of outcomes) {
-        if (o.status !== "read") continue;
-        for (const i of o.read.images) info(`${o.read.source.input} \u2192 ${i.platformText} ${i.digest} (git-commit ${i.labels["git-commit"] ?? "none"})`);
-      }
-      return checkSources(outcomes, commit.sha, inputs.requireSameCommit);
-    });
-    const attestations = checked.reads.flatMap((r) => r.attestations);
-    const orphans = attestations.filter((a) => !checked.images.some((i) => i.digest === a.for));
-    for (const a of orphans) info(`Attestation manifest ${a.descriptor.digest} of '${a.source.input}' describes no merged image (${a.for ?? "no reference"}): left out`);
-    const annotations = { ...defaultAnnotations(ctx, checked), ...Object.fromEntries(inputs.annotations) };
-    const index = composeIndex(checked.images, attestations, annotations, inputs.annotations.length > 0);
-    const digest = sha256Digest(index.bytes);
-    if (Object.keys(index.annotations).length === 0 && Object.keys(annotations).length > 0) {
-      info("All sources are Docker v2 images: writing a Docker manifest list, which has no annotations (set 'annotations' to write an OCI index with them)");
-    }
-    const held = await group(`Write the index to ${formatName(inputs.image)}`, async () => {
-      const foreign = foreignChildren(inputs.image.repository, checked.images, attestations.filter((a) => !orphans.includes(a)));
-      if (foreign.length > 0) {
-        const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes);
-        info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`);
-      }
-      await pushIndex(target, index, digest, tags);
-      const h = await readBackIndex(target, digest, tags);
-      info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(", ")}`);
-      for (const m of h.movedTags) {
-        warning(`Tag '${m.tag}' now points to ${m.now}, not to the index ${digest} this step wrote: another push to the same tag happened in between. Deploy with the 'pinned' output.`);
-      }
-      return h;
-    });
-    info(`Registry requests: ${registries.requests.length} (${countRequests(registries.requests)})`);
-    const report = {
-      image: inputs.imageInput,
-      digest: held.digest,
-      pinned: `${inputs.imageInput}@${held.digest}`,
-      mediaType: held.mediaType,
-      tags: tags.map((t) => `${inputs.imageInput}:${t}`),
-      commit: checked.commit,
-      runCommit: commit.sha,
-      images: checked.images,
-      attestations: index.manifests.length - checked.images.length,
-      annotations: index.annotations,
-      movedTags: held.movedTags,
-      ...commitUrl(ctx, checked.commit) && { commitUrl: commitUrl(ctx, checked.commit) },
-      ...ctx.runNumber && { runNumber: ctx.runNumber },
-      ...runUrl(ctx) && { runUrl: runUrl(ctx) },
-      requests: registries.requests.length
-    };
-    return { report, summary: inputs.summary };
+    const clients = repositoryClients(registries, prepared.inputs.image);
+    const checked = await readAndCheck(clients, prepared);
+    const composed = composeMerged(prepared, checked);
+    const held = await writeAndReadBack(clients, prepared, checked, composed);
+    return { report: reportMerge(prepared, checked, composed, held, registries.requests), summary: prepared.inputs.summary };
   } finally {
     await registries.close();
   }

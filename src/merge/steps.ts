@@ -1,0 +1,191 @@
+import * as core from '@actions/core'
+import { commitUrl, readRunContext, repositoryUrl, runUrl, type RunContext } from '../action/context'
+import type { InputReader } from '../action/inputs'
+import { dockerKeychain } from '../docker/config'
+import { resolveCommit, type Commit } from '../plan/commit'
+import { OCI_CREATED, OCI_REVISION, OCI_SOURCE } from '../plan/labels'
+import { logPlanNotes, type PlanNote } from '../plan/notes'
+import { planTags } from '../plan/tag-plan'
+import { templateValues } from '../plan/tags'
+import { withCredentials, type Keychain, type RegistryFactory } from '../registry'
+import type { RegistryClient } from '../registry/client'
+import { sha256Digest } from '../registry/digest'
+import { formatName, type ImageName } from '../registry/reference'
+import { composeIndex, type ComposedIndex } from './compose'
+import { readMergeInputs, type MergeInputs } from './inputs'
+import { readSource, type AttestationEntry } from './read'
+import type { MergeReport } from './report'
+import { expandSources, type Source } from './sources'
+import { checkSources, type Checked } from './validate'
+import { copyChildren, foreignChildren, pushIndex, readBackIndex, type HeldIndex } from './write'
+
+/** The merge action's seams: the registry (clients over one transport), inputs, environment and git. */
+export interface MergeDeps {
+  /** Clients for the target and every source repository, authenticated with `credentials`, under a budget of `budgetMs`. */
+  openRegistries: (credentials: Keychain, budgetMs: number) => RegistryFactory
+  readInput: InputReader
+  env: NodeJS.ProcessEnv
+  cwd: string
+  gitHead?: (dir: string) => Promise<string | undefined>
+}
+
+export interface MergeResult {
+  report: MergeReport
+  summary: boolean
+}
+
+/** Everything decided before the registry is asked anything: a bad input fails here, before any request. */
+export interface PreparedMerge {
+  ctx: RunContext
+  inputs: MergeInputs
+  commit: Commit
+  sources: Source[]
+  tags: string[]
+}
+
+/** The index as composed from the checked sources, before anything is written. */
+export interface ComposedMerge {
+  index: ComposedIndex
+  digest: string
+  /** The attestations the index keeps: those describing a merged image. */
+  attestations: AttestationEntry[]
+}
+
+/** Step 1: inputs → commit → sources → tags, and the tag plan's notes printed. */
+export async function prepareMerge(deps: MergeDeps): Promise<PreparedMerge> {
+  const ctx = readRunContext(deps.env)
+  const inputs = readMergeInputs(deps.readInput)
+  // the commit only: a merge job needs no checkout, and the index's created time comes from the sources
+  const commit = await resolveCommit(ctx, deps.cwd, { ...(deps.gitHead && { head: deps.gitHead }), commitTime: async () => undefined })
+  const sources = expandSources(inputs.sources, templateValues(commit.sha, ctx), inputs.image, ctx.ref)
+  const notes: PlanNote[] = []
+  const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes)
+  logPlanNotes(notes)
+  return { ctx, inputs, commit, sources, tags }
+}
+
+/** The registry session's credentials: the inputs' for the image's registry (no docker login), docker's elsewhere. */
+export function keychainFor(inputs: MergeInputs, env: NodeJS.ProcessEnv): Keychain {
+  const docker = dockerKeychain(env)
+  return inputs.login ? withCredentials(inputs.image.registry, inputs.login, docker) : docker
+}
+
+/** One client per repository for the whole merge: the target's (pushing), and each other repository's on first use. */
+export interface RepositoryClients {
+  target: RegistryClient
+  clientFor: (repository: string) => RegistryClient
+}
+
+export function repositoryClients(registries: RegistryFactory, image: ImageName): RepositoryClients {
+  const target = registries.client(image, { push: true })
+  const clients = new Map<string, RegistryClient>([[image.repository, target]])
+  const clientFor = (repository: string): RegistryClient => {
+    let c = clients.get(repository)
+    if (!c) {
+      c = registries.client({ registry: image.registry, repository })
+      clients.set(repository, c)
+    }
+    return c
+  }
+  return { target, clientFor }
+}
+
+/** Step 2: every source read side by side and what it holds printed, then all checked together (nothing written yet). */
+export function readAndCheck({ clientFor }: RepositoryClients, { inputs, commit, sources }: PreparedMerge): Promise<Checked> {
+  return core.group(`Read ${sources.length} source(s)`, async () => {
+    const outcomes = await Promise.all(sources.map((s) => readSource(clientFor(s.ref.repository), s, s.ref.repository !== inputs.image.repository)))
+    for (const o of outcomes) {
+      if (o.status !== 'read') continue
+      for (const i of o.read.images) core.info(`${o.read.source.input} → ${i.platformText} ${i.digest} (git-commit ${i.labels['git-commit'] ?? 'none'})`)
+    }
+    return checkSources(outcomes, commit.sha, inputs.requireSameCommit)
+  })
+}
+
+/**
+ * Index annotations: GHCR and others read the source repository, revision and creation time from the index of a
+ * multi-platform image. All from the run and the sources, never from the clock, so that merging the same sources
+ * again gives the same index: `revision` is the sources' commit, `created` the latest creation time they carry.
+ */
+export function defaultAnnotations(ctx: RunContext, checked: Checked): Record<string, string> {
+  const created = checked.images
+    .map((i) => i.labels[OCI_CREATED])
+    .filter((c): c is string => !!c)
+    .sort()
+    .pop()
+  const source = repositoryUrl(ctx)
+  return { ...(source && { [OCI_SOURCE]: source }), [OCI_REVISION]: checked.commit, ...(created && { [OCI_CREATED]: created }) }
+}
+
+/** Step 3: the index of the checked images and their attestations, with the default and input annotations. */
+export function composeMerged({ ctx, inputs }: PreparedMerge, checked: Checked): ComposedMerge {
+  const attestations = checked.reads.flatMap((r) => r.attestations)
+  const orphans = attestations.filter((a) => !checked.images.some((i) => i.digest === a.for))
+  for (const a of orphans) core.info(`Attestation manifest ${a.descriptor.digest} of '${a.source.input}' describes no merged image (${a.for ?? 'no reference'}): left out`)
+  const annotations = { ...defaultAnnotations(ctx, checked), ...Object.fromEntries(inputs.annotations) }
+  const index = composeIndex(checked.images, attestations, annotations, inputs.annotations.length > 0)
+  if (Object.keys(index.annotations).length === 0 && Object.keys(annotations).length > 0) {
+    core.info("All sources are Docker v2 images: writing a Docker manifest list, which has no annotations (set 'annotations' to write an OCI index with them)")
+  }
+  return { index, digest: sha256Digest(index.bytes), attestations: attestations.filter((a) => !orphans.includes(a)) }
+}
+
+/**
+ * Step 4: children of other repositories mounted and copied → the index PUT by digest and under each tag → read back
+ * by digest, with a warning for each tag another push moved in between.
+ */
+export function writeAndReadBack(
+  { target, clientFor }: RepositoryClients,
+  { inputs, tags }: PreparedMerge,
+  checked: Checked,
+  { index, digest, attestations }: ComposedMerge
+): Promise<HeldIndex> {
+  return core.group(`Write the index to ${formatName(inputs.image)}`, async () => {
+    const foreign = foreignChildren(inputs.image.repository, checked.images, attestations)
+    if (foreign.length > 0) {
+      const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes)
+      core.info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`)
+    }
+    await pushIndex(target, index, digest, tags)
+    const h = await readBackIndex(target, digest, tags)
+    core.info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(', ')}`)
+    for (const m of h.movedTags) {
+      core.warning(`Tag '${m.tag}' now points to ${m.now}, not to the index ${digest} this step wrote: another push to the same tag happened in between. Deploy with the 'pinned' output.`)
+    }
+    return h
+  })
+}
+
+function countRequests(requests: RegistryFactory['requests']): string {
+  const by = new Map<string, number>()
+  for (const r of requests) by.set(r.method, (by.get(r.method) ?? 0) + 1)
+  return [...by].map(([m, n]) => `${n} ${m}`).join(', ')
+}
+
+/** Step 5: the registry requests counted and printed, and the report of what the registry holds. */
+export function reportMerge(
+  { ctx, inputs, commit, tags }: PreparedMerge,
+  checked: Checked,
+  { index }: ComposedMerge,
+  held: HeldIndex,
+  requests: RegistryFactory['requests']
+): MergeReport {
+  core.info(`Registry requests: ${requests.length} (${countRequests(requests)})`)
+  return {
+    image: inputs.imageInput,
+    digest: held.digest,
+    pinned: `${inputs.imageInput}@${held.digest}`,
+    mediaType: held.mediaType,
+    tags: tags.map((t) => `${inputs.imageInput}:${t}`),
+    commit: checked.commit,
+    runCommit: commit.sha,
+    images: checked.images,
+    attestations: index.manifests.length - checked.images.length,
+    annotations: index.annotations,
+    movedTags: held.movedTags,
+    ...(commitUrl(ctx, checked.commit) && { commitUrl: commitUrl(ctx, checked.commit) }),
+    ...(ctx.runNumber && { runNumber: ctx.runNumber }),
+    ...(runUrl(ctx) && { runUrl: runUrl(ctx) }),
+    requests: requests.length
+  }
+}
