@@ -34,11 +34,11 @@ import { MANIFEST_ACCEPT, rawManifest, registryAuthHeader, sha256, skopeoConfig,
 import { node24 } from './support/node24'
 import { MEDIA, pushTestImage, pushTestIndex, uploadBlob, type TestImage, type TestIndex } from './support/oci-fixture'
 import { killGroup, run, sleep, waitFor } from './support/proc'
-import { type TestRegistry } from './support/registry'
+import type { TestRegistry } from './support/registry'
 import { actionPostEntry, cleanupActionRuns, runAction, runPost, startAction } from './support/run-action'
 import { cleanupScope } from './support/scope'
 import { assertNoSecrets, base64Needles, findSecrets, scanRun, scanTree } from './support/secrets'
-import { type Workspace } from './support/workspace'
+import type { Workspace } from './support/workspace'
 
 const scope = cleanupScope()
 const { tempDir, registry, proxy, workspace, track } = scope
