@@ -9,26 +9,41 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-ZGWDFB3C.js";
+} from "./chunks/chunk-6MJIXJ3B.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,
+  LATEST_POLICIES,
+  OCI_CREATED,
   OCI_REVISION,
   OCI_SOURCE,
   OCI_URL,
-  buildkitOnly,
+  SEMVER_TAG_MODES,
+  actionLabels,
   logPlanNotes,
   maskSecretInputs,
-  planBuild,
-  readInputs,
+  maskSecrets,
+  mergeLabels,
+  parseLabelLines,
+  parseTags,
+  planTags,
   resolveCommit,
-  secretLookingBuildArgs
-} from "./chunks/chunk-QL34DHUI.js";
+  secretLookingBuildArgs,
+  tagPlatform
+} from "./chunks/chunk-2UAWDZJZ.js";
 import {
   envInputReader,
+  parseBoolean,
+  parseChoice,
+  parseImage,
+  parseLines,
+  parseList,
+  parseLiteralLines,
+  parseLogin,
+  parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-OU4GZ4D4.js";
+} from "./chunks/chunk-S6D3JLOU.js";
 import {
   commitUrl,
   readRunContext,
@@ -55,6 +70,7 @@ import {
   InputError,
   code,
   codeBlock,
+  cut,
   html,
   htmlCode,
   htmlLink,
@@ -660,6 +676,244 @@ async function loginForStep(docker, registry, username, password, env = process.
     if (error instanceof ActionError) throw error;
     throw new ActionError(`could not prepare a docker login for ${registry}: ${error.message}`, "check that the runner temp directory is writable");
   }
+}
+
+// src/build/builder-inputs.ts
+var import_node_fs3 = __toESM(require_fs(), 1);
+var import_node_path5 = __toESM(require_path(), 1);
+var PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+var ARCH_ALIASES = { x86_64: "amd64", x64: "amd64", aarch64: "arm64", armhf: "arm/v7", i386: "386", i686: "386" };
+function parsePlatforms(raw) {
+  const platforms = parseList(raw);
+  for (const p of platforms) {
+    const arch = p.split("/")[1] ?? p;
+    const alias = ARCH_ALIASES[arch.toLowerCase()];
+    if (PLATFORM.test(p) && !alias) continue;
+    const hint = !p.includes("/") ? `write os/arch, e.g. linux/${ARCH_ALIASES[p.toLowerCase()] ?? p.toLowerCase()}` : alias ? `BuildKit names this architecture '${alias}': write linux/${alias}` : "write each platform as os/arch[/variant] in lower case, e.g. linux/amd64, linux/arm64, linux/arm/v7";
+    throw new InputError("platforms", `'${p}' is not a platform (os/arch[/variant])`, hint);
+  }
+  return platforms;
+}
+var SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+function parseSecrets(raw) {
+  maskSecrets(raw);
+  const out = [];
+  const lines = raw.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    const eq = line.indexOf("=");
+    const id = eq > 0 ? line.slice(0, eq).trim() : "";
+    if (!id || !SECRET_ID.test(id)) {
+      throw new InputError(
+        "secrets",
+        `line ${i + 1} is not id=value (the line is not shown: it may hold the secret)`,
+        "write one secret per line as id=value, where id is what the Dockerfile mounts (RUN --mount=type=secret,id=<id>); use letters, digits, . _ -"
+      );
+    }
+    out.push({ id, value: line.slice(eq + 1) });
+  });
+  return unique("secrets", out);
+}
+function parseSecretFiles(raw, cwd) {
+  const out = [];
+  for (const line of parseLines(raw)) {
+    const eq = line.indexOf("=");
+    const id = eq > 0 ? line.slice(0, eq).trim() : "";
+    const file = eq > 0 ? line.slice(eq + 1).trim() : "";
+    if (!id || !SECRET_ID.test(id) || !file) {
+      throw new InputError("secret-files", `'${line}' is not id=path`, "write one secret file per line as id=path (the path relative to the workspace)");
+    }
+    const abs = import_node_path5.default.resolve(cwd, file);
+    if (!(0, import_node_fs3.existsSync)(abs) || !(0, import_node_fs3.statSync)(abs).isFile()) {
+      throw new InputError("secret-files", `secret '${id}': file '${file}' not found (looked for ${abs})`, "write the file in an earlier step, or fix the path");
+    }
+    out.push({ id, file: abs });
+  }
+  return unique("secret-files", out);
+}
+function unique(input, secrets) {
+  const seen = /* @__PURE__ */ new Set();
+  for (const s of secrets) {
+    if (seen.has(s.id)) throw new InputError(input, `secret id '${s.id}' is given twice`, "give each secret its own id");
+    seen.add(s.id);
+  }
+  return secrets;
+}
+function parseSsh(raw) {
+  const lines = parseLines(raw);
+  for (const line of lines) {
+    if (!/^[A-Za-z0-9_.-]+(=.+)?$/.test(line)) {
+      throw new InputError("ssh", `'${line}' is not default or id=path`, "write 'default' (the runner's SSH agent) or id=path to a key or agent socket, one per line");
+    }
+  }
+  return lines;
+}
+function keyValueLines(input, raw, shape, hint) {
+  const lines = parseLines(raw);
+  for (const line of lines) {
+    if (!/^[^=\s][^=]*=/.test(line)) throw new InputError(input, `'${line}' is not ${shape}`, hint);
+  }
+  return lines;
+}
+var ANNOTATION_TYPES = ["manifest", "index", "manifest-descriptor", "index-descriptor"];
+function parseAnnotations(raw) {
+  const lines = keyValueLines("annotations", raw, "key=value", "write one OCI annotation per line as key=value, or index:key=value for the image index");
+  for (const line of lines) {
+    const key = line.slice(0, line.indexOf("="));
+    const colon = key.indexOf(":");
+    if (colon < 0) continue;
+    const types = key.slice(0, colon).replace(/\[[^\]]*\]/g, "").split(",");
+    const unknown = types.find((t) => !ANNOTATION_TYPES.includes(t));
+    if (unknown !== void 0) {
+      throw new InputError("annotations", `'${line}': unknown annotation level '${unknown}'`, `prefix the key with one of ${ANNOTATION_TYPES.join(", ")} (or none: manifest)`);
+    }
+  }
+  return lines;
+}
+function optional(raw) {
+  return raw.trim() === "" ? void 0 : raw.trim();
+}
+function readBuilderInputs(read, cwd) {
+  const builder = optional(read("builder"));
+  if (builder !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(builder)) {
+    throw new InputError("builder", `'${builder}' is not a buildx builder name`, "set it to a name `docker buildx ls` lists, e.g. the name output of docker/setup-buildx-action");
+  }
+  const provenance = optional(read("provenance"));
+  const sbom = optional(read("sbom"));
+  return {
+    ...builder && { builder },
+    platforms: parsePlatforms(read("platforms")),
+    secrets: [...parseSecrets(read("secrets")), ...parseSecretFiles(read("secret-files"), cwd)],
+    ssh: parseSsh(read("ssh")),
+    cacheFrom: parseLines(read("cache-from")),
+    cacheTo: parseLines(read("cache-to")),
+    ...provenance && { provenance },
+    ...sbom && { sbom },
+    buildContexts: keyValueLines("build-contexts", read("build-contexts"), "name=path|url", "write one per line as name=path, name=docker-image://ref or name=https://\u2026"),
+    annotations: parseAnnotations(read("annotations"))
+  };
+}
+function buildkitOnly(b) {
+  const used = [];
+  if (b.builder) used.push("builder");
+  if (b.platforms.length > 1) used.push("platforms");
+  if (b.secrets.some((s) => s.value !== void 0)) used.push("secrets");
+  if (b.secrets.some((s) => s.file !== void 0)) used.push("secret-files");
+  if (b.ssh.length) used.push("ssh");
+  if (b.cacheFrom.length) used.push("cache-from");
+  if (b.cacheTo.length) used.push("cache-to");
+  if (b.provenance && b.provenance !== "false") used.push("provenance");
+  if (b.sbom && b.sbom !== "false") used.push("sbom");
+  if (b.buildContexts.length) used.push("build-contexts");
+  if (b.annotations.length) used.push("annotations");
+  return used;
+}
+
+// src/build/inputs.ts
+var import_node_fs4 = __toESM(require_fs(), 1);
+var import_node_path6 = __toESM(require_path(), 1);
+function parseLabels(raw) {
+  return parseLabelLines(parseLiteralLines(raw), "labels", { literal: true });
+}
+var BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=/;
+function parseBuildArgs(raw) {
+  const args = parseLines(raw);
+  for (const arg of args) {
+    if (!BUILD_ARG.test(arg)) {
+      throw new InputError("build-args", `'${cut(arg)}' is not KEY=value`, "write one build argument per line as KEY=value");
+    }
+  }
+  return args;
+}
+function resolveBuildFiles(contextRaw, fileRaw, cwd) {
+  const context = import_node_path6.default.resolve(cwd, contextRaw || ".");
+  if (!(0, import_node_fs4.existsSync)(context) || !(0, import_node_fs4.statSync)(context).isDirectory()) {
+    throw new InputError(
+      "context",
+      `build context '${cut(contextRaw || ".")}' is not a directory (looked in ${cut(context)})`,
+      "set 'context' to a directory relative to the workspace, and check out the repository first (actions/checkout)"
+    );
+  }
+  const file = fileRaw ? import_node_path6.default.resolve(cwd, fileRaw) : import_node_path6.default.join(context, "Dockerfile");
+  if (!(0, import_node_fs4.existsSync)(file) || !(0, import_node_fs4.statSync)(file).isFile()) {
+    throw new InputError(
+      "file",
+      `Dockerfile '${cut(fileRaw || import_node_path6.default.relative(cwd, file) || "Dockerfile")}' not found (looked for ${cut(file)})`,
+      fileRaw ? "set 'file' to the Dockerfile's path relative to the workspace" : "add a Dockerfile to the build context or set 'file' to its path"
+    );
+  }
+  return { context, file };
+}
+function readInputs(read, cwd = process.cwd()) {
+  const { imageInput, image: image2 } = parseImage(read("image"));
+  const tags = parseTags(read("tags"));
+  const labels = parseLabels(read("labels", { trim: false }));
+  const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
+  const ociLabels = parseBoolean("oci-labels", read("oci-labels"), true);
+  const semverTags = parseChoice("semver-tags", read("semver-tags"), SEMVER_TAG_MODES, "all");
+  const buildArgs = parseBuildArgs(read("build-args"));
+  const push = parseBoolean("push", read("push"), true);
+  const summary = parseBoolean("summary", read("summary"), true);
+  const pull = parseBoolean("pull", read("pull"), false);
+  const noCache = parseBoolean("no-cache", read("no-cache"), false);
+  const target = read("target") || void 0;
+  if (target !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
+    throw new InputError("target", `'${cut(target)}' is not a build stage name`, "set it to the name of a stage (FROM \u2026 AS <name>)");
+  }
+  const { context, file } = resolveBuildFiles(read("context"), read("file"), cwd);
+  const login = parseLogin(read("username"), read("password"));
+  const builder = readBuilderInputs(read, cwd);
+  const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
+  return {
+    imageInput,
+    image: image2,
+    tags,
+    context,
+    file,
+    buildArgs,
+    ...target && { target },
+    pull,
+    noCache,
+    labels,
+    push,
+    summary,
+    latest,
+    ociLabels,
+    semverTags,
+    ...login && { login },
+    registryTimeoutMs,
+    ...builder
+  };
+}
+
+// src/build/plan.ts
+function planBuild(inputs, ctx, commit, nativePlatform2) {
+  const notes = [];
+  const oci = inputs.ociLabels ?? true;
+  const t = planTags(inputs, ctx, commit.sha, notes, tagPlatform(inputs.tags, inputs.platforms ?? [], nativePlatform2));
+  const labels = mergeLabels(actionLabels(commit, ctx, { oci, ...t.version && { version: t.version } }), inputs.labels);
+  for (const o of labels.overridden) {
+    notes.push({
+      level: "notice",
+      title: "Label overridden",
+      text: `Label '${o.key}' from 'labels' replaces the action's value '${o.ours}' with '${o.theirs}'`
+    });
+  }
+  if (oci && !commit.time && labels.labels[OCI_CREATED] === void 0) {
+    notes.push({
+      level: "info",
+      text: `Label ${OCI_CREATED} omitted: commit ${commit.sha} is not in the checkout at the build context (shallow clone or pull request head not fetched), and the wall clock is never used so that labels stay reproducible`
+    });
+  }
+  const targets = t.tags.map((tag) => ({ tag, ref: `${inputs.imageInput}:${tag}` }));
+  return {
+    targets,
+    tags: targets.map((x) => x.tag),
+    refs: targets.map((x) => x.ref),
+    labels,
+    ...t.version && { version: t.version },
+    notes
+  };
 }
 
 // src/build/readback.ts

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { buildkitOnly, parseAnnotations, parsePlatforms, parseSecretFiles, parseSecrets, parseSsh, readBuilderInputs, secretLookingBuildArgs } from '../../src/build/builder-inputs'
+import { buildkitOnly, parseAnnotations, parsePlatforms, parseSecretFiles, parseSecrets, parseSsh, readBuilderInputs } from '../../src/build/builder-inputs'
+import { secretLookingBuildArgs } from '../../src/action/secrets'
 import { captureStdout, maskedValues } from '../helpers/capture'
 
 // core.setSecret prints ::add-mask:: lines: keep them off the test console

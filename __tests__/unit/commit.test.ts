@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { gitCommitTime, gitHead, resolveCommit, toUtcTimestamp } from '../../src/build/commit'
+import { gitCommitTime, gitHead, resolveCommit, toUtcTimestamp } from '../../src/plan/commit'
 import type { RunContext } from '../../src/action/context'
 import { ActionError } from '../../src/action/errors'
 

@@ -4,7 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../../src/action/errors'
 import { envInputReader, parseBoolean, parseList } from '../../src/action/inputs'
-import { parseBuildArgs, parseImage, parseLabels, parseTags, readInputs } from '../../src/build/inputs'
+import { parseImage } from '../../src/action/inputs'
+import { parseBuildArgs, parseLabels, readInputs } from '../../src/build/inputs'
+import { parseTags } from '../../src/plan/inputs'
 
 let ws: string
 beforeAll(() => {

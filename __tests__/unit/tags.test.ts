@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunContext } from '../../src/action/context'
 import { InputError } from '../../src/action/errors'
-import { parseTags } from '../../src/build/inputs'
-import { expandTag, refVersion, resolveTags, sanitizeForTag, tagInputProblem, templateValues, versionTags } from '../../src/build/tags'
+import { parseTags } from '../../src/plan/inputs'
+import { expandTag, refVersion, resolveTags, sanitizeForTag, tagInputProblem, templateValues, versionTags } from '../../src/plan/tags'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const base: RunContext = { actions: true, serverUrl: 'https://github.com', repository: 'acme/demo', runNumber: '123' }

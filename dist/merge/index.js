@@ -11,24 +11,24 @@ import {
   expandTag,
   logPlanNotes,
   maskSecretInputs,
-  parseImage,
   parseLabelLines,
-  parseLogin,
   parseTags,
   planTags,
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-QL34DHUI.js";
+} from "../chunks/chunk-2UAWDZJZ.js";
 import {
   envInputReader,
   parseBoolean,
   parseChoice,
+  parseImage,
   parseLines,
+  parseLogin,
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-OU4GZ4D4.js";
+} from "../chunks/chunk-S6D3JLOU.js";
 import {
   commitUrl,
   readRunContext,

@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-ZGWDFB3C.js";
+} from "../chunks/chunk-6MJIXJ3B.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,7 +12,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-OU4GZ4D4.js";
+} from "../chunks/chunk-S6D3JLOU.js";
 import {
   commitUrl,
   readRunContext,

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { DEFAULT_REGISTRY_TIMEOUT_SECONDS, REGISTRY_TIMEOUT_INPUT } from '../registry/budget'
-import { InvalidReferenceError, parseReference, type ImageReference } from '../registry/reference'
+import { InvalidReferenceError, parseReference, type ImageName, type ImageReference } from '../registry/reference'
 import { cut, InputError } from './errors'
 
 /**
@@ -93,4 +93,37 @@ export function parseSeconds(name: string, raw: string, fallback: number, { min 
  */
 export function parseRegistryTimeout(raw: string): number {
   return parseSeconds(REGISTRY_TIMEOUT_INPUT, raw, DEFAULT_REGISTRY_TIMEOUT_SECONDS)
+}
+
+/** The `image` input: a repository without tag or digest, as every action that pushes takes it. */
+export function parseImage(raw: string): { imageInput: string; image: ImageName } {
+  const imageInput = raw.trim()
+  if (imageInput === '') {
+    throw new InputError('image', 'is required', "set 'image' to the repository to push to, e.g. ghcr.io/acme/api")
+  }
+  const ref = parseReferenceInput('image', imageInput, "set 'image' to a repository such as ghcr.io/acme/api or 127.0.0.1:5000/demo")
+  if (ref.tag !== undefined || ref.digest !== undefined) {
+    const bare = imageInput.replace(/@.*$/, '').replace(/:[^:/]*$/, '')
+    throw new InputError(
+      'image',
+      `'${cut(imageInput)}' contains a ${ref.digest ? 'digest' : 'tag'}; 'image' is the repository only`,
+      `set 'image: ${cut(bare)}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ''}`
+    )
+  }
+  return { imageInput, image: { registry: ref.registry, repository: ref.repository } }
+}
+
+/** `username` and `password` for a step-only login: both or neither. */
+export function parseLogin(username: string, password: string): { username: string; password: string } | undefined {
+  if (!username && !password) return undefined
+  if (!password) {
+    throw new InputError('password', "is required when 'username' is set", "set 'password' from a secret, e.g. password: ${{ secrets.GITHUB_TOKEN }}")
+  }
+  if (!username) {
+    throw new InputError('username', "is required when 'password' is set", "set 'username' (for GHCR: ${{ github.actor }})")
+  }
+  if (/[\s:]/.test(username)) {
+    throw new InputError('username', 'contains whitespace or a colon', 'set it to the registry user name only')
+  }
+  return { username, password }
 }

@@ -1,8 +1,8 @@
-import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../action/errors'
 import { parseLines, parseList, type InputReader } from '../action/inputs'
+import { maskSecrets } from '../action/secrets'
 import type { BuildKitOptions, BuildSecret } from '../docker/builder'
 
 /**
@@ -35,15 +35,6 @@ export function parsePlatforms(raw: string): string[] {
 }
 
 const SECRET_ID = /^[A-Za-z0-9_.-]+$/
-
-/** Masks every value of a `secrets` input (a malformed line whole: it may be the secret itself). */
-export function maskSecrets(raw: string): void {
-  for (const line of raw.split(/\r?\n/)) {
-    const eq = line.indexOf('=')
-    const value = eq > 0 ? line.slice(eq + 1) : line
-    if (value.trim()) core.setSecret(value)
-  }
-}
 
 /**
  * `secrets`: `id=value` per line. Values are masked before anything else happens, and no error ever quotes a line
@@ -179,11 +170,4 @@ export function buildkitOnly(b: BuilderInputs): string[] {
   if (b.buildContexts.length) used.push('build-contexts')
   if (b.annotations.length) used.push('annotations')
   return used
-}
-
-const SECRET_LOOKING = /TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL/i
-
-/** Build-arg names that look like they carry a secret (`NPM_TOKEN`, `DB_PASSWORD`, `API_KEY` …). */
-export function secretLookingBuildArgs(buildArgs: string[]): string[] {
-  return buildArgs.map((a) => a.slice(0, a.indexOf('='))).filter((name) => SECRET_LOOKING.test(name))
 }

@@ -1,12 +1,12 @@
-import * as core from '@actions/core'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { cut, InputError } from '../action/errors'
-import { parseBoolean, parseChoice, parseLines, parseList, parseLiteralLines, parseReferenceInput, parseRegistryTimeout, type InputReader } from '../action/inputs'
+import { parseBoolean, parseChoice, parseImage, parseLines, parseLiteralLines, parseLogin, parseRegistryTimeout, type InputReader } from '../action/inputs'
+import { parseTags } from '../plan/inputs'
+import { parseLabelLines } from '../plan/labels'
+import { LATEST_POLICIES, SEMVER_TAG_MODES, type LatestPolicy, type SemverTags } from '../plan/tags'
 import type { ImageName } from '../registry/reference'
-import { maskSecrets, readBuilderInputs, secretLookingBuildArgs, type BuilderInputs } from './builder-inputs'
-import { parseLabelLines } from './labels'
-import { LATEST_POLICIES, SEMVER_TAG_MODES, tagInputProblem, TEMPLATE_NAMES, type LatestPolicy, type SemverTags } from './tags'
+import { readBuilderInputs, type BuilderInputs } from './builder-inputs'
 
 /** The action's inputs, parsed and validated. Nothing here has touched docker or a registry. */
 export interface Inputs extends BuilderInputs {
@@ -37,38 +37,6 @@ export interface Inputs extends BuilderInputs {
   login?: { username: string; password: string }
   /** `registry-timeout` in ms: the budget for the registry work after the push (read-back). */
   registryTimeoutMs: number
-}
-
-export function parseImage(raw: string): { imageInput: string; image: ImageName } {
-  const imageInput = raw.trim()
-  if (imageInput === '') {
-    throw new InputError('image', 'is required', "set 'image' to the repository to push to, e.g. ghcr.io/acme/api")
-  }
-  const ref = parseReferenceInput('image', imageInput, "set 'image' to a repository such as ghcr.io/acme/api or 127.0.0.1:5000/demo")
-  if (ref.tag !== undefined || ref.digest !== undefined) {
-    const bare = imageInput.replace(/@.*$/, '').replace(/:[^:/]*$/, '')
-    throw new InputError(
-      'image',
-      `'${cut(imageInput)}' contains a ${ref.digest ? 'digest' : 'tag'}; 'image' is the repository only`,
-      `set 'image: ${cut(bare)}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ''}`
-    )
-  }
-  return { imageInput, image: { registry: ref.registry, repository: ref.repository } }
-}
-
-/** Tag names, possibly with templates ({{sha}} …); each is checked against the tag grammar with a reason. */
-export function parseTags(raw: string): string[] {
-  const tags = parseList(raw)
-  for (const tag of tags) {
-    const problem = tagInputProblem(tag)
-    if (problem) {
-      const hint = /[:/@]/.test(tag) && !tag.includes('{{')
-        ? "'tags' takes tag names only (e.g. v1.4.2), not full image references; the repository comes from 'image'"
-        : `use letters, digits, underscores, periods and dashes, starting with a letter, digit or underscore (max 128); templates: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(' ')}`
-      throw new InputError('tags', problem, hint)
-    }
-  }
-  return tags
 }
 
 /** `key=value` per line; the value (everything after the first '=', spaces included) may contain '=' and may be empty. */
@@ -108,34 +76,6 @@ function resolveBuildFiles(contextRaw: string, fileRaw: string, cwd: string): { 
     )
   }
   return { context, file }
-}
-
-/**
- * Masks secret inputs with the runner: the password, every `secrets` value, and the values of build args whose
- * names look like secrets. Call before anything else can print.
- */
-export function maskSecretInputs(read: InputReader): void {
-  const password = read('password')
-  if (password) core.setSecret(password)
-  maskSecrets(read('secrets'))
-  for (const arg of parseLines(read('build-args'))) {
-    const value = arg.slice(arg.indexOf('=') + 1)
-    if (arg.includes('=') && value && secretLookingBuildArgs([arg]).length > 0) core.setSecret(value)
-  }
-}
-
-export function parseLogin(username: string, password: string): Inputs['login'] {
-  if (!username && !password) return undefined
-  if (!password) {
-    throw new InputError('password', "is required when 'username' is set", "set 'password' from a secret, e.g. password: ${{ secrets.GITHUB_TOKEN }}")
-  }
-  if (!username) {
-    throw new InputError('username', "is required when 'password' is set", "set 'username' (for GHCR: ${{ github.actor }})")
-  }
-  if (/[\s:]/.test(username)) {
-    throw new InputError('username', 'contains whitespace or a colon', 'set it to the registry user name only')
-  }
-  return { username, password }
 }
 
 export function readInputs(read: InputReader, cwd: string = process.cwd()): Inputs {

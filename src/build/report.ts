@@ -1,5 +1,5 @@
-import type { Commit } from './commit'
-import type { LabelSource } from './labels'
+import type { Commit } from '../plan/commit'
+import type { LabelSource } from '../plan/labels'
 
 /** Everything the step reports, built once and rendered as outputs and as the job summary. */
 export interface Report {

@@ -1,5 +1,5 @@
 import { code, codeBlock, html, htmlCode, htmlLink, htmlTable, link, sections } from '../action/markdown'
-import { BUILD_ATTEMPT_LABEL, BUILD_NUMBER_LABEL, COMMIT_LABEL, OCI_REVISION, OCI_SOURCE, OCI_URL } from './labels'
+import { BUILD_ATTEMPT_LABEL, BUILD_NUMBER_LABEL, COMMIT_LABEL, OCI_REVISION, OCI_SOURCE, OCI_URL } from '../plan/labels'
 import type { Report } from './report'
 
 /** Where a label's value leads: the commit page, the run (attempt) page, or the repository. */

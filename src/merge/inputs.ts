@@ -1,8 +1,8 @@
 import { InputError } from '../action/errors'
-import { parseBoolean, parseChoice, parseLines, parseRegistryTimeout, type InputReader } from '../action/inputs'
-import { parseImage, parseLogin, parseTags } from '../build/inputs'
-import { parseLabelLines } from '../build/labels'
-import { LATEST_POLICIES, templateProblem, TEMPLATE_NAMES, type LatestPolicy } from '../build/tags'
+import { parseBoolean, parseChoice, parseImage, parseLines, parseLogin, parseRegistryTimeout, type InputReader } from '../action/inputs'
+import { parseTags } from '../plan/inputs'
+import { parseLabelLines } from '../plan/labels'
+import { LATEST_POLICIES, templateProblem, TEMPLATE_NAMES, type LatestPolicy } from '../plan/tags'
 import type { ImageName } from '../registry/reference'
 
 /** The merge action's inputs, parsed and validated. Nothing here has touched a registry. */

@@ -1,5 +1,5 @@
 import { code, codeBlock, html, htmlCode, htmlLink, htmlTable, link, sections } from '../action/markdown'
-import { BUILD_NUMBER_LABEL, COMMIT_LABEL } from '../build/labels'
+import { BUILD_NUMBER_LABEL, COMMIT_LABEL } from '../plan/labels'
 import type { PlatformImage } from './read'
 
 /** Everything the merge reports, built once and rendered as outputs and as the job summary. */

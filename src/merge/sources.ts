@@ -1,6 +1,6 @@
 import { InputError } from '../action/errors'
 import { parseReferenceInput } from '../action/inputs'
-import { expandTag, type TemplateValues } from '../build/tags'
+import { expandTag, type TemplateValues } from '../plan/tags'
 import { TAG, formatName, type ImageName, type ImageReference } from '../registry/reference'
 
 /** One line of `sources`, filled in and parsed: where the per-platform image (or index) is. */

@@ -1,5 +1,5 @@
 import { ActionError } from '../action/errors'
-import { BUILD_NUMBER_LABEL, COMMIT_LABEL } from '../build/labels'
+import { BUILD_NUMBER_LABEL, COMMIT_LABEL } from '../plan/labels'
 import type { PlatformImage, SourceOutcome, SourceRead } from './read'
 
 export interface Checked {

@@ -72,6 +72,35 @@ function parseSeconds(name, raw, fallback, { min = 1, max = 3600 } = {}) {
 function parseRegistryTimeout(raw) {
   return parseSeconds(REGISTRY_TIMEOUT_INPUT, raw, DEFAULT_REGISTRY_TIMEOUT_SECONDS);
 }
+function parseImage(raw) {
+  const imageInput = raw.trim();
+  if (imageInput === "") {
+    throw new InputError("image", "is required", "set 'image' to the repository to push to, e.g. ghcr.io/acme/api");
+  }
+  const ref = parseReferenceInput("image", imageInput, "set 'image' to a repository such as ghcr.io/acme/api or 127.0.0.1:5000/demo");
+  if (ref.tag !== void 0 || ref.digest !== void 0) {
+    const bare = imageInput.replace(/@.*$/, "").replace(/:[^:/]*$/, "");
+    throw new InputError(
+      "image",
+      `'${cut(imageInput)}' contains a ${ref.digest ? "digest" : "tag"}; 'image' is the repository only`,
+      `set 'image: ${cut(bare)}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ""}`
+    );
+  }
+  return { imageInput, image: { registry: ref.registry, repository: ref.repository } };
+}
+function parseLogin(username, password) {
+  if (!username && !password) return void 0;
+  if (!password) {
+    throw new InputError("password", "is required when 'username' is set", "set 'password' from a secret, e.g. password: ${{ secrets.GITHUB_TOKEN }}");
+  }
+  if (!username) {
+    throw new InputError("username", "is required when 'password' is set", "set 'username' (for GHCR: ${{ github.actor }})");
+  }
+  if (/[\s:]/.test(username)) {
+    throw new InputError("username", "contains whitespace or a colon", "set it to the registry user name only");
+  }
+  return { username, password };
+}
 
 // src/action/run.ts
 async function runAction(main) {
@@ -107,5 +136,7 @@ export {
   parseChoice,
   parseReferenceInput,
   parseRegistryTimeout,
+  parseImage,
+  parseLogin,
   runAction
 };

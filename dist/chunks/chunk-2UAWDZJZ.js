@@ -1,14 +1,9 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  parseBoolean,
-  parseChoice,
   parseLines,
-  parseList,
-  parseLiteralLines,
-  parseReferenceInput,
-  parseRegistryTimeout
-} from "./chunk-OU4GZ4D4.js";
+  parseList
+} from "./chunk-S6D3JLOU.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
@@ -30,8 +25,6 @@ import {
   getExecOutput,
   info,
   notice,
-  require_fs,
-  require_path,
   setSecret,
   warning
 } from "./chunk-QWNOPTV2.js";
@@ -2249,97 +2242,96 @@ var require_semver2 = __commonJS({
   }
 });
 
-// src/build/labels.ts
-var COMMIT_LABEL = "git-commit";
-var BUILD_NUMBER_LABEL = "build-number";
-var BUILD_ATTEMPT_LABEL = "build-attempt";
-var OCI_CREATED = "org.opencontainers.image.created";
-var OCI_REVISION = "org.opencontainers.image.revision";
-var OCI_SOURCE = "org.opencontainers.image.source";
-var OCI_URL = "org.opencontainers.image.url";
-var OCI_VERSION = "org.opencontainers.image.version";
-var PROTECTED_LABELS = [COMMIT_LABEL, BUILD_NUMBER_LABEL, BUILD_ATTEMPT_LABEL];
-function actionLabels(commit, ctx, options = { oci: true }) {
-  if (!ctx.runNumber) {
-    throw new ActionError(
-      "GITHUB_RUN_NUMBER is not set, so the build-number label cannot be written",
-      "run this action in a GitHub Actions job, or set GITHUB_RUN_NUMBER (and GITHUB_SHA) yourself when running it elsewhere"
-    );
+// src/action/secrets.ts
+function maskSecretInputs(read) {
+  const password = read("password");
+  if (password) setSecret(password);
+  maskSecrets(read("secrets"));
+  for (const arg of parseLines(read("build-args"))) {
+    const value = arg.slice(arg.indexOf("=") + 1);
+    if (arg.includes("=") && value && secretLookingBuildArgs([arg]).length > 0) setSecret(value);
   }
-  const labels = {
-    [COMMIT_LABEL]: commit.sha,
-    [BUILD_NUMBER_LABEL]: ctx.runNumber
-  };
-  if (ctx.runAttempt) labels[BUILD_ATTEMPT_LABEL] = ctx.runAttempt;
-  if (!options.oci) return labels;
-  if (commit.time) labels[OCI_CREATED] = commit.time;
-  labels[OCI_REVISION] = commit.sha;
-  const repo = repositoryUrl(ctx);
-  if (repo) {
-    labels[OCI_SOURCE] = repo;
-    labels[OCI_URL] = repo;
-  }
-  if (options.version) labels[OCI_VERSION] = options.version;
-  return labels;
 }
-function labelKeyProblem(key) {
-  if (key === "") return "the key is empty";
-  const space = key.match(/\s/);
-  if (space) return `label key '${cut(key)}' contains whitespace`;
-  const bad = [...key].find((c) => !/[A-Za-z0-9._/-]/.test(c));
-  if (bad) return `label key '${cut(key)}' contains '${bad}'; keys may only contain letters, digits, '.', '_', '-' and '/'`;
-  if (!/^[A-Za-z0-9]/.test(key) || !/[A-Za-z0-9]$/.test(key)) {
-    return `label key '${cut(key)}' must start and end with a letter or digit`;
-  }
-  if (/[./]{2}/.test(key)) return `label key '${cut(key)}' has an empty component ('${key.match(/[./]{2}/)?.[0]}')`;
-  return void 0;
-}
-function parseLabelLines(lines, input = "labels", { literal = false } = {}) {
-  return lines.map((line) => {
+function maskSecrets(raw) {
+  for (const line of raw.split(/\r?\n/)) {
     const eq = line.indexOf("=");
-    if (eq === -1) {
-      const hint = /^[^\s:]+:\s/.test(line) ? `write '${cut(line.replace(/:\s*/, "="))}' (${input} use key=value, not key: value)` : `write one ${input === "labels" ? "label" : "entry"} per line as key=value`;
-      throw new InputError(input, `'${cut(line)}' is not key=value`, hint);
-    }
-    const key = line.slice(0, eq).trim();
-    const rest = line.slice(eq + 1);
-    const value = literal ? rest : rest.trim();
-    const problem = labelKeyProblem(key);
-    if (problem) {
-      throw new InputError(
-        input,
-        key === "" ? `'${cut(line)}' has an empty key` : problem,
-        "write key=value with a key of letters, digits and . _ - / (reverse-DNS style such as com.example.team is fine)"
-      );
-    }
-    return [key, value];
-  });
-}
-function mergeLabels(ours, user) {
-  const labels = { ...ours };
-  const sources = Object.fromEntries(Object.keys(ours).map((k) => [k, "action"]));
-  const overridden = [];
-  for (const [key, value] of user) {
-    if (PROTECTED_LABELS.includes(key)) {
-      throw new InputError(
-        "labels",
-        `'${key}' is set by the action from the workflow run and cannot be overridden`,
-        `remove '${key}' from 'labels'; ${PROTECTED_LABELS.join(", ")} always describe the commit and run that built the image`
-      );
-    }
-    const original = ours[key];
-    if (original !== void 0) {
-      const previous = overridden.findIndex((o) => o.key === key);
-      if (previous !== -1) overridden.splice(previous, 1);
-      overridden.push({ key, ours: original, theirs: value });
-    }
-    labels[key] = value;
-    sources[key] = original !== void 0 ? "user (overrides action)" : "user";
+    const value = eq > 0 ? line.slice(eq + 1) : line;
+    if (value.trim()) setSecret(value);
   }
-  return { labels, sources, overridden };
+}
+var SECRET_LOOKING = /TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL/i;
+function secretLookingBuildArgs(buildArgs) {
+  return buildArgs.map((a) => a.slice(0, a.indexOf("="))).filter((name) => SECRET_LOOKING.test(name));
 }
 
-// src/build/tags.ts
+// src/plan/commit.ts
+async function gitHead(dir) {
+  try {
+    const out = await getExecOutput("git", ["rev-parse", "HEAD"], { cwd: dir, silent: true, ignoreReturnCode: true });
+    const sha = out.stdout.trim();
+    return out.exitCode === 0 && COMMIT_SHA.test(sha) ? sha : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function gitCommitTime(dir, sha) {
+  if (!COMMIT_SHA.test(sha)) return void 0;
+  try {
+    const out = await getExecOutput("git", ["show", "-s", "--format=%cI", sha], {
+      cwd: dir,
+      silent: true,
+      ignoreReturnCode: true
+    });
+    return out.exitCode === 0 ? toUtcTimestamp(out.stdout.trim()) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function toUtcTimestamp(iso) {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) return void 0;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? void 0 : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+async function resolveCommit(ctx, contextDir, git = {}) {
+  const head = git.head ?? gitHead;
+  const commitTime = git.commitTime ?? gitCommitTime;
+  const found = await whichCommit(ctx, contextDir, head);
+  const time = await commitTime(contextDir, found.sha);
+  return { ...found, ...time && { time } };
+}
+async function whichCommit(ctx, contextDir, head) {
+  if (ctx.pullRequestHeadSha) return { sha: ctx.pullRequestHeadSha, source: "pull request head" };
+  if (isPullRequestEvent(ctx.eventName) && ctx.actions) {
+    throw new ActionError(
+      `this is a ${ctx.eventName} event but the event payload (GITHUB_EVENT_PATH) has no pull_request.head.sha, so the commit being built is unknown`,
+      "leave GITHUB_EVENT_PATH as the runner sets it; GITHUB_SHA is the merge commit on pull request events and is not used as the commit label"
+    );
+  }
+  if (ctx.sha) {
+    if (!COMMIT_SHA.test(ctx.sha)) {
+      throw new ActionError(`GITHUB_SHA '${ctx.sha}' is not a commit SHA`, "leave GITHUB_SHA as the runner sets it");
+    }
+    return { sha: ctx.sha, source: "GITHUB_SHA" };
+  }
+  const sha = await head(contextDir);
+  if (!sha) {
+    throw new ActionError(
+      `cannot tell which commit is being built: GITHUB_SHA is not set and ${contextDir} is not a git checkout`,
+      "run the action in a GitHub Actions job after actions/checkout, or build from inside a git repository"
+    );
+  }
+  return { sha, source: "git HEAD" };
+}
+
+// src/plan/notes.ts
+function logPlanNotes(notes) {
+  for (const note of notes) {
+    if (note.level === "info") info(note.text);
+    else (note.level === "warning" ? warning : notice)(note.text, note.title ? { title: note.title } : {});
+  }
+}
+
+// src/plan/tags.ts
 var import_semver = __toESM(require_semver2(), 1);
 var SEMVER_TAG_MODES = ["all", "exact", "none"];
 var LATEST_POLICIES = ["warn", "forbid", "allow"];
@@ -2433,342 +2425,97 @@ function resolveTags(userTags, commit, ctx, semverTags = "all", platform) {
 }
 var LATEST = "latest";
 
-// src/build/inputs.ts
-var import_node_fs2 = __toESM(require_fs(), 1);
-var import_node_path2 = __toESM(require_path(), 1);
-
-// src/build/builder-inputs.ts
-var import_node_fs = __toESM(require_fs(), 1);
-var import_node_path = __toESM(require_path(), 1);
-var PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
-var ARCH_ALIASES = { x86_64: "amd64", x64: "amd64", aarch64: "arm64", armhf: "arm/v7", i386: "386", i686: "386" };
-function parsePlatforms(raw) {
-  const platforms = parseList(raw);
-  for (const p of platforms) {
-    const arch = p.split("/")[1] ?? p;
-    const alias = ARCH_ALIASES[arch.toLowerCase()];
-    if (PLATFORM.test(p) && !alias) continue;
-    const hint = !p.includes("/") ? `write os/arch, e.g. linux/${ARCH_ALIASES[p.toLowerCase()] ?? p.toLowerCase()}` : alias ? `BuildKit names this architecture '${alias}': write linux/${alias}` : "write each platform as os/arch[/variant] in lower case, e.g. linux/amd64, linux/arm64, linux/arm/v7";
-    throw new InputError("platforms", `'${p}' is not a platform (os/arch[/variant])`, hint);
+// src/plan/labels.ts
+var COMMIT_LABEL = "git-commit";
+var BUILD_NUMBER_LABEL = "build-number";
+var BUILD_ATTEMPT_LABEL = "build-attempt";
+var OCI_CREATED = "org.opencontainers.image.created";
+var OCI_REVISION = "org.opencontainers.image.revision";
+var OCI_SOURCE = "org.opencontainers.image.source";
+var OCI_URL = "org.opencontainers.image.url";
+var OCI_VERSION = "org.opencontainers.image.version";
+var PROTECTED_LABELS = [COMMIT_LABEL, BUILD_NUMBER_LABEL, BUILD_ATTEMPT_LABEL];
+function actionLabels(commit, ctx, options = { oci: true }) {
+  if (!ctx.runNumber) {
+    throw new ActionError(
+      "GITHUB_RUN_NUMBER is not set, so the build-number label cannot be written",
+      "run this action in a GitHub Actions job, or set GITHUB_RUN_NUMBER (and GITHUB_SHA) yourself when running it elsewhere"
+    );
   }
-  return platforms;
-}
-var SECRET_ID = /^[A-Za-z0-9_.-]+$/;
-function maskSecrets(raw) {
-  for (const line of raw.split(/\r?\n/)) {
-    const eq = line.indexOf("=");
-    const value = eq > 0 ? line.slice(eq + 1) : line;
-    if (value.trim()) setSecret(value);
+  const labels = {
+    [COMMIT_LABEL]: commit.sha,
+    [BUILD_NUMBER_LABEL]: ctx.runNumber
+  };
+  if (ctx.runAttempt) labels[BUILD_ATTEMPT_LABEL] = ctx.runAttempt;
+  if (!options.oci) return labels;
+  if (commit.time) labels[OCI_CREATED] = commit.time;
+  labels[OCI_REVISION] = commit.sha;
+  const repo = repositoryUrl(ctx);
+  if (repo) {
+    labels[OCI_SOURCE] = repo;
+    labels[OCI_URL] = repo;
   }
+  if (options.version) labels[OCI_VERSION] = options.version;
+  return labels;
 }
-function parseSecrets(raw) {
-  maskSecrets(raw);
-  const out = [];
-  const lines = raw.split(/\r?\n/);
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
+function labelKeyProblem(key) {
+  if (key === "") return "the key is empty";
+  const space = key.match(/\s/);
+  if (space) return `label key '${cut(key)}' contains whitespace`;
+  const bad = [...key].find((c) => !/[A-Za-z0-9._/-]/.test(c));
+  if (bad) return `label key '${cut(key)}' contains '${bad}'; keys may only contain letters, digits, '.', '_', '-' and '/'`;
+  if (!/^[A-Za-z0-9]/.test(key) || !/[A-Za-z0-9]$/.test(key)) {
+    return `label key '${cut(key)}' must start and end with a letter or digit`;
+  }
+  if (/[./]{2}/.test(key)) return `label key '${cut(key)}' has an empty component ('${key.match(/[./]{2}/)?.[0]}')`;
+  return void 0;
+}
+function parseLabelLines(lines, input = "labels", { literal = false } = {}) {
+  return lines.map((line) => {
     const eq = line.indexOf("=");
-    const id = eq > 0 ? line.slice(0, eq).trim() : "";
-    if (!id || !SECRET_ID.test(id)) {
+    if (eq === -1) {
+      const hint = /^[^\s:]+:\s/.test(line) ? `write '${cut(line.replace(/:\s*/, "="))}' (${input} use key=value, not key: value)` : `write one ${input === "labels" ? "label" : "entry"} per line as key=value`;
+      throw new InputError(input, `'${cut(line)}' is not key=value`, hint);
+    }
+    const key = line.slice(0, eq).trim();
+    const rest = line.slice(eq + 1);
+    const value = literal ? rest : rest.trim();
+    const problem = labelKeyProblem(key);
+    if (problem) {
       throw new InputError(
-        "secrets",
-        `line ${i + 1} is not id=value (the line is not shown: it may hold the secret)`,
-        "write one secret per line as id=value, where id is what the Dockerfile mounts (RUN --mount=type=secret,id=<id>); use letters, digits, . _ -"
+        input,
+        key === "" ? `'${cut(line)}' has an empty key` : problem,
+        "write key=value with a key of letters, digits and . _ - / (reverse-DNS style such as com.example.team is fine)"
       );
     }
-    out.push({ id, value: line.slice(eq + 1) });
+    return [key, value];
   });
-  return unique("secrets", out);
 }
-function parseSecretFiles(raw, cwd) {
-  const out = [];
-  for (const line of parseLines(raw)) {
-    const eq = line.indexOf("=");
-    const id = eq > 0 ? line.slice(0, eq).trim() : "";
-    const file = eq > 0 ? line.slice(eq + 1).trim() : "";
-    if (!id || !SECRET_ID.test(id) || !file) {
-      throw new InputError("secret-files", `'${line}' is not id=path`, "write one secret file per line as id=path (the path relative to the workspace)");
+function mergeLabels(ours, user) {
+  const labels = { ...ours };
+  const sources = Object.fromEntries(Object.keys(ours).map((k) => [k, "action"]));
+  const overridden = [];
+  for (const [key, value] of user) {
+    if (PROTECTED_LABELS.includes(key)) {
+      throw new InputError(
+        "labels",
+        `'${key}' is set by the action from the workflow run and cannot be overridden`,
+        `remove '${key}' from 'labels'; ${PROTECTED_LABELS.join(", ")} always describe the commit and run that built the image`
+      );
     }
-    const abs = import_node_path.default.resolve(cwd, file);
-    if (!(0, import_node_fs.existsSync)(abs) || !(0, import_node_fs.statSync)(abs).isFile()) {
-      throw new InputError("secret-files", `secret '${id}': file '${file}' not found (looked for ${abs})`, "write the file in an earlier step, or fix the path");
+    const original = ours[key];
+    if (original !== void 0) {
+      const previous = overridden.findIndex((o) => o.key === key);
+      if (previous !== -1) overridden.splice(previous, 1);
+      overridden.push({ key, ours: original, theirs: value });
     }
-    out.push({ id, file: abs });
+    labels[key] = value;
+    sources[key] = original !== void 0 ? "user (overrides action)" : "user";
   }
-  return unique("secret-files", out);
-}
-function unique(input, secrets) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const s of secrets) {
-    if (seen.has(s.id)) throw new InputError(input, `secret id '${s.id}' is given twice`, "give each secret its own id");
-    seen.add(s.id);
-  }
-  return secrets;
-}
-function parseSsh(raw) {
-  const lines = parseLines(raw);
-  for (const line of lines) {
-    if (!/^[A-Za-z0-9_.-]+(=.+)?$/.test(line)) {
-      throw new InputError("ssh", `'${line}' is not default or id=path`, "write 'default' (the runner's SSH agent) or id=path to a key or agent socket, one per line");
-    }
-  }
-  return lines;
-}
-function keyValueLines(input, raw, shape, hint) {
-  const lines = parseLines(raw);
-  for (const line of lines) {
-    if (!/^[^=\s][^=]*=/.test(line)) throw new InputError(input, `'${line}' is not ${shape}`, hint);
-  }
-  return lines;
-}
-var ANNOTATION_TYPES = ["manifest", "index", "manifest-descriptor", "index-descriptor"];
-function parseAnnotations(raw) {
-  const lines = keyValueLines("annotations", raw, "key=value", "write one OCI annotation per line as key=value, or index:key=value for the image index");
-  for (const line of lines) {
-    const key = line.slice(0, line.indexOf("="));
-    const colon = key.indexOf(":");
-    if (colon < 0) continue;
-    const types = key.slice(0, colon).replace(/\[[^\]]*\]/g, "").split(",");
-    const unknown = types.find((t) => !ANNOTATION_TYPES.includes(t));
-    if (unknown !== void 0) {
-      throw new InputError("annotations", `'${line}': unknown annotation level '${unknown}'`, `prefix the key with one of ${ANNOTATION_TYPES.join(", ")} (or none: manifest)`);
-    }
-  }
-  return lines;
-}
-function optional(raw) {
-  return raw.trim() === "" ? void 0 : raw.trim();
-}
-function readBuilderInputs(read, cwd) {
-  const builder = optional(read("builder"));
-  if (builder !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(builder)) {
-    throw new InputError("builder", `'${builder}' is not a buildx builder name`, "set it to a name `docker buildx ls` lists, e.g. the name output of docker/setup-buildx-action");
-  }
-  const provenance = optional(read("provenance"));
-  const sbom = optional(read("sbom"));
-  return {
-    ...builder && { builder },
-    platforms: parsePlatforms(read("platforms")),
-    secrets: [...parseSecrets(read("secrets")), ...parseSecretFiles(read("secret-files"), cwd)],
-    ssh: parseSsh(read("ssh")),
-    cacheFrom: parseLines(read("cache-from")),
-    cacheTo: parseLines(read("cache-to")),
-    ...provenance && { provenance },
-    ...sbom && { sbom },
-    buildContexts: keyValueLines("build-contexts", read("build-contexts"), "name=path|url", "write one per line as name=path, name=docker-image://ref or name=https://\u2026"),
-    annotations: parseAnnotations(read("annotations"))
-  };
-}
-function buildkitOnly(b) {
-  const used = [];
-  if (b.builder) used.push("builder");
-  if (b.platforms.length > 1) used.push("platforms");
-  if (b.secrets.some((s) => s.value !== void 0)) used.push("secrets");
-  if (b.secrets.some((s) => s.file !== void 0)) used.push("secret-files");
-  if (b.ssh.length) used.push("ssh");
-  if (b.cacheFrom.length) used.push("cache-from");
-  if (b.cacheTo.length) used.push("cache-to");
-  if (b.provenance && b.provenance !== "false") used.push("provenance");
-  if (b.sbom && b.sbom !== "false") used.push("sbom");
-  if (b.buildContexts.length) used.push("build-contexts");
-  if (b.annotations.length) used.push("annotations");
-  return used;
-}
-var SECRET_LOOKING = /TOKEN|PASSWORD|PASSWD|SECRET|KEY|CREDENTIAL/i;
-function secretLookingBuildArgs(buildArgs) {
-  return buildArgs.map((a) => a.slice(0, a.indexOf("="))).filter((name) => SECRET_LOOKING.test(name));
+  return { labels, sources, overridden };
 }
 
-// src/build/inputs.ts
-function parseImage(raw) {
-  const imageInput = raw.trim();
-  if (imageInput === "") {
-    throw new InputError("image", "is required", "set 'image' to the repository to push to, e.g. ghcr.io/acme/api");
-  }
-  const ref = parseReferenceInput("image", imageInput, "set 'image' to a repository such as ghcr.io/acme/api or 127.0.0.1:5000/demo");
-  if (ref.tag !== void 0 || ref.digest !== void 0) {
-    const bare = imageInput.replace(/@.*$/, "").replace(/:[^:/]*$/, "");
-    throw new InputError(
-      "image",
-      `'${cut(imageInput)}' contains a ${ref.digest ? "digest" : "tag"}; 'image' is the repository only`,
-      `set 'image: ${cut(bare)}' and put tag names in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ""}`
-    );
-  }
-  return { imageInput, image: { registry: ref.registry, repository: ref.repository } };
-}
-function parseTags(raw) {
-  const tags = parseList(raw);
-  for (const tag of tags) {
-    const problem = tagInputProblem(tag);
-    if (problem) {
-      const hint = /[:/@]/.test(tag) && !tag.includes("{{") ? "'tags' takes tag names only (e.g. v1.4.2), not full image references; the repository comes from 'image'" : `use letters, digits, underscores, periods and dashes, starting with a letter, digit or underscore (max 128); templates: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(" ")}`;
-      throw new InputError("tags", problem, hint);
-    }
-  }
-  return tags;
-}
-function parseLabels(raw) {
-  return parseLabelLines(parseLiteralLines(raw), "labels", { literal: true });
-}
-var BUILD_ARG = /^[A-Za-z_][A-Za-z0-9_]*=/;
-function parseBuildArgs(raw) {
-  const args = parseLines(raw);
-  for (const arg of args) {
-    if (!BUILD_ARG.test(arg)) {
-      throw new InputError("build-args", `'${cut(arg)}' is not KEY=value`, "write one build argument per line as KEY=value");
-    }
-  }
-  return args;
-}
-function resolveBuildFiles(contextRaw, fileRaw, cwd) {
-  const context = import_node_path2.default.resolve(cwd, contextRaw || ".");
-  if (!(0, import_node_fs2.existsSync)(context) || !(0, import_node_fs2.statSync)(context).isDirectory()) {
-    throw new InputError(
-      "context",
-      `build context '${cut(contextRaw || ".")}' is not a directory (looked in ${cut(context)})`,
-      "set 'context' to a directory relative to the workspace, and check out the repository first (actions/checkout)"
-    );
-  }
-  const file = fileRaw ? import_node_path2.default.resolve(cwd, fileRaw) : import_node_path2.default.join(context, "Dockerfile");
-  if (!(0, import_node_fs2.existsSync)(file) || !(0, import_node_fs2.statSync)(file).isFile()) {
-    throw new InputError(
-      "file",
-      `Dockerfile '${cut(fileRaw || import_node_path2.default.relative(cwd, file) || "Dockerfile")}' not found (looked for ${cut(file)})`,
-      fileRaw ? "set 'file' to the Dockerfile's path relative to the workspace" : "add a Dockerfile to the build context or set 'file' to its path"
-    );
-  }
-  return { context, file };
-}
-function maskSecretInputs(read) {
-  const password = read("password");
-  if (password) setSecret(password);
-  maskSecrets(read("secrets"));
-  for (const arg of parseLines(read("build-args"))) {
-    const value = arg.slice(arg.indexOf("=") + 1);
-    if (arg.includes("=") && value && secretLookingBuildArgs([arg]).length > 0) setSecret(value);
-  }
-}
-function parseLogin(username, password) {
-  if (!username && !password) return void 0;
-  if (!password) {
-    throw new InputError("password", "is required when 'username' is set", "set 'password' from a secret, e.g. password: ${{ secrets.GITHUB_TOKEN }}");
-  }
-  if (!username) {
-    throw new InputError("username", "is required when 'password' is set", "set 'username' (for GHCR: ${{ github.actor }})");
-  }
-  if (/[\s:]/.test(username)) {
-    throw new InputError("username", "contains whitespace or a colon", "set it to the registry user name only");
-  }
-  return { username, password };
-}
-function readInputs(read, cwd = process.cwd()) {
-  const { imageInput, image } = parseImage(read("image"));
-  const tags = parseTags(read("tags"));
-  const labels = parseLabels(read("labels", { trim: false }));
-  const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
-  const ociLabels = parseBoolean("oci-labels", read("oci-labels"), true);
-  const semverTags = parseChoice("semver-tags", read("semver-tags"), SEMVER_TAG_MODES, "all");
-  const buildArgs = parseBuildArgs(read("build-args"));
-  const push = parseBoolean("push", read("push"), true);
-  const summary = parseBoolean("summary", read("summary"), true);
-  const pull = parseBoolean("pull", read("pull"), false);
-  const noCache = parseBoolean("no-cache", read("no-cache"), false);
-  const target = read("target") || void 0;
-  if (target !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
-    throw new InputError("target", `'${cut(target)}' is not a build stage name`, "set it to the name of a stage (FROM \u2026 AS <name>)");
-  }
-  const { context, file } = resolveBuildFiles(read("context"), read("file"), cwd);
-  const login = parseLogin(read("username"), read("password"));
-  const builder = readBuilderInputs(read, cwd);
-  const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
-  return {
-    imageInput,
-    image,
-    tags,
-    context,
-    file,
-    buildArgs,
-    ...target && { target },
-    pull,
-    noCache,
-    labels,
-    push,
-    summary,
-    latest,
-    ociLabels,
-    semverTags,
-    ...login && { login },
-    registryTimeoutMs,
-    ...builder
-  };
-}
-
-// src/build/commit.ts
-async function gitHead(dir) {
-  try {
-    const out = await getExecOutput("git", ["rev-parse", "HEAD"], { cwd: dir, silent: true, ignoreReturnCode: true });
-    const sha = out.stdout.trim();
-    return out.exitCode === 0 && COMMIT_SHA.test(sha) ? sha : void 0;
-  } catch {
-    return void 0;
-  }
-}
-async function gitCommitTime(dir, sha) {
-  if (!COMMIT_SHA.test(sha)) return void 0;
-  try {
-    const out = await getExecOutput("git", ["show", "-s", "--format=%cI", sha], {
-      cwd: dir,
-      silent: true,
-      ignoreReturnCode: true
-    });
-    return out.exitCode === 0 ? toUtcTimestamp(out.stdout.trim()) : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function toUtcTimestamp(iso) {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(iso)) return void 0;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? void 0 : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-async function resolveCommit(ctx, contextDir, git = {}) {
-  const head = git.head ?? gitHead;
-  const commitTime = git.commitTime ?? gitCommitTime;
-  const found = await whichCommit(ctx, contextDir, head);
-  const time = await commitTime(contextDir, found.sha);
-  return { ...found, ...time && { time } };
-}
-async function whichCommit(ctx, contextDir, head) {
-  if (ctx.pullRequestHeadSha) return { sha: ctx.pullRequestHeadSha, source: "pull request head" };
-  if (isPullRequestEvent(ctx.eventName) && ctx.actions) {
-    throw new ActionError(
-      `this is a ${ctx.eventName} event but the event payload (GITHUB_EVENT_PATH) has no pull_request.head.sha, so the commit being built is unknown`,
-      "leave GITHUB_EVENT_PATH as the runner sets it; GITHUB_SHA is the merge commit on pull request events and is not used as the commit label"
-    );
-  }
-  if (ctx.sha) {
-    if (!COMMIT_SHA.test(ctx.sha)) {
-      throw new ActionError(`GITHUB_SHA '${ctx.sha}' is not a commit SHA`, "leave GITHUB_SHA as the runner sets it");
-    }
-    return { sha: ctx.sha, source: "GITHUB_SHA" };
-  }
-  const sha = await head(contextDir);
-  if (!sha) {
-    throw new ActionError(
-      `cannot tell which commit is being built: GITHUB_SHA is not set and ${contextDir} is not a git checkout`,
-      "run the action in a GitHub Actions job after actions/checkout, or build from inside a git repository"
-    );
-  }
-  return { sha, source: "git HEAD" };
-}
-
-// src/build/plan.ts
-function logPlanNotes(notes) {
-  for (const note of notes) {
-    if (note.level === "info") info(note.text);
-    else (note.level === "warning" ? warning : notice)(note.text, note.title ? { title: note.title } : {});
-  }
-}
+// src/plan/tag-plan.ts
 function tagPlatform(tags, platforms, nativePlatform) {
   const used = tags.filter(usesPlatformTemplate);
   if (used.length === 0) return void 0;
@@ -2827,38 +2574,33 @@ function planTags(inputs, ctx, sha, notes, platform) {
   }
   return { tags: t.tags, ...t.version && { version: t.version } };
 }
-function planBuild(inputs, ctx, commit, nativePlatform) {
-  const notes = [];
-  const oci = inputs.ociLabels ?? true;
-  const t = planTags(inputs, ctx, commit.sha, notes, tagPlatform(inputs.tags, inputs.platforms ?? [], nativePlatform));
-  const labels = mergeLabels(actionLabels(commit, ctx, { oci, ...t.version && { version: t.version } }), inputs.labels);
-  for (const o of labels.overridden) {
-    notes.push({
-      level: "notice",
-      title: "Label overridden",
-      text: `Label '${o.key}' from 'labels' replaces the action's value '${o.ours}' with '${o.theirs}'`
-    });
+
+// src/plan/inputs.ts
+function parseTags(raw) {
+  const tags = parseList(raw);
+  for (const tag of tags) {
+    const problem = tagInputProblem(tag);
+    if (problem) {
+      const hint = /[:/@]/.test(tag) && !tag.includes("{{") ? "'tags' takes tag names only (e.g. v1.4.2), not full image references; the repository comes from 'image'" : `use letters, digits, underscores, periods and dashes, starting with a letter, digit or underscore (max 128); templates: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(" ")}`;
+      throw new InputError("tags", problem, hint);
+    }
   }
-  if (oci && !commit.time && labels.labels[OCI_CREATED] === void 0) {
-    notes.push({
-      level: "info",
-      text: `Label ${OCI_CREATED} omitted: commit ${commit.sha} is not in the checkout at the build context (shallow clone or pull request head not fetched), and the wall clock is never used so that labels stay reproducible`
-    });
-  }
-  const targets = t.tags.map((tag) => ({ tag, ref: `${inputs.imageInput}:${tag}` }));
-  return {
-    targets,
-    tags: targets.map((x) => x.tag),
-    refs: targets.map((x) => x.ref),
-    labels,
-    ...t.version && { version: t.version },
-    notes
-  };
+  return tags;
 }
 
 export {
-  buildkitOnly,
+  maskSecretInputs,
+  maskSecrets,
   secretLookingBuildArgs,
+  resolveCommit,
+  logPlanNotes,
+  SEMVER_TAG_MODES,
+  LATEST_POLICIES,
+  TEMPLATE_NAMES,
+  templateProblem,
+  templateValues,
+  expandTag,
+  parseTags,
   COMMIT_LABEL,
   BUILD_NUMBER_LABEL,
   BUILD_ATTEMPT_LABEL,
@@ -2866,19 +2608,9 @@ export {
   OCI_REVISION,
   OCI_SOURCE,
   OCI_URL,
+  actionLabels,
   parseLabelLines,
-  LATEST_POLICIES,
-  TEMPLATE_NAMES,
-  templateProblem,
-  templateValues,
-  expandTag,
-  parseImage,
-  parseTags,
-  maskSecretInputs,
-  parseLogin,
-  readInputs,
-  resolveCommit,
-  logPlanNotes,
-  planTags,
-  planBuild
+  mergeLabels,
+  tagPlatform,
+  planTags
 };

@@ -4,7 +4,7 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-OU4GZ4D4.js";
+} from "./chunk-S6D3JLOU.js";
 import {
   InputError
 } from "./chunk-L5JDHYD5.js";
