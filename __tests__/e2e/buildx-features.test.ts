@@ -22,28 +22,15 @@ import {
 import { manifestPath, startFaultProxy, type FaultProxy } from './support/fault-proxy'
 import { rawManifest, skopeoConfig, skopeoDigest } from './support/inspect'
 import { makeTempDir, removeDir } from './support/proc'
-import { startRegistry, type StartedRegistry } from './support/registry'
-import { cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
+import { actionLog, runAction, type ActionRun } from './support/run-action'
+import { sharedRegistryAndWorkspace } from './support/scope'
 import { assertNoSecrets, findSecrets, scanRun, scanTree } from './support/secrets'
 import { makeWorkspace, type Workspace } from './support/workspace'
 
-let reg: StartedRegistry
-let ws: Workspace
-
-beforeAll(async () => {
-  ;[reg, ws] = await Promise.all([startRegistry({ auth: 'anonymous' }), makeWorkspace({ dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n' })])
-})
-
-afterAll(async () => {
-  await Promise.all([reg?.stop(), ws?.cleanup(), cleanupActionRuns()])
-})
-
-function explain(run: ActionRun): string {
-  return `exit ${run.code}\n--- stdout\n${run.stdout.slice(-5000)}\n--- stderr\n${run.stderr.slice(-2000)}`
-}
+const shared = sharedRegistryAndWorkspace()
 
 function expectSuccess(run: ActionRun): void {
-  expect({ code: run.code, log: run.code === 0 ? '' : explain(run) }).toEqual({ code: 0, log: '' })
+  expect({ code: run.code, log: run.code === 0 ? '' : actionLog(run) }).toEqual({ code: 0, log: '' })
 }
 
 /** The error the action reported (its ::error:: line, decoded). */
@@ -59,9 +46,9 @@ describeOnBuilders(
   (builder) => {
     it.each([true, false])('linux/amd64 + linux/arm64 with provenance %s: the builder pushes, the step succeeds, digest = the registry\'s', async (provenance) => {
       const repo = `e2e/multi-${provenance ? 'prov' : 'noprov'}`
-      const image = `${reg.host}/${repo}`
+      const image = `${shared.reg.host}/${repo}`
       const run = await runAction({
-        workspace: ws.dir,
+        workspace: shared.ws.dir,
         inputs: { image, tags: 'v1\nlatest', latest: 'allow', platforms: 'linux/amd64,linux/arm64', provenance: String(provenance), 'build-args': `R=${randomBytes(3).toString('hex')}` },
         env: builder().env
       })
@@ -79,25 +66,25 @@ describeOnBuilders(
     }, 300_000)
 
     it('push: false with two platforms builds, says the result stays in the builder, and pushes nothing', async () => {
-      const image = `${reg.host}/e2e/multi-nopush`
-      const run = await runAction({ workspace: ws.dir, inputs: { image, tags: 'v1', push: 'false', platforms: 'linux/amd64,linux/arm64' }, env: builder().env })
+      const image = `${shared.reg.host}/e2e/multi-nopush`
+      const run = await runAction({ workspace: shared.ws.dir, inputs: { image, tags: 'v1', push: 'false', platforms: 'linux/amd64,linux/arm64' }, env: builder().env })
       expectSuccess(run)
       expect(run.stdout).toMatch(/::notice title=Multi-platform build not loaded::2 platforms cannot be loaded/)
-      expect((await rawManifest(reg, 'e2e/multi-nopush', 'v1')).status).toBe(404)
+      expect((await rawManifest(shared.reg, 'e2e/multi-nopush', 'v1')).status).toBe(404)
     }, 300_000)
 
     it('{{platform}} with two platforms fails before anything is built', async () => {
-      const run = await runAction({ workspace: ws.dir, inputs: { image: `${reg.host}/e2e/x`, tags: 'a-{{platform}}', platforms: 'linux/amd64,linux/arm64' }, env: builder().env })
+      const run = await runAction({ workspace: shared.ws.dir, inputs: { image: `${shared.reg.host}/e2e/x`, tags: 'a-{{platform}}', platforms: 'linux/amd64,linux/arm64' }, env: builder().env })
       expect(run.code).not.toBe(0)
       expect(errorOf(run)).toMatch(/^Input 'tags': 'a-\{\{platform\}\}' uses \{\{platform\}\}, but 'platforms' lists 2 platforms/)
       expect(run.stdout).not.toContain('buildx build')
     })
 
     it('{{platform}} with one foreign platform: linux-arm64 in the tag, an arm64 image in the registry', async () => {
-      const image = `${reg.host}/e2e/one-arm`
-      const run = await runAction({ workspace: ws.dir, inputs: { image, tags: 'sha-{{sha}}-{{platform}}', platforms: 'linux/arm64', provenance: 'false' }, env: builder().env })
+      const image = `${shared.reg.host}/e2e/one-arm`
+      const run = await runAction({ workspace: shared.ws.dir, inputs: { image, tags: 'sha-{{sha}}-{{platform}}', platforms: 'linux/arm64', provenance: 'false' }, env: builder().env })
       expectSuccess(run)
-      const tag = `sha-${ws.sha.slice(0, 7)}-linux-arm64`
+      const tag = `sha-${shared.ws.sha.slice(0, 7)}-linux-arm64`
       expect(run.outputs.tags).toBe(`${image}:${tag}`)
       expect(await skopeoDigest(`${image}:${tag}`)).toBe(run.outputs.digest)
       const config = await skopeoConfig(`${image}:${tag}`, undefined, { os: 'linux', architecture: 'arm64' })
@@ -111,9 +98,9 @@ describeOnBuilders(
   'annotations and build contexts',
   (builder) => {
     it('index- and manifest-level annotations land where asked (on buildx 0.10, which has no --annotation)', async () => {
-      const image = `${reg.host}/e2e/annotated`
+      const image = `${shared.reg.host}/e2e/annotated`
       const run = await runAction({
-        workspace: ws.dir,
+        workspace: shared.ws.dir,
         inputs: {
           image,
           tags: 'v1',
@@ -124,11 +111,11 @@ describeOnBuilders(
         env: builder().env
       })
       expectSuccess(run)
-      const index = await rawManifest(reg, 'e2e/annotated', 'v1')
+      const index = await rawManifest(shared.reg, 'e2e/annotated', 'v1')
       expect(index.digest).toBe(run.outputs.digest)
       const json = JSON.parse(index.body.toString('utf8'))
       expect(json.annotations).toMatchObject({ 'org.opencontainers.image.description': 'built, with a comma' })
-      const child = await rawManifest(reg, 'e2e/annotated', json.manifests[0].digest)
+      const child = await rawManifest(shared.reg, 'e2e/annotated', json.manifests[0].digest)
       expect(JSON.parse(child.body.toString('utf8')).annotations).toMatchObject({ 'org.opencontainers.image.vendor': 'acme' })
     }, 300_000)
 
@@ -137,7 +124,7 @@ describeOnBuilders(
       const ctxWs = await makeWorkspace({ dockerfile: 'FROM scratch\nCOPY --from=extra extra.txt /extra.txt\n' })
       try {
         writeFileSync(join(extra, 'extra.txt'), 'from the extra context\n')
-        const image = `${reg.host}/e2e/contexts`
+        const image = `${shared.reg.host}/e2e/contexts`
         const without = await runAction({ workspace: ctxWs.dir, inputs: { image, tags: 'v1', provenance: 'false' }, env: builder().env })
         expect(without.code).not.toBe(0)
         const withCtx = await runAction({ workspace: ctxWs.dir, inputs: { image, tags: 'v1', provenance: 'false', 'build-contexts': `extra=${extra}` }, env: builder().env })
@@ -155,7 +142,7 @@ describeOnBuilders(
   'errors that name the builder, its driver and the fix',
   (builder) => {
     it('two platforms on the docker driver', async () => {
-      const run = await runAction({ workspace: ws.dir, inputs: { image: `${reg.host}/e2e/dd-multi`, tags: 'v1', platforms: 'linux/amd64,linux/arm64' }, env: builder().env })
+      const run = await runAction({ workspace: shared.ws.dir, inputs: { image: `${shared.reg.host}/e2e/dd-multi`, tags: 'v1', platforms: 'linux/amd64,linux/arm64' }, env: builder().env })
       expect(run.code).not.toBe(0)
       const error = errorOf(run)
       expect(error).toMatch(/builder 'default' \(driver docker\): the docker driver cannot build several platforms \(linux\/amd64, linux\/arm64\)/)
@@ -164,7 +151,7 @@ describeOnBuilders(
     }, 120_000)
 
     it('a builder that does not exist (BUILDX_BUILDER)', async () => {
-      const run = await runAction({ workspace: ws.dir, inputs: { image: `${reg.host}/e2e/x`, tags: 'v1' }, env: { ...builder().env, BUILDX_BUILDER: 'no-such-builder' } })
+      const run = await runAction({ workspace: shared.ws.dir, inputs: { image: `${shared.reg.host}/e2e/x`, tags: 'v1' }, env: { ...builder().env, BUILDX_BUILDER: 'no-such-builder' } })
       expect(run.code).not.toBe(0)
       expect(errorOf(run)).toMatch(/buildx builder not found: BUILDX_BUILDER names 'no-such-builder'/)
     }, 120_000)
@@ -180,7 +167,7 @@ describeOnBuilders(
       ['cache-from', `type=registry,ref=127.0.0.1:1/x:cache`],
       ['platforms', 'linux/amd64,linux/arm64']
     ])('%s fails before building, naming the input', async (input, value) => {
-      const run = await runAction({ workspace: ws.dir, inputs: { image: `${reg.host}/e2e/legacy-x`, tags: 'v1', [input]: value }, env: builder().env })
+      const run = await runAction({ workspace: shared.ws.dir, inputs: { image: `${shared.reg.host}/e2e/legacy-x`, tags: 'v1', [input]: value }, env: builder().env })
       expect(run.code).not.toBe(0)
       expect(errorOf(run)).toMatch(new RegExp(`^Input '${input}': needs BuildKit \\(docker buildx\\), but this step builds with the legacy docker build`))
       expect(run.stdout).not.toMatch(/\[command\]\S*docker build/)
@@ -212,11 +199,11 @@ describeOnBuilders(
     async function scanImage(image: string, digest: string): Promise<void> {
       const config = await skopeoConfig(`${image}@${digest}`)
       assertNoSecrets(findSecrets([{ where: 'image config and history', text: JSON.stringify(config) }], [{ name: 'secret', value: secret }]))
-      assertNoSecrets(scanTree(reg.storageDir, [{ name: 'secret', value: secret }]), 'secret in the registry storage')
+      assertNoSecrets(scanTree(shared.reg.storageDir, [{ name: 'secret', value: secret }]), 'secret in the registry storage')
     }
 
     it('secrets + secret-files: the RUN steps see the right value; it is in nothing printed or written', async () => {
-      const image = `${reg.host}/e2e/secrets`
+      const image = `${shared.reg.host}/e2e/secrets`
       const run = await runAction({
         workspace: secretWs.dir,
         inputs: { image, tags: 'v1', secrets: `token=${secret}`, 'secret-files': 'npmrc=token.txt', 'build-args': `ROUND=${randomBytes(3).toString('hex')}` },
@@ -234,7 +221,7 @@ describeOnBuilders(
       const wrong = `wrong-${randomBytes(8).toString('hex')}`
       const run = await runAction({
         workspace: secretWs.dir,
-        inputs: { image: `${reg.host}/e2e/secrets-wrong`, tags: 'v1', secrets: `token=${wrong}`, 'secret-files': 'npmrc=token.txt', 'build-args': `ROUND=${randomBytes(3).toString('hex')}` },
+        inputs: { image: `${shared.reg.host}/e2e/secrets-wrong`, tags: 'v1', secrets: `token=${wrong}`, 'secret-files': 'npmrc=token.txt', 'build-args': `ROUND=${randomBytes(3).toString('hex')}` },
         env: builder().env
       })
       expect(run.code).not.toBe(0)
@@ -245,8 +232,8 @@ describeOnBuilders(
     it('a secret-looking build arg: a warning pointing to secrets; the value is masked and shown as ***', async () => {
       const value = `argval-${randomBytes(10).toString('hex')}`
       const run = await runAction({
-        workspace: ws.dir,
-        inputs: { image: `${reg.host}/e2e/secret-arg`, tags: 'v1', 'build-args': `API_TOKEN=${value}` },
+        workspace: shared.ws.dir,
+        inputs: { image: `${shared.reg.host}/e2e/secret-arg`, tags: 'v1', 'build-args': `API_TOKEN=${value}` },
         env: builder().env
       })
       expectSuccess(run)
@@ -273,8 +260,8 @@ describe('registry cache', () => {
     const cacheWs = await makeWorkspace({})
     try {
       await writeBusyboxContext(cacheWs.dir, { run: ['sleep 2 && echo slow > /slow.txt'] })
-      const image = `${reg.host}/e2e/cached`
-      const cacheRef = `${reg.host}/e2e/cached:buildcache`
+      const image = `${shared.reg.host}/e2e/cached`
+      const cacheRef = `${shared.reg.host}/e2e/cached:buildcache`
       const once = async (inputs: Record<string, string>): Promise<ActionRun> => {
         const d = await startBuildkitd()
         rounds.push(d)
@@ -299,7 +286,7 @@ describeOnBuilders(
   (builder) => {
     let proxy: FaultProxy
     beforeAll(async () => {
-      proxy = await startFaultProxy(reg)
+      proxy = await startFaultProxy(shared.reg)
     })
     afterAll(async () => {
       await proxy?.stop()
@@ -310,7 +297,7 @@ describeOnBuilders(
       proxy.addRule({ method: 'PUT', path: manifestPath(repo, 'second'), fault: { status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"disk full"}]}' }, times: Infinity })
       const image = `${proxy.host}/${repo}`
       const run = await runAction({
-        workspace: ws.dir,
+        workspace: shared.ws.dir,
         inputs: { image, tags: 'first\nsecond', provenance: 'false', 'build-args': `R=${randomBytes(3).toString('hex')}` },
         env: builder().env
       })
@@ -320,7 +307,7 @@ describeOnBuilders(
       expect(error).toMatch(/some of the tags may already point to the new image/)
       expect(run.outputs.digest).toBeUndefined()
       expect(run.outputs.pinned).toBeUndefined()
-      expect((await rawManifest(reg, repo, 'second')).status).toBe(404)
+      expect((await rawManifest(shared.reg, repo, 'second')).status).toBe(404)
     }, 300_000)
   },
   ['buildx-remote']

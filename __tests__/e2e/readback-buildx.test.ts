@@ -8,26 +8,16 @@
  * fails naming the claim and what the tag holds. (The build and push themselves: builders.test.ts and
  * buildx-features.test.ts.)
  */
-import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import { expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { describeOnBuilders, imagetoolsInspect, type TestBuilder } from './support/buildkit'
 import { manifestPath, startFaultProxy, type FaultProxy } from './support/fault-proxy'
 import { rawManifest, skopeoConfig, skopeoDigest } from './support/inspect'
 import { runOk } from './support/proc'
-import { startRegistry, type StartedRegistry } from './support/registry'
-import { actionLog, cleanupActionRuns, runAction, type ActionRun } from './support/run-action'
-import { makeWorkspace, type Workspace } from './support/workspace'
+import { actionLog, runAction, type ActionRun } from './support/run-action'
+import { sharedRegistryAndWorkspace } from './support/scope'
 
-let reg: StartedRegistry
-let ws: Workspace
-
-beforeAll(async () => {
-  ;[reg, ws] = await Promise.all([startRegistry({ auth: 'anonymous' }), makeWorkspace({ dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n' })])
-})
-
-afterAll(async () => {
-  await Promise.all([reg?.stop(), ws?.cleanup(), cleanupActionRuns()])
-})
+const shared = sharedRegistryAndWorkspace()
 
 function expectSuccess(run: ActionRun): void {
   expect({ code: run.code, log: run.code === 0 ? '' : actionLog(run) }).toEqual({ code: 0, log: '' })
@@ -43,12 +33,12 @@ async function skopeoRaw(ref: string): Promise<{ mediaType?: string; manifests?:
 
 /** The config digest of the manifest `digest` in `repo`, read over HTTP. */
 async function configOf(repo: string, digest: string): Promise<string> {
-  const m = await rawManifest(reg, repo, digest)
+  const m = await rawManifest(shared.reg, repo, digest)
   return (JSON.parse(m.body.toString('utf8')) as { config: { digest: string } }).config.digest
 }
 
 function run(builder: () => TestBuilder, inputs: Record<string, string>): Promise<ActionRun> {
-  return runAction({ workspace: ws.dir, inputs: { 'build-args': `R=${randomBytes(4).toString('hex')}`, ...inputs }, env: builder().env })
+  return runAction({ workspace: shared.ws.dir, inputs: { 'build-args': `R=${randomBytes(4).toString('hex')}`, ...inputs }, env: builder().env })
 }
 
 describeOnBuilders(
@@ -56,7 +46,7 @@ describeOnBuilders(
   (builder) => {
     it.each([true, false])('linux/amd64 + linux/arm64, provenance %s: index and platform digests = skopeo and imagetools; attestations apart; labels on every platform', async (provenance) => {
       const repo = `e2e/rb-multi-${provenance ? 'prov' : 'noprov'}`
-      const image = `${reg.host}/${repo}`
+      const image = `${shared.reg.host}/${repo}`
       const r = await run(builder, { image, tags: 'v1', platforms: 'linux/amd64,linux/arm64', provenance: String(provenance) })
       expectSuccess(r)
 
@@ -98,11 +88,11 @@ describeOnBuilders(
 
       // labels on every platform's config, as the registry holds them
       const labels = JSON.parse(r.outputs.labels as string) as Record<string, string>
-      expect(labels['git-commit']).toBe(ws.sha)
+      expect(labels['git-commit']).toBe(shared.ws.sha)
       for (const architecture of ['amd64', 'arm64']) {
         const config = (await skopeoConfig(`${image}:v1`, undefined, { os: 'linux', architecture })) as { architecture: string; config?: { Labels?: Record<string, string> } }
         expect(config.architecture).toBe(architecture)
-        expect(config.config?.Labels?.['git-commit']).toBe(ws.sha)
+        expect(config.config?.Labels?.['git-commit']).toBe(shared.ws.sha)
         expect(config.config?.Labels?.['build-number']).toBe(labels['build-number'])
       }
 
@@ -114,13 +104,13 @@ describeOnBuilders(
     }, 300_000)
 
     it('the builder’s claimed digest is checked: an index PUT answered 201 that stored nothing fails naming the claim and what the tag holds', async () => {
-      const proxy: FaultProxy = await startFaultProxy(reg)
+      const proxy: FaultProxy = await startFaultProxy(shared.reg)
       try {
         const repo = 'e2e/rb-claim'
         const image = `${proxy.host}/${repo}`
         const first = await run(builder, { image, tags: 'v1', platforms: 'linux/amd64,linux/arm64' })
         expectSuccess(first)
-        const before = await skopeoDigest(`${reg.host}/${repo}:v1`)
+        const before = await skopeoDigest(`${shared.reg.host}/${repo}:v1`)
         // the next push: children and blobs stored, the index PUT by tag swallowed
         proxy.addRule({ method: 'PUT', path: manifestPath(repo, 'v1'), fault: { acceptWithoutStoring: true }, times: Infinity })
         const second = await run(builder, { image, tags: 'v1', platforms: 'linux/amd64,linux/arm64' })
@@ -131,7 +121,7 @@ describeOnBuilders(
         expect(error).toMatch(
           new RegExp(`digest mismatch: buildx \\(builder ${builder().builder}, driver remote\\) reported sha256:\\w+ but 127\\.0\\.0\\.1:\\d+/${repo} does not hold it \\(the tags point to ${before}\\)`)
         )
-        expect(await skopeoDigest(`${reg.host}/${repo}:v1`)).toBe(before)
+        expect(await skopeoDigest(`${shared.reg.host}/${repo}:v1`)).toBe(before)
       } finally {
         await proxy.stop()
       }
@@ -143,7 +133,7 @@ describeOnBuilders(
 describeOnBuilders('read-back of a single-platform push', (builder, kind) => {
   it('`platforms` has the one platform; on the docker-engine paths the image ID is the pushed config', async () => {
     const repo = `e2e/rb-single-${kind}`
-    const image = `${reg.host}/${repo}`
+    const image = `${shared.reg.host}/${repo}`
     const r = await run(builder, { image, tags: 'v1' })
     expectSuccess(r)
     const held = await skopeoDigest(`${image}:v1`)

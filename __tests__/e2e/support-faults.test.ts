@@ -29,43 +29,22 @@ import {
   type FaultProxy
 } from './support/fault-proxy'
 import { request } from './support/http'
-import { startHungServer, type HungServer } from './support/hung-server'
+import { startHungServer } from './support/hung-server'
 import { MANIFEST_ACCEPT, rawManifest, registryAuthHeader, sha256, skopeoConfig, skopeoDigest } from './support/inspect'
 import { node24 } from './support/node24'
 import { MEDIA, pushTestImage, pushTestIndex, uploadBlob, type TestImage, type TestIndex } from './support/oci-fixture'
-import { killGroup, makeTempDir, removeDir, run, sleep, waitFor } from './support/proc'
-import { startRegistry, type AuthMode, type TestRegistry } from './support/registry'
+import { killGroup, run, sleep, waitFor } from './support/proc'
+import type { TestRegistry } from './support/registry'
 import { actionPostEntry, cleanupActionRuns, runAction, runPost, startAction } from './support/run-action'
+import { cleanupScope } from './support/scope'
 import { assertNoSecrets, base64Needles, findSecrets, scanRun, scanTree } from './support/secrets'
-import { makeWorkspace, type Workspace } from './support/workspace'
+import type { Workspace } from './support/workspace'
 
-const tempDirs: string[] = []
-const cleanups: Array<() => Promise<void>> = []
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await makeTempDir(prefix)
-  tempDirs.push(d)
-  return d
-}
-async function registry(auth: AuthMode): Promise<TestRegistry> {
-  const reg = await startRegistry({ auth })
-  cleanups.push(() => reg.stop())
-  return reg
-}
-async function proxy(upstream: TestRegistry): Promise<FaultProxy> {
-  const p = await startFaultProxy(upstream)
-  cleanups.push(() => p.stop())
-  return p
-}
-async function hungServer(): Promise<HungServer> {
-  const h = await startHungServer()
-  cleanups.push(() => h.stop())
-  return h
-}
+const scope = cleanupScope()
+const { tempDir, registry, proxy, workspace, track } = scope
 
 afterAll(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined)
-  await Promise.all(tempDirs.splice(0).map((d) => removeDir(d)))
+  await scope.close()
   await cleanupActionRuns()
 })
 
@@ -323,7 +302,7 @@ describe('hangs', () => {
   test('a hung token service: setRealm() points the Bearer challenge at a server that never answers', async () => {
     const reg = await registry('token')
     const p = await proxy(reg)
-    const hung = await hungServer()
+    const hung = track(await startHungServer())
     p.setRealm(`${hung.url}/token`)
     const ping = await request(`${p.url}/v2/`)
     expect(ping.status).toBe(401)
@@ -429,8 +408,7 @@ describe('secret scanners', () => {
   })
 
   test('scanRun finds a secret anywhere a run printed or wrote, but not in ::add-mask:: lines; scanTree checks dirs', async () => {
-    const ws = await makeWorkspace()
-    cleanups.push(ws.cleanup)
+    const ws = await workspace()
     const dir = await tempDir('leaky')
     const entry = join(dir, 'leaky.mjs')
     await writeFile(
@@ -469,8 +447,7 @@ describe('startAction: cancellation and the post step', () => {
   const secret = 'cancel-me-secret-99'
 
   beforeAll(async () => {
-    ws = await makeWorkspace()
-    cleanups.push(ws.cleanup)
+    ws = await workspace()
     const dir = await tempDir('cancel')
     main = join(dir, 'main.mjs')
     post = join(dir, 'post.mjs')

@@ -28,39 +28,16 @@ import { startFaultProxy, type FaultProxy } from './support/fault-proxy'
 import { request } from './support/http'
 import { manifestDescriptor, pushIndex, rawManifest, registryAuthHeader, sha256, skopeoConfig, skopeoDigest } from './support/inspect'
 import { node24, repoRoot } from './support/node24'
-import { makeTempDir, removeDir, run, runOk, spawnTethered, stopChild } from './support/proc'
-import { startRegistry, type AuthMode, type TestRegistry } from './support/registry'
+import { run, runOk, spawnTethered, stopChild } from './support/proc'
+import type { AuthMode, TestRegistry } from './support/registry'
 import { generateSigningCert, startTokenIssuer } from './support/token-issuer'
 import { ActionTimeoutError, cleanupActionRuns, inputEnvName, runAction } from './support/run-action'
-import { git, makeWorkspace, type Workspace } from './support/workspace'
+import { cleanupScope } from './support/scope'
+import { git, type Workspace } from './support/workspace'
 
 const images: string[] = []
-const tempDirs: string[] = []
-const cleanups: Array<() => Promise<void>> = []
-
-async function tempDir(prefix: string): Promise<string> {
-  const d = await makeTempDir(prefix)
-  tempDirs.push(d)
-  return d
-}
-
-async function workspace(opts?: Parameters<typeof makeWorkspace>[0]): Promise<Workspace> {
-  const ws = await makeWorkspace(opts)
-  cleanups.push(ws.cleanup)
-  return ws
-}
-
-async function registry(auth: AuthMode): Promise<TestRegistry> {
-  const reg = await startRegistry({ auth })
-  cleanups.push(() => reg.stop())
-  return reg
-}
-
-async function proxy(upstream: TestRegistry): Promise<FaultProxy> {
-  const p = await startFaultProxy(upstream)
-  cleanups.push(() => p.stop())
-  return p
-}
+const scope = cleanupScope()
+const { tempDir, registry, proxy, workspace, track, defer } = scope
 
 /** Builds a fresh workspace's image as host/repo:tag, logs in when needed, pushes; returns the pushed digest. */
 async function buildAndPush(
@@ -83,8 +60,7 @@ const creds = (reg: TestRegistry): { username: string; password: string } | unde
   reg.username !== undefined && reg.password !== undefined ? { username: reg.username, password: reg.password } : undefined
 
 afterAll(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined)
-  await Promise.all(tempDirs.splice(0).map((d) => removeDir(d)))
+  await scope.close()
   await cleanupActionRuns()
   await dockerRmi(images.splice(0))
 })
@@ -113,7 +89,7 @@ describe('node24', () => {
 describe('tethered servers', () => {
   test('die when the pipe from the test process closes (as when the test process is killed)', async () => {
     const child = spawnTethered('sleep', ['60'])
-    cleanups.push(() => stopChild(child, 1000))
+    defer(() => stopChild(child, 1000))
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     await new Promise((r) => setTimeout(r, 200))
     const pgid = child.pid ?? 0
@@ -419,10 +395,9 @@ describe('fault proxy header rewriting (fake upstream given as a string)', () =>
       res.end()
     })
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', () => resolve()))
-    cleanups.push(() => new Promise<void>((resolve) => fake.close(() => resolve())))
+    defer(() => new Promise<void>((resolve) => fake.close(() => resolve())))
     upstreamHost = `127.0.0.1:${(fake.address() as AddressInfo).port}`
-    const p = await startFaultProxy(`http://${upstreamHost}/`)
-    cleanups.push(() => p.stop())
+    const p = track(await startFaultProxy(`http://${upstreamHost}/`))
     expect(p.upstream).toBe(upstreamHost)
     const mine = await request(`${p.url}/mine`)
     expect(mine.headers.location).toBe(`${p.url}/v2/x/blobs/uploads/abc?_state=a%2Fb==`)
@@ -437,8 +412,7 @@ describe('token issuer on its own', () => {
   test('anonymousPull: false grants anonymous callers nothing; expiresIn is honoured', async () => {
     const dir = await tempDir('issuer')
     const cert = await generateSigningCert(dir)
-    const issuer = await startTokenIssuer({ service: 'svc', issuer: 'iss', keyPem: cert.keyPem, certPem: cert.certPem, users: { u: 'p' }, anonymousPull: false, expiresIn: 5 })
-    cleanups.push(() => issuer.stop())
+    const issuer = track(await startTokenIssuer({ service: 'svc', issuer: 'iss', keyPem: cert.keyPem, certPem: cert.certPem, users: { u: 'p' }, anonymousPull: false, expiresIn: 5 }))
     const claims = (body: Buffer): { access: unknown[]; exp: number; iat: number; sub: string } => {
       const t = (JSON.parse(body.toString()) as { token: string }).token
       return JSON.parse(Buffer.from(t.split('.')[1] ?? '', 'base64url').toString()) as { access: unknown[]; exp: number; iat: number; sub: string }
@@ -476,6 +450,14 @@ describe('workspace', () => {
   })
 })
 
+/** A fresh workspace and the entry script `name` (in a temp dir) holding `source`; both removed in afterAll. */
+async function entryIn(name: string, source: string): Promise<{ ws: Workspace; entry: string }> {
+  const ws = await workspace()
+  const entry = join(await tempDir('entry'), name)
+  await writeFile(entry, source)
+  return { ws, entry }
+}
+
 describe('runAction', () => {
   const entryScript = `
 import { appendFileSync } from 'node:fs'
@@ -491,10 +473,7 @@ process.exitCode = Number(env['INPUT_EXIT-CODE'] ?? '0')
 `
 
   test('runs the entry on Node 24 like the runner and parses file commands', async () => {
-    const ws = await workspace()
-    const dir = await tempDir('entry')
-    const entry = join(dir, 'entry.mjs')
-    await writeFile(entry, entryScript)
+    const { ws, entry } = await entryIn('entry.mjs', entryScript)
     const r = await runAction({
       entry,
       workspace: ws.dir,
@@ -538,10 +517,7 @@ process.exitCode = Number(env['INPUT_EXIT-CODE'] ?? '0')
   })
 
   test('takes github overrides and a custom event', async () => {
-    const ws = await workspace()
-    const dir = await tempDir('entry')
-    const entry = join(dir, 'entry.mjs')
-    await writeFile(entry, entryScript)
+    const { ws, entry } = await entryIn('entry.mjs', entryScript)
     const r = await runAction({
       entry,
       workspace: ws.dir,
@@ -566,10 +542,7 @@ process.exitCode = Number(env['INPUT_EXIT-CODE'] ?? '0')
   })
 
   test('kills a hung entry on timeout and reports its output', async () => {
-    const ws = await workspace()
-    const dir = await tempDir('entry')
-    const entry = join(dir, 'hang.mjs')
-    await writeFile(entry, "console.log('started'); setInterval(() => {}, 1000)\n")
+    const { ws, entry } = await entryIn('hang.mjs', "console.log('started'); setInterval(() => {}, 1000)\n")
     const t0 = Date.now()
     const err = await runAction({ entry, workspace: ws.dir, inputs: {}, timeoutMs: 1500 }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ActionTimeoutError)
@@ -579,11 +552,8 @@ process.exitCode = Number(env['INPUT_EXIT-CODE'] ?? '0')
   })
 
   test('a background child holding stdout open cannot keep the run from finishing', async () => {
-    const ws = await workspace()
-    const dir = await tempDir('entry')
-    const entry = join(dir, 'orphan.mjs')
-    await writeFile(
-      entry,
+    const { ws, entry } = await entryIn(
+      'orphan.mjs',
       "import { spawn } from 'node:child_process'\n" +
         "const c = spawn('sleep', ['60'], { stdio: 'inherit' }); c.unref()\n" +
         "console.log('orphan ' + c.pid)\n"
@@ -751,8 +721,7 @@ describeOnBuilders(
       })
       expect(cachedSteps(cold.stderr).filter((s) => s.includes('RUN'))).toEqual([])
 
-      const fresh = await startBuildkitd()
-      cleanups.push(() => fresh.stop())
+      const fresh = track(await startBuildkitd())
       expect(fresh.addr).not.toBe((await sharedBuildkitd()).addr)
       const configDir = await tempDir('fresh-builder')
       await installBuildx(configDir)

@@ -16,7 +16,7 @@ import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { writeDockerConfig } from './docker-config'
 import { repoRoot } from './node24'
-import { freePort, makeTempDir, removeDir, run, runOk, spawnTethered, stopChild, StopWaiting, waitFor, type RunResult } from './proc'
+import { freePort, makeTempDir, removeDir, run, runOk, spawnWatched, stopChild, StopWaiting, waitFor, type RunResult } from './proc'
 
 /** ../shared/tools/buildkit beside the repository (a worktree or a CI clone has ../shared next to it). */
 export const BUILDKIT_TOOLS_DIR = resolve(repoRoot, '..', 'shared', 'tools', 'buildkit')
@@ -186,8 +186,6 @@ export interface Buildkitd {
   stop(): Promise<void>
 }
 
-const LOG_LIMIT = 64 * 1024
-
 async function buildkitBinaries(): Promise<{ buildkitd: string; buildctl: string }> {
   const avail = buildkitdAvailability()
   if (!avail.ok) throw new Error(avail.reason)
@@ -206,20 +204,13 @@ export async function startBuildkitd(): Promise<Buildkitd> {
   const stateDir = await makeTempDir('buildkitd')
   for (let attempt = 1; ; attempt++) {
     const addr = `tcp://127.0.0.1:${await freePort()}`
-    const child = spawnTethered(buildkitd, ['--addr', addr, '--root', join(stateDir, 'root'), '--oci-worker=true', '--containerd-worker=false'])
-    let log = ''
-    const onLog = (d: Buffer): void => {
-      log = (log + d.toString('utf8')).slice(-LOG_LIMIT)
-    }
-    child.stdout?.on('data', onLog)
-    child.stderr?.on('data', onLog)
-    let exited: string | undefined
-    child.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`))
-    child.on('error', (err) => (exited = `could not start: ${err.message}`))
+    const server = spawnWatched(buildkitd, ['--addr', addr, '--root', join(stateDir, 'root'), '--oci-worker=true', '--containerd-worker=false'])
+    const { child } = server
     try {
       await waitFor(
         `buildkitd at ${addr} to answer`,
         async () => {
+          const exited = server.exited()
           if (exited) throw new StopWaiting(`buildkitd ${exited}`)
           const r = await run(buildctl, ['--addr', addr, 'debug', 'workers'], { timeoutMs: 10_000 })
           return r.code === 0 ? true : undefined
@@ -228,15 +219,15 @@ export async function startBuildkitd(): Promise<Buildkitd> {
       )
     } catch (err) {
       await stopChild(child, 5000)
-      if (attempt < 4 && /address already in use/i.test(log)) continue
+      if (attempt < 4 && /address already in use/i.test(server.log())) continue
       await removeDir(stateDir).catch(() => undefined)
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\nbuildkitd log:\n${log}`, { cause: err })
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\nbuildkitd log:\n${server.log()}`, { cause: err })
     }
     let stopped = false
     return {
       addr,
       stateDir,
-      logs: () => log,
+      logs: server.log,
       async stop() {
         if (stopped) return
         stopped = true

@@ -203,6 +203,39 @@ export function spawnTethered(cmd: string, args: readonly string[], opts: { env?
   return child
 }
 
+/** A spawnTethered() server watched while it starts: the tail of its output and how it ended, if it did. */
+export interface WatchedServer {
+  child: ChildProcess
+  /** the tail (64 KiB) of its stdout and stderr, interleaved as they arrived */
+  log(): string
+  /** why it is gone ('exited with 1', 'could not start: …'); undefined while it runs */
+  exited(): string | undefined
+}
+
+const SERVER_LOG_LIMIT = 64 * 1024
+
+/**
+ * spawnTethered(), keeping what a start-up wait needs: a probe that stops at once when the server has died, and an
+ * error (or a port-in-use retry) that can quote the server's own words.
+ */
+export function spawnWatched(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): WatchedServer {
+  const child = spawnTethered(cmd, args, opts)
+  let log = ''
+  const onLog = (d: Buffer): void => {
+    log = (log + d.toString('utf8')).slice(-SERVER_LOG_LIMIT)
+  }
+  child.stdout?.on('data', onLog)
+  child.stderr?.on('data', onLog)
+  let exited: string | undefined
+  child.on('exit', (code, signal) => {
+    exited = `exited with ${code ?? signal}`
+  })
+  child.on('error', (err) => {
+    exited = `could not start: ${err.message}`
+  })
+  return { child, log: () => log, exited: () => exited }
+}
+
 /** Asks the kernel for a free TCP port on 127.0.0.1 (bind port 0, read it, close). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

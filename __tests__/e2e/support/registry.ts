@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { request } from './http'
-import { freePort, makeTempDir, removeDir, runOk, spawnTethered, stopChild, StopWaiting, waitFor } from './proc'
+import { freePort, makeTempDir, removeDir, runOk, spawnWatched, stopChild, StopWaiting, waitFor } from './proc'
 import { generateSigningCert, startTokenIssuer, type TokenIssuer } from './token-issuer'
 
 export type { TokenIssuer } from './token-issuer'
@@ -54,8 +54,6 @@ export interface StartRegistryOptions {
 export const TOKEN_SERVICE = 'e2e-registry'
 export const TOKEN_ISSUER = 'e2e-token-issuer'
 export const HTPASSWD_REALM = 'e2e-registry'
-
-const LOG_LIMIT = 64 * 1024
 
 function configYaml(o: { port: number; storageDir: string; auth: string }): string {
   const q = (s: string): string => JSON.stringify(s) // a JSON string is a valid YAML double-quoted scalar
@@ -126,25 +124,14 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<St
       await writeFile(configPath, configYaml({ port, storageDir, auth }))
       const env: NodeJS.ProcessEnv = {}
       for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('REGISTRY_')) env[k] = v
-      const child = spawnTethered('docker-registry', ['serve', configPath], { env })
-      let log = ''
-      const onLog = (d: Buffer): void => {
-        log = (log + d.toString('utf8')).slice(-LOG_LIMIT)
-      }
-      child.stdout?.on('data', onLog)
-      child.stderr?.on('data', onLog)
-      let exited: string | undefined
-      child.on('exit', (code, signal) => {
-        exited = `exited with ${code ?? signal}`
-      })
-      child.on('error', (err) => {
-        exited = `could not start: ${err.message}`
-      })
+      const server = spawnWatched('docker-registry', ['serve', configPath], { env })
+      const { child } = server
       const url = `http://127.0.0.1:${port}`
       try {
         await waitFor(
           `the registry at ${url} to answer GET /v2/`,
           async () => {
+            const exited = server.exited()
             if (exited) throw new StopWaiting(`docker-registry ${exited}`)
             const r = await request(`${url}/v2/`, { timeoutMs: 2000 })
             return r.status === 200 || r.status === 401 ? true : undefined
@@ -153,8 +140,8 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<St
         )
       } catch (err) {
         await stopChild(child, 2000)
-        if (attempt < 4 && /address already in use/i.test(log)) continue
-        throw new Error(`${err instanceof Error ? err.message : String(err)}\nregistry log:\n${log}`, { cause: err })
+        if (attempt < 4 && /address already in use/i.test(server.log())) continue
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\nregistry log:\n${server.log()}`, { cause: err })
       }
 
       let stopped = false
@@ -164,7 +151,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<St
         mode,
         dir,
         storageDir,
-        logs: () => log,
+        logs: server.log,
         async stop() {
           if (stopped) return
           stopped = true
