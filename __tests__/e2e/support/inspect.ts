@@ -120,28 +120,3 @@ export async function manifestDescriptor(reg: TestRegistry, repo: string, ref: s
   const mediaType = (JSON.parse(m.body.toString('utf8')) as { mediaType?: string }).mediaType ?? m.headers['content-type'] ?? ''
   return { digest: m.digest, size: m.body.length, mediaType }
 }
-
-/**
- * PUTs an OCI image index referencing existing manifests of `repo` under `tag` (a multi-arch tag);
- * returns the index digest (checked against the registry's Docker-Content-Digest).
- */
-export async function pushIndex(
-  reg: TestRegistry,
-  repo: string,
-  tag: string,
-  manifests: Array<{ digest: string; size: number; mediaType: string; platform: { os: string; architecture: string } }>
-): Promise<string> {
-  const mediaType = 'application/vnd.oci.image.index.v1+json'
-  const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, manifests }, null, 2))
-  const authorization = await registryAuthHeader(reg, repo, ['pull', 'push'])
-  const r = await request(`${reg.url}/v2/${repo}/manifests/${tag}`, {
-    method: 'PUT',
-    headers: { 'content-type': mediaType, 'content-length': String(body.length), ...(authorization ? { authorization } : {}) },
-    body
-  })
-  if (r.status !== 201) throw new Error(`PUT index ${repo}:${tag} answered ${r.status}: ${r.body.toString('utf8')}`)
-  const digest = sha256(body)
-  const reported = r.headers['docker-content-digest']
-  if (reported && reported !== digest) throw new Error(`registry reports index digest ${reported}, body hashes to ${digest}`)
-  return digest
-}

@@ -122,6 +122,20 @@ export async function putManifest(reg: TestRegistry, repo: string, ref: string, 
   return digest
 }
 
+/**
+ * PUTs an OCI image index referencing existing manifests of `repo` under `tag` (a multi-arch tag);
+ * returns the index digest (checked against the registry's Docker-Content-Digest).
+ */
+export async function pushIndex(
+  reg: TestRegistry,
+  repo: string,
+  tag: string,
+  manifests: Array<{ digest: string; size: number; mediaType: string; platform: { os: string; architecture: string } }>
+): Promise<string> {
+  const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests }, null, 2))
+  return putManifest(reg, repo, tag, body, MEDIA.ociIndex)
+}
+
 export interface TestImageOptions {
   platform?: Platform
   /** config labels; default git-commit = 40×'0'… (see pushTestIndex) and build-number = '1' */
