@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-6MJIXJ3B.js";
+} from "./chunks/chunk-LW57KL4X.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -31,7 +31,7 @@ import {
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-2UAWDZJZ.js";
+} from "./chunks/chunk-YMDL6ZXA.js";
 import {
   envInputReader,
   parseBoolean,
@@ -43,7 +43,7 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-S6D3JLOU.js";
+} from "./chunks/chunk-RSUALV7H.js";
 import {
   commitUrl,
   readRunContext,
@@ -60,8 +60,9 @@ import {
   formatPlatform,
   isAttestation,
   isIndex,
-  isSha256Digest
-} from "./chunks/chunk-KU2TRF2M.js";
+  isSha256Digest,
+  parseJsonBytes
+} from "./chunks/chunk-C5GS2TZZ.js";
 import {
   require_promises
 } from "./chunks/chunk-LWLEGXAD.js";
@@ -923,13 +924,6 @@ function attestationKinds(attestations) {
   const types = attestations.flatMap((a) => a.predicateTypes);
   return { provenance: types.some((t) => PROVENANCE.test(t)), sbom: types.some((t) => SBOM.test(t)) };
 }
-function parseJson(bytes, what) {
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch {
-    throw new ActionError(`${what} is not valid JSON`);
-  }
-}
 function ourDigest(reported, states, client) {
   if (reported) return reported;
   const distinct = [...new Set(states.map((s) => s.digest))];
@@ -965,13 +959,13 @@ async function child(client, index, entry, what) {
   return m;
 }
 async function image(client, m, platform) {
-  const parsed = parseJson(m.bytes, `manifest ${m.digest}`);
+  const parsed = parseJsonBytes(m.bytes, `manifest ${m.digest}`);
   if (Array.isArray(parsed.manifests)) {
     throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} is itself an index: nested indexes are not supported`);
   }
   const configDigest = parsed.config?.digest;
   if (!configDigest) throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} has no config descriptor`);
-  const config = parseJson(await client.blob(configDigest), `image config ${configDigest}`);
+  const config = parseJsonBytes(await client.blob(configDigest), `image config ${configDigest}`);
   const own = config.os && config.architecture ? formatPlatform({ os: config.os, architecture: config.architecture, ...config.variant && { variant: config.variant } }) : "unknown";
   return { platform: platform ?? own, digest: m.digest, mediaType: m.mediaType, configDigest, labels: config.config?.Labels ?? {} };
 }
@@ -992,7 +986,7 @@ async function attestation(client, index, entry, platforms) {
     );
     return { ...base, predicateTypes: [], readable: false };
   }
-  const parsed = parseJson(m.bytes, `attestation manifest ${m.digest}`);
+  const parsed = parseJsonBytes(m.bytes, `attestation manifest ${m.digest}`);
   const predicateTypes = [...new Set((parsed.layers ?? []).map((l) => l.annotations?.["in-toto.io/predicate-type"]).filter((t) => !!t))];
   return { ...base, predicateTypes, readable: true };
 }
@@ -1070,7 +1064,7 @@ async function readBack(client, pushed, built = {}) {
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
   }
-  const parsed = parseJson(manifest.bytes, `manifest ${digest}`);
+  const parsed = parseJsonBytes(manifest.bytes, `manifest ${digest}`);
   let platforms;
   let attestations = [];
   let mediaType = manifest.mediaType;
@@ -1166,7 +1160,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-MR4PJFWY.js");
+  later ??= import("./chunks/later-GY6KXS22.js");
   return later;
 }
 async function prepare(deps) {

@@ -17,7 +17,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-2UAWDZJZ.js";
+} from "../chunks/chunk-YMDL6ZXA.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,7 +28,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-S6D3JLOU.js";
+} from "../chunks/chunk-RSUALV7H.js";
 import {
   commitUrl,
   readRunContext,
@@ -38,7 +38,7 @@ import {
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-PBTYYEXU.js";
+} from "../chunks/chunk-NX4RFBQ4.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -51,8 +51,9 @@ import {
   formatName,
   formatPlatform,
   isAttestation,
+  parseJsonBytes,
   sha256Digest
-} from "../chunks/chunk-KU2TRF2M.js";
+} from "../chunks/chunk-C5GS2TZZ.js";
 import {
   ActionError,
   InputError,
@@ -242,19 +243,12 @@ function sourceRef(source) {
 
 // src/merge/read.ts
 var IMAGE_MANIFESTS = [OCI_MANIFEST, DOCKER_MANIFEST];
-function parseJson(bytes, what) {
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch {
-    throw new ActionError(`${what} is not valid JSON`);
-  }
-}
 function str(value) {
   return typeof value === "string" && value !== "" ? value : void 0;
 }
 async function readImage(client, source, digest, bytes, mediaType, annotations) {
   const where = `source '${source.input}' (${client.registry}/${client.repository}@${digest})`;
-  const manifest = parseJson(bytes, `manifest of ${where}`);
+  const manifest = parseJsonBytes(bytes, `manifest of ${where}`);
   const type = manifest.mediaType ?? mediaType;
   if (!IMAGE_MANIFESTS.includes(type) || !manifest.config?.digest || !Array.isArray(manifest.layers)) {
     throw new ActionError(
@@ -262,7 +256,7 @@ async function readImage(client, source, digest, bytes, mediaType, annotations) 
       "merge images pushed as OCI or Docker v2 schema 2 manifests (what docker, buildx and BuildKit push)"
     );
   }
-  const config = parseJson(await client.blob(manifest.config.digest), `image config of ${where}`);
+  const config = parseJsonBytes(await client.blob(manifest.config.digest), `image config of ${where}`);
   const os = str(config.os);
   const architecture = str(config.architecture);
   if (!os || !architecture) throw new ActionError(`the image config of ${where} names no os/architecture, so its platform is unknown`);
@@ -292,7 +286,7 @@ async function readSource(client, source, copying) {
     throw error;
   }
   const top = await client.manifest(found.digest);
-  const parsed = parseJson(top.bytes, `manifest of source '${source.input}'`);
+  const parsed = parseJsonBytes(top.bytes, `manifest of source '${source.input}'`);
   if (!Array.isArray(parsed.manifests)) {
     const image = await readImage(client, source, top.digest, top.bytes, top.mediaType);
     return { status: "read", read: { source, digest: top.digest, mediaType: top.mediaType, images: [image], attestations: [] } };
@@ -302,7 +296,7 @@ async function readSource(client, source, copying) {
     Promise.all(
       entries.filter((e) => !isAttestation(e)).map(async (e) => {
         const child = await client.manifest(e.digest);
-        if (Array.isArray(parseJson(child.bytes, `manifest ${e.digest}`).manifests)) {
+        if (Array.isArray(parseJsonBytes(child.bytes, `manifest ${e.digest}`).manifests)) {
           throw new ActionError(`source '${source.input}' is an index that contains another index (${e.digest}); merge its images directly`);
         }
         return readImage(client, source, child.digest, child.bytes, e.mediaType, e.annotations);
@@ -311,7 +305,7 @@ async function readSource(client, source, copying) {
     Promise.all(
       entries.filter(isAttestation).map(async (descriptor) => {
         const target = descriptor.annotations?.["vnd.docker.reference.digest"];
-        const manifest = copying ? parseJson((await client.manifest(descriptor.digest)).bytes, `attestation manifest ${descriptor.digest}`) : void 0;
+        const manifest = copying ? parseJsonBytes((await client.manifest(descriptor.digest)).bytes, `attestation manifest ${descriptor.digest}`) : void 0;
         return { source, repository: client.repository, descriptor, ...target && { for: target }, ...manifest && { manifest } };
       })
     )

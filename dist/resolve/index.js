@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-6MJIXJ3B.js";
+} from "../chunks/chunk-LW57KL4X.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,7 +12,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-S6D3JLOU.js";
+} from "../chunks/chunk-RSUALV7H.js";
 import {
   commitUrl,
   readRunContext,
@@ -22,11 +22,11 @@ import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-H72IYNH2.js";
+} from "../chunks/chunk-FBVO65GU.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-PBTYYEXU.js";
+} from "../chunks/chunk-NX4RFBQ4.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,7 +40,7 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-KU2TRF2M.js";
+} from "../chunks/chunk-C5GS2TZZ.js";
 import {
   loadDeployFiles
 } from "../chunks/chunk-4PNQQAK4.js";

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { ActionError } from '../action/errors'
 import type { Manifest, RegistryClient } from '../registry/client'
 import { INCONSISTENT_HINT, RegistryError } from '../registry/errors'
-import { DOCKER_MANIFEST_LIST, isIndex, OCI_INDEX, type Descriptor, type ImageIndex, type ImageManifest } from '../registry/manifest'
+import { DOCKER_MANIFEST_LIST, isIndex, OCI_INDEX, parseJsonBytes, type Descriptor, type ImageIndex, type ImageManifest } from '../registry/manifest'
 import { formatPlatform, isAttestation } from '../registry/platform'
 
 export interface PushedTag {
@@ -73,14 +73,6 @@ export function attestationKinds(attestations: readonly Attestation[]): { proven
   return { provenance: types.some((t) => PROVENANCE.test(t)), sbom: types.some((t) => SBOM.test(t)) }
 }
 
-function parseJson<T>(bytes: Buffer, what: string): T {
-  try {
-    return JSON.parse(bytes.toString('utf8')) as T
-  } catch {
-    throw new ActionError(`${what} is not valid JSON`)
-  }
-}
-
 /** The image to read labels from inside an index: linux/amd64 first (what most runners build), never an attestation. */
 export function pickPlatform(index: ImageIndex): Descriptor | undefined {
   const images = index.manifests.filter((m) => !isAttestation(m))
@@ -134,13 +126,13 @@ interface ConfigJson {
 
 /** An image manifest (bytes already verified) → its config, hashed, and labels. */
 async function image(client: RegistryClient, m: Manifest, platform: string | undefined): Promise<PlatformImage> {
-  const parsed = parseJson<Partial<ImageManifest & ImageIndex>>(m.bytes, `manifest ${m.digest}`)
+  const parsed = parseJsonBytes<Partial<ImageManifest & ImageIndex>>(m.bytes, `manifest ${m.digest}`)
   if (Array.isArray(parsed.manifests)) {
     throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ''} is itself an index: nested indexes are not supported`)
   }
   const configDigest = parsed.config?.digest
   if (!configDigest) throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ''} has no config descriptor`)
-  const config = parseJson<ConfigJson>(await client.blob(configDigest), `image config ${configDigest}`)
+  const config = parseJsonBytes<ConfigJson>(await client.blob(configDigest), `image config ${configDigest}`)
   const own = config.os && config.architecture ? formatPlatform({ os: config.os, architecture: config.architecture, ...(config.variant && { variant: config.variant }) }) : 'unknown'
   return { platform: platform ?? own, digest: m.digest, mediaType: m.mediaType, configDigest, labels: config.config?.Labels ?? {} }
 }
@@ -163,7 +155,7 @@ async function attestation(client: RegistryClient, index: string, entry: Descrip
     )
     return { ...base, predicateTypes: [], readable: false }
   }
-  const parsed = parseJson<{ layers?: Array<{ annotations?: Record<string, string> }> }>(m.bytes, `attestation manifest ${m.digest}`)
+  const parsed = parseJsonBytes<{ layers?: Array<{ annotations?: Record<string, string> }> }>(m.bytes, `attestation manifest ${m.digest}`)
   const predicateTypes = [...new Set((parsed.layers ?? []).map((l) => l.annotations?.['in-toto.io/predicate-type']).filter((t): t is string => !!t))]
   return { ...base, predicateTypes, readable: true }
 }
@@ -270,7 +262,7 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
     )
   }
 
-  const parsed = parseJson<Partial<ImageIndex & ImageManifest>>(manifest.bytes, `manifest ${digest}`)
+  const parsed = parseJsonBytes<Partial<ImageIndex & ImageManifest>>(manifest.bytes, `manifest ${digest}`)
   let platforms: PlatformImage[]
   let attestations: Attestation[] = []
   let mediaType = manifest.mediaType

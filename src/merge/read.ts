@@ -1,7 +1,7 @@
 import { ActionError } from '../action/errors'
 import type { RegistryClient } from '../registry/client'
 import { RegistryError } from '../registry/errors'
-import { DOCKER_MANIFEST, OCI_MANIFEST, type Descriptor, type ImageManifest } from '../registry/manifest'
+import { DOCKER_MANIFEST, OCI_MANIFEST, parseJsonBytes, type Descriptor, type ImageManifest } from '../registry/manifest'
 import { formatPlatform, isAttestation, type Platform } from '../registry/platform'
 import { sourceRef, type Source } from './sources'
 
@@ -49,14 +49,6 @@ export type SourceOutcome = { status: 'read'; read: SourceRead } | { status: 'mi
 
 const IMAGE_MANIFESTS = [OCI_MANIFEST, DOCKER_MANIFEST]
 
-function parseJson<T>(bytes: Buffer, what: string): T {
-  try {
-    return JSON.parse(bytes.toString('utf8')) as T
-  } catch {
-    throw new ActionError(`${what} is not valid JSON`)
-  }
-}
-
 interface ImageConfig {
   os?: unknown
   architecture?: unknown
@@ -72,7 +64,7 @@ function str(value: unknown): string | undefined {
 /** An image manifest's body and config: platform and labels from the config, which is what the image runs as. */
 async function readImage(client: RegistryClient, source: Source, digest: string, bytes: Buffer, mediaType: string, annotations?: Record<string, string>): Promise<PlatformImage> {
   const where = `source '${source.input}' (${client.registry}/${client.repository}@${digest})`
-  const manifest = parseJson<ImageManifest>(bytes, `manifest of ${where}`)
+  const manifest = parseJsonBytes<ImageManifest>(bytes, `manifest of ${where}`)
   const type = manifest.mediaType ?? mediaType
   if (!IMAGE_MANIFESTS.includes(type) || !manifest.config?.digest || !Array.isArray(manifest.layers)) {
     throw new ActionError(
@@ -80,7 +72,7 @@ async function readImage(client: RegistryClient, source: Source, digest: string,
       'merge images pushed as OCI or Docker v2 schema 2 manifests (what docker, buildx and BuildKit push)'
     )
   }
-  const config = parseJson<ImageConfig>(await client.blob(manifest.config.digest), `image config of ${where}`)
+  const config = parseJsonBytes<ImageConfig>(await client.blob(manifest.config.digest), `image config of ${where}`)
   const os = str(config.os)
   const architecture = str(config.architecture)
   if (!os || !architecture) throw new ActionError(`the image config of ${where} names no os/architecture, so its platform is unknown`)
@@ -119,7 +111,7 @@ export async function readSource(client: RegistryClient, source: Source, copying
     throw error
   }
   const top = await client.manifest(found.digest)
-  const parsed = parseJson<{ manifests?: Descriptor[] }>(top.bytes, `manifest of source '${source.input}'`)
+  const parsed = parseJsonBytes<{ manifests?: Descriptor[] }>(top.bytes, `manifest of source '${source.input}'`)
   if (!Array.isArray(parsed.manifests)) {
     const image = await readImage(client, source, top.digest, top.bytes, top.mediaType)
     return { status: 'read', read: { source, digest: top.digest, mediaType: top.mediaType, images: [image], attestations: [] } }
@@ -131,7 +123,7 @@ export async function readSource(client: RegistryClient, source: Source, copying
         .filter((e) => !isAttestation(e))
         .map(async (e) => {
           const child = await client.manifest(e.digest)
-          if (Array.isArray(parseJson<{ manifests?: unknown }>(child.bytes, `manifest ${e.digest}`).manifests)) {
+          if (Array.isArray(parseJsonBytes<{ manifests?: unknown }>(child.bytes, `manifest ${e.digest}`).manifests)) {
             throw new ActionError(`source '${source.input}' is an index that contains another index (${e.digest}); merge its images directly`)
           }
           return readImage(client, source, child.digest, child.bytes, e.mediaType, e.annotations)
@@ -140,7 +132,7 @@ export async function readSource(client: RegistryClient, source: Source, copying
     Promise.all(
       entries.filter(isAttestation).map(async (descriptor): Promise<AttestationEntry> => {
         const target = descriptor.annotations?.['vnd.docker.reference.digest']
-        const manifest = copying ? parseJson<ImageManifest>((await client.manifest(descriptor.digest)).bytes, `attestation manifest ${descriptor.digest}`) : undefined
+        const manifest = copying ? parseJsonBytes<ImageManifest>((await client.manifest(descriptor.digest)).bytes, `attestation manifest ${descriptor.digest}`) : undefined
         return { source, repository: client.repository, descriptor, ...(target && { for: target }), ...(manifest && { manifest }) }
       })
     )

@@ -1,3 +1,5 @@
+import { ActionError } from '../action/errors'
+
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
 export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json'
@@ -29,4 +31,13 @@ export interface ImageIndex {
   schemaVersion: number
   mediaType?: string
   manifests: Descriptor[]
+}
+
+/** Registry-held JSON (a manifest, an index, an image config) parsed; bytes that are not JSON fail naming `what`. */
+export function parseJsonBytes<T>(bytes: Buffer, what: string): T {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as T
+  } catch {
+    throw new ActionError(`${what} is not valid JSON`)
+  }
 }

@@ -3,14 +3,14 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-H72IYNH2.js";
+} from "./chunk-FBVO65GU.js";
 import {
   openRegistry
-} from "./chunk-PBTYYEXU.js";
+} from "./chunk-NX4RFBQ4.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-KU2TRF2M.js";
+} from "./chunk-C5GS2TZZ.js";
 import {
   loadDeployFiles
 } from "./chunk-4PNQQAK4.js";

@@ -4,7 +4,7 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-S6D3JLOU.js";
+} from "./chunk-RSUALV7H.js";
 import {
   InputError
 } from "./chunk-L5JDHYD5.js";

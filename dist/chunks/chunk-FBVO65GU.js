@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-KU2TRF2M.js";
+} from "./chunk-C5GS2TZZ.js";
 import {
   deployNotes,
   pinDeployFiles,

@@ -558,6 +558,13 @@ var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MAN
 function isIndex(mediaType) {
   return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
 }
+function parseJsonBytes(bytes, what) {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new ActionError(`${what} is not valid JSON`);
+  }
+}
 
 // src/registry/platform.ts
 var PART = /^[a-z0-9][a-z0-9._-]*$/;
@@ -614,6 +621,7 @@ export {
   DOCKER_MANIFEST,
   MANIFEST_ACCEPT,
   isIndex,
+  parseJsonBytes,
   parsePlatform,
   formatPlatform,
   isAttestation,

@@ -20,7 +20,7 @@ import {
   pickPlatformEntry,
   platformEntries,
   sha256Digest
-} from "./chunk-KU2TRF2M.js";
+} from "./chunk-C5GS2TZZ.js";
 import {
   __commonJS,
   __require,

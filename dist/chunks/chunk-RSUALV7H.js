@@ -5,7 +5,7 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-KU2TRF2M.js";
+} from "./chunk-C5GS2TZZ.js";
 import {
   InputError,
   cut,

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   parseLines,
   parseList
-} from "./chunk-S6D3JLOU.js";
+} from "./chunk-RSUALV7H.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
@@ -13,7 +13,7 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   validateTag
-} from "./chunk-KU2TRF2M.js";
+} from "./chunk-C5GS2TZZ.js";
 import {
   ActionError,
   InputError,
