@@ -27,7 +27,7 @@ import { labelLink } from './summary'
 
 let later: Promise<typeof import('./later')> | undefined
 
-/** The one lazily loaded module (see later.ts); every caller awaits it, and it loads once. */
+/** The build's lazily loaded module (see later.ts); every caller awaits it, and it loads once. */
 export function loadLater(): Promise<typeof import('./later')> {
   later ??= import('./later')
   return later
