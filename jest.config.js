@@ -3,6 +3,8 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // only the project's own folders: .cache/ holds the Go module cache (with other projects' tests and snapshots)
+  roots: ['<rootDir>/__tests__', '<rootDir>/src'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   // the Context class of @actions/github without its index (see tsconfig.json paths)
   moduleNameMapper: { '^@actions/github/lib/context$': '<rootDir>/node_modules/@actions/github/lib/context.js' },

