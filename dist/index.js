@@ -416,7 +416,7 @@ function buildxFailure(builder, spec, exitCode, output) {
   const detail = lastLines2(output);
   const fail = (what, hint) => new ActionError(`docker buildx build failed on ${on}: ${what}:
 ${detail}`, hint);
-  if (/multiple platforms feature is currently not supported|docker exporter does not currently support exporting manifest lists/i.test(output)) {
+  if (/multiple platforms feature is currently not supported|docker exporter does not currently support exporting manifest lists|multi-platform build is not supported/i.test(output)) {
     return fail(
       `the ${builder.driver} driver cannot build several platforms (${spec.platforms.join(", ")}) into one image`,
       `${SETUP_BUILDX}, or enable the containerd image store in the docker engine`

@@ -82,7 +82,7 @@ export function buildxFailure(builder: BuilderInfo, spec: BuildSpec, exitCode: n
   const on = `builder '${builder.name}' (driver ${builder.driver})`
   const detail = lastLines(output)
   const fail = (what: string, hint: string): ActionError => new ActionError(`docker buildx build failed on ${on}: ${what}:\n${detail}`, hint)
-  if (/multiple platforms feature is currently not supported|docker exporter does not currently support exporting manifest lists/i.test(output)) {
+  if (/multiple platforms feature is currently not supported|docker exporter does not currently support exporting manifest lists|multi-platform build is not supported/i.test(output)) {
     return fail(
       `the ${builder.driver} driver cannot build several platforms (${spec.platforms.join(', ')}) into one image`,
       `${SETUP_BUILDX}, or enable the containerd image store in the docker engine`
