@@ -230,27 +230,6 @@ describeAct(`act ${ACT_VERSION} runs our workflows (host mode)`, () => {
         expect(bySha.digest).toBe((await rawManifest(reg, repo, 'v1.4.2')).digest)
       })
     })
-
-    describe('on the legacy builder, both matrix legs on one docker engine', () => {
-      let r: ActRun
-      let repo: string
-      let ws: Workspace
-      beforeAll(async () => {
-        repo = repoName('multi-legacy')
-        ws = await actRepo()
-        r = await runAct('multi-platform.yml', ws, { vars: { REGISTRY: reg.host, REPO: repo }, env: { DOCKER_BUILDKIT: '0' }, labels })
-        for (const p of ['linux-amd64', 'linux-arm64']) built.push(`${reg.host}/${repo}:sha-${ws.sha.slice(0, 7)}-${p}`)
-      }, 300_000)
-
-      // The legacy builder's cache does not key on the platform: the second leg reuses the first leg's layers and
-      // config, so both tags hold the same image. The workflow must then fail without writing an index.
-      it('the run fails and no index is written under the merge tags', async () => {
-        expect(r.code).not.toBe(0)
-        expect(jobLines(r.log, 'deploy')).toEqual([])
-        expect((await rawManifest(reg, repo, 'v1.4.2')).status).toBe(404)
-        expect((await rawManifest(reg, repo, `sha-${ws.sha.slice(0, 7)}`)).status).toBe(404)
-      })
-    })
   })
 
   describe('(c) a bad input, as the user sees it', () => {
