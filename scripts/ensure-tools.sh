@@ -75,6 +75,8 @@ build_one() { # name
     distribution)
       go_install "$dir" "-X github.com/distribution/distribution/v3/version.version=$version" "github.com/distribution/distribution/v3/cmd/registry@$version"
       mv "$dir/bin/registry" "$dir/bin/registry-v3" ;;
+    act)
+      go_install "$dir" "-X main.version=$version" "github.com/nektos/act@$version" ;;
     *) log "unknown tool '$name'"; exit 2 ;;
   esac
   touch "$dir/.done"

@@ -1,8 +1,9 @@
 /**
- * Every ```yaml block in README.md is something a user will paste: it must parse, and once placed in a
- * workflow it must pass actionlint. Fragments (a list of steps, one step, a `with:` snippet) are wrapped into a
- * minimal workflow first, and an error is reported at the README line it comes from. Steps that use this
- * repository's actions must use its one published name and only inputs the action declares. The project's
+ * Every ```yaml block in README.md and docs/*.md is something a user will paste: it must parse, and once placed in
+ * a workflow it must pass actionlint. Fragments (a list of steps, one step, a `with:` snippet) are wrapped into a
+ * minimal workflow first, and an error is reported at the file and line it comes from. Steps that use this
+ * repository's actions must use its one published name, pinned the way the README advises (a full commit SHA with
+ * the version in a comment, or the moving major tag `@v1`), and only inputs the action declares. The project's
  * own workflows (.github/workflows/*.yml) go through the same linter.
  *
  * actionlint: scripts/actionlint.js (rhysd/actionlint built to WebAssembly, run offline inside Node).
@@ -17,11 +18,37 @@ const { lint: runLint } = (await import(join(root, 'scripts', 'actionlint.js')))
   lint: (source: string, name: string) => Promise<Array<{ message: string; line: number; column: number; kind: string }>>
 }
 
-/** This repository's actions, by the name users reference them with. */
+/** This repository's actions, by the name users reference them with (without the `@ref`). */
 const ACTION_NAMES: Record<string, string> = {
-  'pinned-build/pinned-build-action@v1': 'action.yml',
-  'pinned-build/pinned-build-action/resolve@v1': 'resolve/action.yml',
-  'pinned-build/pinned-build-action/merge@v1': 'merge/action.yml'
+  'pinned-build/pinned-build-action': 'action.yml',
+  'pinned-build/pinned-build-action/resolve': 'resolve/action.yml',
+  'pinned-build/pinned-build-action/merge': 'merge/action.yml'
+}
+/** The two refs an example may use: a full commit SHA (GitHub's hardening guide) or the moving major tag. */
+const SHA_REF = /^[0-9a-f]{40}$/
+const MAJOR_REF = 'v1'
+/** A SHA-pinned `uses:` line must say which release the SHA is: `@<sha> # v1.2.3`. */
+const PINNED_USES_LINE = /uses:\s*pinned-build\/pinned-build-action(?:\/[a-z]+)?@([0-9a-f]{40})\s+#\s+(v\d+\.\d+\.\d+)\s*$/
+
+/** Splits `owner/repo[/path]@ref` of this repository's actions; undefined for anything else. */
+function ownAction(uses: string): { name: string; ref: string } | undefined {
+  const at = uses.lastIndexOf('@')
+  if (!uses.startsWith('pinned-build/')) return undefined
+  return at < 0 ? { name: uses, ref: '' } : { name: uses.slice(0, at), ref: uses.slice(at + 1) }
+}
+
+/** Problems with how a `uses:` of this repository's actions is pinned, from the block's raw lines. */
+function pinProblems(text: string, where: (line: number) => string): string[] {
+  const problems: string[] = []
+  text.split('\n').forEach((l, i) => {
+    const m = /uses:\s*(pinned-build\/\S+)/.exec(l)
+    if (!m) return
+    const own = ownAction(m[1] as string) as { name: string; ref: string }
+    if (own.ref === MAJOR_REF) return
+    if (!SHA_REF.test(own.ref)) problems.push(`${where(i)}: ${m[1]}: pin a full 40-hex commit SHA (with "# v1.x.y") or use @${MAJOR_REF}`)
+    else if (!PINNED_USES_LINE.test(l)) problems.push(`${where(i)}: ${m[1]}: a SHA pin needs the version in a comment: "@<sha> # v1.x.y"`)
+  })
+  return problems
 }
 /** Owners of third-party actions a README example may use. */
 const KNOWN_OWNERS = ['actions/', 'docker/', 'aws-actions/', 'google-github-actions/', 'azure/', 'sigstore/']
@@ -112,39 +139,62 @@ function stepsOf(workflow: unknown): Array<Record<string, unknown>> {
   return Object.values(jobs).flatMap((j) => (j.steps ?? []) as Array<Record<string, unknown>>)
 }
 
-const readme = readFileSync(join(root, 'README.md'), 'utf8')
-const blocks = yamlBlocks(readme)
+/** README.md and every page under docs/, by their path relative to the repository. */
+const DOC_FILES = ['README.md', ...(existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`) : [])]
+const texts = new Map(DOC_FILES.map((f) => [f, readFileSync(join(root, f), 'utf8')] as const))
+const readme = texts.get('README.md') as string
+const blocks = DOC_FILES.flatMap((file) => yamlBlocks(texts.get(file) as string).map((b) => ({ ...b, file })))
+const cases = blocks.map((b) => [`${b.file}:${b.line}`, b] as const)
 
-describe('README.md YAML blocks', () => {
-  test('there are YAML blocks to check', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(4)
+describe('YAML blocks of README.md and docs/*.md', () => {
+  test('there are YAML blocks to check, in the README and in docs/', () => {
+    expect(blocks.filter((b) => b.file === 'README.md').length).toBeGreaterThanOrEqual(2)
+    expect(blocks.filter((b) => b.file.startsWith('docs/')).length).toBeGreaterThanOrEqual(10)
   })
 
-  test.each(blocks.map((b) => [b.line, b] as const))('block at README line %i parses as YAML', (_line, block) => {
+  test('the README stays a landing page (at most 30 KB)', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(30 * 1024)
+  })
+
+  test.each(cases)('block at %s parses as YAML', (_at, block) => {
     const doc = parseDocument(block.text)
     // the first errors say where it breaks; the rest follow from them
-    const errors = doc.errors.slice(0, 3).map((e) => `README.md:${block.line + (e.linePos?.[0].line ?? 1) - 1}: ${e.code}: ${e.message.split('\n')[0]}`)
+    const errors = doc.errors.slice(0, 3).map((e) => `${block.file}:${block.line + (e.linePos?.[0].line ?? 1) - 1}: ${e.code}: ${e.message.split('\n')[0]}`)
     expect(errors).toEqual([])
     expect(isMap(doc.contents) || isSeq(doc.contents)).toBe(true)
   })
 
-  test.each(blocks.map((b) => [b.line, b] as const))('block at README line %i passes actionlint (wrapped into a workflow when a fragment)', async (_line, block) => {
+  test.each(cases)('block at %s passes actionlint (wrapped into a workflow when a fragment)', async (_at, block) => {
     const value = parse(block.text) as unknown
     const { source, offset } = wrap(block, kindOf(value))
-    const results = await runLint(source, `README.md:${block.line}.yml`)
-    const found = results.map((r) => `README.md:${block.line + r.line - 1 - offset}:${r.column}: ${r.message} [${r.kind}]`)
+    const results = await runLint(source, `${block.file}:${block.line}.yml`)
+    const found = results.map((r) => `${block.file}:${block.line + r.line - 1 - offset}:${r.column}: ${r.message} [${r.kind}]`)
     expect(found).toEqual([])
   })
 
-  test.each(blocks.map((b) => [b.line, b] as const))("block at README line %i uses this repository's actions by their one name, with inputs they declare", (_line, block) => {
+  test.each(cases)('block at %s pins this repository\'s actions by a commit SHA with its version, or by @v1', (_at, block) => {
+    expect(pinProblems(block.text, (i) => `${block.file}:${block.line + i}`)).toEqual([])
+  })
+
+  test('every SHA pin in the README and docs/ names the same commit and the same version', () => {
+    const pins = new Set<string>()
+    for (const b of blocks) for (const l of b.text.split('\n')) {
+      const m = PINNED_USES_LINE.exec(l)
+      if (m) pins.add(`${m[1]} # ${m[2]}`)
+    }
+    expect([...pins]).toHaveLength(1)
+  })
+
+  test.each(cases)("block at %s uses this repository's actions by their one name, with inputs they declare", (_at, block) => {
     const value = parse(block.text) as unknown
     const kind = kindOf(value)
     const steps = kind === 'workflow' ? stepsOf(value) : kind === 'steps' ? (value as Array<Record<string, unknown>>) : kind === 'step' ? [value as Record<string, unknown>] : []
     const problems: string[] = []
     const check = (uses: string, withKeys: string[], complete: boolean): void => {
       if (uses.startsWith('./') || KNOWN_OWNERS.some((o) => uses.startsWith(o))) return
-      const file = ACTION_NAMES[uses]
-      if (file === undefined) {
+      const own = ownAction(uses)
+      const file = own === undefined ? undefined : ACTION_NAMES[own.name]
+      if (own === undefined || file === undefined) {
         problems.push(`uses: ${uses} is not one of ${Object.keys(ACTION_NAMES).join(', ')}`)
         return
       }
@@ -156,13 +206,25 @@ describe('README.md YAML blocks', () => {
     for (const s of steps) {
       if (typeof s.uses === 'string') check(s.uses, Object.keys((s.with as Record<string, unknown> | undefined) ?? {}), true)
     }
-    if (kind === 'with') check('pinned-build/pinned-build-action@v1', Object.keys(value as Record<string, unknown>), false)
+    if (kind === 'with') check(`pinned-build/pinned-build-action@${MAJOR_REF}`, Object.keys(value as Record<string, unknown>), false)
     expect(problems).toEqual([])
   })
 
-  test('no placeholder names for the action anywhere in the README', () => {
-    const placeholders = readme.split('\n').flatMap((l, i) => (/our-org\/|acme\/pinned-build|<…>\/resolve|<\.\.\.>\//.test(l) ? [`README.md:${i + 1}: ${l.trim()}`] : []))
+  test('no placeholder names for the action anywhere in the README or docs/', () => {
+    const placeholders = DOC_FILES.flatMap((f) =>
+      (texts.get(f) as string).split('\n').flatMap((l, i) => (/our-org\/|acme\/pinned-build|<…>\/resolve|<\.\.\.>\//.test(l) ? [`${f}:${i + 1}: ${l.trim()}`] : []))
+    )
     expect(placeholders).toEqual([])
+  })
+
+  test('relative links between README.md and docs/ point at files that exist', () => {
+    const broken = DOC_FILES.flatMap((f) =>
+      [...(texts.get(f) as string).matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)].flatMap((m) => {
+        const target = join(root, f.includes('/') ? 'docs' : '', m[1] as string)
+        return existsSync(target) ? [] : [`${f}: ${m[1]}`]
+      })
+    )
+    expect(broken).toEqual([])
   })
 })
 
@@ -177,6 +239,18 @@ describe('the wrapping and the linter can fail (guards against a check that pass
     const { source, offset } = wrap(block, kindOf(parse(block.text)))
     const results = await runLint(source, 'x.yml')
     expect(results.map((r) => [block.line + r.line - 1 - offset, r.kind])).toEqual([[101, 'expression']])
+  })
+
+  test('a short SHA, a SHA without its version comment, and another tag are all reported; @v1 and a commented SHA pass', () => {
+    const sha = 'a'.repeat(40)
+    const text = [
+      `- uses: pinned-build/pinned-build-action@${sha.slice(0, 7)} # v1.0.0`,
+      `- uses: pinned-build/pinned-build-action/resolve@${sha}`,
+      '- uses: pinned-build/pinned-build-action/merge@main',
+      `- uses: pinned-build/pinned-build-action@${sha} # v1.2.3`,
+      '- uses: pinned-build/pinned-build-action/merge@v1'
+    ].join('\n')
+    expect(pinProblems(text, (i) => `x:${i + 1}`).map((p) => p.split(':').slice(0, 2).join(':'))).toEqual(['x:1', 'x:2', 'x:3'])
   })
 
   test('the fence finder reads indented fences and dedents them', () => {
