@@ -42,6 +42,15 @@ build_in_module() { # dir module version ldflags packages...
   rm -rf "$scratch"
 }
 
+ensure_debs() { # Debian packages a build needs (root)
+  local pkg missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} (Debian)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+}
+
 buildkit_version_flag() { printf -- '-X github.com/moby/buildkit/version.Version=%s' "$1"; }
 
 build_one() { # name
@@ -77,6 +86,24 @@ build_one() { # name
       mv "$dir/bin/registry" "$dir/bin/registry-v3" ;;
     act)
       go_install "$dir" "-X main.version=$version" "github.com/nektos/act@$version" ;;
+    dockerd)
+      # The moby v2 module's tags are not the product's: name the engine after the release line it ships
+      # (releases/versions.yaml, docker.next), so `docker version` says 29.x. The userland proxy too: the engine
+      # forwards published ports through it.
+      local src product
+      src=$(go mod download -json "github.com/moby/moby/v2@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+      product=$(awk '/^docker:/ { d = 1 } d && $1 == "next:" { gsub(/"/, "", $2); print $2; exit }' "$src/releases/versions.yaml")
+      [ -n "$product" ] || { log "no docker.next in moby $version's releases/versions.yaml"; exit 1; }
+      go_install "$dir" "-X github.com/moby/moby/v2/dockerversion.Version=$product-dev -X github.com/moby/moby/v2/dockerversion.GitCommit=$version" \
+        "github.com/moby/moby/v2/cmd/dockerd@$version" "github.com/moby/moby/v2/cmd/docker-proxy@$version" ;;
+    containerd)
+      go_install "$dir" "-X github.com/containerd/containerd/v2/version.Version=$version" \
+        "github.com/containerd/containerd/v2/cmd/containerd@$version" "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$version" ;;
+    runc)
+      # without seccomp every RUN fails under dockerd's default profile; seccomp needs cgo and libseccomp's headers
+      ensure_debs libseccomp-dev pkg-config
+      CGO_ENABLED=1 GOBIN=$dir/bin go install -trimpath -tags seccomp -ldflags "-X main.version=${version#v}" \
+        "github.com/opencontainers/runc@$version" ;;
     *) log "unknown tool '$name'"; exit 2 ;;
   esac
   touch "$dir/.done"

@@ -3,6 +3,7 @@ import type { BuildxBuilderInfo } from '../../src/docker/buildx-inspect'
 import path from 'node:path'
 import { ActionError } from '../../src/action/errors'
 import type { BuildRequest, Docker, PushResult, PushTarget } from '../../src/docker/cli'
+import type { ImageStore } from '../../src/docker/image-store'
 import { parseReference } from '../../src/registry/reference'
 import { digestOf, imageConfig, type FakeRegistry } from './fake-registry'
 
@@ -34,6 +35,8 @@ export interface FakeDockerOptions {
   builders?: BuildxBuilderInfo[]
   /** `docker buildx build` fails with this output (exit 1). */
   buildxFails?: string
+  /** What `imageStore` answers ('classic' unless told; null: the engine does not say). */
+  imageStore?: ImageStore | null
 }
 
 /** What every FakeDocker made by withEnv shares with the one it came from. */
@@ -68,6 +71,11 @@ export class FakeDocker implements Docker {
 
   async serverVersion(): Promise<string> {
     return '27.0'
+  }
+
+  async imageStore(): Promise<ImageStore | undefined> {
+    const store = this.options.imageStore
+    return store === null ? undefined : (store ?? 'classic')
   }
 
   async build(request: BuildRequest): Promise<{ imageId: string }> {

@@ -19,6 +19,11 @@ export interface BuildClaims {
    * another build replaced the tag between this build and its push.
    */
   imageId?: string
+  /**
+   * Which digest `imageId` is, from the engine's image store: 'config' (classic store) or 'manifest' (containerd
+   * store: the manifest or index digest). Undefined when the engine did not say.
+   */
+  imageIdKind?: 'config' | 'manifest'
   /** The config digest the builder claims (buildx's `containerimage.config.digest`). */
   configDigest?: string
   /** Who claimed the pushed digest, for messages: 'docker push' (default), 'buildx', … */
@@ -193,10 +198,19 @@ async function readIndex(client: RegistryClient, digest: string, index: ImageInd
 function checkBuilt(client: RegistryClient, held: Pick<ReadBack, 'digest' | 'platforms'>, built: BuildClaims, tags: string[]): void {
   const names = new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])])
   const where = `${client.registry}/${client.repository}:${tags.join(', :')}`
-  const holds = `${held.digest} (config ${held.platforms.map((p) => p.configDigest).join(', ')})`
+  const configs = `config ${held.platforms.map((p) => p.configDigest).join(', ')}`
+  const holds = `${held.digest} (${configs})`
   if (built.imageId && !names.has(built.imageId)) {
+    // say what was compared: the engine names an image by its config (classic store) or its manifest (containerd)
+    const platformManifests = held.platforms.map((p) => p.digest).filter((d) => d !== held.digest)
+    const compared =
+      built.imageIdKind === 'manifest'
+        ? `manifest ${held.digest}${platformManifests.length ? ` (platform manifests ${platformManifests.join(', ')})` : ''}, but the build produced image ID ${built.imageId}, a manifest digest (the engine's containerd image store names images by manifest)`
+        : built.imageIdKind === 'config'
+          ? `${holds}, but the build produced image ID ${built.imageId}, a config digest (the engine's classic image store names images by config)`
+          : `${holds}, but the build produced image ID ${built.imageId}`
     throw new ActionError(
-      `the image in the registry is not the image this step built: ${where} holds ${holds}, but the build produced image ID ${built.imageId}. Another build replaced the tag between this build and its push or read-back`,
+      `the image in the registry is not the image this step built: ${where} holds ${compared}. Another build replaced the tag between this build and its push or read-back`,
       'give builds that may run at the same time on one docker daemon distinct tags (e.g. add {{sha}} or {{run_id}}), or run them one after the other'
     )
   }

@@ -5,6 +5,7 @@ import { InputError } from '../action/errors'
 import { secretLookingBuildArgs } from '../action/secrets'
 import { nativePlatform, selectBuilder, type Builder, type BuildSpec, type BuiltImage } from '../docker/builder'
 import type { Docker } from '../docker/cli'
+import { imageIdKind } from '../docker/image-store'
 import { loginForStep, type StepLogin } from '../docker/login'
 import type { GitHubApiFactory, GitHubOutcome } from '../github/publish'
 import { readGitHubInputs, type GitHubInputs } from '../github/inputs'
@@ -273,6 +274,7 @@ export async function pushAndReadBack(
   const held = await core.group('Read back from the registry', async () => {
     const r = await readBack(session.client, pushed, {
       ...(built.imageId && { imageId: built.imageId }),
+      ...(built.imageId && built.imageStore && { imageIdKind: imageIdKind(built.imageStore) }),
       ...(built.claimedConfigDigest && { configDigest: built.claimedConfigDigest }),
       claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : 'docker push'
     })

@@ -13,6 +13,7 @@ import { ActionError } from '../action/errors'
 import { isSha256Digest } from '../registry/digest'
 import type { BuildRequest, Docker, PushResult, PushTarget } from './cli'
 import { buildxArgv, buildxFailure, secretEnv, type BuildxFiles } from './buildx'
+import { buildxEngineImageId, type ImageStore } from './image-store'
 
 /** A build secret: its value (from `secrets`, passed through the environment) or a file (from `secret-files`). */
 export interface BuildSecret {
@@ -63,8 +64,13 @@ export interface BuilderInfo {
 /** What the builder says it built (claims: the registry read-back verifies them). */
 export interface BuiltImage {
   builder: BuilderInfo
-  /** The image ID (config digest) when the image is in the docker engine's image store (legacy, docker driver, --load). */
+  /**
+   * The engine's image ID when the image is in the docker engine (legacy, docker driver, --load): the config digest
+   * on the classic image store, the manifest or index digest on the containerd image store (image-store.ts).
+   */
   imageId?: string
+  /** The engine's image store, asked when the image went into the engine (undefined: not asked, or it did not say). */
+  imageStore?: ImageStore
   /** The digest the builder says it pushed: buildx's `containerimage.digest` (set once `push` has run on the legacy path). */
   claimedDigest?: string
   /** buildx's `containerimage.config.digest`, when it reports one (single-platform images without attestations). */
@@ -150,8 +156,9 @@ export class LegacyBuilder implements Builder {
   }
 
   async build(spec: BuildSpec): Promise<BuiltImage> {
-    const { imageId } = await this.docker.build(spec)
-    return { builder: this.info, imageId, pushedByBuilder: false, platforms: spec.platforms }
+    // the store only names what the ID is (for the race check's message): asked while the build runs
+    const [{ imageId }, imageStore] = await Promise.all([this.docker.build(spec), this.docker.imageStore().catch(() => undefined)])
+    return { builder: this.info, imageId, ...(imageStore && { imageStore }), pushedByBuilder: false, platforms: spec.platforms }
   }
 
   async push(built: BuiltImage, targets: PushTarget[]): Promise<PushResult[]> {
@@ -186,16 +193,19 @@ export class BuildxBuilder implements Builder {
     try {
       const load = !spec.push && this.loadable(spec)
       const argv = buildxArgv(spec, this.info, files, { load })
+      const inEngine = this.info.driver === 'docker' || load
+      // what the engine's image ID is depends on its store: asked while the build runs
+      const storeAsked = inEngine ? this.docker.imageStore().catch(() => undefined) : Promise.resolve(undefined)
       const out = await this.docker.buildx(argv, { env: secretEnv(spec.secrets), title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`, redact: spec.redact })
+      const imageStore = await storeAsked
       if (out.exitCode !== 0) throw buildxFailure(this.info, spec, out.exitCode, out.output)
       const metadata = await readJson(files.metadata)
       const iid = (await readFile(files.iid, 'utf8').catch(() => '')).trim()
       const claimedDigest = stringField(metadata, 'containerimage.digest')
       const claimedConfigDigest = stringField(metadata, 'containerimage.config.digest')
-      // iidfile holds the image ID (config digest) when the image is in the engine; after a push from another driver
-      // it holds the pushed manifest's digest, which is no image ID
-      const inEngine = this.info.driver === 'docker' || load
-      const imageId = inEngine && isSha256Digest(iid) ? (claimedConfigDigest ?? iid) : undefined
+      // the image ID only when the image is in the engine; after a push from another driver the iidfile names what
+      // the builder pushed, which is no engine's image ID
+      const imageId = inEngine && isSha256Digest(iid) ? buildxEngineImageId(imageStore ?? 'classic', { iid, digest: claimedDigest, configDigest: claimedConfigDigest }) : undefined
       if (spec.push && !claimedDigest) {
         throw new ActionError(
           `docker buildx build on builder '${this.info.name}' (driver ${this.info.driver}) pushed but reported no containerimage.digest in its metadata file`,
@@ -211,6 +221,7 @@ export class BuildxBuilder implements Builder {
       return {
         builder: this.info,
         ...(imageId && { imageId }),
+        ...(imageId && imageStore && { imageStore }),
         ...(spec.push && claimedDigest && { claimedDigest }),
         ...(claimedConfigDigest && { claimedConfigDigest }),
         pushedByBuilder: spec.push,

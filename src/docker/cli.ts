@@ -7,6 +7,7 @@ import { ActionError } from '../action/errors'
 import { isSha256Digest } from '../registry/digest'
 import { parseBuildxInspect, type BuildxBuilderInfo } from './buildx-inspect'
 import { findBuildxPlugin } from './buildx-plugin'
+import { parseImageStore, type ImageStore } from './image-store'
 import { parsePushDigest } from './push-output'
 
 export interface BuildRequest {
@@ -42,6 +43,8 @@ export interface Docker {
   /** Fails with an ActionError when docker is missing or the daemon is unreachable. */
   serverVersion(): Promise<string>
   build(request: BuildRequest): Promise<{ imageId: string }>
+  /** The engine's image store (`docker info`), which decides what its image IDs are; undefined when it does not say. */
+  imageStore(): Promise<ImageStore | undefined>
   push(target: PushTarget): Promise<PushResult>
   /** `docker login --username … --password-stdin [server]`: the password goes through stdin, never argv. */
   login(server: string | undefined, username: string, password: string): Promise<void>
@@ -209,6 +212,11 @@ export class DockerCli implements Docker {
       )
     }
     return version
+  }
+
+  async imageStore(): Promise<ImageStore | undefined> {
+    const out = await this.run(['info', '--format', '{{json .DriverStatus}}'], true)
+    return out.exitCode === 0 ? parseImageStore(out.stdout.trim()) : undefined
   }
 
   async build(request: BuildRequest): Promise<{ imageId: string }> {
