@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
+import { engineImageId, storeImageId } from './support/docker'
 import { dockerLogin } from './support/docker-config'
 import { rawManifest, skopeoConfig, skopeoDigest } from './support/inspect'
 import { makeTempDir, removeDir } from './support/proc'
@@ -77,9 +78,10 @@ describe('build, push, read back (anonymous registry)', () => {
     expect(config.rootfs).toBeDefined()
   })
 
-  it('the image ID is the config digest of the pushed image', async () => {
+  it("the image ID is the engine's: the pushed config digest (classic store) or manifest digest (containerd store)", async () => {
     const manifest = JSON.parse((await rawManifest(anon, 'e2e/app', run.outputs.digest as string)).body.toString())
-    expect(manifest.config.digest).toBe(run.outputs.imageid)
+    expect(run.outputs.imageid).toBe(await storeImageId({ digest: run.outputs.digest as string, config: manifest.config.digest }))
+    expect(await engineImageId(`${image()}:v1.0.0`)).toBe(run.outputs.imageid)
   })
 
   it('writes a summary with the pinned reference, digest, tags, and linked labels', () => {
@@ -136,6 +138,7 @@ describe('push: false', () => {
     expect(run.code).toBe(0)
     expect(run.outputs.digest).toBeUndefined()
     expect(run.outputs.imageid).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(await engineImageId(`${anon.host}/e2e/local:only-local`)).toBe(run.outputs.imageid)
     expect(JSON.parse(run.outputs.labels as string)['git-commit']).toBe(ws.sha)
     expect((await rawManifest(anon, 'e2e/local', 'only-local')).status).toBe(404)
   })

@@ -19,6 +19,7 @@ import {
   writeBusyboxContext,
   type Buildkitd
 } from './support/buildkit'
+import { engineStore } from './support/docker'
 import { manifestPath, startFaultProxy, type FaultProxy } from './support/fault-proxy'
 import { rawManifest, skopeoConfig, skopeoDigest } from './support/inspect'
 import { makeTempDir, removeDir } from './support/proc'
@@ -141,8 +142,21 @@ describeOnBuilders(
 describeOnBuilders(
   'errors that name the builder, its driver and the fix',
   (builder) => {
-    it('two platforms on the docker driver', async () => {
-      const run = await runAction({ workspace: shared.ws.dir, inputs: { image: `${shared.reg.host}/e2e/dd-multi`, tags: 'v1', platforms: 'linux/amd64,linux/arm64' }, env: builder().env })
+    it('two platforms on the docker driver: built with their attestations on the containerd store, a clear error on the classic store', async () => {
+      const image = `${shared.reg.host}/e2e/dd-multi`
+      const containerd = (await engineStore()) === 'containerd'
+      const inputs = { image, tags: 'v1', platforms: 'linux/amd64,linux/arm64', ...(containerd && { provenance: 'mode=min' }) }
+      const run = await runAction({ workspace: shared.ws.dir, inputs, env: builder().env })
+      if (containerd) {
+        expectSuccess(run)
+        expect(await skopeoDigest(`${image}:v1`)).toBe(run.outputs.digest)
+        expect(Object.keys(JSON.parse(run.outputs.platforms as string)).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+        const view = await imagetoolsInspect(`${image}:v1`, builder().configDir)
+        expect(view.manifests.filter((m) => m.platform === 'unknown/unknown')).toHaveLength(2)
+        // the engine keeps the index: its image ID is the index digest
+        expect(run.outputs.imageid).toBe(run.outputs.digest)
+        return
+      }
       expect(run.code).not.toBe(0)
       const error = errorOf(run)
       expect(error).toMatch(/builder 'default' \(driver docker\): the docker driver cannot build several platforms \(linux\/amd64, linux\/arm64\)/)

@@ -15,6 +15,7 @@ import {
   hungRegistry,
   dockerLogin,
   dockerRmi,
+  engineStore,
   imagetoolsInspect,
   installBuildx,
   makeTempDir,
@@ -130,9 +131,13 @@ describe.each(['anonymous', 'token'] as const)('merge two platform images (%s re
     expect(JSON.parse(run.outputs.platforms as string)).toEqual({ 'linux/amd64': amd64, 'linux/arm64': arm64 })
   })
 
-  it('the index lists exactly those two manifests with their platforms (skopeo inspect --raw), Docker v2 → a manifest list', async () => {
+  it('the index lists exactly those two manifests with their platforms (skopeo inspect --raw): a manifest list when both are Docker v2, else an OCI index', async () => {
     const { json } = await skopeoRaw(run.outputs.pinned as string, creds())
-    expect(json.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json')
+    // docker push sends what the engine's store keeps: Docker v2 from the classic store, OCI from the containerd store
+    const amd64Type = (await skopeoRaw(`${image()}@${amd64}`, creds())).json.mediaType
+    const docker = amd64Type === 'application/vnd.docker.distribution.manifest.v2+json'
+    expect(docker).toBe((await engineStore()) === 'classic')
+    expect(json.mediaType).toBe(docker ? 'application/vnd.docker.distribution.manifest.list.v2+json' : 'application/vnd.oci.image.index.v1+json')
     expect(json.manifests.map((m) => [m.digest, `${m.platform.os}/${m.platform.architecture}`])).toEqual([
       [amd64, 'linux/amd64'],
       [arm64, 'linux/arm64']

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeDockerConfig } from './support/docker-config'
-import { dockerBuild, dockerRmi } from './support/docker'
+import { dockerBuild, dockerRmi, engineStore } from './support/docker'
 import { manifestPath, manifestUnknown, startFaultProxy, tamperingMirror, type FaultProxy, type FaultRule } from './support/fault-proxy'
 import { skopeoDigest } from './support/inspect'
 import { repoRoot } from './support/node24'
@@ -44,10 +44,14 @@ interface Row {
 }
 const table: Row[] = []
 
-/** A stand-in for `docker` without buildx: build writes $SHIM_IID to the iidfile; push prints $SHIM_PUSH_DIGEST when set. */
+/**
+ * A stand-in for `docker` without buildx on an engine with the containerd image store: build writes $SHIM_IID to the
+ * iidfile; push prints $SHIM_PUSH_DIGEST when set.
+ */
 const SHIM = `#!/bin/bash
 case "$1" in
-  version) echo 20.10.24 ;;
+  version) echo 29.0.0 ;;
+  info) echo '[["driver-type","io.containerd.snapshotter.v1"]]' ;;
   build)
     while [ $# -gt 0 ]; do
       if [ "$1" = --iidfile ]; then printf '%s' "$SHIM_IID" > "$2"; fi
@@ -310,8 +314,11 @@ describe('the built image is the pushed image (real docker engine)', () => {
     refs.push(theirsRef, `${proxy.host}/${REPO}:f1`)
     try {
       const theirsId = await dockerBuild(other.dir, theirsRef, { labels })
+      // the message names what it compared: their config on the classic store, their manifest on the containerd store
+      const holds = (await engineStore()) === 'containerd' ? `manifest ${theirsId}` : `sha256:\\w+ \\(config ${theirsId}\\)`
+      const kind = (await engineStore()) === 'containerd' ? 'manifest' : 'config'
       const run = await scenario('F1: local tag replaced by another build before docker push', 'f1', [], {
-        fail: new RegExp(`the image in the registry is not the image this step built: 127\\.0\\.0\\.1:\\d+/${REPO}:f1 holds sha256:\\w+ \\(config ${theirsId}\\), but the build produced image ID sha256:\\w+`),
+        fail: new RegExp(`the image in the registry is not the image this step built: 127\\.0\\.0\\.1:\\d+/${REPO}:f1 holds ${holds}, but the build produced image ID sha256:\\w+, a ${kind} digest`),
         anyDigestIsWrong: true
       }, () => build('f1', {}, { WRAP_RETAG: theirsRef }, 'wrap'))
       expect(errors(run)[0]).not.toContain(`image ID ${theirsId}`)

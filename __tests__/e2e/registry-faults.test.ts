@@ -2,8 +2,9 @@
  * Faults and quirks injected between the action and the real distribution registry (htpasswd auth, so every
  * read-back request carries credentials). The action's `image` names the fault proxy's host, so docker push and
  * the read-back both go through it, like a flaky network path or caching proxy in front of a registry. The rules
- * only match requests docker push never makes (HEAD/GET of manifests, GET of blobs — checked by the baseline test),
- * so each fault hits the read-back alone and the push itself stays clean.
+ * only match the action's own requests (User-Agent pinned-build-action; docker's are docker/…, checked by the
+ * baseline test), so each fault hits the read-back alone and the push stays clean whatever it sends: an engine with
+ * the containerd image store HEADs manifests before its PUTs, the classic store never does.
  *
  * Every scenario must end in one of two ways: the right digest (what the registry holds, read directly from the
  * upstream with skopeo), or a clear failure with no outputs. A wrong digest is never acceptable. The table of
@@ -70,6 +71,8 @@ const creds = () => ({ username: reg.username as string, password: reg.password 
 const manifestOf = (tag: string) => new RegExp(`^/v2/${REPO}/manifests/${tag}$`)
 const byDigest = new RegExp(`^/v2/${REPO}/manifests/sha256:`)
 const blobs = new RegExp(`^/v2/${REPO}/blobs/sha256:`)
+/** The action's requests (src/registry/transport.ts), never docker's. */
+const READ_BACK = /^pinned-build-action/
 
 function printed(run: ActionRun): string {
   return run.stdout.replace(/^::add-mask::.*$/gm, '')
@@ -93,13 +96,13 @@ async function scenario(
 ): Promise<ActionRun> {
   proxy.clear()
   const first = proxy.requests.length
-  for (const r of rules) proxy.addRule(r)
+  for (const r of rules) proxy.addRule({ userAgent: READ_BACK, ...r })
   refs.push(`${proxy.host}/${REPO}:${tag}`)
   const started = Date.now()
   const pending = runAction({ workspace: ws.dir, inputs: { image: `${proxy.host}/${REPO}`, tags: tag }, env: { DOCKER_CONFIG: configDir, ...opts.env } })
   await opts.during?.(pending)
   const run = await pending
-  seen = proxy.requests.slice(first)
+  seen = proxy.requests.slice(first).filter((r) => READ_BACK.test(r.userAgent))
   const injected = seen.filter((r) => r.fault).length
   const row: Row = { fault, injected, outcome: 'survived', wrongDigests: 0, seconds: (Date.now() - started) / 1000 }
   table.push(row)
@@ -132,20 +135,24 @@ async function scenario(
 }
 
 describe('baseline', () => {
-  test('no fault: 3 read-back requests after the push, none of them a request docker push makes', async () => {
+  test('no fault: 3 read-back requests after the push, told from docker push by their User-Agent', async () => {
     proxy.clear()
+    const first = proxy.requests.length
     const run = await runAction({ workspace: ws.dir, inputs: { image: `${proxy.host}/${REPO}`, tags: 'base' }, env: { DOCKER_CONFIG: configDir } })
     refs.push(`${proxy.host}/${REPO}:base`)
     expect(run.code).toBe(0)
     expect(run.outputs.digest).toBe(await skopeoDigest(`${reg.host}/${REPO}:base`, creds()))
-    const push = proxy.requests.findIndex((r) => r.method === 'PUT' && r.path === `/v2/${REPO}/manifests/base`)
-    const before = proxy.requests.slice(0, push)
-    const after = proxy.requests.slice(push + 1)
-    // docker push never HEADs or GETs manifests and never GETs blobs: the rules below only ever hit the read-back
-    expect(before.filter((r) => (r.method !== 'PUT' && manifestOf('.*').test(r.path)) || (r.method === 'GET' && blobs.test(r.path)))).toEqual([])
+    const requests = proxy.requests.slice(first)
+    const push = requests.findIndex((r) => r.method === 'PUT' && r.path === `/v2/${REPO}/manifests/base`)
+    expect(push).toBeGreaterThan(-1)
+    // every request is either docker's or the action's: the rules below (User-Agent pinned-build-action) hit the
+    // read-back alone, whatever the push sends (the containerd store HEADs manifests before its PUTs)
+    const ours = requests.filter((r) => READ_BACK.test(r.userAgent))
+    expect(requests.filter((r) => !READ_BACK.test(r.userAgent)).every((r) => /^docker\//.test(r.userAgent))).toBe(true)
+    expect(requests.slice(0, push + 1).filter((r) => READ_BACK.test(r.userAgent) && r.path !== '/v2/')).toEqual([])
     // the action pings /v2/ while docker pushes (so the ping lands before or after the manifest PUT); once the push is
     // done the read-back is exactly 3 requests
-    expect(after.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path.replace(/sha256:\w+/, 'sha256:…')}`)).toEqual([
+    expect(ours.filter((r) => r.path !== '/v2/').map((r) => `${r.method} ${r.path.replace(/sha256:\w+/, 'sha256:…')}`)).toEqual([
       `HEAD /v2/${REPO}/manifests/base`,
       `GET /v2/${REPO}/manifests/sha256:…`,
       `GET /v2/${REPO}/blobs/sha256:…`

@@ -306,7 +306,7 @@ describe('fault proxy', () => {
     const r = await get(manifestUrl())
     expect(r.status).toBe(200)
     expect(sha256(r.body)).toBe(pushed.digest)
-    expect(p.requests.at(-1)).toEqual({ method: 'GET', path: `/v2/${repo}/manifests/v1`, status: 200, authorization: true })
+    expect(p.requests.at(-1)).toEqual({ method: 'GET', path: `/v2/${repo}/manifests/v1`, status: 200, authorization: true, userAgent: expect.any(String) })
   })
 
   test('rewrites Location only when it points at the upstream', async () => {

@@ -132,6 +132,8 @@ export class FakeDocker implements Docker {
     } else if (driver === 'docker' || load) {
       iid = `sha256:${'b'.repeat(64)}`
       metadata['containerimage.config.digest'] = iid
+      // the manifest the engine keeps (its image ID on the containerd store)
+      metadata['containerimage.digest'] = `sha256:${'c'.repeat(64)}`
     }
     writeFileSync(values('--metadata-file')[0] as string, JSON.stringify(metadata))
     writeFileSync(values('--iidfile')[0] as string, iid)

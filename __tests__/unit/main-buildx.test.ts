@@ -61,6 +61,24 @@ describe('run on buildx', () => {
     expect(outputs().imageid).toBe(`sha256:${'b'.repeat(64)}`)
   })
 
+  it("the image ID is the engine's own: the manifest digest on the containerd store, the config digest on the classic store", async () => {
+    for (const [store, push] of [['containerd', 'true'], ['classic', 'true'], ['containerd', 'false'], ['classic', 'false']] as const) {
+      const registry = new FakeRegistry()
+      const docker = new FakeDocker({ registry, buildx: DOCKER_DRIVER, imageStore: store })
+      writeFileSync(outFile, '')
+      await quietly(() => run(deps({ image: 'ghcr.io/acme/api', tags: 'v1', push }, docker, registry)))
+      expect(process.exitCode).toBeUndefined()
+      const out = outputs()
+      if (push === 'true') {
+        const digest = registry.digest('acme/api', 'v1') as string
+        const config = JSON.parse(out.metadata as string)['containerimage.config.digest'] as string
+        expect(out.imageid).toBe(store === 'containerd' ? digest : config)
+      } else {
+        expect(out.imageid).toBe(store === 'containerd' ? `sha256:${'c'.repeat(64)}` : `sha256:${'b'.repeat(64)}`)
+      }
+    }
+  })
+
   it('{{platform}} is the platforms input when it names one; several platforms with {{platform}} fail before building', async () => {
     const registry = new FakeRegistry()
     const docker = new FakeDocker({ registry, buildx: DOCKER_DRIVER, builders: [REMOTE] })

@@ -185,6 +185,21 @@ describe('readBack: the built image is the pushed image', () => {
     )
   })
 
+  it('F1 says what it compared: a config digest on the classic store, a manifest digest on the containerd store', async () => {
+    const reg = new FakeRegistry()
+    const ours = reg.putImage('acme/api', LABELS, [], { extra: { created: 'ours' } })
+    const theirs = reg.putImage('acme/api', LABELS, ['v1'], { extra: { created: 'theirs' } })
+    await expect(readBack(client(reg), [{ tag: 'v1', digest: theirs.digest }], { imageId: ours.config, imageIdKind: 'config' })).rejects.toThrow(
+      new RegExp(`holds ${theirs.digest} \\(config ${theirs.config}\\), but the build produced image ID ${ours.config}, a config digest \\(the engine's classic image store names images by config\\)`)
+    )
+    const thrown = await readBack(client(reg), [{ tag: 'v1', digest: theirs.digest }], { imageId: ours.digest, imageIdKind: 'manifest' }).catch((e: Error) => e.message)
+    expect(thrown).toContain(`holds manifest ${theirs.digest}, but the build produced image ID ${ours.digest}, a manifest digest (the engine's containerd image store names images by manifest)`)
+    expect(thrown).not.toContain(theirs.config)
+    const multi = reg.putBuildxIndex('acme/api', ['multi'], LABELS)
+    const onIndex = await readBack(client(reg), [{ tag: 'multi' }], { imageId: ours.digest, imageIdKind: 'manifest' }).catch((e: Error) => e.message)
+    expect(onIndex).toContain(`holds manifest ${multi.digest} (platform manifests ${multi.images.map((i) => i.digest).join(', ')}), but the build produced image ID ${ours.digest}, a manifest digest`)
+  })
+
   it('F2: no push digest, tag re-pointed to a build with identical labels: fails instead of reporting it', async () => {
     const reg = new FakeRegistry()
     const ours = reg.putImage('acme/api', LABELS, ['v1', 'latest'], { extra: { created: 'ours' } })

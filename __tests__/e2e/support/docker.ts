@@ -38,3 +38,32 @@ export async function dockerRmi(refs: string[]): Promise<void> {
   if (refs.length === 0) return
   await run('docker', ['rmi', ...refs], { timeoutMs: 60_000 })
 }
+
+/** The image store of the engine in front of the tests (DOCKER_HOST): what its image IDs are. */
+export type EngineStore = 'classic' | 'containerd'
+
+let storeAsked: Promise<EngineStore> | undefined
+
+/**
+ * Asks the engine which store it keeps images in (`docker info`): the containerd store lists
+ * `driver-type io.containerd.snapshotter.v1` in DriverStatus; graph drivers (overlay2 …) are the classic store.
+ */
+export function engineStore(): Promise<EngineStore> {
+  storeAsked ??= runOk('docker', ['info', '--format', '{{json .DriverStatus}}'], { timeoutMs: 30_000 }).then(({ stdout }) =>
+    stdout.includes('io.containerd.snapshotter.v1') ? 'containerd' : 'classic'
+  )
+  return storeAsked
+}
+
+/**
+ * The image ID the engine in front of the tests gives an image it built or pulled: the manifest (or index) digest on
+ * the containerd store, the config digest on the classic store.
+ */
+export async function storeImageId(image: { digest: string; config: string }): Promise<string> {
+  return (await engineStore()) === 'containerd' ? image.digest : image.config
+}
+
+/** `docker image inspect --format {{.Id}} ref`: the engine's own image ID. */
+export async function engineImageId(ref: string): Promise<string> {
+  return (await runOk('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { timeoutMs: 30_000 })).stdout.trim()
+}

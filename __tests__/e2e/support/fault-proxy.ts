@@ -69,6 +69,8 @@ export interface ProxiedRequest {
   status: number
   /** whether the request carried an Authorization header */
   authorization: boolean
+  /** its User-Agent ('' when absent): `pinned-build-action…` for the action's read-back, `docker/…` for the engine */
+  userAgent: string
   /**
    * which fault was applied: 'status:503', 'dropHeaders:a,b', 'setHeaders:a,b', 'reset', 'delay:100', 'corruptBody',
    * 'redirect:other-host', 'appendNewline', 'acceptWithoutStoring', 'refuseMount', 'hang'
@@ -315,7 +317,7 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase()
     const path = req.url ?? '/'
-    const record: ProxiedRequest = { method, path, status: 0, authorization: req.headers.authorization !== undefined }
+    const record: ProxiedRequest = { method, path, status: 0, authorization: req.headers.authorization !== undefined, userAgent: req.headers['user-agent'] ?? '' }
     requests.push(record)
     const timed: TimedRequest = { request: record, receivedAt: Date.now() }
     timeline.push(timed)
@@ -490,7 +492,7 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
   const handleOther = (req: IncomingMessage, res: ServerResponse): void => {
     const method = (req.method ?? 'GET').toUpperCase()
     const path = req.url ?? '/'
-    const record: ProxiedRequest = { method, path, status: 0, authorization: req.headers.authorization !== undefined }
+    const record: ProxiedRequest = { method, path, status: 0, authorization: req.headers.authorization !== undefined, userAgent: req.headers['user-agent'] ?? '' }
     requests.push(record)
     req.resume()
     const u = new URL(path, 'http://other-host')
