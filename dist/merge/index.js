@@ -17,7 +17,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-YMDL6ZXA.js";
+} from "../chunks/chunk-M75GOMHX.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,17 +28,17 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-RSUALV7H.js";
+} from "../chunks/chunk-D2GHGZVM.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-TV7AHFSU.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-NX4RFBQ4.js";
+} from "../chunks/chunk-SCW55L6B.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -53,7 +53,7 @@ import {
   isAttestation,
   parseJsonBytes,
   sha256Digest
-} from "../chunks/chunk-C5GS2TZZ.js";
+} from "../chunks/chunk-22EW7SBC.js";
 import {
   ActionError,
   InputError,
@@ -70,7 +70,7 @@ import {
   group,
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/merge/report.ts
 function platformDigests(images) {

@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-LW57KL4X.js";
+} from "../chunks/chunk-T33GTT4P.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,21 +12,21 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-RSUALV7H.js";
+} from "../chunks/chunk-D2GHGZVM.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-TV7AHFSU.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-FBVO65GU.js";
+} from "../chunks/chunk-NWCBBYYO.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-NX4RFBQ4.js";
+} from "../chunks/chunk-SCW55L6B.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -40,11 +40,11 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-C5GS2TZZ.js";
+} from "../chunks/chunk-22EW7SBC.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-4PNQQAK4.js";
-import "../chunks/chunk-LWLEGXAD.js";
+} from "../chunks/chunk-COIOFA5D.js";
+import "../chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
   InputError,
@@ -58,7 +58,7 @@ import {
 import {
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

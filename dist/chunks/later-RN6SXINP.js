@@ -3,22 +3,22 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-FBVO65GU.js";
+} from "./chunk-NWCBBYYO.js";
 import {
   openRegistry
-} from "./chunk-NX4RFBQ4.js";
+} from "./chunk-SCW55L6B.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-C5GS2TZZ.js";
+} from "./chunk-22EW7SBC.js";
 import {
   loadDeployFiles
-} from "./chunk-4PNQQAK4.js";
-import "./chunk-LWLEGXAD.js";
+} from "./chunk-COIOFA5D.js";
+import "./chunk-DNPMEH6S.js";
 import "./chunk-L5JDHYD5.js";
 import {
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

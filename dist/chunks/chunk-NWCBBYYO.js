@@ -2,12 +2,12 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-C5GS2TZZ.js";
+} from "./chunk-22EW7SBC.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-4PNQQAK4.js";
+} from "./chunk-COIOFA5D.js";
 import {
   code,
   fence,
@@ -15,7 +15,7 @@ import {
 } from "./chunk-L5JDHYD5.js";
 import {
   info
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/pin/rules.ts
 function writtenName(written) {
