@@ -17,6 +17,7 @@ import {
   dockerRmi,
   engineStore,
   imagetoolsInspect,
+  inspectPlatform,
   installBuildx,
   makeTempDir,
   makeWorkspace,
@@ -193,9 +194,9 @@ describe.each(['anonymous', 'token'] as const)('merge two platform images (%s re
       const pinned = run.outputs.pinned as string
       await runOk('docker', ['pull', '--platform', 'linux/arm64', pinned], { timeoutMs: 120_000 })
       localTags.push(pinned)
-      const arch = (await runOk('docker', ['image', 'inspect', '--format', '{{.Architecture}} {{json .RepoDigests}}', pinned], { timeoutMs: 30_000 })).stdout.trim()
-      expect(arch.split(' ')[0]).toBe('arm64')
-      expect(arch).toContain(run.outputs.digest as string)
+      const held = await inspectPlatform(pinned, { os: 'linux', architecture: 'arm64' })
+      expect(held.architecture).toBe('arm64')
+      expect(held.repoDigests.join(' ')).toContain(run.outputs.digest as string)
     }, 180_000)
   }
 })
@@ -275,8 +276,7 @@ describe.each(['anonymous', 'token'] as const)('the matrix workflow: linux/amd64
       const pinned = r.outputs.pinned as string
       await runOk('docker', ['pull', '--platform', 'linux/arm64', pinned], { timeoutMs: 120_000 })
       localTags.push(pinned)
-      const arch = (await runOk('docker', ['image', 'inspect', '--format', '{{.Architecture}}', pinned], { timeoutMs: 30_000 })).stdout.trim()
-      expect(arch).toBe('arm64')
+      expect((await inspectPlatform(pinned, { os: 'linux', architecture: 'arm64' })).architecture).toBe('arm64')
     }, 180_000)
   }
 })

@@ -2,6 +2,7 @@
  * Thin wrappers over the docker CLI for tests that need images in a registry without going through
  * the action (argv arrays, bounded in time, output attached to every failure).
  */
+import { request } from 'node:http'
 import { run, runOk } from './proc'
 
 const cfg = (configDir?: string): string[] => (configDir ? ['--config', configDir] : [])
@@ -66,4 +67,39 @@ export async function storeImageId(image: { digest: string; config: string }): P
 /** `docker image inspect --format {{.Id}} ref`: the engine's own image ID. */
 export async function engineImageId(ref: string): Promise<string> {
   return (await runOk('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { timeoutMs: 30_000 })).stdout.trim()
+}
+
+/** The engine's socket: DOCKER_HOST (unix://…) or the default one. */
+function engineSocket(): string {
+  const host = process.env.DOCKER_HOST
+  if (host && !host.startsWith('unix://')) throw new Error(`DOCKER_HOST ${host}: the e2e support talks to the engine over a unix socket only`)
+  return host ? host.slice('unix://'.length) : '/var/run/docker.sock'
+}
+
+/**
+ * What the engine holds under `ref` for one platform: its architecture and repo digests. The classic store keeps the
+ * one platform it pulled, so `docker image inspect` shows it; the containerd store keeps the whole index and shows
+ * the host's platform unless asked (the engine API's `platform` parameter, API 1.49; the docker CLI of Debian's
+ * engine has no --platform for inspect).
+ */
+export async function inspectPlatform(ref: string, platform: { os: string; architecture: string }): Promise<{ architecture: string; repoDigests: string[] }> {
+  if ((await engineStore()) === 'classic') {
+    const { stdout } = await runOk('docker', ['image', 'inspect', '--format', '{{json .}}', ref], { timeoutMs: 30_000 })
+    const image = JSON.parse(stdout) as { Architecture: string; RepoDigests: string[] | null }
+    return { architecture: image.Architecture, repoDigests: image.RepoDigests ?? [] }
+  }
+  const query = new URLSearchParams({ platform: JSON.stringify(platform) })
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = request({ socketPath: engineSocket(), path: `/v1.49/images/${encodeURIComponent(ref)}/json?${query}`, timeout: 30_000 }, (res) => {
+      let text = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => (text += d))
+      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`engine API: image inspect ${ref}: HTTP ${res.statusCode}: ${text}`))))
+    })
+    req.on('timeout', () => req.destroy(new Error(`engine API: image inspect ${ref} timed out`)))
+    req.on('error', reject)
+    req.end()
+  })
+  const image = JSON.parse(body) as { Architecture: string; RepoDigests: string[] | null }
+  return { architecture: image.Architecture, repoDigests: image.RepoDigests ?? [] }
 }
