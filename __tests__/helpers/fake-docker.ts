@@ -87,6 +87,10 @@ export class FakeDocker implements Docker {
     return found
   }
 
+  async buildxVersion(): Promise<string> {
+    return 'github.com/docker/buildx v0.38.2 fake'
+  }
+
   /** The last `docker buildx build` argv, and the extra environment it ran with. */
   buildxCalls: Array<{ argv: string[]; env: Record<string, string>; redact: string[] }> = []
 

@@ -197,9 +197,10 @@ export class BuildxBuilder implements Builder {
       const inEngine = this.info.driver === 'docker' || load
       const imageId = inEngine && isSha256Digest(iid) ? (claimedConfigDigest ?? iid) : undefined
       if (spec.push && !claimedDigest) {
+        const keys = Object.keys(metadata).join(', ') || 'none'
         throw new ActionError(
-          `docker buildx build on builder '${this.info.name}' (driver ${this.info.driver}) pushed but reported no containerimage.digest in its metadata file`,
-          'update buildx (docker/setup-buildx-action installs a current one)'
+          `docker buildx build (${await this.docker.buildxVersion()}) on builder '${this.info.name}' (driver ${this.info.driver}) pushed but its metadata file has no 'containerimage.digest' (keys: ${keys}), so the action cannot check what the builder pushed`,
+          'use a buildx this action is tested with (docs/support.md), e.g. the one docker/setup-buildx-action installs'
         )
       }
       if (!spec.push && load && !imageId) {
