@@ -274,9 +274,19 @@ ${out.stdout}`;
       );
     }
     const info2 = parseBuildxInspect(out.stdout);
-    if (!info2) throw new ActionError(`docker buildx inspect printed no builder name and driver:
-${lastLines(out.stdout, 5)}`, "update buildx (docker/setup-buildx-action installs a current one)");
+    if (!info2) {
+      throw new ActionError(
+        `docker buildx inspect (${await this.buildxVersion()}) printed no 'Name:' and 'Driver:' lines, which this action reads to learn the builder's driver:
+${lastLines(out.stdout, 5)}`,
+        "use a buildx this action is tested with (docs/support.md), e.g. the one docker/setup-buildx-action installs"
+      );
+    }
     return info2;
+  }
+  /** `docker buildx version` as printed (`github.com/docker/buildx v0.38.2 …`), for messages about what it printed. */
+  async buildxVersion() {
+    const out = await this.run(["buildx", "version"], true);
+    return out.exitCode === 0 ? out.stdout.trim().split("\n")[0]?.trim() || "buildx of unknown version" : "buildx of unknown version";
   }
   async buildx(argv, o) {
     const out = await group(o.title, () => this.runLogged(argv, o.redact, o.env));
@@ -545,9 +555,10 @@ var BuildxBuilder = class _BuildxBuilder {
       const inEngine = this.info.driver === "docker" || load;
       const imageId = inEngine && isSha256Digest(iid) ? claimedConfigDigest ?? iid : void 0;
       if (spec.push && !claimedDigest) {
+        const keys = Object.keys(metadata).join(", ") || "none";
         throw new ActionError(
-          `docker buildx build on builder '${this.info.name}' (driver ${this.info.driver}) pushed but reported no containerimage.digest in its metadata file`,
-          "update buildx (docker/setup-buildx-action installs a current one)"
+          `docker buildx build (${await this.docker.buildxVersion()}) on builder '${this.info.name}' (driver ${this.info.driver}) pushed but its metadata file has no 'containerimage.digest' (keys: ${keys}), so the action cannot check what the builder pushed`,
+          "use a buildx this action is tested with (docs/support.md), e.g. the one docker/setup-buildx-action installs"
         );
       }
       if (!spec.push && load && !imageId) {
