@@ -3,7 +3,7 @@
 // hashed) through the same registry factory, auth and transport settings as openRegistry, with the transport wrapped
 // so every HTTP request is counted. Prints one JSON line.
 // usage: node readback.js <registry>/<repository>:<tag>
-import { readBack } from '../src/build/readback'
+import { readBack } from '../src/build-push/readback'
 import { dockerKeychain } from '../src/docker/config'
 import { createRegistryFactory, logRetry } from '../src/registry'
 import { parseReference } from '../src/registry/reference'

@@ -1,5 +1,5 @@
 import type { Docker } from '../../src/docker/cli'
-import type { Deps } from '../../src/build/main'
+import type { Deps } from '../../src/build-push/main'
 import { fakeOpenRegistry, type FakeRegistry } from './fake-registry'
 
 /** The commit every in-process build run is on. */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { run, type Deps } from '../../src/build/main'
+import { run, type Deps } from '../../src/build-push/main'
 import { dockerKeychain } from '../../src/docker/config'
 import { createRegistryFactory } from '../../src/registry'
 import { runResolve, type ResolveDeps } from '../../src/resolve/main'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRegistryFactory } from '../../src/registry'
-import { attestationKinds, checkPlatformLabels, readBack } from '../../src/build/readback'
+import { attestationKinds, checkPlatformLabels, readBack } from '../../src/build-push/readback'
 import { DOCKER_MANIFEST, OCI_INDEX } from '../../src/registry/manifest'
 import { captureStdout } from '../helpers/capture'
 import { FakeRegistry, REGISTRY, digestOf } from '../helpers/fake-registry'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRegistryFactory } from '../../src/registry'
-import { readBack } from '../../src/build/readback'
+import { readBack } from '../../src/build-push/readback'
 import { captureStdout } from '../helpers/capture'
 import { FakeRegistry, REGISTRY } from '../helpers/fake-registry'
 
