@@ -1,4 +1,4 @@
-import { ActionError } from '../action/errors'
+import { RegistryError } from './errors'
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
@@ -38,6 +38,6 @@ export function parseJsonBytes<T>(bytes: Buffer, what: string): T {
   try {
     return JSON.parse(bytes.toString('utf8')) as T
   } catch {
-    throw new ActionError(`${what} is not valid JSON`)
+    throw new RegistryError(`${what} is not valid JSON`)
   }
 }
