@@ -20,7 +20,7 @@ describe('readBack', () => {
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       configDigest: config,
       labels: { 'git-commit': 'abc' },
-      platforms: [{ platform: 'linux/amd64', digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: config, labels: { 'git-commit': 'abc' } }],
+      platforms: [expect.objectContaining({ platform: 'linux/amd64', digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: config, labels: { 'git-commit': 'abc' } })],
       attestations: [],
       movedTags: []
     })
