@@ -317,9 +317,10 @@ describe('merge: other repositories of the same registry', () => {
     reg.blobsPerRepository = true
     reg.refuseMounts = true
     reg.putImage('acme/api', labels(), ['amd'], { platform: amd64 })
-    const config = reg.putBlob('acme/api-arm', Buffer.from(JSON.stringify({ os: 'linux', architecture: 'arm64', config: { Labels: labels() } })))
+    const configBytes = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'arm64', config: { Labels: labels() } }))
+    const config = reg.putBlob('acme/api-arm', configBytes)
     const layer = reg.putBlob('acme/api-arm', Buffer.from('pretend this is large'))
-    reg.putManifest('acme/api-arm', { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 10 }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer, size: 200 * 1024 * 1024 }] }, ['arm'])
+    reg.putManifest('acme/api-arm', { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: configBytes.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer, size: 200 * 1024 * 1024 }] }, ['arm'])
     const r = await merge(reg, { sources: `amd\n${REGISTRY}/acme/api-arm:arm`, tags: 'v1' })
     expect(r.error?.message).toMatch(new RegExp(`refused to mount blob ${layer} \\(209715200 bytes\\) from acme/api-arm into acme/api, and this step copies no image layers; no manifest was written`))
     expect(reg.writes().filter((w) => w.method === 'PUT' && w.repo !== undefined)).toEqual([])
