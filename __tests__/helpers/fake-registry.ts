@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { RegistrySession } from '../../src/registry'
-import { createRegistryFactory } from '../../src/registry'
+import { dockerRegistries } from '../../src/docker/registries'
+import type { OpenRegistries } from '../../src/registry'
 import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/manifest'
-import type { ImageName } from '../../src/registry/reference'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/registry/transport'
 
 export const REGISTRY = 'reg.example'
@@ -353,10 +352,11 @@ export function imageConfig(
   return Buffer.from(JSON.stringify({ architecture: platform.architecture, os: platform.os, ...(platform.variant && { variant: platform.variant }), config: { Labels: labels }, ...extra }))
 }
 
-/** Deps.openRegistry for a build: the real client and auth stack over the FakeRegistry, anonymous. */
-export function fakeOpenRegistry(registry: FakeRegistry): (name: ImageName) => Promise<RegistrySession> {
-  return async (name) => {
-    const factory = createRegistryFactory({ transport: registry, credentials: async () => undefined })
-    return { client: factory.client(name), close: () => factory.close() }
-  }
+/**
+ * The seam every action opens registries through (Deps.openRegistries), over the FakeRegistry: the real factory,
+ * client and auth stack, with credentials found exactly as the actions find them (docker's from the env given, the
+ * `login` credentials first).
+ */
+export function fakeRegistries(registry: FakeRegistry): OpenRegistries {
+  return async (access) => dockerRegistries(access, registry)
 }

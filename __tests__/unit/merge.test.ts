@@ -4,10 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { mergeImages, type MergeDeps, type MergeResult } from '../../src/merge/main'
 import { toMergeOutputs, renderMergeSummary } from '../../src/merge/report'
-import { createRegistryFactory, RegistryBudget } from '../../src/registry'
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/manifest'
 import { captureStdout } from '../helpers/capture'
-import { FakeRegistry, REALM, REGISTRY, digestOf } from '../helpers/fake-registry'
+import { FakeRegistry, REALM, REGISTRY, digestOf, fakeRegistries } from '../helpers/fake-registry'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const OTHER = 'ffffffffffffffffffffffffffffffffffffffff'
@@ -34,7 +33,7 @@ const armv7 = { os: 'linux', architecture: 'arm', variant: 'v7' }
 
 function deps(reg: FakeRegistry, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): MergeDeps {
   return {
-    openRegistries: (credentials, budgetMs) => createRegistryFactory({ transport: reg, credentials, budget: new RegistryBudget(budgetMs) }),
+    openRegistries: fakeRegistries(reg),
     readInput: (name) => inputs[name] ?? '',
     env: env(extraEnv),
     cwd: dockerConfig
