@@ -8,15 +8,18 @@
  *  - transport: transport.ts (the Transport seam; UndiciTransport = keep-alive Agent + timeouts + undici's
  *               RetryHandler bounded by retry.ts), under auth.ts (RegistryAuth per registry: ping, Basic/Bearer,
  *               token-cache.ts, challenge.ts, re-challenge once on 401)
- *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob; with push access
- *               putManifest, mountBlob, blobExists, uploadBlob),
+ *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob, referrers; with
+ *               push access putManifest, mountBlob, blobExists, uploadBlob),
+ *               image.ts (the image view every action reads through, like remote.Image / remote.Index: readImage,
+ *               resolveImage, imageExists → platforms, labels, created, attestations in both BuildKit forms),
  *               manifest.ts (media types, index/manifest types), platform.ts (platforms, the attestation filter)
+ *  - errors:    errors.ts (RegistryError: message, hint, the registry's status and code; the action layer shows it)
  *  - time:      budget.ts (RegistryBudget: the `registry-timeout` input; every request and credential lookup of a
  *               factory runs under it, in phases started with `budget.start()`)
  *
  *    const budget = new RegistryBudget(parseRegistryTimeout(read('registry-timeout')))   // action/inputs.ts
  *    const registries = createRegistryFactory({ env: process.env, credentials: dockerKeychain(process.env), budget })
- *    // (actions open them through the OpenRegistries seam: docker/registries.ts)
+ *    // (an action opens them through the OpenRegistries seam; docker/registries.ts is the real one)
  *    try {
  *      const api = registries.client(parseReference('ghcr.io/acme/api'))
  *      const { digest } = await api.descriptor('v1.2.3')   // HEAD; GET + hash when the header is missing
