@@ -3,13 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_PREFIX,
   STEP_CONFIG_STATE
-} from "./chunks/chunk-Q3K6DGGM.js";
+} from "./chunks/chunk-B42D6XLG.js";
 import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-LW57KL4X.js";
+} from "./chunks/chunk-SCHQM7IR.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -31,7 +31,7 @@ import {
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-YMDL6ZXA.js";
+} from "./chunks/chunk-47OEDDJO.js";
 import {
   envInputReader,
   parseBoolean,
@@ -43,32 +43,27 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-RSUALV7H.js";
+} from "./chunks/chunk-3N44R6VG.js";
+import {
+  DOCKER_HUB,
+  attestationKinds,
+  dockerConfigPath,
+  findKey,
+  isSha256Digest,
+  readImage
+} from "./chunks/chunk-26HVHYPS.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-7JSTORNP.js";
-import {
-  DOCKER_HUB,
-  DOCKER_MANIFEST_LIST,
-  INCONSISTENT_HINT,
-  OCI_INDEX,
-  RegistryError,
-  dockerConfigPath,
-  findKey,
-  formatPlatform,
-  isAttestation,
-  isIndex,
-  isSha256Digest,
-  parseJsonBytes
-} from "./chunks/chunk-C5GS2TZZ.js";
+} from "./chunks/chunk-TV7AHFSU.js";
 import {
   require_promises
-} from "./chunks/chunk-LWLEGXAD.js";
+} from "./chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
   InputError,
+  RegistryError,
   code,
   codeBlock,
   cut,
@@ -78,7 +73,7 @@ import {
   htmlTable,
   link,
   sections
-} from "./chunks/chunk-L5JDHYD5.js";
+} from "./chunks/chunk-VVVL3PH3.js";
 import {
   __toESM,
   getExecOutput,
@@ -91,7 +86,7 @@ import {
   setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-QWNOPTV2.js";
+} from "./chunks/chunk-QQLDKIRZ.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -343,7 +338,7 @@ ${out.stderr}`);
   }
 };
 
-// src/build/report.ts
+// src/build-push/report.ts
 function toOutputs(report2) {
   const metadata = {
     image: report2.image,
@@ -367,6 +362,103 @@ function toOutputs(report2) {
     labels: JSON.stringify(report2.labels),
     metadata: JSON.stringify(metadata)
   };
+}
+
+// src/build-push/deps.ts
+var later;
+function loadLater() {
+  later ??= import("./chunks/later-CDFQE3QP.js");
+  return later;
+}
+
+// src/build-push/summary.ts
+function labelLink(report2, key, value) {
+  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
+  if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
+  if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
+  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
+  return void 0;
+}
+function facts(report2) {
+  const items = [];
+  if (report2.digest) {
+    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
+    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
+  } else {
+    items.push("**Digest** none: not pushed (`push: false`)");
+  }
+  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
+  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
+  if (report2.runNumber) {
+    const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
+    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
+  }
+  items.push(`**Image ID** ${code(report2.imageId)}`);
+  return items.map((i) => `- ${i}`).join("\n");
+}
+function movedTags(report2) {
+  if (report2.movedTags.length === 0) return void 0;
+  const lines = ["> [!WARNING]"];
+  for (const m of report2.movedTags) {
+    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
+  }
+  return lines.join("\n");
+}
+function labelTable(report2) {
+  const rows = Object.keys(report2.labels).sort().map((key) => {
+    const value = report2.labels[key];
+    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
+  });
+  return htmlTable(["Label", "Value", "Source"], rows);
+}
+function renderSummary(report2) {
+  const pushed = report2.pushed && report2.pinned;
+  return sections(
+    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
+    pushed ? codeBlock(report2.pinned) : void 0,
+    facts(report2),
+    movedTags(report2),
+    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
+    labelTable(report2),
+    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
+  );
+}
+
+// src/build-push/publish.ts
+function gitHubInputs(read, hasFiles, push) {
+  const github = readGitHubInputs(read);
+  if (!github.pullRequest && !github.comment) return void 0;
+  if (github.pullRequest && !hasFiles) {
+    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
+  }
+  if (!push) {
+    warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish");
+    return void 0;
+  }
+  return github;
+}
+function pinReport(r, pins) {
+  return {
+    subject: r.image,
+    key: `image ${r.image}`,
+    branch: pinBranchFor(r.image),
+    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
+    labels: Object.keys(r.labels).sort().map((name) => {
+      const value = r.labels[name];
+      const url = labelLink(r, name, value);
+      return { name, value, ...url && { url } };
+    }),
+    commit: { sha: r.commit.sha, ...r.commitUrl && { url: r.commitUrl } },
+    run: { ...r.runNumber && { number: r.runNumber }, ...r.runAttempt && { attempt: r.runAttempt }, ...r.runUrl && { url: r.runUrl } },
+    ...pins && { pins: { files: pins.files, rule: pins.rule } }
+  };
+}
+async function publish(deps, p, result) {
+  if (!p.github || !result.report.pinned) return result;
+  const gh = await loadGitHub();
+  const ctx = readRunContext(deps.env);
+  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi);
+  return { ...result, github };
 }
 
 // src/docker/builder.ts
@@ -690,7 +782,7 @@ async function loginForStep(docker, registry, username, password, env = process.
   }
 }
 
-// src/build/builder-inputs.ts
+// src/build-push/builder-inputs.ts
 var import_node_fs3 = __toESM(require_fs(), 1);
 var import_node_path5 = __toESM(require_path(), 1);
 var PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
@@ -821,7 +913,14 @@ function buildkitOnly(b) {
   return used;
 }
 
-// src/build/inputs.ts
+// src/build-push/build-spec.ts
+function buildSpec(inputs, plan) {
+  const { imageInput, image, tags, labels, summary, latest, ociLabels, semverTags, login, registryTimeoutMs, builder, ...spec } = inputs;
+  const redact = spec.buildArgs.filter((a) => secretLookingBuildArgs([a]).length > 0).map((a) => a.slice(a.indexOf("=") + 1)).filter(Boolean);
+  return { ...spec, tags: plan.refs, labels: plan.labels.labels, redact };
+}
+
+// src/build-push/inputs.ts
 var import_node_fs4 = __toESM(require_fs(), 1);
 var import_node_path6 = __toESM(require_path(), 1);
 function parseLabels(raw) {
@@ -857,7 +956,7 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   return { context, file };
 }
 function readInputs(read, cwd = process.cwd()) {
-  const { imageInput, image: image2 } = parseImage(read("image"));
+  const { imageInput, image } = parseImage(read("image"));
   const tags = parseTags(read("tags"));
   const labels = parseLabels(read("labels", { trim: false }));
   const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
@@ -878,7 +977,7 @@ function readInputs(read, cwd = process.cwd()) {
   const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
   return {
     imageInput,
-    image: image2,
+    image,
     tags,
     context,
     file,
@@ -898,7 +997,7 @@ function readInputs(read, cwd = process.cwd()) {
   };
 }
 
-// src/build/plan.ts
+// src/build-push/plan.ts
 function planBuild(inputs, ctx, commit, nativePlatform2) {
   const notes = [];
   const oci = inputs.ociLabels ?? true;
@@ -928,13 +1027,7 @@ function planBuild(inputs, ctx, commit, nativePlatform2) {
   };
 }
 
-// src/build/readback.ts
-var PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
-var SBOM = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/;
-function attestationKinds(attestations) {
-  const types = attestations.flatMap((a) => a.predicateTypes);
-  return { provenance: types.some((t) => PROVENANCE.test(t)), sbom: types.some((t) => SBOM.test(t)) };
-}
+// src/build-push/readback.ts
 function ourDigest(reported, states, client) {
   if (reported) return reported;
   const distinct = [...new Set(states.map((s) => s.digest))];
@@ -946,82 +1039,14 @@ function ourDigest(reported, states, client) {
   }
   return distinct[0];
 }
-async function child(client, index, entry, what) {
-  let m;
-  try {
-    m = await client.manifest(entry.digest);
-  } catch (error) {
-    if (error instanceof RegistryError && error.status === 404) {
-      throw new RegistryError(
-        `index ${index} in ${client.registry}/${client.repository} lists ${what} ${entry.digest}, which the registry does not hold (HTTP 404): the push is incomplete`,
-        "push again; if it persists, the registry drops manifests an index refers to: report it to its operator",
-        404,
-        error.code
-      );
-    }
-    throw error;
-  }
-  if (typeof entry.size === "number" && entry.size !== m.bytes.length) {
-    throw new RegistryError(
-      `registry ${client.registry} returned inconsistent data: index ${index} gives ${what} ${entry.digest} a size of ${entry.size} bytes, the manifest has ${m.bytes.length}`,
-      INCONSISTENT_HINT
-    );
-  }
-  return m;
-}
-async function image(client, m, platform) {
-  const parsed = parseJsonBytes(m.bytes, `manifest ${m.digest}`);
-  if (Array.isArray(parsed.manifests)) {
-    throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} is itself an index: nested indexes are not supported`);
-  }
-  const configDigest = parsed.config?.digest;
-  if (!configDigest) throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} has no config descriptor`);
-  const config = parseJsonBytes(await client.blob(configDigest), `image config ${configDigest}`);
-  const own = config.os && config.architecture ? formatPlatform({ os: config.os, architecture: config.architecture, ...config.variant && { variant: config.variant } }) : "unknown";
-  return { platform: platform ?? own, digest: m.digest, mediaType: m.mediaType, configDigest, labels: config.config?.Labels ?? {} };
-}
-async function attestation(client, index, entry, platforms) {
-  const describes = entry.annotations?.["vnd.docker.reference.digest"];
-  const base = {
-    digest: entry.digest,
-    ...describes && { for: describes },
-    ...describes && platforms.find((p) => p.digest === describes) && { platform: platforms.find((p) => p.digest === describes)?.platform }
-  };
-  let m;
-  try {
-    m = await child(client, index, entry, "attestation manifest");
-  } catch (error) {
-    if (!(error instanceof RegistryError && error.status === 404)) throw error;
-    warning(
-      `Attestation manifest ${entry.digest}${base.platform ? ` (for ${base.platform})` : ""} is listed in index ${index} but ${client.registry} does not hold it: its provenance/SBOM cannot be read. The image digests are unaffected.`
-    );
-    return { ...base, predicateTypes: [], readable: false };
-  }
-  const parsed = parseJsonBytes(m.bytes, `attestation manifest ${m.digest}`);
-  const predicateTypes = [...new Set((parsed.layers ?? []).map((l) => l.annotations?.["in-toto.io/predicate-type"]).filter((t) => !!t))];
-  return { ...base, predicateTypes, readable: true };
-}
-async function readIndex(client, digest, index) {
-  const entries = index.manifests.filter((m) => !isAttestation(m));
-  if (entries.length === 0) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists no image manifest`);
-  for (const e of index.manifests) {
-    if (typeof e?.digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(e.digest)) {
-      throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} has an entry without a sha256 digest (${JSON.stringify(e?.digest)})`);
-    }
-  }
-  const platforms = await Promise.all(
-    entries.map(async (e) => {
-      const name = e.platform ? formatPlatform(e.platform) : void 0;
-      return image(client, await child(client, digest, e, `the ${name ?? "image"} manifest`), name);
-    })
-  );
+function checkImages(client, view) {
+  const where = `${client.registry}/${client.repository}`;
+  if (view.platforms.length === 0) throw new ActionError(`index ${view.digest} in ${where} lists no image manifest`);
   const seen = /* @__PURE__ */ new Set();
-  for (const p of platforms) {
-    if (seen.has(p.platform)) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists ${p.platform} more than once`);
+  for (const p of view.platforms) {
+    if (seen.has(p.platform)) throw new ActionError(`index ${view.digest} in ${where} lists ${p.platform} more than once`);
     seen.add(p.platform);
   }
-  const attestations = await Promise.all(index.manifests.filter(isAttestation).map((e) => attestation(client, digest, e, platforms)));
-  return { platforms, attestations };
 }
 function checkBuilt(client, held, built, tags) {
   const names = /* @__PURE__ */ new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])]);
@@ -1075,16 +1100,13 @@ async function readBack(client, pushed, built = {}) {
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
   }
-  const parsed = parseJsonBytes(manifest.bytes, `manifest ${digest}`);
-  let platforms;
-  let attestations = [];
-  let mediaType = manifest.mediaType;
-  if (Array.isArray(parsed.manifests) || !parsed.config && isIndex(manifest.mediaType)) {
-    if (!Array.isArray(parsed.manifests)) throw new ActionError(`index ${digest} has no manifests list`);
-    if (!isIndex(mediaType)) mediaType = parsed.mediaType === DOCKER_MANIFEST_LIST ? DOCKER_MANIFEST_LIST : OCI_INDEX;
-    ({ platforms, attestations } = await readIndex(client, digest, parsed));
-  } else {
-    platforms = [await image(client, manifest, void 0)];
+  const view = await readImage(client, manifest.digest);
+  const { platforms, mediaType } = view;
+  if (view.index) checkImages(client, view);
+  for (const a of view.attestations.filter((a2) => a2.state === "missing")) {
+    warning(
+      `Attestation manifest ${a.digest}${a.platform ? ` (for ${a.platform})` : ""} is listed in index ${digest} but ${client.registry} does not hold it: its provenance/SBOM cannot be read. The image digests are unaffected.`
+    );
   }
   const primary = platforms.find((p) => p.platform === "linux/amd64") ?? platforms[0];
   const held = {
@@ -1094,7 +1116,7 @@ async function readBack(client, pushed, built = {}) {
     configDigest: primary.configDigest,
     labels: primary.labels,
     platforms,
-    attestations,
+    attestations: view.attestations,
     movedTags: movedTags2
   };
   checkBuilt(client, held, { ...built, claimedBy }, pushed.map((p) => p.tag));
@@ -1115,65 +1137,41 @@ function checkPlatformLabels(held, expected) {
   for (const p of held.platforms) checkLabels(p.labels, expected, many ? p.platform : void 0);
 }
 
-// src/build/summary.ts
-function labelLink(report2, key, value) {
-  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
-  if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
-  if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
-  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
-  return void 0;
-}
-function facts(report2) {
-  const items = [];
-  if (report2.digest) {
-    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
-    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
-  } else {
-    items.push("**Digest** none: not pushed (`push: false`)");
+// src/build-push/texts.ts
+function builderNotes(inputs, builder) {
+  const notes = [];
+  const risky = secretLookingBuildArgs(inputs.buildArgs);
+  if (risky.length > 0) {
+    notes.push({
+      level: "warning",
+      title: "Secret in a build argument",
+      text: `build-args ${risky.map((n) => `'${n}'`).join(", ")} look${risky.length === 1 ? "s" : ""} like a secret: build arguments are stored in the image's history and provenance, where anyone who can pull the image reads them. Pass secrets with the 'secrets' input (id=value) and mount them in the Dockerfile with RUN --mount=type=secret,id=<id>.`
+    });
   }
-  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
-  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
-  if (report2.runNumber) {
-    const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
-    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
+  if (builder.info.tool === "buildx" && !inputs.push && inputs.platforms.length > 1) {
+    notes.push({
+      level: "notice",
+      title: "Multi-platform build not loaded",
+      text: `${inputs.platforms.length} platforms cannot be loaded into docker images: with 'push: false' the result stays in the cache of builder '${builder.info.name}'. Set 'push: true' to publish it, or build one platform to get it in docker images.`
+    });
   }
-  items.push(`**Image ID** ${code(report2.imageId)}`);
-  return items.map((i) => `- ${i}`).join("\n");
+  return notes;
 }
-function movedTags(report2) {
-  if (report2.movedTags.length === 0) return void 0;
-  const lines = ["> [!WARNING]"];
-  for (const m of report2.movedTags) {
-    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-  }
-  return lines.join("\n");
-}
-function labelTable(report2) {
-  const rows = Object.keys(report2.labels).sort().map((key) => {
-    const value = report2.labels[key];
-    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
-  });
-  return htmlTable(["Label", "Value", "Source"], rows);
-}
-function renderSummary(report2) {
-  const pushed = report2.pushed && report2.pinned;
-  return sections(
-    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
-    pushed ? codeBlock(report2.pinned) : void 0,
-    facts(report2),
-    movedTags(report2),
-    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
-    labelTable(report2),
-    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
+function needsBuildKit(input, env) {
+  const why = env.DOCKER_BUILDKIT === "0" ? "DOCKER_BUILDKIT=0 selects the legacy builder" : "docker buildx is not installed";
+  return new InputError(
+    input,
+    `needs BuildKit (docker buildx), but this step builds with the legacy docker build: ${why}`,
+    `add docker/setup-buildx-action before this step${env.DOCKER_BUILDKIT === "0" ? " and remove DOCKER_BUILDKIT=0" : ""}, or remove '${input}'`
   );
 }
-
-// src/build/steps.ts
-var later;
-function loadLater() {
-  later ??= import("./chunks/later-GY6KXS22.js");
-  return later;
+function logReadBack(r) {
+  info(`Registry holds ${r.digest} (${r.mediaType})`);
+  for (const i of r.platforms) info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`);
+  for (const a of r.attestations) info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ""}: ${a.predicateTypes.join(", ") || "unreadable"}`);
 }
+
+// src/build-push/steps.ts
 async function prepare(deps) {
   const ctx = readRunContext(deps.env);
   const inputs = readInputs(deps.readInput, deps.cwd);
@@ -1209,94 +1207,9 @@ async function chooseBuilder(deps, inputs) {
     return builder;
   }
   const [input] = buildkitOnly(inputs);
-  if (input) {
-    const why = deps.env.DOCKER_BUILDKIT === "0" ? "DOCKER_BUILDKIT=0 selects the legacy builder" : "docker buildx is not installed";
-    throw new InputError(
-      input,
-      `needs BuildKit (docker buildx), but this step builds with the legacy docker build: ${why}`,
-      `add docker/setup-buildx-action before this step${deps.env.DOCKER_BUILDKIT === "0" ? " and remove DOCKER_BUILDKIT=0" : ""}, or remove '${input}'`
-    );
-  }
+  if (input) throw needsBuildKit(input, deps.env);
   info("Builder: docker build (legacy builder: no buildx), then docker push");
   return builder;
-}
-function builderNotes(inputs, builder) {
-  const notes = [];
-  const risky = secretLookingBuildArgs(inputs.buildArgs);
-  if (risky.length > 0) {
-    notes.push({
-      level: "warning",
-      title: "Secret in a build argument",
-      text: `build-args ${risky.map((n) => `'${n}'`).join(", ")} look${risky.length === 1 ? "s" : ""} like a secret: build arguments are stored in the image's history and provenance, where anyone who can pull the image reads them. Pass secrets with the 'secrets' input (id=value) and mount them in the Dockerfile with RUN --mount=type=secret,id=<id>.`
-    });
-  }
-  if (builder.info.tool === "buildx" && !inputs.push && inputs.platforms.length > 1) {
-    notes.push({
-      level: "notice",
-      title: "Multi-platform build not loaded",
-      text: `${inputs.platforms.length} platforms cannot be loaded into docker images: with 'push: false' the result stays in the cache of builder '${builder.info.name}'. Set 'push: true' to publish it, or build one platform to get it in docker images.`
-    });
-  }
-  return notes;
-}
-function buildSpec(inputs, plan) {
-  const redact = inputs.buildArgs.filter((a) => secretLookingBuildArgs([a]).length > 0).map((a) => a.slice(a.indexOf("=") + 1)).filter(Boolean);
-  return {
-    context: inputs.context,
-    file: inputs.file,
-    tags: plan.refs,
-    labels: plan.labels.labels,
-    buildArgs: inputs.buildArgs,
-    ...inputs.target && { target: inputs.target },
-    pull: inputs.pull,
-    noCache: inputs.noCache,
-    push: inputs.push,
-    platforms: inputs.platforms,
-    secrets: inputs.secrets,
-    ssh: inputs.ssh,
-    cacheFrom: inputs.cacheFrom,
-    cacheTo: inputs.cacheTo,
-    ...inputs.provenance !== void 0 && { provenance: inputs.provenance },
-    ...inputs.sbom !== void 0 && { sbom: inputs.sbom },
-    buildContexts: inputs.buildContexts,
-    annotations: inputs.annotations,
-    redact
-  };
-}
-function gitHubInputs(read, hasFiles, push) {
-  const github = readGitHubInputs(read);
-  if (!github.pullRequest && !github.comment) return void 0;
-  if (github.pullRequest && !hasFiles) {
-    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
-  }
-  if (!push) {
-    warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish");
-    return void 0;
-  }
-  return github;
-}
-function pinReport(r, pins) {
-  return {
-    subject: r.image,
-    key: `image ${r.image}`,
-    branch: pinBranchFor(r.image),
-    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
-    labels: Object.keys(r.labels).sort().map((name) => {
-      const value = r.labels[name];
-      const url = labelLink(r, name, value);
-      return { name, value, ...url && { url } };
-    }),
-    commit: { sha: r.commit.sha, ...r.commitUrl && { url: r.commitUrl } },
-    run: { ...r.runNumber && { number: r.runNumber }, ...r.runAttempt && { attempt: r.runAttempt }, ...r.runUrl && { url: r.runUrl } },
-    ...pins && { pins: { files: pins.files, rule: pins.rule } }
-  };
-}
-async function publish(deps, p, result) {
-  if (!p.github || !result.report.pinned) return result;
-  const gh = await loadGitHub();
-  const ctx = readRunContext(deps.env);
-  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi);
-  return { ...result, github };
 }
 async function logIn(deps, inputs) {
   if (!inputs.login) return void 0;
@@ -1308,7 +1221,7 @@ async function build(deps, p) {
   const builder = p.builder.using(deps.docker);
   const [built, opened] = await Promise.allSettled([
     builder.build(buildSpec(p.inputs, p.plan)),
-    p.inputs.push ? deps.openRegistry(p.inputs.image, deps.env, p.inputs.registryTimeoutMs) : void 0
+    p.inputs.push ? deps.openRegistries({ env: deps.env, budgetMs: p.inputs.registryTimeoutMs }) : void 0
   ]);
   if (built.status === "rejected") {
     if (opened.status === "fulfilled") await opened.value?.close();
@@ -1316,24 +1229,23 @@ async function build(deps, p) {
     throw built.reason;
   }
   if (opened.status === "rejected") throw opened.reason;
-  return { built: built.value, ...opened.value && { session: opened.value } };
+  return { built: built.value, ...opened.value && { registries: opened.value } };
 }
-async function pushAndReadBack(deps, p, built, session) {
-  session.budget?.start();
-  const warming = session.client.warmUp();
+async function pushAndReadBack(deps, p, built, registries) {
+  const client = registries.client(p.inputs.image);
+  registries.budget.start();
+  const warming = client.warmUp();
   const results = await p.builder.using(deps.docker).push(built, p.plan.targets);
   const pushed = results.map((r) => ({ tag: r.tag, ...r.digest && { digest: r.digest } }));
-  session.budget?.start();
+  registries.budget.start();
   await warming;
   const held = await group("Read back from the registry", async () => {
-    const r = await readBack(session.client, pushed, {
+    const r = await readBack(client, pushed, {
       ...built.imageId && { imageId: built.imageId },
       ...built.claimedConfigDigest && { configDigest: built.claimedConfigDigest },
       claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : "docker push"
     });
-    info(`Registry holds ${r.digest} (${r.mediaType})`);
-    for (const i of r.platforms) info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`);
-    for (const a of r.attestations) info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ""}: ${a.predicateTypes.join(", ") || "unreadable"}`);
+    logReadBack(r);
     return r;
   });
   checkPlatformLabels(held, p.plan.labels.labels);
@@ -1364,7 +1276,7 @@ function report(p, built, pushed) {
   };
 }
 
-// src/build/summary-platforms.ts
+// src/build-push/summary-platforms.ts
 function renderPlatforms(report2) {
   if (!report2.pushed || !report2.platforms || report2.platforms.length === 0) return void 0;
   const rows = report2.platforms.map((p) => [htmlCode(p.platform), htmlCode(p.digest), htmlCode(p.configDigest)]);
@@ -1380,11 +1292,11 @@ function attestationLine(a) {
   return `Attestations: ${kinds} (${a.count} attestation manifest${a.count === 1 ? "" : "s"} in the index, not platforms).`;
 }
 
-// src/build/main.ts
+// src/build-push/main.ts
 function defaultDeps() {
   return {
     docker: new DockerCli(),
-    openRegistry: async (name, env, budgetMs) => (await loadLater()).openDockerRegistry(name, env, budgetMs),
+    openRegistries: async (access) => (await loadLater()).dockerRegistries(access),
     readInput: envInputReader(),
     env: process.env,
     cwd: process.cwd()
@@ -1399,12 +1311,12 @@ async function buildPushAndReadBack(deps, prepared) {
   const login = await logIn(deps, prepared.inputs);
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps;
-    const { built, session } = await build(stepDeps, prepared);
-    if (!session) return report(prepared, built);
+    const { built, registries } = await build(stepDeps, prepared);
+    if (!registries) return report(prepared, built);
     try {
-      return report(prepared, built, await pushAndReadBack(stepDeps, prepared, built, session));
+      return report(prepared, built, await pushAndReadBack(stepDeps, prepared, built, registries));
     } finally {
-      await session.close();
+      await registries.close();
     }
   } finally {
     await login?.cleanup();
@@ -1422,5 +1334,5 @@ function run(deps = defaultDeps()) {
   return runAction(async () => toActionResult(await buildAndPush(deps)));
 }
 
-// src/build/index.ts
+// src/build-push/index.ts
 await run();

@@ -11,54 +11,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../action/errors'
 import { isSha256Digest } from '../registry/digest'
-import type { BuildRequest, Docker, PushResult, PushTarget } from './cli'
+import type { Docker, PushResult, PushTarget } from './cli'
 import { buildxArgv, buildxFailure, secretEnv, type BuildxFiles } from './buildx'
-
-/** A build secret: its value (from `secrets`, passed through the environment) or a file (from `secret-files`). */
-export interface BuildSecret {
-  id: string
-  value?: string
-  file?: string
-}
-
-/** What only BuildKit can do; every list is empty and every option undefined when not asked for. */
-export interface BuildKitOptions {
-  /** Requested platforms (`os/arch[/variant]`, deduplicated, in order); empty: the builder's own. */
-  platforms: string[]
-  secrets: BuildSecret[]
-  /** `default` or `id=path[,path]`. */
-  ssh: string[]
-  cacheFrom: string[]
-  cacheTo: string[]
-  /** As written (`false` turns the attestation off); undefined leaves buildx's default. */
-  provenance?: string
-  sbom?: string
-  /** `name=path|url`. */
-  buildContexts: string[]
-  /** `[type:]key=value` (type: manifest, index, manifest-descriptor, index-descriptor). */
-  annotations: string[]
-}
-
-/** What to build and where it goes: BuildRequest plus what only BuildKit can do. */
-export interface BuildSpec extends Omit<BuildRequest, 'platforms'>, BuildKitOptions {
-  /** Push every tag (the builder itself on buildx; `docker push` on the legacy path). */
-  push: boolean
-  /** Values to show as *** where the build command line is printed (secret-looking build-arg values). */
-  redact: string[]
-}
-
-export type BuilderTool = 'buildx' | 'docker build'
-
-/** Which builder builds: `{ tool: 'docker build', name: 'docker', driver: 'legacy' }` without buildx. */
-export interface BuilderInfo {
-  tool: BuilderTool
-  /** The buildx builder name (`default` for the engine's own), or 'docker' on the legacy path. */
-  name: string
-  /** `docker`, `docker-container`, `remote`, `kubernetes`, …; 'legacy' without buildx. */
-  driver: string
-  /** The platforms the builder reports it can build, its own first (empty when unknown). */
-  platforms: string[]
-}
+import type { BuilderInfo, BuildSpec } from './spec'
 
 /** What the builder says it built (claims: the registry read-back verifies them). */
 export interface BuiltImage {

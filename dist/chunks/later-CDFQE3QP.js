@@ -3,24 +3,21 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-FBVO65GU.js";
+} from "./chunk-QQFRF6WC.js";
 import {
-  openRegistry
-} from "./chunk-NX4RFBQ4.js";
-import {
-  RegistryBudget,
-  dockerKeychain
-} from "./chunk-C5GS2TZZ.js";
+  dockerRegistries
+} from "./chunk-QF2EBKLV.js";
+import "./chunk-26HVHYPS.js";
 import {
   loadDeployFiles
-} from "./chunk-4PNQQAK4.js";
-import "./chunk-LWLEGXAD.js";
-import "./chunk-L5JDHYD5.js";
+} from "./chunk-QWIZDSH4.js";
+import "./chunk-DNPMEH6S.js";
+import "./chunk-VVVL3PH3.js";
 import {
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
-// src/build/pins.ts
+// src/build-push/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
   if (inputs.files.length === 0) return void 0;
   if (!push) {
@@ -32,13 +29,8 @@ async function prepareBuildPins(inputs, push, cwd) {
 function pinBuiltImage(pins, image, tags, digest) {
   return pinFiles(pins.files, ownImageRule(image, tags, digest), pins.write);
 }
-
-// src/build/later.ts
-function openDockerRegistry(name, env, budgetMs) {
-  return openRegistry(name, { env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) });
-}
 export {
-  openDockerRegistry,
+  dockerRegistries,
   pinBuiltImage,
   prepareBuildPins
 };

@@ -5,12 +5,12 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-C5GS2TZZ.js";
+} from "./chunk-26HVHYPS.js";
 import {
   InputError,
   cut,
   describeError
-} from "./chunk-L5JDHYD5.js";
+} from "./chunk-VVVL3PH3.js";
 import {
   getInput,
   notice,
@@ -18,7 +18,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

@@ -2,20 +2,20 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-C5GS2TZZ.js";
+} from "./chunk-26HVHYPS.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-4PNQQAK4.js";
+} from "./chunk-QWIZDSH4.js";
 import {
   code,
   fence,
   html
-} from "./chunk-L5JDHYD5.js";
+} from "./chunk-VVVL3PH3.js";
 import {
   info
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/pin/rules.ts
 function writtenName(written) {
