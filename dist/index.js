@@ -1136,6 +1136,19 @@ function checkPlatformLabels(held, expected) {
   const many = held.platforms.length > 1;
   for (const p of held.platforms) checkLabels(p.labels, expected, many ? p.platform : void 0);
 }
+function samePlatform(p) {
+  return p === "linux/arm64/v8" ? "linux/arm64" : p;
+}
+function checkPlatforms(held, requested) {
+  if (requested.length === 0) return;
+  const want = [...new Set(requested.map(samePlatform))].sort();
+  const got = [...new Set(held.platforms.map((p) => samePlatform(p.platform)))].sort();
+  if (want.join(",") === got.join(",")) return;
+  throw new ActionError(
+    `the registry holds ${held.digest} for ${got.join(", ") || "no platform"}, but the step asked for ${want.join(", ")} ('platforms' input): the builder produced another platform than asked`,
+    "the builder may have reused a cached image of another platform; build each platform on a builder that honours --platform (docker/setup-buildx-action), or leave 'platforms' empty for the runner's own"
+  );
+}
 
 // src/build-push/texts.ts
 function builderNotes(inputs, builder) {
@@ -1248,6 +1261,7 @@ async function pushAndReadBack(deps, p, built, registries) {
     logReadBack(r);
     return r;
   });
+  checkPlatforms(held, p.inputs.platforms);
   checkPlatformLabels(held, p.plan.labels.labels);
   const pins = p.pins && await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest);
   return { held, ...pins && { pins } };

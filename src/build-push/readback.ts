@@ -181,3 +181,23 @@ export function checkPlatformLabels(held: Pick<ReadBack, 'platforms'>, expected:
   const many = held.platforms.length > 1
   for (const p of held.platforms) checkLabels(p.labels, expected, many ? p.platform : undefined)
 }
+
+/** `linux/arm64/v8` is what BuildKit and the engine write for `linux/arm64`: compare them as one. */
+function samePlatform(p: string): string {
+  return p === 'linux/arm64/v8' ? 'linux/arm64' : p
+}
+
+/**
+ * Fails unless the registry holds exactly the platforms the step asked for (`platforms` input): a builder that reused
+ * a cached image of another platform, or ignored `--platform`, would otherwise get another platform's digest pinned.
+ */
+export function checkPlatforms(held: Pick<ReadBack, 'digest' | 'platforms'>, requested: readonly string[]): void {
+  if (requested.length === 0) return
+  const want = [...new Set(requested.map(samePlatform))].sort()
+  const got = [...new Set(held.platforms.map((p) => samePlatform(p.platform)))].sort()
+  if (want.join(',') === got.join(',')) return
+  throw new ActionError(
+    `the registry holds ${held.digest} for ${got.join(', ') || 'no platform'}, but the step asked for ${want.join(', ')} ('platforms' input): the builder produced another platform than asked`,
+    "the builder may have reused a cached image of another platform; build each platform on a builder that honours --platform (docker/setup-buildx-action), or leave 'platforms' empty for the runner's own"
+  )
+}

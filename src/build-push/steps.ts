@@ -14,7 +14,7 @@ import { loadLater, type BuildResult, type Deps, type Prepared } from './deps'
 import { readInputs, type Inputs } from './inputs'
 import { planBuild } from './plan'
 import { gitHubInputs } from './publish'
-import { checkPlatformLabels, readBack, type PushedTag, type ReadBack } from './readback'
+import { checkPlatformLabels, checkPlatforms, readBack, type PushedTag, type ReadBack } from './readback'
 import { builderNotes, logReadBack, needsBuildKit } from './texts'
 
 /** Step 1: inputs → deploy files → commit → plan, and the plan's notes printed. */
@@ -120,6 +120,7 @@ export async function pushAndReadBack(
     logReadBack(r)
     return r
   })
+  checkPlatforms(held, p.inputs.platforms)
   checkPlatformLabels(held, p.plan.labels.labels)
   const pins = p.pins && (await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest))
   return { held, ...(pins && { pins }) }
