@@ -119,8 +119,17 @@ export class FakeDocker implements Docker {
         const r = parseReference(ref)
         byRepo.set(r.repository, [...(byRepo.get(r.repository) ?? []), r.tag as string])
       }
+      // what the builder makes for --platform: one image for one platform, an index (no attestations) for several
+      const platforms = (values('--platform')[0] ?? '').split(',').filter(Boolean)
       for (const [repo, tags] of byRepo) {
-        const { digest, config } = registry.putImage(repo, dropLabels ? {} : labels, tags)
+        if (platforms.length > 1) {
+          const { digest } = registry.putBuildxIndex(repo, tags, dropLabels ? {} : labels, { platforms, attestations: [] })
+          metadata['containerimage.digest'] = reportDigest ?? digest
+          iid = digest
+          continue
+        }
+        const [os, architecture, variant] = (platforms[0] ?? 'linux/amd64').split('/') as [string, string, string | undefined]
+        const { digest, config } = registry.putImage(repo, dropLabels ? {} : labels, tags, { platform: { os, architecture, ...(variant && { variant }) } })
         metadata['containerimage.digest'] = reportDigest ?? digest
         metadata['containerimage.config.digest'] = config
         iid = driver === 'docker' ? config : digest
