@@ -1,9 +1,9 @@
 // Bench-only entry (bundled by bench/run.mjs into a temp dir, never committed as a bundle): reads one tag back from
 // its registry exactly as the action does after a push (HEAD tag → GET manifest by digest, hashed → GET config blob,
-// hashed) through the same registry factory, auth and transport settings as openRegistry, with the transport wrapped
+// hashed) through the same registry factory, auth and transport settings as the actions' OpenRegistries seam, with the transport wrapped
 // so every HTTP request is counted. Prints one JSON line.
 // usage: node readback.js <registry>/<repository>:<tag>
-import { readBack } from '../src/build/readback'
+import { readBack } from '../src/build-push/readback'
 import { dockerKeychain } from '../src/docker/config'
 import { createRegistryFactory, logRetry } from '../src/registry'
 import { parseReference } from '../src/registry/reference'
@@ -27,7 +27,7 @@ class CountingTransport implements Transport {
 }
 
 const ref = parseReference(process.argv[2] ?? '')
-// the transport openRegistry's factory creates by default (same timeout, retry policy and retry logging)
+// the transport the registry factory creates by default (same timeout, retry policy and retry logging)
 const inner = new UndiciTransport({ timeoutMs: Number(process.env.REGISTRY_TIMEOUT_MS) || 30_000, retry: {}, onRetry: logRetry })
 const transport = new CountingTransport(inner)
 const factory = createRegistryFactory({ env: process.env, transport, credentials: dockerKeychain(process.env) })

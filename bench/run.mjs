@@ -169,7 +169,7 @@ function listJs(dir) {
   )
 }
 
-/** src/build/index.ts bundled exactly as `npm run bundle` does, into a temp dir (dist/ is left alone). */
+/** src/build-push/index.ts bundled exactly as `npm run bundle` does, into a temp dir (dist/ is left alone). */
 async function freshBundle() {
   const dir = await tempDir('fresh')
   const { build } = await import('esbuild')

@@ -3,13 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_PREFIX,
   STEP_CONFIG_STATE
-} from "./chunks/chunk-B42D6XLG.js";
+} from "./chunks/chunk-Q3K6DGGM.js";
 import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-T33GTT4P.js";
+} from "./chunks/chunk-R5S7LMAP.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -31,7 +31,7 @@ import {
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-M75GOMHX.js";
+} from "./chunks/chunk-2Q6YZ36D.js";
 import {
   envInputReader,
   parseBoolean,
@@ -43,32 +43,27 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-D2GHGZVM.js";
+} from "./chunks/chunk-KXJUYCH7.js";
+import {
+  DOCKER_HUB,
+  attestationKinds,
+  dockerConfigPath,
+  findKey,
+  isSha256Digest,
+  readImage
+} from "./chunks/chunk-YOMMMIY4.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-TV7AHFSU.js";
-import {
-  DOCKER_HUB,
-  DOCKER_MANIFEST_LIST,
-  INCONSISTENT_HINT,
-  OCI_INDEX,
-  RegistryError,
-  dockerConfigPath,
-  findKey,
-  formatPlatform,
-  isAttestation,
-  isIndex,
-  isSha256Digest,
-  parseJsonBytes
-} from "./chunks/chunk-22EW7SBC.js";
+} from "./chunks/chunk-7JSTORNP.js";
 import {
   require_promises
-} from "./chunks/chunk-DNPMEH6S.js";
+} from "./chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
   InputError,
+  RegistryError,
   code,
   codeBlock,
   cut,
@@ -78,7 +73,7 @@ import {
   htmlTable,
   link,
   sections
-} from "./chunks/chunk-L5JDHYD5.js";
+} from "./chunks/chunk-VVVL3PH3.js";
 import {
   __toESM,
   getExecOutput,
@@ -91,7 +86,7 @@ import {
   setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-QQLDKIRZ.js";
+} from "./chunks/chunk-QWNOPTV2.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -143,26 +138,6 @@ function findBuildxPlugin(env) {
     if (executable(file)) return file;
   }
   return void 0;
-}
-
-// src/docker/image-store.ts
-function imageIdKind(store) {
-  return store === "containerd" ? "manifest" : "config";
-}
-function parseImageStore(driverStatusJson) {
-  let status;
-  try {
-    status = JSON.parse(driverStatusJson);
-  } catch {
-    return "classic";
-  }
-  const rows = Array.isArray(status) ? status : [];
-  const containerd = rows.some((r) => Array.isArray(r) && r[0] === "driver-type" && r[1] === "io.containerd.snapshotter.v1");
-  return containerd ? "containerd" : "classic";
-}
-function buildxEngineImageId(store, reported) {
-  if (store === "containerd") return reported.digest ?? reported.iid;
-  return reported.configDigest ?? reported.iid;
 }
 
 // src/docker/push-output.ts
@@ -294,9 +269,19 @@ ${out.stdout}`;
       );
     }
     const info2 = parseBuildxInspect(out.stdout);
-    if (!info2) throw new ActionError(`docker buildx inspect printed no builder name and driver:
-${lastLines(out.stdout, 5)}`, "update buildx (docker/setup-buildx-action installs a current one)");
+    if (!info2) {
+      throw new ActionError(
+        `docker buildx inspect (${await this.buildxVersion()}) printed no 'Name:' and 'Driver:' lines, which this action reads to learn the builder's driver:
+${lastLines(out.stdout, 5)}`,
+        "use a buildx this action is tested with (docs/support.md), e.g. the one docker/setup-buildx-action installs"
+      );
+    }
     return info2;
+  }
+  /** `docker buildx version` as printed (`github.com/docker/buildx v0.38.2 …`), for messages about what it printed. */
+  async buildxVersion() {
+    const out = await this.run(["buildx", "version"], true);
+    return out.exitCode === 0 ? out.stdout.trim().split("\n")[0]?.trim() || "buildx of unknown version" : "buildx of unknown version";
   }
   async buildx(argv, o) {
     const out = await group(o.title, () => this.runLogged(argv, o.redact, o.env));
@@ -313,10 +298,6 @@ ${out.stderr}` };
       );
     }
     return version;
-  }
-  async imageStore() {
-    const out = await this.run(["info", "--format", "{{json .DriverStatus}}"], true);
-    return out.exitCode === 0 ? parseImageStore(out.stdout.trim()) : void 0;
   }
   async build(request) {
     const dir = await (0, import_promises.mkdtemp)(import_node_path2.default.join(this.tempRoot, "docker-build-"));
@@ -357,7 +338,7 @@ ${out.stderr}`);
   }
 };
 
-// src/build/report.ts
+// src/build-push/report.ts
 function toOutputs(report2) {
   const metadata = {
     image: report2.image,
@@ -381,6 +362,103 @@ function toOutputs(report2) {
     labels: JSON.stringify(report2.labels),
     metadata: JSON.stringify(metadata)
   };
+}
+
+// src/build-push/deps.ts
+var later;
+function loadLater() {
+  later ??= import("./chunks/later-GOU5LKVX.js");
+  return later;
+}
+
+// src/build-push/summary.ts
+function labelLink(report2, key, value) {
+  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
+  if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
+  if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
+  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
+  return void 0;
+}
+function facts(report2) {
+  const items = [];
+  if (report2.digest) {
+    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
+    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
+  } else {
+    items.push("**Digest** none: not pushed (`push: false`)");
+  }
+  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
+  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
+  if (report2.runNumber) {
+    const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
+    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
+  }
+  items.push(`**Image ID** ${code(report2.imageId)}`);
+  return items.map((i) => `- ${i}`).join("\n");
+}
+function movedTags(report2) {
+  if (report2.movedTags.length === 0) return void 0;
+  const lines = ["> [!WARNING]"];
+  for (const m of report2.movedTags) {
+    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
+  }
+  return lines.join("\n");
+}
+function labelTable(report2) {
+  const rows = Object.keys(report2.labels).sort().map((key) => {
+    const value = report2.labels[key];
+    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
+  });
+  return htmlTable(["Label", "Value", "Source"], rows);
+}
+function renderSummary(report2) {
+  const pushed = report2.pushed && report2.pinned;
+  return sections(
+    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
+    pushed ? codeBlock(report2.pinned) : void 0,
+    facts(report2),
+    movedTags(report2),
+    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
+    labelTable(report2),
+    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
+  );
+}
+
+// src/build-push/publish.ts
+function gitHubInputs(read, hasFiles, push) {
+  const github = readGitHubInputs(read);
+  if (!github.pullRequest && !github.comment) return void 0;
+  if (github.pullRequest && !hasFiles) {
+    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
+  }
+  if (!push) {
+    warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish");
+    return void 0;
+  }
+  return github;
+}
+function pinReport(r, pins) {
+  return {
+    subject: r.image,
+    key: `image ${r.image}`,
+    branch: pinBranchFor(r.image),
+    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
+    labels: Object.keys(r.labels).sort().map((name) => {
+      const value = r.labels[name];
+      const url = labelLink(r, name, value);
+      return { name, value, ...url && { url } };
+    }),
+    commit: { sha: r.commit.sha, ...r.commitUrl && { url: r.commitUrl } },
+    run: { ...r.runNumber && { number: r.runNumber }, ...r.runAttempt && { attempt: r.runAttempt }, ...r.runUrl && { url: r.runUrl } },
+    ...pins && { pins: { files: pins.files, rule: pins.rule } }
+  };
+}
+async function publish(deps, p, result) {
+  if (!p.github || !result.report.pinned) return result;
+  const gh = await loadGitHub();
+  const ctx = readRunContext(deps.env);
+  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi);
+  return { ...result, github };
 }
 
 // src/docker/builder.ts
@@ -527,8 +605,8 @@ var LegacyBuilder = class _LegacyBuilder {
     return new _LegacyBuilder(docker);
   }
   async build(spec) {
-    const [{ imageId }, imageStore] = await Promise.all([this.docker.build(spec), this.docker.imageStore().catch(() => void 0)]);
-    return { builder: this.info, imageId, ...imageStore && { imageStore }, pushedByBuilder: false, platforms: spec.platforms };
+    const { imageId } = await this.docker.build(spec);
+    return { builder: this.info, imageId, pushedByBuilder: false, platforms: spec.platforms };
   }
   async push(built, targets) {
     const results = [];
@@ -560,20 +638,19 @@ var BuildxBuilder = class _BuildxBuilder {
     try {
       const load = !spec.push && this.loadable(spec);
       const argv = buildxArgv(spec, this.info, files, { load });
-      const inEngine = this.info.driver === "docker" || load;
-      const storeAsked = inEngine ? this.docker.imageStore().catch(() => void 0) : Promise.resolve(void 0);
       const out = await this.docker.buildx(argv, { env: secretEnv(spec.secrets), title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`, redact: spec.redact });
-      const imageStore = await storeAsked;
       if (out.exitCode !== 0) throw buildxFailure(this.info, spec, out.exitCode, out.output);
       const metadata = await readJson(files.metadata);
       const iid = (await (0, import_promises2.readFile)(files.iid, "utf8").catch(() => "")).trim();
       const claimedDigest = stringField(metadata, "containerimage.digest");
       const claimedConfigDigest = stringField(metadata, "containerimage.config.digest");
-      const imageId = inEngine && isSha256Digest(iid) ? buildxEngineImageId(imageStore ?? "classic", { iid, digest: claimedDigest, configDigest: claimedConfigDigest }) : void 0;
+      const inEngine = this.info.driver === "docker" || load;
+      const imageId = inEngine && isSha256Digest(iid) ? claimedConfigDigest ?? iid : void 0;
       if (spec.push && !claimedDigest) {
+        const keys = Object.keys(metadata).join(", ") || "none";
         throw new ActionError(
-          `docker buildx build on builder '${this.info.name}' (driver ${this.info.driver}) pushed but reported no containerimage.digest in its metadata file`,
-          "update buildx (docker/setup-buildx-action installs a current one)"
+          `docker buildx build (${await this.docker.buildxVersion()}) on builder '${this.info.name}' (driver ${this.info.driver}) pushed but its metadata file has no 'containerimage.digest' (keys: ${keys}), so the action cannot check what the builder pushed`,
+          "use a buildx this action is tested with (docs/support.md), e.g. the one docker/setup-buildx-action installs"
         );
       }
       if (!spec.push && load && !imageId) {
@@ -585,7 +662,6 @@ var BuildxBuilder = class _BuildxBuilder {
       return {
         builder: this.info,
         ...imageId && { imageId },
-        ...imageId && imageStore && { imageStore },
         ...spec.push && claimedDigest && { claimedDigest },
         ...claimedConfigDigest && { claimedConfigDigest },
         pushedByBuilder: spec.push,
@@ -706,7 +782,7 @@ async function loginForStep(docker, registry, username, password, env = process.
   }
 }
 
-// src/build/builder-inputs.ts
+// src/build-push/builder-inputs.ts
 var import_node_fs3 = __toESM(require_fs(), 1);
 var import_node_path5 = __toESM(require_path(), 1);
 var PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
@@ -837,7 +913,14 @@ function buildkitOnly(b) {
   return used;
 }
 
-// src/build/inputs.ts
+// src/build-push/build-spec.ts
+function buildSpec(inputs, plan) {
+  const { imageInput, image, tags, labels, summary, latest, ociLabels, semverTags, login, registryTimeoutMs, builder, ...spec } = inputs;
+  const redact = spec.buildArgs.filter((a) => secretLookingBuildArgs([a]).length > 0).map((a) => a.slice(a.indexOf("=") + 1)).filter(Boolean);
+  return { ...spec, tags: plan.refs, labels: plan.labels.labels, redact };
+}
+
+// src/build-push/inputs.ts
 var import_node_fs4 = __toESM(require_fs(), 1);
 var import_node_path6 = __toESM(require_path(), 1);
 function parseLabels(raw) {
@@ -873,7 +956,7 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   return { context, file };
 }
 function readInputs(read, cwd = process.cwd()) {
-  const { imageInput, image: image2 } = parseImage(read("image"));
+  const { imageInput, image } = parseImage(read("image"));
   const tags = parseTags(read("tags"));
   const labels = parseLabels(read("labels", { trim: false }));
   const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
@@ -894,7 +977,7 @@ function readInputs(read, cwd = process.cwd()) {
   const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
   return {
     imageInput,
-    image: image2,
+    image,
     tags,
     context,
     file,
@@ -914,7 +997,7 @@ function readInputs(read, cwd = process.cwd()) {
   };
 }
 
-// src/build/plan.ts
+// src/build-push/plan.ts
 function planBuild(inputs, ctx, commit, nativePlatform2) {
   const notes = [];
   const oci = inputs.ociLabels ?? true;
@@ -944,13 +1027,7 @@ function planBuild(inputs, ctx, commit, nativePlatform2) {
   };
 }
 
-// src/build/readback.ts
-var PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
-var SBOM = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/;
-function attestationKinds(attestations) {
-  const types = attestations.flatMap((a) => a.predicateTypes);
-  return { provenance: types.some((t) => PROVENANCE.test(t)), sbom: types.some((t) => SBOM.test(t)) };
-}
+// src/build-push/readback.ts
 function ourDigest(reported, states, client) {
   if (reported) return reported;
   const distinct = [...new Set(states.map((s) => s.digest))];
@@ -962,93 +1039,22 @@ function ourDigest(reported, states, client) {
   }
   return distinct[0];
 }
-async function child(client, index, entry, what) {
-  let m;
-  try {
-    m = await client.manifest(entry.digest);
-  } catch (error) {
-    if (error instanceof RegistryError && error.status === 404) {
-      throw new RegistryError(
-        `index ${index} in ${client.registry}/${client.repository} lists ${what} ${entry.digest}, which the registry does not hold (HTTP 404): the push is incomplete`,
-        "push again; if it persists, the registry drops manifests an index refers to: report it to its operator",
-        404,
-        error.code
-      );
-    }
-    throw error;
-  }
-  if (typeof entry.size === "number" && entry.size !== m.bytes.length) {
-    throw new RegistryError(
-      `registry ${client.registry} returned inconsistent data: index ${index} gives ${what} ${entry.digest} a size of ${entry.size} bytes, the manifest has ${m.bytes.length}`,
-      INCONSISTENT_HINT
-    );
-  }
-  return m;
-}
-async function image(client, m, platform) {
-  const parsed = parseJsonBytes(m.bytes, `manifest ${m.digest}`);
-  if (Array.isArray(parsed.manifests)) {
-    throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} is itself an index: nested indexes are not supported`);
-  }
-  const configDigest = parsed.config?.digest;
-  if (!configDigest) throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ""} has no config descriptor`);
-  const config = parseJsonBytes(await client.blob(configDigest), `image config ${configDigest}`);
-  const own = config.os && config.architecture ? formatPlatform({ os: config.os, architecture: config.architecture, ...config.variant && { variant: config.variant } }) : "unknown";
-  return { platform: platform ?? own, digest: m.digest, mediaType: m.mediaType, configDigest, labels: config.config?.Labels ?? {} };
-}
-async function attestation(client, index, entry, platforms) {
-  const describes = entry.annotations?.["vnd.docker.reference.digest"];
-  const base = {
-    digest: entry.digest,
-    ...describes && { for: describes },
-    ...describes && platforms.find((p) => p.digest === describes) && { platform: platforms.find((p) => p.digest === describes)?.platform }
-  };
-  let m;
-  try {
-    m = await child(client, index, entry, "attestation manifest");
-  } catch (error) {
-    if (!(error instanceof RegistryError && error.status === 404)) throw error;
-    warning(
-      `Attestation manifest ${entry.digest}${base.platform ? ` (for ${base.platform})` : ""} is listed in index ${index} but ${client.registry} does not hold it: its provenance/SBOM cannot be read. The image digests are unaffected.`
-    );
-    return { ...base, predicateTypes: [], readable: false };
-  }
-  const parsed = parseJsonBytes(m.bytes, `attestation manifest ${m.digest}`);
-  const predicateTypes = [...new Set((parsed.layers ?? []).map((l) => l.annotations?.["in-toto.io/predicate-type"]).filter((t) => !!t))];
-  return { ...base, predicateTypes, readable: true };
-}
-async function readIndex(client, digest, index) {
-  const entries = index.manifests.filter((m) => !isAttestation(m));
-  if (entries.length === 0) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists no image manifest`);
-  for (const e of index.manifests) {
-    if (typeof e?.digest !== "string" || !/^sha256:[a-f0-9]{64}$/.test(e.digest)) {
-      throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} has an entry without a sha256 digest (${JSON.stringify(e?.digest)})`);
-    }
-  }
-  const platforms = await Promise.all(
-    entries.map(async (e) => {
-      const name = e.platform ? formatPlatform(e.platform) : void 0;
-      return image(client, await child(client, digest, e, `the ${name ?? "image"} manifest`), name);
-    })
-  );
+function checkImages(client, view) {
+  const where = `${client.registry}/${client.repository}`;
+  if (view.platforms.length === 0) throw new ActionError(`index ${view.digest} in ${where} lists no image manifest`);
   const seen = /* @__PURE__ */ new Set();
-  for (const p of platforms) {
-    if (seen.has(p.platform)) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists ${p.platform} more than once`);
+  for (const p of view.platforms) {
+    if (seen.has(p.platform)) throw new ActionError(`index ${view.digest} in ${where} lists ${p.platform} more than once`);
     seen.add(p.platform);
   }
-  const attestations = await Promise.all(index.manifests.filter(isAttestation).map((e) => attestation(client, digest, e, platforms)));
-  return { platforms, attestations };
 }
 function checkBuilt(client, held, built, tags) {
   const names = /* @__PURE__ */ new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])]);
   const where = `${client.registry}/${client.repository}:${tags.join(", :")}`;
-  const configs = `config ${held.platforms.map((p) => p.configDigest).join(", ")}`;
-  const holds = `${held.digest} (${configs})`;
+  const holds = `${held.digest} (config ${held.platforms.map((p) => p.configDigest).join(", ")})`;
   if (built.imageId && !names.has(built.imageId)) {
-    const platformManifests = held.platforms.map((p) => p.digest).filter((d) => d !== held.digest);
-    const compared = built.imageIdKind === "manifest" ? `manifest ${held.digest}${platformManifests.length ? ` (platform manifests ${platformManifests.join(", ")})` : ""}, but the build produced image ID ${built.imageId}, a manifest digest (the engine's containerd image store names images by manifest)` : built.imageIdKind === "config" ? `${holds}, but the build produced image ID ${built.imageId}, a config digest (the engine's classic image store names images by config)` : `${holds}, but the build produced image ID ${built.imageId}`;
     throw new ActionError(
-      `the image in the registry is not the image this step built: ${where} holds ${compared}. Another build replaced the tag between this build and its push or read-back`,
+      `the image in the registry is not the image this step built: ${where} holds ${holds}, but the build produced image ID ${built.imageId}. Another build replaced the tag between this build and its push or read-back`,
       "give builds that may run at the same time on one docker daemon distinct tags (e.g. add {{sha}} or {{run_id}}), or run them one after the other"
     );
   }
@@ -1094,16 +1100,13 @@ async function readBack(client, pushed, built = {}) {
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
   }
-  const parsed = parseJsonBytes(manifest.bytes, `manifest ${digest}`);
-  let platforms;
-  let attestations = [];
-  let mediaType = manifest.mediaType;
-  if (Array.isArray(parsed.manifests) || !parsed.config && isIndex(manifest.mediaType)) {
-    if (!Array.isArray(parsed.manifests)) throw new ActionError(`index ${digest} has no manifests list`);
-    if (!isIndex(mediaType)) mediaType = parsed.mediaType === DOCKER_MANIFEST_LIST ? DOCKER_MANIFEST_LIST : OCI_INDEX;
-    ({ platforms, attestations } = await readIndex(client, digest, parsed));
-  } else {
-    platforms = [await image(client, manifest, void 0)];
+  const view = await readImage(client, manifest.digest);
+  const { platforms, mediaType } = view;
+  if (view.index) checkImages(client, view);
+  for (const a of view.attestations.filter((a2) => a2.state === "missing")) {
+    warning(
+      `Attestation manifest ${a.digest}${a.platform ? ` (for ${a.platform})` : ""} is listed in index ${digest} but ${client.registry} does not hold it: its provenance/SBOM cannot be read. The image digests are unaffected.`
+    );
   }
   const primary = platforms.find((p) => p.platform === "linux/amd64") ?? platforms[0];
   const held = {
@@ -1113,7 +1116,7 @@ async function readBack(client, pushed, built = {}) {
     configDigest: primary.configDigest,
     labels: primary.labels,
     platforms,
-    attestations,
+    attestations: view.attestations,
     movedTags: movedTags2
   };
   checkBuilt(client, held, { ...built, claimedBy }, pushed.map((p) => p.tag));
@@ -1133,66 +1136,55 @@ function checkPlatformLabels(held, expected) {
   const many = held.platforms.length > 1;
   for (const p of held.platforms) checkLabels(p.labels, expected, many ? p.platform : void 0);
 }
-
-// src/build/summary.ts
-function labelLink(report2, key, value) {
-  if ((key === COMMIT_LABEL || key === OCI_REVISION) && value === report2.commit.sha) return report2.commitUrl;
-  if (key === BUILD_NUMBER_LABEL && value === report2.runNumber) return report2.runUrl;
-  if (key === BUILD_ATTEMPT_LABEL && value === report2.runAttempt && report2.runUrl) return `${report2.runUrl}/attempts/${value}`;
-  if ((key === OCI_SOURCE || key === OCI_URL) && /^https:\/\/[^\s()<>"']+$/.test(value)) return value;
-  return void 0;
+function samePlatform(p) {
+  return p === "linux/arm64/v8" ? "linux/arm64" : p;
 }
-function facts(report2) {
-  const items = [];
-  if (report2.digest) {
-    items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
-    if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
-  } else {
-    items.push("**Digest** none: not pushed (`push: false`)");
-  }
-  items.push(`**Tags** ${report2.tags.map((t) => code(t)).join(" ")}`);
-  items.push(`**Commit** ${link(code(report2.commit.sha), report2.commitUrl)} (${report2.commit.source})`);
-  if (report2.runNumber) {
-    const attempt = report2.runAttempt && report2.runAttempt !== "1" ? ` attempt ${report2.runAttempt}` : "";
-    items.push(`**Run** ${link(`#${report2.runNumber}${attempt}`, report2.runUrl)}`);
-  }
-  items.push(`**Image ID** ${code(report2.imageId)}`);
-  return items.map((i) => `- ${i}`).join("\n");
-}
-function movedTags(report2) {
-  if (report2.movedTags.length === 0) return void 0;
-  const lines = ["> [!WARNING]"];
-  for (const m of report2.movedTags) {
-    lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`);
-  }
-  return lines.join("\n");
-}
-function labelTable(report2) {
-  const rows = Object.keys(report2.labels).sort().map((key) => {
-    const value = report2.labels[key];
-    return [htmlCode(key, { wrap: false }), htmlLink(htmlCode(value), labelLink(report2, key, value)), html(report2.labelSources[key] ?? "image")];
-  });
-  return htmlTable(["Label", "Value", "Source"], rows);
-}
-function renderSummary(report2) {
-  const pushed = report2.pushed && report2.pinned;
-  return sections(
-    `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
-    pushed ? codeBlock(report2.pinned) : void 0,
-    facts(report2),
-    movedTags(report2),
-    report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
-    labelTable(report2),
-    "<sub>Source: <em>action</em> = set by this action from the commit and run; <em>user</em> = from the <code>labels</code> input; <em>image</em> = inherited from the base image or a <code>LABEL</code> in the Dockerfile.</sub>"
+function checkPlatforms(held, requested) {
+  if (requested.length === 0) return;
+  const want = [...new Set(requested.map(samePlatform))].sort();
+  const got = [...new Set(held.platforms.map((p) => samePlatform(p.platform)))].sort();
+  if (want.join(",") === got.join(",")) return;
+  throw new ActionError(
+    `the registry holds ${held.digest} for ${got.join(", ") || "no platform"}, but the step asked for ${want.join(", ")} ('platforms' input): the builder produced another platform than asked`,
+    "the builder may have reused a cached image of another platform; build each platform on a builder that honours --platform (docker/setup-buildx-action), or leave 'platforms' empty for the runner's own"
   );
 }
 
-// src/build/steps.ts
-var later;
-function loadLater() {
-  later ??= import("./chunks/later-RN6SXINP.js");
-  return later;
+// src/build-push/texts.ts
+function builderNotes(inputs, builder) {
+  const notes = [];
+  const risky = secretLookingBuildArgs(inputs.buildArgs);
+  if (risky.length > 0) {
+    notes.push({
+      level: "warning",
+      title: "Secret in a build argument",
+      text: `build-args ${risky.map((n) => `'${n}'`).join(", ")} look${risky.length === 1 ? "s" : ""} like a secret: build arguments are stored in the image's history and provenance, where anyone who can pull the image reads them. Pass secrets with the 'secrets' input (id=value) and mount them in the Dockerfile with RUN --mount=type=secret,id=<id>.`
+    });
+  }
+  if (builder.info.tool === "buildx" && !inputs.push && inputs.platforms.length > 1) {
+    notes.push({
+      level: "notice",
+      title: "Multi-platform build not loaded",
+      text: `${inputs.platforms.length} platforms cannot be loaded into docker images: with 'push: false' the result stays in the cache of builder '${builder.info.name}'. Set 'push: true' to publish it, or build one platform to get it in docker images.`
+    });
+  }
+  return notes;
 }
+function needsBuildKit(input, env) {
+  const why = env.DOCKER_BUILDKIT === "0" ? "DOCKER_BUILDKIT=0 selects the legacy builder" : "docker buildx is not installed";
+  return new InputError(
+    input,
+    `needs BuildKit (docker buildx), but this step builds with the legacy docker build: ${why}`,
+    `add docker/setup-buildx-action before this step${env.DOCKER_BUILDKIT === "0" ? " and remove DOCKER_BUILDKIT=0" : ""}, or remove '${input}'`
+  );
+}
+function logReadBack(r) {
+  info(`Registry holds ${r.digest} (${r.mediaType})`);
+  for (const i of r.platforms) info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`);
+  for (const a of r.attestations) info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ""}: ${a.predicateTypes.join(", ") || "unreadable"}`);
+}
+
+// src/build-push/steps.ts
 async function prepare(deps) {
   const ctx = readRunContext(deps.env);
   const inputs = readInputs(deps.readInput, deps.cwd);
@@ -1228,94 +1220,9 @@ async function chooseBuilder(deps, inputs) {
     return builder;
   }
   const [input] = buildkitOnly(inputs);
-  if (input) {
-    const why = deps.env.DOCKER_BUILDKIT === "0" ? "DOCKER_BUILDKIT=0 selects the legacy builder" : "docker buildx is not installed";
-    throw new InputError(
-      input,
-      `needs BuildKit (docker buildx), but this step builds with the legacy docker build: ${why}`,
-      `add docker/setup-buildx-action before this step${deps.env.DOCKER_BUILDKIT === "0" ? " and remove DOCKER_BUILDKIT=0" : ""}, or remove '${input}'`
-    );
-  }
+  if (input) throw needsBuildKit(input, deps.env);
   info("Builder: docker build (legacy builder: no buildx), then docker push");
   return builder;
-}
-function builderNotes(inputs, builder) {
-  const notes = [];
-  const risky = secretLookingBuildArgs(inputs.buildArgs);
-  if (risky.length > 0) {
-    notes.push({
-      level: "warning",
-      title: "Secret in a build argument",
-      text: `build-args ${risky.map((n) => `'${n}'`).join(", ")} look${risky.length === 1 ? "s" : ""} like a secret: build arguments are stored in the image's history and provenance, where anyone who can pull the image reads them. Pass secrets with the 'secrets' input (id=value) and mount them in the Dockerfile with RUN --mount=type=secret,id=<id>.`
-    });
-  }
-  if (builder.info.tool === "buildx" && !inputs.push && inputs.platforms.length > 1) {
-    notes.push({
-      level: "notice",
-      title: "Multi-platform build not loaded",
-      text: `${inputs.platforms.length} platforms cannot be loaded into docker images: with 'push: false' the result stays in the cache of builder '${builder.info.name}'. Set 'push: true' to publish it, or build one platform to get it in docker images.`
-    });
-  }
-  return notes;
-}
-function buildSpec(inputs, plan) {
-  const redact = inputs.buildArgs.filter((a) => secretLookingBuildArgs([a]).length > 0).map((a) => a.slice(a.indexOf("=") + 1)).filter(Boolean);
-  return {
-    context: inputs.context,
-    file: inputs.file,
-    tags: plan.refs,
-    labels: plan.labels.labels,
-    buildArgs: inputs.buildArgs,
-    ...inputs.target && { target: inputs.target },
-    pull: inputs.pull,
-    noCache: inputs.noCache,
-    push: inputs.push,
-    platforms: inputs.platforms,
-    secrets: inputs.secrets,
-    ssh: inputs.ssh,
-    cacheFrom: inputs.cacheFrom,
-    cacheTo: inputs.cacheTo,
-    ...inputs.provenance !== void 0 && { provenance: inputs.provenance },
-    ...inputs.sbom !== void 0 && { sbom: inputs.sbom },
-    buildContexts: inputs.buildContexts,
-    annotations: inputs.annotations,
-    redact
-  };
-}
-function gitHubInputs(read, hasFiles, push) {
-  const github = readGitHubInputs(read);
-  if (!github.pullRequest && !github.comment) return void 0;
-  if (github.pullRequest && !hasFiles) {
-    throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
-  }
-  if (!push) {
-    warning("'pull-request' and 'comment' are ignored with 'push: false': there is no pushed digest to publish");
-    return void 0;
-  }
-  return github;
-}
-function pinReport(r, pins) {
-  return {
-    subject: r.image,
-    key: `image ${r.image}`,
-    branch: pinBranchFor(r.image),
-    references: r.pinned && r.digest ? [{ reference: r.pinned, digest: r.digest }] : [],
-    labels: Object.keys(r.labels).sort().map((name) => {
-      const value = r.labels[name];
-      const url = labelLink(r, name, value);
-      return { name, value, ...url && { url } };
-    }),
-    commit: { sha: r.commit.sha, ...r.commitUrl && { url: r.commitUrl } },
-    run: { ...r.runNumber && { number: r.runNumber }, ...r.runAttempt && { attempt: r.runAttempt }, ...r.runUrl && { url: r.runUrl } },
-    ...pins && { pins: { files: pins.files, rule: pins.rule } }
-  };
-}
-async function publish(deps, p, result) {
-  if (!p.github || !result.report.pinned) return result;
-  const gh = await loadGitHub();
-  const ctx = readRunContext(deps.env);
-  const github = await gh.publishToGitHub(p.github, pinReport(result.report, result.pins), ctx, deps.githubApi);
-  return { ...result, github };
 }
 async function logIn(deps, inputs) {
   if (!inputs.login) return void 0;
@@ -1327,7 +1234,7 @@ async function build(deps, p) {
   const builder = p.builder.using(deps.docker);
   const [built, opened] = await Promise.allSettled([
     builder.build(buildSpec(p.inputs, p.plan)),
-    p.inputs.push ? deps.openRegistry(p.inputs.image, deps.env, p.inputs.registryTimeoutMs) : void 0
+    p.inputs.push ? deps.openRegistries({ env: deps.env, budgetMs: p.inputs.registryTimeoutMs }) : void 0
   ]);
   if (built.status === "rejected") {
     if (opened.status === "fulfilled") await opened.value?.close();
@@ -1335,27 +1242,26 @@ async function build(deps, p) {
     throw built.reason;
   }
   if (opened.status === "rejected") throw opened.reason;
-  return { built: built.value, ...opened.value && { session: opened.value } };
+  return { built: built.value, ...opened.value && { registries: opened.value } };
 }
-async function pushAndReadBack(deps, p, built, session) {
-  session.budget?.start();
-  const warming = session.client.warmUp();
+async function pushAndReadBack(deps, p, built, registries) {
+  const client = registries.client(p.inputs.image);
+  registries.budget.start();
+  const warming = client.warmUp();
   const results = await p.builder.using(deps.docker).push(built, p.plan.targets);
   const pushed = results.map((r) => ({ tag: r.tag, ...r.digest && { digest: r.digest } }));
-  session.budget?.start();
+  registries.budget.start();
   await warming;
   const held = await group("Read back from the registry", async () => {
-    const r = await readBack(session.client, pushed, {
+    const r = await readBack(client, pushed, {
       ...built.imageId && { imageId: built.imageId },
-      ...built.imageId && built.imageStore && { imageIdKind: imageIdKind(built.imageStore) },
       ...built.claimedConfigDigest && { configDigest: built.claimedConfigDigest },
       claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : "docker push"
     });
-    info(`Registry holds ${r.digest} (${r.mediaType})`);
-    for (const i of r.platforms) info(`  ${i.platform}: manifest ${i.digest}, config ${i.configDigest}`);
-    for (const a of r.attestations) info(`  attestation ${a.digest}${a.platform ? ` for ${a.platform}` : ""}: ${a.predicateTypes.join(", ") || "unreadable"}`);
+    logReadBack(r);
     return r;
   });
+  checkPlatforms(held, p.inputs.platforms);
   checkPlatformLabels(held, p.plan.labels.labels);
   const pins = p.pins && await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest);
   return { held, ...pins && { pins } };
@@ -1384,7 +1290,7 @@ function report(p, built, pushed) {
   };
 }
 
-// src/build/summary-platforms.ts
+// src/build-push/summary-platforms.ts
 function renderPlatforms(report2) {
   if (!report2.pushed || !report2.platforms || report2.platforms.length === 0) return void 0;
   const rows = report2.platforms.map((p) => [htmlCode(p.platform), htmlCode(p.digest), htmlCode(p.configDigest)]);
@@ -1400,11 +1306,11 @@ function attestationLine(a) {
   return `Attestations: ${kinds} (${a.count} attestation manifest${a.count === 1 ? "" : "s"} in the index, not platforms).`;
 }
 
-// src/build/main.ts
+// src/build-push/main.ts
 function defaultDeps() {
   return {
     docker: new DockerCli(),
-    openRegistry: async (name, env, budgetMs) => (await loadLater()).openDockerRegistry(name, env, budgetMs),
+    openRegistries: async (access) => (await loadLater()).dockerRegistries(access),
     readInput: envInputReader(),
     env: process.env,
     cwd: process.cwd()
@@ -1419,12 +1325,12 @@ async function buildPushAndReadBack(deps, prepared) {
   const login = await logIn(deps, prepared.inputs);
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps;
-    const { built, session } = await build(stepDeps, prepared);
-    if (!session) return report(prepared, built);
+    const { built, registries } = await build(stepDeps, prepared);
+    if (!registries) return report(prepared, built);
     try {
-      return report(prepared, built, await pushAndReadBack(stepDeps, prepared, built, session));
+      return report(prepared, built, await pushAndReadBack(stepDeps, prepared, built, registries));
     } finally {
-      await session.close();
+      await registries.close();
     }
   } finally {
     await login?.cleanup();
@@ -1442,5 +1348,5 @@ function run(deps = defaultDeps()) {
   return runAction(async () => toActionResult(await buildAndPush(deps)));
 }
 
-// src/build/index.ts
+// src/build-push/index.ts
 await run();

@@ -50,11 +50,11 @@ const builtinsViaRequirePlugin = {
 }
 
 /** One bundle per action: dist/<name>.js is what its action.yml runs. */
-export const entryPoints = { index: 'src/build/index.ts', 'post/index': 'src/build/post.ts', 'resolve/index': 'src/resolve/index.ts', 'merge/index': 'src/merge/index.ts' }
+export const entryPoints = { index: 'src/build-push/index.ts', 'post/index': 'src/build-push/post.ts', 'resolve/index': 'src/resolve/index.ts', 'merge/index': 'src/merge/index.ts' }
 
 export const esbuildOptions = {
   bundle: true,
-  // what an entry imports dynamically (the build's src/build/later.ts: registry layer, deploy-file pinning) goes into
+  // what an entry imports dynamically (the build's src/build-push/later.ts: registry layer, deploy-file pinning) goes into
   // chunks that load only when used, off the action's start; needs outdir, not outfile
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

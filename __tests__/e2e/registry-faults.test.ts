@@ -11,7 +11,7 @@
  * faults injected and outcomes is printed at the end (and is the closing note's fault table).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals'
-import { readBack } from '../../src/build/readback'
+import { readBack } from '../../src/build-push/readback'
 import { dockerKeychain } from '../../src/docker/config'
 import { createRegistryFactory } from '../../src/registry'
 import { writeDockerConfig } from './support/docker-config'

@@ -1,6 +1,6 @@
 import type { Docker } from '../../src/docker/cli'
-import type { Deps } from '../../src/build/main'
-import { fakeOpenRegistry, type FakeRegistry } from './fake-registry'
+import type { Deps } from '../../src/build-push/main'
+import { fakeRegistries, type FakeRegistry } from './fake-registry'
 
 /** The commit every in-process build run is on. */
 export const SHA = '0123456789abcdef0123456789abcdef01234567'
@@ -12,6 +12,6 @@ export function buildDeps(cwd: string, inputs: Record<string, string>, docker: D
     readInput: (name) => inputs[name] ?? '',
     env: { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/demo', ...env },
     cwd,
-    openRegistry: fakeOpenRegistry(registry)
+    openRegistries: fakeRegistries(registry)
   }
 }

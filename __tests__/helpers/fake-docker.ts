@@ -95,6 +95,10 @@ export class FakeDocker implements Docker {
     return found
   }
 
+  async buildxVersion(): Promise<string> {
+    return 'github.com/docker/buildx v0.38.2 fake'
+  }
+
   /** The last `docker buildx build` argv, and the extra environment it ran with. */
   buildxCalls: Array<{ argv: string[]; env: Record<string, string>; redact: string[] }> = []
 
@@ -123,8 +127,17 @@ export class FakeDocker implements Docker {
         const r = parseReference(ref)
         byRepo.set(r.repository, [...(byRepo.get(r.repository) ?? []), r.tag as string])
       }
+      // what the builder makes for --platform: one image for one platform, an index (no attestations) for several
+      const platforms = (values('--platform')[0] ?? '').split(',').filter(Boolean)
       for (const [repo, tags] of byRepo) {
-        const { digest, config } = registry.putImage(repo, dropLabels ? {} : labels, tags)
+        if (platforms.length > 1) {
+          const { digest } = registry.putBuildxIndex(repo, tags, dropLabels ? {} : labels, { platforms, attestations: [] })
+          metadata['containerimage.digest'] = reportDigest ?? digest
+          iid = digest
+          continue
+        }
+        const [os, architecture, variant] = (platforms[0] ?? 'linux/amd64').split('/') as [string, string, string | undefined]
+        const { digest, config } = registry.putImage(repo, dropLabels ? {} : labels, tags, { platform: { os, architecture, ...(variant && { variant }) } })
         metadata['containerimage.digest'] = reportDigest ?? digest
         metadata['containerimage.config.digest'] = config
         iid = driver === 'docker' ? config : digest

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
-import type { RegistrySession } from '../../src/registry'
-import { createRegistryFactory } from '../../src/registry'
-import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/manifest'
-import type { ImageName } from '../../src/registry/reference'
+import { dockerRegistries } from '../../src/docker/registries'
+import type { OpenRegistries } from '../../src/registry'
+import { ATTESTATION_ARTIFACT_TYPE, DOCKER_MANIFEST, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/manifest'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/registry/transport'
 
 export const REGISTRY = 'reg.example'
@@ -51,6 +50,8 @@ export class FakeRegistry implements Transport {
   /** Answer every cross-repository mount with 202 and an upload session, as registries without mount support do. */
   refuseMounts = false
   uploadSessions = 0
+  /** Answer the referrers API (OCI 1.1) from the stored manifests' `subject`; false: 404, as registries without it do. */
+  referrersApi = true
   /** Delay every answer, so concurrency shows in `maxInFlight`. */
   delayMs = 0
   inFlight = 0
@@ -158,6 +159,50 @@ export class FakeRegistry implements Transport {
     return { digest, images: images.map(({ platform, digest: d, config }) => ({ platform, digest: d, config })), attestations }
   }
 
+  /**
+   * Attestations as OCI 1.1 artifacts, the form newer BuildKit writes: per image an artifact manifest
+   * (`artifactType` ATTESTATION_ARTIFACT_TYPE, the empty config, `subject` = the image, one in-toto layer per
+   * predicate type). `inIndex`: also listed in the index (entries carrying `artifactType`; `describeEntries: false`
+   * leaves the entry a bare descriptor with the image's platform, so only the manifest tells); else reachable only
+   * through the referrers API.
+   */
+  putArtifactIndex(
+    repo: string,
+    tags: string[],
+    labels: Record<string, string>,
+    opts: { platforms?: string[]; predicates?: string[]; inIndex?: boolean; describeEntries?: boolean } = {}
+  ): { digest: string; images: Array<{ platform: string; digest: string; config: string }>; attestations: string[] } {
+    const images = (opts.platforms ?? ['linux/amd64', 'linux/arm64']).map((platform) => {
+      const [os, architecture, variant] = platform.split('/') as [string, string, string | undefined]
+      const p = { os, architecture, ...(variant && { variant }) }
+      return { platform, p, ...this.putImage(repo, labels, [], { platform: p }) }
+    })
+    const empty = this.putBlob(repo, Buffer.from('{}'))
+    const predicates = opts.predicates ?? ['https://slsa.dev/provenance/v1']
+    const attestations = images.map((img) =>
+      this.putManifest(repo, {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        artifactType: ATTESTATION_ARTIFACT_TYPE,
+        config: { mediaType: OCI_EMPTY, digest: empty, size: 2 },
+        layers: predicates.map((t) => ({ mediaType: 'application/vnd.in-toto+json', digest: this.putBlob(repo, Buffer.from(t + img.digest)), size: Buffer.byteLength(t + img.digest), annotations: { 'in-toto.io/predicate-type': t } })),
+        subject: { mediaType: img.mediaType, digest: img.digest, size: img.size }
+      })
+    )
+    const size = (d: string): number => (this.manifests.get(`${repo}@${d}`) as { bytes: Buffer }).bytes.length
+    const manifests = [
+      ...images.map((i) => ({ mediaType: OCI_MANIFEST, digest: i.digest, size: i.size, platform: i.p })),
+      ...(opts.inIndex
+        ? attestations.map((a, n) =>
+            opts.describeEntries === false
+              ? { mediaType: OCI_MANIFEST, digest: a, size: size(a), platform: (images[n] as { p: object }).p }
+              : { mediaType: OCI_MANIFEST, digest: a, size: size(a), artifactType: ATTESTATION_ARTIFACT_TYPE }
+          )
+        : [])
+    ]
+    const digest = this.putManifest(repo, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, tags, OCI_INDEX)
+    return { digest, images: images.map(({ platform, digest: d, config }) => ({ platform, digest: d, config })), attestations }
+  }
 
   /** The digest a tag (or digest) of a repository names, if stored. */
   digest(repo: string, ref: string): string | undefined {
@@ -273,6 +318,8 @@ export class FakeRegistry implements Transport {
     if (url.pathname === '/v2/') return this.authorized(undefined, authorization) || this.mode === 'anonymous' ? this.json(200, {}) : this.challenge()
     const upload = /^\/v2\/(.+)\/blobs\/uploads\/([^/]*)$/.exec(url.pathname)
     if (upload) return this.routeUpload(url, req, authorization, body, upload[1] as string, upload[2] as string)
+    const referrers = /^\/v2\/(.+)\/referrers\/([^/]+)$/.exec(url.pathname)
+    if (referrers) return this.routeReferrers(referrers[1] as string, referrers[2] as string, authorization)
     const m = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname)
     if (!m) return this.json(404, { errors: [{ code: 'NOT_FOUND', message: 'no route' }] })
     const [, repo, kind, ref] = m as unknown as [string, string, string, string]
@@ -296,6 +343,20 @@ export class FakeRegistry implements Transport {
     if (!blob) return req.method === 'HEAD' ? { status: 404, headers: {}, body: Buffer.alloc(0), url: '' } : this.error(404, 'BLOB_UNKNOWN', 'blob unknown')
     const blobHeaders = { 'content-type': 'application/octet-stream', 'content-length': String(blob.length), 'docker-content-digest': ref }
     return { status: 200, headers: blobHeaders, body: req.method === 'HEAD' ? Buffer.alloc(0) : blob, url: '' }
+  }
+
+  /** GET …/referrers/<digest>: the stored manifests of the repository whose `subject` is that digest, as an index. */
+  private routeReferrers(repo: string, digest: string, authorization: string | undefined): HttpResponse {
+    if (!this.authorized(repo, authorization)) return this.challenge(`repository:${repo}:pull`)
+    if (!this.referrersApi) return this.error(404, 'NOT_FOUND', 'no route')
+    const held = new Map<string, Buffer>()
+    for (const [key, { bytes }] of this.manifests) if (key.startsWith(`${repo}@`)) held.set(digestOf(bytes), bytes)
+    const manifests = [...held].flatMap(([d, bytes]) => {
+      const m = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; artifactType?: string; config?: { mediaType?: string }; subject?: { digest?: string } }
+      if (m.subject?.digest !== digest) return []
+      return [{ mediaType: m.mediaType ?? OCI_MANIFEST, digest: d, size: bytes.length, artifactType: m.artifactType ?? m.config?.mediaType }]
+    })
+    return this.json(200, { schemaVersion: 2, mediaType: OCI_INDEX, manifests }, { 'content-type': OCI_INDEX })
   }
 
   /** POST …/blobs/uploads/ (with ?mount=&from=: a cross-repository mount) and PUT …/blobs/uploads/<id>?digest=. */
@@ -353,10 +414,11 @@ export function imageConfig(
   return Buffer.from(JSON.stringify({ architecture: platform.architecture, os: platform.os, ...(platform.variant && { variant: platform.variant }), config: { Labels: labels }, ...extra }))
 }
 
-/** Deps.openRegistry for a build: the real client and auth stack over the FakeRegistry, anonymous. */
-export function fakeOpenRegistry(registry: FakeRegistry): (name: ImageName) => Promise<RegistrySession> {
-  return async (name) => {
-    const factory = createRegistryFactory({ transport: registry, credentials: async () => undefined })
-    return { client: factory.client(name), close: () => factory.close() }
-  }
+/**
+ * The seam every action opens registries through (Deps.openRegistries), over the FakeRegistry: the real factory,
+ * client and auth stack, with credentials found exactly as the actions find them (docker's from the env given, the
+ * `login` credentials first).
+ */
+export function fakeRegistries(registry: FakeRegistry): OpenRegistries {
+  return async (access) => dockerRegistries(access, registry)
 }

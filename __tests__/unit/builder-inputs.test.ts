@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { buildkitOnly, parseAnnotations, parsePlatforms, parseSecretFiles, parseSecrets, parseSsh, readBuilderInputs } from '../../src/build/builder-inputs'
+import { buildkitOnly, parseAnnotations, parsePlatforms, parseSecretFiles, parseSecrets, parseSsh, readBuilderInputs } from '../../src/build-push/builder-inputs'
 import { secretLookingBuildArgs } from '../../src/action/secrets'
 import { captureStdout, maskedValues } from '../helpers/capture'
 

@@ -2,16 +2,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { run, type Deps } from '../../src/build/main'
-import { dockerKeychain } from '../../src/docker/config'
-import { createRegistryFactory } from '../../src/registry'
+import { run, type Deps } from '../../src/build-push/main'
 import { runResolve, type ResolveDeps } from '../../src/resolve/main'
 import { useActionFiles } from '../helpers/action-files'
 import { SHA } from '../helpers/build-deps'
 import { captureStdout } from '../helpers/capture'
 import { FakeDocker } from '../helpers/fake-docker'
 import { FakeGitHubApi } from '../helpers/fake-github-api'
-import { FakeRegistry, fakeOpenRegistry } from '../helpers/fake-registry'
+import { FakeRegistry, fakeRegistries } from '../helpers/fake-registry'
 
 const H = 'registry.test'
 const ENV = { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_RUN_ID: '7', GITHUB_REPOSITORY: 'acme/app', GITHUB_SERVER_URL: 'https://github.com' }
@@ -20,7 +18,7 @@ const { dir, summaryFile, outputs } = useActionFiles('github-actions-', { Docker
 mkdirSync(path.join(dir, 'deploy'))
 
 function buildDeps(inputs: Record<string, string>, docker: FakeDocker, registry: FakeRegistry, api: FakeGitHubApi): Deps {
-  return { docker, readInput: (n) => inputs[n] ?? '', env: ENV, cwd: dir, openRegistry: fakeOpenRegistry(registry), githubApi: () => api }
+  return { docker, readInput: (n) => inputs[n] ?? '', env: ENV, cwd: dir, openRegistries: fakeRegistries(registry), githubApi: () => api }
 }
 
 describe('build action', () => {
@@ -61,10 +59,10 @@ describe('build action', () => {
 describe('resolve action', () => {
   function resolveDeps(reg: FakeRegistry, inputs: Record<string, string>, api: FakeGitHubApi, env: NodeJS.ProcessEnv = ENV): ResolveDeps {
     return {
-      openRegistries: () => createRegistryFactory({ transport: reg, credentials: dockerKeychain({ DOCKER_CONFIG: path.join(dir, 'none') }) }),
+      openRegistries: fakeRegistries(reg),
       readInput: (n) => inputs[n] ?? '',
       cwd: dir,
-      env,
+      env: { DOCKER_CONFIG: path.join(dir, 'none'), ...env },
       githubApi: () => api
     }
   }

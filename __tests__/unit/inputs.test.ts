@@ -5,7 +5,7 @@ import path from 'node:path'
 import { InputError } from '../../src/action/errors'
 import { envInputReader, parseBoolean, parseList } from '../../src/action/inputs'
 import { parseImage } from '../../src/action/inputs'
-import { parseBuildArgs, parseLabels, readInputs } from '../../src/build/inputs'
+import { parseBuildArgs, parseLabels, readInputs } from '../../src/build-push/inputs'
 import { parseTags } from '../../src/plan/inputs'
 
 let ws: string

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import type { Commit } from '../../src/plan/commit'
 import type { RunContext } from '../../src/action/context'
 import { InputError } from '../../src/action/errors'
-import { parseLabels } from '../../src/build/inputs'
+import { parseLabels } from '../../src/build-push/inputs'
 import { actionLabels, labelKeyProblem, mergeLabels, parseLabelLines } from '../../src/plan/labels'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'

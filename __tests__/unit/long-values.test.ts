@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { cut } from '../../src/action/errors'
-import { readInputs } from '../../src/build/inputs'
+import { readInputs } from '../../src/build-push/inputs'
 import { readResolveInputs } from '../../src/resolve/inputs'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'long-values-'))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { run, type Deps } from '../../src/build/main'
+import { run, type Deps } from '../../src/build-push/main'
 import type { Docker } from '../../src/docker/cli'
 import { useActionFiles } from '../helpers/action-files'
 import { buildDeps } from '../helpers/build-deps'

@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { buildAndPush, type Deps } from '../../src/build/main'
-import { lookupCredentials } from '../../src/docker/config'
-import { createRegistryFactory } from '../../src/registry'
+import { buildAndPush, type Deps } from '../../src/build-push/main'
 import { captureStdout, maskedValues } from '../helpers/capture'
 import { FakeDocker, type DockerCall } from '../helpers/fake-docker'
-import { FakeRegistry, REGISTRY } from '../helpers/fake-registry'
+import { FakeRegistry, REGISTRY, fakeRegistries } from '../helpers/fake-registry'
 
 const SHA = 'a'.repeat(40)
 let dir: string
@@ -21,11 +19,10 @@ function deps(docker: FakeDocker, registry: FakeRegistry, inputs: Record<string,
     readInput: (name) => inputs[name] ?? '',
     env: { GITHUB_SHA: SHA, GITHUB_RUN_NUMBER: '7', GITHUB_RUN_ATTEMPT: '1', RUNNER_TEMP: dir, HOME: dir },
     cwd: dir,
-    openRegistry: async (name, env) => {
-      seen.env = env
-      // credentials exactly as the real openRegistry finds them, from the env it was given
-      const f = createRegistryFactory({ transport: registry, credentials: (r) => lookupCredentials(r, env ?? {}) })
-      return { client: f.client(name), close: () => f.close() }
+    openRegistries: async (access) => {
+      seen.env = access.env
+      // credentials exactly as the real seam finds them, from the env it was given
+      return fakeRegistries(registry)(access)
     }
   }
 }

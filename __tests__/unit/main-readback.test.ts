@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { run, type Deps } from '../../src/build/main'
+import { run, type Deps } from '../../src/build-push/main'
 import type { BuildRequest, Docker, PushResult, PushTarget } from '../../src/docker/cli'
 import { useActionFiles } from '../helpers/action-files'
 import { buildDeps } from '../helpers/build-deps'

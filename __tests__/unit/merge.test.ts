@@ -4,10 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { mergeImages, type MergeDeps, type MergeResult } from '../../src/merge/main'
 import { toMergeOutputs, renderMergeSummary } from '../../src/merge/report'
-import { createRegistryFactory, RegistryBudget } from '../../src/registry'
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry/manifest'
 import { captureStdout } from '../helpers/capture'
-import { FakeRegistry, REALM, REGISTRY, digestOf } from '../helpers/fake-registry'
+import { FakeRegistry, REALM, REGISTRY, digestOf, fakeRegistries } from '../helpers/fake-registry'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const OTHER = 'ffffffffffffffffffffffffffffffffffffffff'
@@ -34,7 +33,7 @@ const armv7 = { os: 'linux', architecture: 'arm', variant: 'v7' }
 
 function deps(reg: FakeRegistry, inputs: Record<string, string>, extraEnv: NodeJS.ProcessEnv = {}): MergeDeps {
   return {
-    openRegistries: (credentials, budgetMs) => createRegistryFactory({ transport: reg, credentials, budget: new RegistryBudget(budgetMs) }),
+    openRegistries: fakeRegistries(reg),
     readInput: (name) => inputs[name] ?? '',
     env: env(extraEnv),
     cwd: dockerConfig
@@ -317,9 +316,10 @@ describe('merge: other repositories of the same registry', () => {
     reg.blobsPerRepository = true
     reg.refuseMounts = true
     reg.putImage('acme/api', labels(), ['amd'], { platform: amd64 })
-    const config = reg.putBlob('acme/api-arm', Buffer.from(JSON.stringify({ os: 'linux', architecture: 'arm64', config: { Labels: labels() } })))
+    const configBytes = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'arm64', config: { Labels: labels() } }))
+    const config = reg.putBlob('acme/api-arm', configBytes)
     const layer = reg.putBlob('acme/api-arm', Buffer.from('pretend this is large'))
-    reg.putManifest('acme/api-arm', { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 10 }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer, size: 200 * 1024 * 1024 }] }, ['arm'])
+    reg.putManifest('acme/api-arm', { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: configBytes.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer, size: 200 * 1024 * 1024 }] }, ['arm'])
     const r = await merge(reg, { sources: `amd\n${REGISTRY}/acme/api-arm:arm`, tags: 'v1' })
     expect(r.error?.message).toMatch(new RegExp(`refused to mount blob ${layer} \\(209715200 bytes\\) from acme/api-arm into acme/api, and this step copies no image layers; no manifest was written`))
     expect(reg.writes().filter((w) => w.method === 'PUT' && w.repo !== undefined)).toEqual([])

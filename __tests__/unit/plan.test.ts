@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { resolveCommit, type Commit } from '../../src/plan/commit'
 import { readRunContext, type RunContext } from '../../src/action/context'
 import { InputError } from '../../src/action/errors'
-import { readInputs, type Inputs } from '../../src/build/inputs'
-import { planBuild } from '../../src/build/plan'
+import { readInputs, type Inputs } from '../../src/build-push/inputs'
+import { planBuild } from '../../src/build-push/plan'
 
 const PR_EVENT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'events', 'pull_request.json')
 const PR_HEAD = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'

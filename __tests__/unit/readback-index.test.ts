@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { createRegistryFactory } from '../../src/registry'
-import { attestationKinds, checkPlatformLabels, readBack } from '../../src/build/readback'
+import { attestationKinds } from '../../src/registry/image'
+import { checkPlatformLabels, readBack } from '../../src/build-push/readback'
 import { DOCKER_MANIFEST, OCI_INDEX } from '../../src/registry/manifest'
 import { captureStdout } from '../helpers/capture'
 import { FakeRegistry, REGISTRY, digestOf } from '../helpers/fake-registry'
@@ -32,9 +33,9 @@ describe('readBack of an index', () => {
     expect(r.mediaType).toBe(OCI_INDEX)
     expect(r.platforms.map((p) => [p.platform, p.digest, p.configDigest])).toEqual(pushed.images.map((i) => [i.platform, i.digest, i.config]))
     for (const p of r.platforms) expect(p.labels).toEqual(LABELS)
-    expect(r.attestations).toEqual([
-      { digest: pushed.attestations[0], for: pushed.images[0]?.digest, platform: 'linux/amd64', predicateTypes: [PROVENANCE], readable: true },
-      { digest: pushed.attestations[1], for: pushed.images[1]?.digest, platform: 'linux/arm64', predicateTypes: [PROVENANCE], readable: true }
+    expect(r.attestations).toMatchObject([
+      { digest: pushed.attestations[0], for: pushed.images[0]?.digest, platform: 'linux/amd64', predicateTypes: [PROVENANCE], kinds: ['provenance'], state: 'read', form: 'annotated' },
+      { digest: pushed.attestations[1], for: pushed.images[1]?.digest, platform: 'linux/arm64', predicateTypes: [PROVENANCE], kinds: ['provenance'], state: 'read', form: 'annotated' }
     ])
     expect(r.platforms.map((p) => p.platform)).not.toContain('unknown/unknown')
     // labels and configDigest of linux/amd64, the index digest on top
@@ -77,7 +78,7 @@ describe('readBack of an index', () => {
     const { result, out } = await captureStdout(() => readBack(client(reg), [{ tag: 'v1', digest: pushed.digest }]))
     expect(result?.digest).toBe(pushed.digest)
     expect(result?.platforms).toHaveLength(2)
-    expect(result?.attestations[1]).toEqual({ digest: gone, for: pushed.images[1]?.digest, platform: 'linux/arm64', predicateTypes: [], readable: false })
+    expect(result?.attestations[1]).toMatchObject({ digest: gone, for: pushed.images[1]?.digest, platform: 'linux/arm64', predicateTypes: [], state: 'missing' })
     expect(out).toContain(`::warning::Attestation manifest ${gone} (for linux/arm64) is listed in index ${pushed.digest} but reg.example does not hold it`)
   })
 
@@ -158,7 +159,16 @@ describe('readBack of an index', () => {
     const reg = new FakeRegistry()
     const img = reg.putImage('acme/api', LABELS, ['v1'], { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } })
     const r = await readBack(client(reg), [{ tag: 'v1', digest: img.digest }])
-    expect(r.platforms).toEqual([{ platform: 'linux/arm64/v8', digest: img.digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', configDigest: img.config, labels: LABELS }])
+    expect(r.platforms).toEqual([
+      expect.objectContaining({
+        platform: 'linux/arm64/v8',
+        configPlatform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+        digest: img.digest,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        configDigest: img.config,
+        labels: LABELS
+      })
+    ])
     expect(r.platformDigest).toBeUndefined()
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { readBack } from '../../src/build/readback'
+import { readBack } from '../../src/build-push/readback'
 import { createRegistryFactory } from '../../src/registry'
 import { resolveAll, resolveOne } from '../../src/resolve/resolver'
 import { FakeRegistry, REGISTRY, digestOf } from '../helpers/fake-registry'

@@ -1,17 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { dockerKeychain } from '../../src/docker/config'
-import { createRegistryFactory } from '../../src/registry'
 import { runResolve, type ResolveDeps } from '../../src/resolve/main'
 import { useActionFiles } from '../helpers/action-files'
-import { FakeRegistry } from '../helpers/fake-registry'
+import { FakeRegistry, fakeRegistries } from '../helpers/fake-registry'
 
 const H = 'registry.test'
 const { dir, outFile, summaryFile, outputs } = useActionFiles('resolve-main-')
 
 function deps(reg: FakeRegistry, inputs: Record<string, string>): ResolveDeps {
-  return { openRegistries: () => createRegistryFactory({ transport: reg, credentials: dockerKeychain({ DOCKER_CONFIG: path.join(dir, 'none') }) }), readInput: (n) => inputs[n] ?? '', cwd: dir }
+  return { openRegistries: fakeRegistries(reg), readInput: (n) => inputs[n] ?? '', cwd: dir, env: { DOCKER_CONFIG: path.join(dir, 'none') } }
 }
 
 describe('runResolve', () => {

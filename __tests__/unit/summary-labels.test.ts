@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Report } from '../../src/build/report'
-import { renderSummary } from '../../src/build/summary'
+import type { Report } from '../../src/build-push/report'
+import { renderSummary } from '../../src/build-push/summary'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const report: Report = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import type { Report } from '../../src/build/report'
-import { toOutputs } from '../../src/build/report'
+import type { Report } from '../../src/build-push/report'
+import { toOutputs } from '../../src/build-push/report'
 import { cell, code, codeBlock, html, htmlCode, htmlLink, htmlTable, sections, text, wrappable } from '../../src/action/markdown'
-import { renderSummary } from '../../src/build/summary'
+import { renderSummary } from '../../src/build-push/summary'
 
 const SHA = 'f'.repeat(40)
 const D = 'sha256:' + '1'.repeat(64)

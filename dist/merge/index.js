@@ -17,7 +17,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-M75GOMHX.js";
+} from "../chunks/chunk-2Q6YZ36D.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,35 +28,33 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-D2GHGZVM.js";
+} from "../chunks/chunk-KXJUYCH7.js";
+import {
+  dockerRegistries
+} from "../chunks/chunk-26KU34MM.js";
+import {
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  NestedIndexError,
+  NotAnImageError,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  TAG,
+  formatName,
+  formatPlatform,
+  readImage,
+  sha256Digest
+} from "../chunks/chunk-YOMMMIY4.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-TV7AHFSU.js";
-import {
-  createRegistryFactory,
-  withCredentials
-} from "../chunks/chunk-SCW55L6B.js";
-import {
-  DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
-  OCI_INDEX,
-  OCI_MANIFEST,
-  RegistryBudget,
-  RegistryError,
-  TAG,
-  dockerKeychain,
-  formatName,
-  formatPlatform,
-  isAttestation,
-  parseJsonBytes,
-  sha256Digest
-} from "../chunks/chunk-22EW7SBC.js";
+} from "../chunks/chunk-7JSTORNP.js";
 import {
   ActionError,
   InputError,
+  RegistryError,
   code,
   codeBlock,
   html,
@@ -65,12 +63,12 @@ import {
   htmlTable,
   link,
   sections
-} from "../chunks/chunk-L5JDHYD5.js";
+} from "../chunks/chunk-VVVL3PH3.js";
 import {
   group,
   info,
   warning
-} from "../chunks/chunk-QQLDKIRZ.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/merge/report.ts
 function platformDigests(images) {
@@ -243,74 +241,42 @@ function sourceRef(source) {
 
 // src/merge/read.ts
 var IMAGE_MANIFESTS = [OCI_MANIFEST, DOCKER_MANIFEST];
-function str(value) {
-  return typeof value === "string" && value !== "" ? value : void 0;
+function mergeable(client, source, image) {
+  const where = `source '${source.input}' (${client.registry}/${client.repository}@${image.digest})`;
+  if (!IMAGE_MANIFESTS.includes(image.mediaType)) throw notMergeable(where, image.mediaType);
+  const { platform: _entryPlatform, configPlatform, ...rest } = image;
+  if (!configPlatform) throw new ActionError(`the image config of ${where} names no os/architecture, so its platform is unknown`);
+  return { ...rest, source, repository: client.repository, platform: configPlatform, platformText: formatPlatform(configPlatform) };
 }
-async function readImage(client, source, digest, bytes, mediaType, annotations) {
-  const where = `source '${source.input}' (${client.registry}/${client.repository}@${digest})`;
-  const manifest = parseJsonBytes(bytes, `manifest of ${where}`);
-  const type = manifest.mediaType ?? mediaType;
-  if (!IMAGE_MANIFESTS.includes(type) || !manifest.config?.digest || !Array.isArray(manifest.layers)) {
-    throw new ActionError(
-      `${where} is not an image manifest or index this step can merge (media type ${type || "unknown"})`,
-      "merge images pushed as OCI or Docker v2 schema 2 manifests (what docker, buildx and BuildKit push)"
-    );
-  }
-  const config = parseJsonBytes(await client.blob(manifest.config.digest), `image config of ${where}`);
-  const os = str(config.os);
-  const architecture = str(config.architecture);
-  if (!os || !architecture) throw new ActionError(`the image config of ${where} names no os/architecture, so its platform is unknown`);
-  const variant = str(config.variant);
-  const osVersion = str(config["os.version"]);
-  const platform = { os, architecture, ...variant && { variant }, ...osVersion && { "os.version": osVersion } };
-  return {
-    source,
-    repository: client.repository,
-    digest,
-    mediaType: type,
-    size: bytes.length,
-    manifest,
-    platform,
-    platformText: formatPlatform(platform),
-    labels: config.config?.Labels ?? {},
-    ...annotations && Object.keys(annotations).length > 0 && { annotations }
-  };
+function notMergeable(where, mediaType) {
+  return new ActionError(
+    `${where} is not an image manifest or index this step can merge (media type ${mediaType || "unknown"})`,
+    "merge images pushed as OCI or Docker v2 schema 2 manifests (what docker, buildx and BuildKit push)"
+  );
 }
 async function readSource(client, source, copying) {
-  const ref = sourceRef(source);
   let found;
   try {
-    found = await client.descriptor(ref);
+    found = await client.descriptor(sourceRef(source));
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return { status: "missing", source, message: error.message };
     throw error;
   }
-  const top = await client.manifest(found.digest);
-  const parsed = parseJsonBytes(top.bytes, `manifest of source '${source.input}'`);
-  if (!Array.isArray(parsed.manifests)) {
-    const image = await readImage(client, source, top.digest, top.bytes, top.mediaType);
-    return { status: "read", read: { source, digest: top.digest, mediaType: top.mediaType, images: [image], attestations: [] } };
+  let view;
+  try {
+    view = await readImage(client, found.digest, { attestations: copying ? "read" : "list" });
+  } catch (error) {
+    if (error instanceof NestedIndexError) {
+      throw new ActionError(`source '${source.input}' is an index that contains another index (${error.child}); merge its images directly`);
+    }
+    if (error instanceof NotAnImageError) throw notMergeable(`source '${source.input}' (${client.registry}/${client.repository}@${error.digest})`, error.mediaType);
+    throw error;
   }
-  const entries = parsed.manifests;
-  const [images, attestations] = await Promise.all([
-    Promise.all(
-      entries.filter((e) => !isAttestation(e)).map(async (e) => {
-        const child = await client.manifest(e.digest);
-        if (Array.isArray(parseJsonBytes(child.bytes, `manifest ${e.digest}`).manifests)) {
-          throw new ActionError(`source '${source.input}' is an index that contains another index (${e.digest}); merge its images directly`);
-        }
-        return readImage(client, source, child.digest, child.bytes, e.mediaType, e.annotations);
-      })
-    ),
-    Promise.all(
-      entries.filter(isAttestation).map(async (descriptor) => {
-        const target = descriptor.annotations?.["vnd.docker.reference.digest"];
-        const manifest = copying ? parseJsonBytes((await client.manifest(descriptor.digest)).bytes, `attestation manifest ${descriptor.digest}`) : void 0;
-        return { source, repository: client.repository, descriptor, ...target && { for: target }, ...manifest && { manifest } };
-      })
-    )
-  ]);
-  return { status: "read", read: { source, digest: top.digest, mediaType: top.mediaType, images, attestations } };
+  const missing = view.attestations.find((a) => a.state === "missing");
+  if (missing) throw new ActionError(`source '${source.input}': ${missing.problem}`, "push the source again, or merge it from its own repository");
+  const images = view.platforms.map((p) => mergeable(client, source, p));
+  const attestations = view.attestations.map((a) => ({ ...a, source, repository: client.repository }));
+  return { status: "read", read: { source, digest: view.digest, mediaType: view.mediaType, images, attestations } };
 }
 
 // src/merge/validate.ts
@@ -454,9 +420,8 @@ async function prepareMerge(deps) {
   logPlanNotes(notes);
   return { ctx, inputs, commit, sources, tags };
 }
-function keychainFor(inputs, env) {
-  const docker = dockerKeychain(env);
-  return inputs.login ? withCredentials(inputs.image.registry, inputs.login, docker) : docker;
+function registryAccess(inputs, env) {
+  return { env, budgetMs: inputs.registryTimeoutMs, ...inputs.login && { login: { registry: inputs.image.registry, credentials: inputs.login } } };
 }
 function repositoryClients(registries, image) {
   const target = registries.client(image, { push: true });
@@ -541,18 +506,17 @@ function reportMerge({ ctx, inputs, commit, tags }, checked, { index }, held, re
 
 // src/merge/main.ts
 function defaultMergeDeps() {
-  const env = process.env;
   return {
-    openRegistries: (credentials, budgetMs) => createRegistryFactory({ env, credentials, budget: new RegistryBudget(budgetMs) }),
+    openRegistries: async (access) => dockerRegistries(access),
     readInput: envInputReader(),
-    env,
+    env: process.env,
     cwd: process.cwd()
   };
 }
 async function mergeImages(deps) {
   maskSecretInputs(deps.readInput);
   const prepared = await prepareMerge(deps);
-  const registries = deps.openRegistries(keychainFor(prepared.inputs, deps.env), prepared.inputs.registryTimeoutMs);
+  const registries = await deps.openRegistries(registryAccess(prepared.inputs, deps.env));
   try {
     const clients = repositoryClients(registries, prepared.inputs.image);
     const checked = await readAndCheck(clients, prepared);

@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-T33GTT4P.js";
+} from "../chunks/chunk-R5S7LMAP.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,53 +12,51 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-D2GHGZVM.js";
-import {
-  commitUrl,
-  readRunContext,
-  runUrl
-} from "../chunks/chunk-TV7AHFSU.js";
+} from "../chunks/chunk-KXJUYCH7.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-NWCBBYYO.js";
+} from "../chunks/chunk-2VXYOPSF.js";
 import {
   PlatformNotFoundError,
-  createRegistryFactory
-} from "../chunks/chunk-SCW55L6B.js";
+  dockerRegistries
+} from "../chunks/chunk-26KU34MM.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   OCI_INDEX,
   OCI_MANIFEST,
-  RegistryBudget,
-  RegistryError,
-  dockerKeychain,
   formatPlatform,
   formatReference,
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-22EW7SBC.js";
+} from "../chunks/chunk-YOMMMIY4.js";
+import {
+  commitUrl,
+  readRunContext,
+  runUrl
+} from "../chunks/chunk-7JSTORNP.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-COIOFA5D.js";
-import "../chunks/chunk-DNPMEH6S.js";
+} from "../chunks/chunk-DECYH2C4.js";
+import "../chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
   InputError,
+  RegistryError,
   code,
   codeBlock,
   cut,
   describeError,
   sections,
   text
-} from "../chunks/chunk-L5JDHYD5.js";
+} from "../chunks/chunk-VVVL3PH3.js";
 import {
   info,
   warning
-} from "../chunks/chunk-QQLDKIRZ.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -251,7 +249,7 @@ ${lines.join("\n")}`,
 function defaultResolveDeps() {
   const env = process.env;
   return {
-    openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
+    openRegistries: async (access) => dockerRegistries(access),
     readInput: envInputReader(),
     cwd: process.cwd(),
     env
@@ -264,7 +262,7 @@ async function resolveImages(deps) {
     throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
   }
   const files = await loadDeployFiles(inputs.files, deps.cwd);
-  const pool = deps.openRegistries(inputs.registryTimeoutMs);
+  const pool = await deps.openRegistries({ env: deps.env ?? process.env, budgetMs: inputs.registryTimeoutMs });
   let outcomes;
   try {
     const started = Date.now();

@@ -1,3 +1,8 @@
+import { RegistryError } from '../registry/errors'
+
+// quoting is the registry room's rule too (its errors quote references): one rule, kept at the bottom
+export { cut, QUOTE_LIMIT } from '../registry/errors'
+
 /**
  * An error the user can act on: `message` says what went wrong, `hint` says how to fix it.
  * runAction prints both through core.setFailed; anything that is not an ActionError is a bug or an
@@ -32,18 +37,7 @@ export class InputError extends ActionError {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof ActionError) return error.describe()
+  if (error instanceof ActionError || error instanceof RegistryError) return error.describe()
   if (error instanceof Error) return error.message
   return String(error)
-}
-
-/** Longest user value an error quotes whole. */
-export const QUOTE_LIMIT = 128
-
-/**
- * A user's value as an error quotes it: whole up to QUOTE_LIMIT characters, else its first 20 and '…', so a runaway
- * template or a pasted file cannot flood the log (and the message says how long the value was where that matters).
- */
-export function cut(value: string, limit = QUOTE_LIMIT): string {
-  return value.length > limit ? `${value.slice(0, 20)}…` : value
 }

@@ -43,18 +43,30 @@ export function jsonErrorOffset(text: string): number | undefined {
     if (!m || m[0] === '-' || m[0] === '') fail()
     i += (m as RegExpExecArray)[0].length
   }
+  /** The members of `{…}` or `[…]` (at the opener), comma-separated up to `close`. */
+  const members = (close: string, member: () => void): void => {
+    i++
+    ws()
+    if (text[i] === close) {
+      i++
+      return
+    }
+    for (;;) {
+      member()
+      ws()
+      if (text[i] === ',') i++
+      else if (text[i] === close) {
+        i++
+        return
+      } else fail()
+    }
+  }
   const value = (depth: number): void => {
     if (depth > 512) fail()
     ws()
     const c = text[i]
     if (c === '{') {
-      i++
-      ws()
-      if (text[i] === '}') {
-        i++
-        return
-      }
-      for (;;) {
+      return members('}', () => {
         ws()
         if (text[i] !== '"') fail()
         string()
@@ -62,31 +74,9 @@ export function jsonErrorOffset(text: string): number | undefined {
         if (text[i] !== ':') fail()
         i++
         value(depth + 1)
-        ws()
-        if (text[i] === ',') i++
-        else if (text[i] === '}') {
-          i++
-          return
-        } else fail()
-      }
+      })
     }
-    if (c === '[') {
-      i++
-      ws()
-      if (text[i] === ']') {
-        i++
-        return
-      }
-      for (;;) {
-        value(depth + 1)
-        ws()
-        if (text[i] === ',') i++
-        else if (text[i] === ']') {
-          i++
-          return
-        } else fail()
-      }
-    }
+    if (c === '[') return members(']', () => value(depth + 1))
     if (c === '"') return string()
     if (c === 't') return literal('true')
     if (c === 'f') return literal('false')

@@ -11,55 +11,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { ActionError } from '../action/errors'
 import { isSha256Digest } from '../registry/digest'
-import type { BuildRequest, Docker, PushResult, PushTarget } from './cli'
+import type { Docker, PushResult, PushTarget } from './cli'
 import { buildxArgv, buildxFailure, secretEnv, type BuildxFiles } from './buildx'
 import { buildxEngineImageId, type ImageStore } from './image-store'
-
-/** A build secret: its value (from `secrets`, passed through the environment) or a file (from `secret-files`). */
-export interface BuildSecret {
-  id: string
-  value?: string
-  file?: string
-}
-
-/** What only BuildKit can do; every list is empty and every option undefined when not asked for. */
-export interface BuildKitOptions {
-  /** Requested platforms (`os/arch[/variant]`, deduplicated, in order); empty: the builder's own. */
-  platforms: string[]
-  secrets: BuildSecret[]
-  /** `default` or `id=path[,path]`. */
-  ssh: string[]
-  cacheFrom: string[]
-  cacheTo: string[]
-  /** As written (`false` turns the attestation off); undefined leaves buildx's default. */
-  provenance?: string
-  sbom?: string
-  /** `name=path|url`. */
-  buildContexts: string[]
-  /** `[type:]key=value` (type: manifest, index, manifest-descriptor, index-descriptor). */
-  annotations: string[]
-}
-
-/** What to build and where it goes: BuildRequest plus what only BuildKit can do. */
-export interface BuildSpec extends Omit<BuildRequest, 'platforms'>, BuildKitOptions {
-  /** Push every tag (the builder itself on buildx; `docker push` on the legacy path). */
-  push: boolean
-  /** Values to show as *** where the build command line is printed (secret-looking build-arg values). */
-  redact: string[]
-}
-
-export type BuilderTool = 'buildx' | 'docker build'
-
-/** Which builder builds: `{ tool: 'docker build', name: 'docker', driver: 'legacy' }` without buildx. */
-export interface BuilderInfo {
-  tool: BuilderTool
-  /** The buildx builder name (`default` for the engine's own), or 'docker' on the legacy path. */
-  name: string
-  /** `docker`, `docker-container`, `remote`, `kubernetes`, …; 'legacy' without buildx. */
-  driver: string
-  /** The platforms the builder reports it can build, its own first (empty when unknown). */
-  platforms: string[]
-}
+import type { BuilderInfo, BuildSpec } from './spec'
 
 /** What the builder says it built (claims: the registry read-back verifies them). */
 export interface BuiltImage {
@@ -207,9 +162,10 @@ export class BuildxBuilder implements Builder {
       // the builder pushed, which is no engine's image ID
       const imageId = inEngine && isSha256Digest(iid) ? buildxEngineImageId(imageStore ?? 'classic', { iid, digest: claimedDigest, configDigest: claimedConfigDigest }) : undefined
       if (spec.push && !claimedDigest) {
+        const keys = Object.keys(metadata).join(', ') || 'none'
         throw new ActionError(
-          `docker buildx build on builder '${this.info.name}' (driver ${this.info.driver}) pushed but reported no containerimage.digest in its metadata file`,
-          'update buildx (docker/setup-buildx-action installs a current one)'
+          `docker buildx build (${await this.docker.buildxVersion()}) on builder '${this.info.name}' (driver ${this.info.driver}) pushed but its metadata file has no 'containerimage.digest' (keys: ${keys}), so the action cannot check what the builder pushed`,
+          'use a buildx this action is tested with (docs/support.md), e.g. the one docker/setup-buildx-action installs'
         )
       }
       if (!spec.push && load && !imageId) {

@@ -1,6 +1,6 @@
 /** `docker buildx`: the argv of a build and what a failed build means. */
 import { ActionError } from '../action/errors'
-import type { BuilderInfo, BuildSecret, BuildSpec } from './builder'
+import type { BuilderInfo, BuildSecret, BuildSpec } from './spec'
 import { requestFlags } from './cli'
 
 export interface BuildxFiles {

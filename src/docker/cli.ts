@@ -55,6 +55,8 @@ export interface Docker {
    * ActionError when the named builder (or BUILDX_BUILDER's) does not exist.
    */
   buildxInspect(name?: string, source?: string): Promise<BuildxBuilderInfo | undefined>
+  /** `docker buildx version` as printed, for messages about what buildx printed. */
+  buildxVersion(): Promise<string>
   /**
    * `docker <argv>` for buildx, its log streamed into a group titled `title`, with `env` added for this call only
    * (secrets travel there). The printed command line shows `redact` values as ***.
@@ -193,8 +195,19 @@ export class DockerCli implements Docker {
       )
     }
     const info = parseBuildxInspect(out.stdout)
-    if (!info) throw new ActionError(`docker buildx inspect printed no builder name and driver:\n${lastLines(out.stdout, 5)}`, 'update buildx (docker/setup-buildx-action installs a current one)')
+    if (!info) {
+      throw new ActionError(
+        `docker buildx inspect (${await this.buildxVersion()}) printed no 'Name:' and 'Driver:' lines, which this action reads to learn the builder's driver:\n${lastLines(out.stdout, 5)}`,
+        'use a buildx this action is tested with (docs/support.md), e.g. the one docker/setup-buildx-action installs'
+      )
+    }
     return info
+  }
+
+  /** `docker buildx version` as printed (`github.com/docker/buildx v0.38.2 …`), for messages about what it printed. */
+  async buildxVersion(): Promise<string> {
+    const out = await this.run(['buildx', 'version'], true)
+    return out.exitCode === 0 ? out.stdout.trim().split('\n')[0]?.trim() || 'buildx of unknown version' : 'buildx of unknown version'
   }
 
   async buildx(argv: string[], o: { env: Record<string, string>; title: string; redact?: string[] }): Promise<{ exitCode: number; output: string }> {

@@ -1,13 +1,13 @@
 import { envInputReader } from '../action/inputs'
 import { runAction, type ActionResult } from '../action/run'
 import { maskSecretInputs } from '../action/secrets'
-import { createRegistryFactory, RegistryBudget } from '../registry'
+import { dockerRegistries } from '../docker/registries'
 import { renderMergeSummary, toMergeOutputs } from './report'
 import {
   composeMerged,
-  keychainFor,
   prepareMerge,
   readAndCheck,
+  registryAccess,
   repositoryClients,
   reportMerge,
   writeAndReadBack,
@@ -18,11 +18,10 @@ import {
 export type { MergeDeps, MergeResult } from './steps'
 
 export function defaultMergeDeps(): MergeDeps {
-  const env = process.env
   return {
-    openRegistries: (credentials, budgetMs) => createRegistryFactory({ env, credentials, budget: new RegistryBudget(budgetMs) }),
+    openRegistries: async (access) => dockerRegistries(access),
     readInput: envInputReader(),
-    env,
+    env: process.env,
     cwd: process.cwd()
   }
 }
@@ -35,7 +34,7 @@ export async function mergeImages(deps: MergeDeps): Promise<MergeResult> {
   maskSecretInputs(deps.readInput)
   const prepared = await prepareMerge(deps)
   // one budget phase for the whole merge: reads, writes and the read-back together
-  const registries = deps.openRegistries(keychainFor(prepared.inputs, deps.env), prepared.inputs.registryTimeoutMs)
+  const registries = await deps.openRegistries(registryAccess(prepared.inputs, deps.env))
   try {
     const clients = repositoryClients(registries, prepared.inputs.image)
     const checked = await readAndCheck(clients, prepared)

@@ -1,13 +1,12 @@
 import * as core from '@actions/core'
 import { commitUrl, readRunContext, repositoryUrl, runUrl, type RunContext } from '../action/context'
 import type { InputReader } from '../action/inputs'
-import { dockerKeychain } from '../docker/config'
 import { resolveCommit, type Commit } from '../plan/commit'
 import { OCI_CREATED, OCI_REVISION, OCI_SOURCE } from '../plan/labels'
 import { logPlanNotes, type PlanNote } from '../plan/notes'
 import { planTags } from '../plan/tag-plan'
 import { templateValues } from '../plan/tags'
-import { withCredentials, type Keychain, type RegistryFactory } from '../registry'
+import type { OpenRegistries, RegistryAccess, RegistryFactory } from '../registry'
 import type { RegistryClient } from '../registry/client'
 import { sha256Digest } from '../registry/digest'
 import { formatName, type ImageName } from '../registry/reference'
@@ -21,8 +20,8 @@ import { copyChildren, foreignChildren, pushIndex, readBackIndex, type HeldIndex
 
 /** The merge action's seams: the registry (clients over one transport), inputs, environment and git. */
 export interface MergeDeps {
-  /** Clients for the target and every source repository, authenticated with `credentials`, under a budget of `budgetMs`. */
-  openRegistries: (credentials: Keychain, budgetMs: number) => RegistryFactory
+  /** Clients for the target and every source repository (the seam every action opens registries through). */
+  openRegistries: OpenRegistries
   readInput: InputReader
   env: NodeJS.ProcessEnv
   cwd: string
@@ -64,10 +63,9 @@ export async function prepareMerge(deps: MergeDeps): Promise<PreparedMerge> {
   return { ctx, inputs, commit, sources, tags }
 }
 
-/** The registry session's credentials: the inputs' for the image's registry (no docker login), docker's elsewhere. */
-export function keychainFor(inputs: MergeInputs, env: NodeJS.ProcessEnv): Keychain {
-  const docker = dockerKeychain(env)
-  return inputs.login ? withCredentials(inputs.image.registry, inputs.login, docker) : docker
+/** The merge's registries: the inputs' credentials for the image's registry (no docker login), docker's elsewhere. */
+export function registryAccess(inputs: MergeInputs, env: NodeJS.ProcessEnv): RegistryAccess {
+  return { env, budgetMs: inputs.registryTimeoutMs, ...(inputs.login && { login: { registry: inputs.image.registry, credentials: inputs.login } }) }
 }
 
 /** One client per repository for the whole merge: the target's (pushing), and each other repository's on first use. */

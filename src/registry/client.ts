@@ -2,7 +2,7 @@ import { mountScope, pullScope, pushScope, type RegistryAuth } from './auth'
 import { BudgetExceededError, budgetHint, formatSeconds, REGISTRY_TIMEOUT_INPUT } from './budget'
 import { isSha256Digest, matchesDigest, sha256Digest } from './digest'
 import { INCONSISTENT_HINT, RegistryError, describeStatus, errorDetail } from './errors'
-import { isIndex, MANIFEST_ACCEPT, type ImageIndex } from './manifest'
+import { isIndex, MANIFEST_ACCEPT, OCI_INDEX, parseJsonBytes, type Descriptor, type ImageIndex } from './manifest'
 import { formatPlatform, pickPlatformEntry, platformEntries, type Platform } from './platform'
 import type { HttpRequest, HttpResponse, Transport } from './transport'
 
@@ -404,6 +404,20 @@ export class RegistryClient {
     if (header && header !== digest) {
       throw new RegistryError(`registry ${this.registry} stored blob ${digest} as ${header}`, INCONSISTENT_HINT)
     }
+  }
+
+  /**
+   * The OCI 1.1 referrers of a manifest (`GET /v2/<name>/referrers/<digest>`): descriptors of the artifacts whose
+   * `subject` it is. A registry without the API answers 404: none. The answer is not content-addressed, so a referrer
+   * is believed only once read by digest (hashed).
+   */
+  async referrers(digest: string): Promise<Descriptor[]> {
+    if (!isSha256Digest(digest)) throw new RegistryError(`cannot ask for the referrers of '${digest}': not a sha256 digest`)
+    const res = await this.authed(`${this.base}/v2/${this.repository}/referrers/${digest}`, { method: 'GET', headers: { accept: OCI_INDEX } })
+    if (res.status === 404) return []
+    if (res.status !== 200) this.fail(res, `the referrers of ${digest}`)
+    const parsed = parseJsonBytes<Partial<ImageIndex>>(res.body, `the referrers of ${digest} in ${this.where()}`)
+    return Array.isArray(parsed.manifests) ? parsed.manifests : []
   }
 
   /** GET a blob, following redirects (Authorization only ever goes to the registry's own origin), hash-verified. */

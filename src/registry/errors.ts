@@ -1,17 +1,36 @@
-import { ActionError } from '../action/errors'
 import type { HttpResponse } from './transport'
 
-/** A registry said no, or said something we cannot trust. `status` and `code` are the registry's, when it gave them. */
-export class RegistryError extends ActionError {
+/**
+ * A registry said no, or said something we cannot trust. `status` and `code` are the registry's, when it gave them;
+ * `hint` says how to fix it. The registry room's own error: the action layer (action/errors.ts describeError) shows
+ * it to the user as it shows its own, message then fix.
+ */
+export class RegistryError extends Error {
   constructor(
     message: string,
-    hint?: string,
+    readonly hint?: string,
     readonly status?: number,
     readonly code?: string
   ) {
-    super(message, hint)
+    super(message)
     this.name = 'RegistryError'
   }
+
+  /** The message as shown to the user: cause first, then the fix. */
+  describe(): string {
+    return this.hint ? `${this.message}\nFix: ${this.hint}` : this.message
+  }
+}
+
+/** Longest value an error quotes whole. */
+export const QUOTE_LIMIT = 128
+
+/**
+ * A value as an error quotes it: whole up to QUOTE_LIMIT characters, else its first 20 and '…', so a runaway
+ * template or a pasted file cannot flood the log (and the message says how long the value was where that matters).
+ */
+export function cut(value: string, limit = QUOTE_LIMIT): string {
+  return value.length > limit ? `${value.slice(0, 20)}…` : value
 }
 
 /** The fix for "the registry returned inconsistent data". */

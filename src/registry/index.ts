@@ -8,14 +8,18 @@
  *  - transport: transport.ts (the Transport seam; UndiciTransport = keep-alive Agent + timeouts + undici's
  *               RetryHandler bounded by retry.ts), under auth.ts (RegistryAuth per registry: ping, Basic/Bearer,
  *               token-cache.ts, challenge.ts, re-challenge once on 401)
- *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob; with push access
- *               putManifest, mountBlob, blobExists, uploadBlob),
+ *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob, referrers; with
+ *               push access putManifest, mountBlob, blobExists, uploadBlob),
+ *               image.ts (the image view every action reads through, like remote.Image / remote.Index: readImage,
+ *               resolveImage, imageExists → platforms, labels, created, attestations in both BuildKit forms),
  *               manifest.ts (media types, index/manifest types), platform.ts (platforms, the attestation filter)
+ *  - errors:    errors.ts (RegistryError: message, hint, the registry's status and code; the action layer shows it)
  *  - time:      budget.ts (RegistryBudget: the `registry-timeout` input; every request and credential lookup of a
  *               factory runs under it, in phases started with `budget.start()`)
  *
  *    const budget = new RegistryBudget(parseRegistryTimeout(read('registry-timeout')))   // action/inputs.ts
  *    const registries = createRegistryFactory({ env: process.env, credentials: dockerKeychain(process.env), budget })
+ *    // (an action opens them through the OpenRegistries seam; docker/registries.ts is the real one)
  *    try {
  *      const api = registries.client(parseReference('ghcr.io/acme/api'))
  *      const { digest } = await api.descriptor('v1.2.3')   // HEAD; GET + hash when the header is missing
@@ -25,7 +29,7 @@
  *    }
  */
 import * as core from '@actions/core'
-import { RegistryAuth, type Keychain } from './auth'
+import { RegistryAuth, type Credentials, type Keychain } from './auth'
 import { budgetedTransport, RegistryBudget } from './budget'
 import { RegistryClient } from './client'
 import { registryBase } from './endpoint'
@@ -46,6 +50,7 @@ export {
 export { PlatformNotFoundError, RegistryClient, type DescriptorOptions, type Head, type Manifest, type MountResult, type PutResult, type Resolved } from './client'
 export { registryBase, defaultScheme } from './endpoint'
 export { RegistryError, errorDetail } from './errors'
+export { imageExists, readImage, resolveImage, type ImageAttestation, type ImagePlatform, type ImageView, type ReadImageOptions } from './image'
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryEvent } from './retry'
 export { TokenCache } from './token-cache'
 export { CountingTransport, TransportError, UndiciTransport, type HttpRequest, type HttpResponse, type Transport } from './transport'
@@ -122,15 +127,22 @@ export function createRegistryFactory(options: RegistryFactoryOptions): Registry
   }
 }
 
-export interface RegistrySession {
-  client: RegistryClient
-  /** The budget the client's requests run under (`budget.start()` begins a new phase). */
-  budget?: RegistryBudget
-  close(): Promise<void>
+/**
+ * What an action opens registries with: whose credentials (docker's, found through `env`; `login` for one registry
+ * given as inputs, no docker login) and the time budget (`registry-timeout`, one phase from the first request until
+ * `budget.start()` begins another). The transport stack (undici, retry, budget) is the factory's.
+ */
+export interface RegistryAccess {
+  /** The step's environment: DOCKER_CONFIG (docker's credentials) and REGISTRY_TIMEOUT_MS. */
+  env: NodeJS.ProcessEnv
+  /** The `registry-timeout` budget in ms; default 60 s. */
+  budgetMs?: number
+  /** Credentials for one registry (the `username`/`password` inputs), before docker's. */
+  login?: { registry: string; credentials: Credentials }
 }
 
-/** A read-only client for one repository over its own connection pool; `close()` when done. */
-export function openRegistry(name: ImageName, options: RegistryFactoryOptions): RegistrySession {
-  const factory = createRegistryFactory(options)
-  return { client: factory.client(name), budget: factory.budget, close: () => factory.close() }
-}
+/**
+ * The one seam through which every action opens registries (docker/registries.ts has the real one; the unit tests put
+ * their one FakeRegistry behind it). Asynchronous, so that an action may load the registry layer on first use.
+ */
+export type OpenRegistries = (access: RegistryAccess) => Promise<RegistryFactory>

@@ -1,4 +1,4 @@
-import { ActionError } from '../action/errors'
+import { RegistryError } from './errors'
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
@@ -12,10 +12,17 @@ export function isIndex(mediaType: string | undefined): boolean {
   return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST
 }
 
+/** An OCI 1.1 artifact's `artifactType` as BuildKit writes it on an attestation manifest. */
+export const ATTESTATION_ARTIFACT_TYPE = 'application/vnd.docker.attestation.manifest.v1+json'
+/** The empty config descriptor's media type of an OCI 1.1 artifact (`{}`). */
+export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json'
+
 export interface Descriptor {
   mediaType: string
   digest: string
   size: number
+  /** OCI 1.1: the artifact's type, on an index entry or a referrers answer's descriptor. */
+  artifactType?: string
   platform?: { os: string; architecture: string; variant?: string }
   annotations?: Record<string, string>
 }
@@ -25,6 +32,9 @@ export interface ImageManifest {
   mediaType?: string
   config: Descriptor
   layers: Descriptor[]
+  /** OCI 1.1 artifacts (attestations): what the artifact is, and the manifest it is about. */
+  artifactType?: string
+  subject?: Descriptor
 }
 
 export interface ImageIndex {
@@ -38,6 +48,6 @@ export function parseJsonBytes<T>(bytes: Buffer, what: string): T {
   try {
     return JSON.parse(bytes.toString('utf8')) as T
   } catch {
-    throw new ActionError(`${what} is not valid JSON`)
+    throw new RegistryError(`${what} is not valid JSON`)
   }
 }

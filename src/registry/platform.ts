@@ -20,9 +20,16 @@ export function formatPlatform(p: Platform): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/')
 }
 
-/** An index entry that holds attestations (SBOM, provenance: `unknown/unknown`, or so annotated), not an image. */
+/**
+ * An index entry that holds attestations (SBOM, provenance), not an image: `unknown/unknown` or annotated
+ * `vnd.docker.reference.type` (BuildKit's index form), or any OCI 1.1 artifact (`artifactType` set).
+ */
 export function isAttestation(entry: Descriptor): boolean {
-  return entry.platform?.os === 'unknown' || entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest'
+  return (
+    entry.platform?.os === 'unknown' ||
+    entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
+    (typeof entry.artifactType === 'string' && entry.artifactType !== '')
+  )
 }
 
 /** The image entries of an index that name their platform. */

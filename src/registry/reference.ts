@@ -5,7 +5,7 @@
  * The first component is a registry host when it is `localhost`, or contains `.` or `:`, or has an uppercase letter;
  * otherwise the registry is Docker Hub (`docker.io`) and a one-component path gets `library/`.
  */
-import { cut } from '../action/errors'
+import { cut } from './errors'
 import { isSha256Digest } from './digest'
 
 export const DOCKER_HUB = 'docker.io'

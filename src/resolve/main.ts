@@ -4,7 +4,7 @@ import { InputError } from '../action/errors'
 import { envInputReader, type InputReader } from '../action/inputs'
 import { sections } from '../action/markdown'
 import { runAction, type ActionResult } from '../action/run'
-import { dockerKeychain } from '../docker/config'
+import { dockerRegistries } from '../docker/registries'
 import { readGitHubInputs, type GitHubInputs } from '../github/inputs'
 import { loadGitHub } from '../github/load'
 import type { GitHubApiFactory, GitHubOutcome } from '../github/publish'
@@ -12,16 +12,14 @@ import type { PinReport } from '../github/report'
 import { loadDeployFiles, type PinnedFile } from '../pin/files'
 import { resolvedRule, tagKey } from '../pin/rules'
 import { pinFiles, type PinOutcome } from '../pin/step'
-import { createRegistryFactory, RegistryBudget } from '../registry'
-import type { RegistryClient } from '../registry/client'
-import type { ImageName } from '../registry/reference'
+import type { OpenRegistries } from '../registry'
 import { readResolveInputs } from './inputs'
 import { pinnedReference, renderResolveSummary, toResolveOutputs } from './report'
 import { checkOutcomes, resolveAll, type Outcome } from './resolver'
 
 export interface ResolveDeps {
-  /** Clients for every repository over one shared transport (one connection pool), under a budget of `budgetMs`. */
-  openRegistries: (budgetMs?: number) => { client(name: ImageName): RegistryClient; close(): Promise<void> }
+  /** Clients for every repository over one shared transport (one connection pool): the seam every action opens registries through. */
+  openRegistries: OpenRegistries
   readInput: InputReader
   cwd: string
   /** The run's environment (GITHUB_* context); default process.env. */
@@ -33,7 +31,7 @@ export interface ResolveDeps {
 export function defaultResolveDeps(): ResolveDeps {
   const env = process.env
   return {
-    openRegistries: (budgetMs) => createRegistryFactory({ env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) }),
+    openRegistries: async (access) => dockerRegistries(access),
     readInput: envInputReader(),
     cwd: process.cwd(),
     env
@@ -58,7 +56,7 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
   const files = await loadDeployFiles(inputs.files, deps.cwd)
 
   // one budget phase (registry-timeout) for every request of the step, from the first
-  const pool = deps.openRegistries(inputs.registryTimeoutMs)
+  const pool = await deps.openRegistries({ env: deps.env ?? process.env, budgetMs: inputs.registryTimeoutMs })
   let outcomes: Outcome[]
   try {
     const started = Date.now()

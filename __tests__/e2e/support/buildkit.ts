@@ -199,7 +199,6 @@ export interface TestBuilder {
 }
 
 const sharedDaemons = new Map<Toolchain, Promise<Buildkitd>>()
-let sharedStopRegistered = false
 
 /** The test file's buildkitd of `toolchain` (started on first use, stopped after the file's tests by describeOnBuilders' afterAll). */
 export function sharedBuildkitd(toolchain: Toolchain = 'today'): Promise<Buildkitd> {
@@ -288,10 +287,9 @@ export function describeOnBuilders(
   kinds: readonly BuilderKind[] = BUILDER_KINDS,
   toolchains: readonly Toolchain[] = selectedToolchains()
 ): void {
-  if (!sharedStopRegistered && kinds.includes('buildx-remote')) {
-    sharedStopRegistered = true
-    afterAll(stopSharedBuildkitd, 30_000)
-  }
+  // in the enclosing block (the file, or a describe this is nested in): stopping twice is harmless, and a later block
+  // starts a fresh daemon, so no buildkitd outlives the tests that used it
+  if (kinds.includes('buildx-remote')) afterAll(stopSharedBuildkitd, 30_000)
   for (const kind of kinds) {
     for (const toolchain of kind === 'legacy' ? (['today'] as const) : toolchains) {
       const name = `${title} [${kind}${toolchain === 'today' ? '' : `, ${toolchain}`}]`

@@ -2,20 +2,20 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-22EW7SBC.js";
+} from "./chunk-YOMMMIY4.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-COIOFA5D.js";
+} from "./chunk-DECYH2C4.js";
 import {
   code,
   fence,
   html
-} from "./chunk-L5JDHYD5.js";
+} from "./chunk-VVVL3PH3.js";
 import {
   info
-} from "./chunk-QQLDKIRZ.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/pin/rules.ts
 function writtenName(written) {

@@ -5,12 +5,12 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-22EW7SBC.js";
+} from "./chunk-YOMMMIY4.js";
 import {
   InputError,
   cut,
   describeError
-} from "./chunk-L5JDHYD5.js";
+} from "./chunk-VVVL3PH3.js";
 import {
   getInput,
   notice,
@@ -18,7 +18,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-QQLDKIRZ.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

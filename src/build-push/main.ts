@@ -4,16 +4,18 @@ import { runAction, type ActionResult } from '../action/run'
 import { maskSecretInputs } from '../action/secrets'
 import { DockerCli } from '../docker/cli'
 import { toOutputs } from './report'
-import { build, loadLater, logIn, prepare, publish, pushAndReadBack, report, type BuildResult, type Deps, type Prepared } from './steps'
+import { loadLater, type BuildResult, type Deps, type Prepared } from './deps'
+import { publish } from './publish'
+import { build, logIn, prepare, pushAndReadBack, report } from './steps'
 import { renderSummary } from './summary'
 import { renderPlatforms } from './summary-platforms'
 
-export type { BuildResult, Deps } from './steps'
+export type { BuildResult, Deps } from './deps'
 
 export function defaultDeps(): Deps {
   return {
     docker: new DockerCli(),
-    openRegistry: async (name, env, budgetMs) => (await loadLater()).openDockerRegistry(name, env, budgetMs),
+    openRegistries: async (access) => (await loadLater()).dockerRegistries(access),
     readInput: envInputReader(),
     env: process.env,
     cwd: process.cwd()
@@ -34,12 +36,12 @@ async function buildPushAndReadBack(deps: Deps, prepared: Prepared): Promise<Bui
   const login = await logIn(deps, prepared.inputs)
   try {
     const stepDeps = login ? { ...deps, docker: login.docker, env: login.env } : deps
-    const { built, session } = await build(stepDeps, prepared)
-    if (!session) return report(prepared, built)
+    const { built, registries } = await build(stepDeps, prepared)
+    if (!registries) return report(prepared, built)
     try {
-      return report(prepared, built, await pushAndReadBack(stepDeps, prepared, built, session))
+      return report(prepared, built, await pushAndReadBack(stepDeps, prepared, built, registries))
     } finally {
-      await session.close()
+      await registries.close()
     }
   } finally {
     await login?.cleanup()

@@ -1,9 +1,8 @@
 import * as core from '@actions/core'
 import { ActionError } from '../action/errors'
-import type { Manifest, RegistryClient } from '../registry/client'
-import { INCONSISTENT_HINT, RegistryError } from '../registry/errors'
-import { DOCKER_MANIFEST_LIST, isIndex, OCI_INDEX, parseJsonBytes, type Descriptor, type ImageIndex, type ImageManifest } from '../registry/manifest'
-import { formatPlatform, isAttestation } from '../registry/platform'
+import type { RegistryClient } from '../registry/client'
+import { RegistryError } from '../registry/errors'
+import { readImage, type ImageAttestation, type ImagePlatform, type ImageView } from '../registry/image'
 
 export interface PushedTag {
   tag: string
@@ -30,29 +29,6 @@ export interface BuildClaims {
   claimedBy?: string
 }
 
-/** One image of what was pushed: the only one, or one platform of an index. */
-export interface PlatformImage {
-  /** `os/arch[/variant]`: the index entry's platform, or (single image) the config's. */
-  platform: string
-  /** Manifest digest, verified by hashing its bytes. */
-  digest: string
-  mediaType: string
-  configDigest: string
-  labels: Record<string, string>
-}
-
-/** An attestation manifest of an index (`unknown/unknown`): provenance, SBOM, … — never a platform. */
-export interface Attestation {
-  digest: string
-  /** The platform manifest it describes (`vnd.docker.reference.digest`), and that manifest's platform. */
-  for?: string
-  platform?: string
-  /** in-toto predicate types of its layers (empty when it could not be read). */
-  predicateTypes: string[]
-  /** false when the registry does not hold it (404): the image is intact, the attestation unreadable. */
-  readable: boolean
-}
-
 export interface ReadBack {
   /** The manifest digest the registry holds for what we pushed, verified by hashing its bytes. */
   digest: string
@@ -62,26 +38,11 @@ export interface ReadBack {
   configDigest: string
   labels: Record<string, string>
   /** Every image: one for a single-platform push, one per platform of an index (index order). */
-  platforms: PlatformImage[]
+  platforms: ImagePlatform[]
   /** The index's attestation manifests (none for a single image). */
-  attestations: Attestation[]
+  attestations: ImageAttestation[]
   /** Tags whose registry digest differs from ours at read-back time (someone pushed in between). */
   movedTags: Array<{ tag: string; now: string }>
-}
-
-const PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//
-const SBOM = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/
-
-/** Whether any readable attestation carries provenance / an SBOM. */
-export function attestationKinds(attestations: readonly Attestation[]): { provenance: boolean; sbom: boolean } {
-  const types = attestations.flatMap((a) => a.predicateTypes)
-  return { provenance: types.some((t) => PROVENANCE.test(t)), sbom: types.some((t) => SBOM.test(t)) }
-}
-
-/** The image to read labels from inside an index: linux/amd64 first (what most runners build), never an attestation. */
-export function pickPlatform(index: ImageIndex): Descriptor | undefined {
-  const images = index.manifests.filter((m) => !isAttestation(m))
-  return images.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ?? images[0]
 }
 
 /** One digest for the image: the builder's when it claimed one, else the one every tag agrees on. */
@@ -97,96 +58,15 @@ function ourDigest(reported: string | undefined, states: ReadonlyArray<{ tag: st
   return distinct[0] as string
 }
 
-/** A child of an index by digest: hashed (client.manifest), and its size must be the descriptor's. */
-async function child(client: RegistryClient, index: string, entry: Descriptor, what: string): Promise<Manifest> {
-  let m: Manifest
-  try {
-    m = await client.manifest(entry.digest)
-  } catch (error) {
-    if (error instanceof RegistryError && error.status === 404) {
-      throw new RegistryError(
-        `index ${index} in ${client.registry}/${client.repository} lists ${what} ${entry.digest}, which the registry does not hold (HTTP 404): the push is incomplete`,
-        'push again; if it persists, the registry drops manifests an index refers to: report it to its operator',
-        404,
-        error.code
-      )
-    }
-    throw error
-  }
-  if (typeof entry.size === 'number' && entry.size !== m.bytes.length) {
-    throw new RegistryError(
-      `registry ${client.registry} returned inconsistent data: index ${index} gives ${what} ${entry.digest} a size of ${entry.size} bytes, the manifest has ${m.bytes.length}`,
-      INCONSISTENT_HINT
-    )
-  }
-  return m
-}
-
-interface ConfigJson {
-  os?: string
-  architecture?: string
-  variant?: string
-  config?: { Labels?: Record<string, string> | null }
-}
-
-/** An image manifest (bytes already verified) → its config, hashed, and labels. */
-async function image(client: RegistryClient, m: Manifest, platform: string | undefined): Promise<PlatformImage> {
-  const parsed = parseJsonBytes<Partial<ImageManifest & ImageIndex>>(m.bytes, `manifest ${m.digest}`)
-  if (Array.isArray(parsed.manifests)) {
-    throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ''} is itself an index: nested indexes are not supported`)
-  }
-  const configDigest = parsed.config?.digest
-  if (!configDigest) throw new ActionError(`manifest ${m.digest}${platform ? ` (${platform})` : ''} has no config descriptor`)
-  const config = parseJsonBytes<ConfigJson>(await client.blob(configDigest), `image config ${configDigest}`)
-  const own = config.os && config.architecture ? formatPlatform({ os: config.os, architecture: config.architecture, ...(config.variant && { variant: config.variant }) }) : 'unknown'
-  return { platform: platform ?? own, digest: m.digest, mediaType: m.mediaType, configDigest, labels: config.config?.Labels ?? {} }
-}
-
-/** An attestation manifest: hashed like any child; a 404 leaves it unreadable (the image itself is intact). */
-async function attestation(client: RegistryClient, index: string, entry: Descriptor, platforms: PlatformImage[]): Promise<Attestation> {
-  const describes = entry.annotations?.['vnd.docker.reference.digest']
-  const base = {
-    digest: entry.digest,
-    ...(describes && { for: describes }),
-    ...(describes && platforms.find((p) => p.digest === describes) && { platform: platforms.find((p) => p.digest === describes)?.platform })
-  }
-  let m: Manifest
-  try {
-    m = await child(client, index, entry, 'attestation manifest')
-  } catch (error) {
-    if (!(error instanceof RegistryError && error.status === 404)) throw error
-    core.warning(
-      `Attestation manifest ${entry.digest}${base.platform ? ` (for ${base.platform})` : ''} is listed in index ${index} but ${client.registry} does not hold it: its provenance/SBOM cannot be read. The image digests are unaffected.`
-    )
-    return { ...base, predicateTypes: [], readable: false }
-  }
-  const parsed = parseJsonBytes<{ layers?: Array<{ annotations?: Record<string, string> }> }>(m.bytes, `attestation manifest ${m.digest}`)
-  const predicateTypes = [...new Set((parsed.layers ?? []).map((l) => l.annotations?.['in-toto.io/predicate-type']).filter((t): t is string => !!t))]
-  return { ...base, predicateTypes, readable: true }
-}
-
-/** Every image of an index (each hashed, its config read) and its attestation manifests. */
-async function readIndex(client: RegistryClient, digest: string, index: ImageIndex): Promise<{ platforms: PlatformImage[]; attestations: Attestation[] }> {
-  const entries = index.manifests.filter((m) => !isAttestation(m))
-  if (entries.length === 0) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists no image manifest`)
-  for (const e of index.manifests) {
-    if (typeof e?.digest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(e.digest)) {
-      throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} has an entry without a sha256 digest (${JSON.stringify(e?.digest)})`)
-    }
-  }
-  const platforms = await Promise.all(
-    entries.map(async (e) => {
-      const name = e.platform ? formatPlatform(e.platform) : undefined
-      return image(client, await child(client, digest, e, `the ${name ?? 'image'} manifest`), name)
-    })
-  )
+/** What a pushed index must hold: at least one image, and each platform once. */
+function checkImages(client: RegistryClient, view: ImageView): void {
+  const where = `${client.registry}/${client.repository}`
+  if (view.platforms.length === 0) throw new ActionError(`index ${view.digest} in ${where} lists no image manifest`)
   const seen = new Set<string>()
-  for (const p of platforms) {
-    if (seen.has(p.platform)) throw new ActionError(`index ${digest} in ${client.registry}/${client.repository} lists ${p.platform} more than once`)
+  for (const p of view.platforms) {
+    if (seen.has(p.platform)) throw new ActionError(`index ${view.digest} in ${where} lists ${p.platform} more than once`)
     seen.add(p.platform)
   }
-  const attestations = await Promise.all(index.manifests.filter(isAttestation).map((e) => attestation(client, digest, e, platforms)))
-  return { platforms, attestations }
 }
 
 /**
@@ -276,19 +156,15 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
     )
   }
 
-  const parsed = parseJsonBytes<Partial<ImageIndex & ImageManifest>>(manifest.bytes, `manifest ${digest}`)
-  let platforms: PlatformImage[]
-  let attestations: Attestation[] = []
-  let mediaType = manifest.mediaType
-  // decided by the body, not by Content-Type: a registry or proxy may mislabel it
-  if (Array.isArray(parsed.manifests) || (!parsed.config && isIndex(manifest.mediaType))) {
-    if (!Array.isArray(parsed.manifests)) throw new ActionError(`index ${digest} has no manifests list`)
-    if (!isIndex(mediaType)) mediaType = parsed.mediaType === DOCKER_MANIFEST_LIST ? DOCKER_MANIFEST_LIST : OCI_INDEX
-    ;({ platforms, attestations } = await readIndex(client, digest, parsed as ImageIndex))
-  } else {
-    platforms = [await image(client, manifest, undefined)]
+  const view = await readImage(client, manifest.digest)
+  const { platforms, mediaType } = view
+  if (view.index) checkImages(client, view)
+  for (const a of view.attestations.filter((a) => a.state === 'missing')) {
+    core.warning(
+      `Attestation manifest ${a.digest}${a.platform ? ` (for ${a.platform})` : ''} is listed in index ${digest} but ${client.registry} does not hold it: its provenance/SBOM cannot be read. The image digests are unaffected.`
+    )
   }
-  const primary = platforms.find((p) => p.platform === 'linux/amd64') ?? (platforms[0] as PlatformImage)
+  const primary = platforms.find((p) => p.platform === 'linux/amd64') ?? (platforms[0] as ImagePlatform)
   const held: ReadBack = {
     digest,
     mediaType,
@@ -296,7 +172,7 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
     configDigest: primary.configDigest,
     labels: primary.labels,
     platforms,
-    attestations,
+    attestations: view.attestations,
     movedTags
   }
   checkBuilt(client, held, { ...built, claimedBy }, pushed.map((p) => p.tag))
@@ -318,4 +194,24 @@ export function checkLabels(held: Record<string, string>, expected: Record<strin
 export function checkPlatformLabels(held: Pick<ReadBack, 'platforms'>, expected: Record<string, string>): void {
   const many = held.platforms.length > 1
   for (const p of held.platforms) checkLabels(p.labels, expected, many ? p.platform : undefined)
+}
+
+/** `linux/arm64/v8` is what BuildKit and the engine write for `linux/arm64`: compare them as one. */
+function samePlatform(p: string): string {
+  return p === 'linux/arm64/v8' ? 'linux/arm64' : p
+}
+
+/**
+ * Fails unless the registry holds exactly the platforms the step asked for (`platforms` input): a builder that reused
+ * a cached image of another platform, or ignored `--platform`, would otherwise get another platform's digest pinned.
+ */
+export function checkPlatforms(held: Pick<ReadBack, 'digest' | 'platforms'>, requested: readonly string[]): void {
+  if (requested.length === 0) return
+  const want = [...new Set(requested.map(samePlatform))].sort()
+  const got = [...new Set(held.platforms.map((p) => samePlatform(p.platform)))].sort()
+  if (want.join(',') === got.join(',')) return
+  throw new ActionError(
+    `the registry holds ${held.digest} for ${got.join(', ') || 'no platform'}, but the step asked for ${want.join(', ')} ('platforms' input): the builder produced another platform than asked`,
+    "the builder may have reused a cached image of another platform; build each platform on a builder that honours --platform (docker/setup-buildx-action), or leave 'platforms' empty for the runner's own"
+  )
 }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { InputError } from '../action/errors'
 import { parseLines, parseList, type InputReader } from '../action/inputs'
 import { maskSecrets } from '../action/secrets'
-import type { BuildKitOptions, BuildSecret } from '../docker/builder'
+import type { BuildKitOptions, BuildSecret } from '../docker/spec'
 
 /**
  * What the BuildKit-only inputs ask for: each option read from the input of its name in kebab-case (`secrets` from

@@ -1,6 +1,61 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 
+// src/registry/errors.ts
+var RegistryError = class extends Error {
+  constructor(message, hint, status, code2) {
+    super(message);
+    this.hint = hint;
+    this.status = status;
+    this.code = code2;
+    this.name = "RegistryError";
+  }
+  hint;
+  status;
+  code;
+  /** The message as shown to the user: cause first, then the fix. */
+  describe() {
+    return this.hint ? `${this.message}
+Fix: ${this.hint}` : this.message;
+  }
+};
+var QUOTE_LIMIT = 128;
+function cut(value, limit = QUOTE_LIMIT) {
+  return value.length > limit ? `${value.slice(0, 20)}\u2026` : value;
+}
+var INCONSISTENT_HINT = "retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)";
+var MAX_TEXT = 300;
+function errorDetail(res) {
+  const raw = res.body.toString("utf8").trim();
+  try {
+    const parsed = JSON.parse(raw);
+    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
+      const parts = parsed.errors.map(
+        (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
+      );
+      const text3 = oneLine(parts.filter(Boolean).join("; "));
+      const code2 = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
+      if (text3) return { text: text3, ...code2 && { code: code2 } };
+    }
+  } catch {
+  }
+  const text2 = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
+  return { text: text2 || `HTTP ${res.status}` };
+}
+function oneLine(text2) {
+  const flat = text2.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
+}
+function afterRetries(res) {
+  const n = res.retries ?? 0;
+  return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
+}
+function describeStatus(res) {
+  const { text: text2 } = errorDetail(res);
+  const head = `HTTP ${res.status}${afterRetries(res)}`;
+  return text2 === `HTTP ${res.status}` ? head : `${head}: ${text2}`;
+}
+
 // src/action/errors.ts
 var ActionError = class extends Error {
   constructor(message, hint, options) {
@@ -24,13 +79,9 @@ var InputError = class extends ActionError {
   input;
 };
 function describeError(error) {
-  if (error instanceof ActionError) return error.describe();
+  if (error instanceof ActionError || error instanceof RegistryError) return error.describe();
   if (error instanceof Error) return error.message;
   return String(error);
-}
-var QUOTE_LIMIT = 128;
-function cut(value, limit = QUOTE_LIMIT) {
-  return value.length > limit ? `${value.slice(0, 20)}\u2026` : value;
 }
 
 // src/action/markdown.ts
@@ -87,10 +138,14 @@ function sections(...parts) {
 }
 
 export {
+  RegistryError,
+  cut,
+  INCONSISTENT_HINT,
+  errorDetail,
+  describeStatus,
   ActionError,
   InputError,
   describeError,
-  cut,
   text,
   code,
   link,

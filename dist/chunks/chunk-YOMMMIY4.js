@@ -2,8 +2,10 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   ActionError,
+  INCONSISTENT_HINT,
+  RegistryError,
   cut
-} from "./chunk-L5JDHYD5.js";
+} from "./chunk-VVVL3PH3.js";
 import {
   __toESM,
   require_child_process,
@@ -12,7 +14,7 @@ import {
   require_os,
   require_path,
   setSecret
-} from "./chunk-QQLDKIRZ.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/registry/budget.ts
 var DEFAULT_REGISTRY_TIMEOUT_SECONDS = 60;
@@ -141,18 +143,29 @@ function jsonErrorOffset(text) {
     if (!m || m[0] === "-" || m[0] === "") fail();
     i += m[0].length;
   };
+  const members = (close, member) => {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (; ; ) {
+      member();
+      ws();
+      if (text[i] === ",") i++;
+      else if (text[i] === close) {
+        i++;
+        return;
+      } else fail();
+    }
+  };
   const value = (depth) => {
     if (depth > 512) fail();
     ws();
     const c = text[i];
     if (c === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") {
-        i++;
-        return;
-      }
-      for (; ; ) {
+      return members("}", () => {
         ws();
         if (text[i] !== '"') fail();
         string();
@@ -160,31 +173,9 @@ function jsonErrorOffset(text) {
         if (text[i] !== ":") fail();
         i++;
         value(depth + 1);
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "}") {
-          i++;
-          return;
-        } else fail();
-      }
+      });
     }
-    if (c === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") {
-        i++;
-        return;
-      }
-      for (; ; ) {
-        value(depth + 1);
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "]") {
-          i++;
-          return;
-        } else fail();
-      }
-    }
+    if (c === "[") return members("]", () => value(depth + 1));
     if (c === '"') return string();
     if (c === "t") return literal("true");
     if (c === "f") return literal("false");
@@ -344,7 +335,7 @@ function killGroup(pid) {
 function run(binary, input, options) {
   return new Promise((resolve) => {
     const timeoutMs = options.timeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
-    const child = (0, import_node_child_process.spawn)(binary, ["get"], { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const child2 = (0, import_node_child_process.spawn)(binary, ["get"], { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
     let settled = false;
@@ -356,11 +347,11 @@ function run(binary, input, options) {
       resolve({ ...result, stdout, stderr });
     };
     const stop = (why) => {
-      killGroup(child.pid);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      child.stdin.destroy();
-      child.unref();
+      killGroup(child2.pid);
+      child2.stdout.destroy();
+      child2.stderr.destroy();
+      child2.stdin.destroy();
+      child2.unref();
       finish({ code: null, stopped: why });
     };
     const onAbort = () => stop("within the registry budget");
@@ -370,13 +361,13 @@ function run(binary, input, options) {
       return;
     }
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    child.stdout.on("data", (d) => stdout += d.toString("utf8"));
-    child.stderr.on("data", (d) => stderr += d.toString("utf8"));
-    child.on("error", (error) => finish({ code: null, error }));
-    child.on("close", (code) => finish({ code }));
-    child.stdin.on("error", () => {
+    child2.stdout.on("data", (d) => stdout += d.toString("utf8"));
+    child2.stderr.on("data", (d) => stderr += d.toString("utf8"));
+    child2.on("error", (error) => finish({ code: null, error }));
+    child2.on("close", (code) => finish({ code }));
+    child2.stdin.on("error", () => {
     });
-    child.stdin.end(input);
+    child2.stdin.end(input);
   });
 }
 async function helperCredentials(name, serverUrl, options = {}) {
@@ -505,50 +496,6 @@ function dockerKeychain(env = process.env) {
   return (registry, options) => lookupCredentials(registry, env, options?.signal ? { signal: options.signal } : {});
 }
 
-// src/registry/errors.ts
-var RegistryError = class extends ActionError {
-  constructor(message, hint, status, code) {
-    super(message, hint);
-    this.status = status;
-    this.code = code;
-    this.name = "RegistryError";
-  }
-  status;
-  code;
-};
-var INCONSISTENT_HINT = "retry the job; if it persists, report it to the registry operator (a proxy or cache in between may be serving stale or altered data)";
-var MAX_TEXT = 300;
-function errorDetail(res) {
-  const raw = res.body.toString("utf8").trim();
-  try {
-    const parsed = JSON.parse(raw);
-    if (Array.isArray(parsed.errors) && parsed.errors.length > 0) {
-      const parts = parsed.errors.map(
-        (e) => [e?.code, e?.message].filter((x) => typeof x === "string" && x !== "").join(": ")
-      );
-      const text2 = oneLine(parts.filter(Boolean).join("; "));
-      const code = typeof parsed.errors[0]?.code === "string" ? parsed.errors[0].code : void 0;
-      if (text2) return { text: text2, ...code && { code } };
-    }
-  } catch {
-  }
-  const text = oneLine(/^<(!doctype|html)/i.test(raw) ? raw.replace(/<[^>]*>/g, " ") : raw);
-  return { text: text || `HTTP ${res.status}` };
-}
-function oneLine(text) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT)}\u2026` : flat;
-}
-function afterRetries(res) {
-  const n = res.retries ?? 0;
-  return n > 0 ? ` after ${n} ${n === 1 ? "retry" : "retries"}` : "";
-}
-function describeStatus(res) {
-  const { text } = errorDetail(res);
-  const head = `HTTP ${res.status}${afterRetries(res)}`;
-  return text === `HTTP ${res.status}` ? head : `${head}: ${text}`;
-}
-
 // src/registry/manifest.ts
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -558,11 +505,13 @@ var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MAN
 function isIndex(mediaType) {
   return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
 }
+var ATTESTATION_ARTIFACT_TYPE = "application/vnd.docker.attestation.manifest.v1+json";
+var OCI_EMPTY = "application/vnd.oci.empty.v1+json";
 function parseJsonBytes(bytes, what) {
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {
-    throw new ActionError(`${what} is not valid JSON`);
+    throw new RegistryError(`${what} is not valid JSON`);
   }
 }
 
@@ -578,7 +527,7 @@ function formatPlatform(p) {
   return [p.os, p.architecture, p.variant].filter(Boolean).join("/");
 }
 function isAttestation(entry) {
-  return entry.platform?.os === "unknown" || entry.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+  return entry.platform?.os === "unknown" || entry.annotations?.["vnd.docker.reference.type"] === "attestation-manifest" || typeof entry.artifactType === "string" && entry.artifactType !== "";
 }
 function platformEntries(index) {
   return (index.manifests ?? []).filter((m) => !!m.platform && !isAttestation(m));
@@ -587,6 +536,184 @@ function pickPlatformEntry(index, want) {
   const candidates = platformEntries(index).filter((m) => m.platform.os === want.os && m.platform.architecture === want.architecture);
   if (want.variant) return candidates.find((m) => m.platform.variant === want.variant);
   return candidates.find((m) => !m.platform.variant) ?? candidates[0];
+}
+
+// src/registry/image.ts
+var NestedIndexError = class extends RegistryError {
+  constructor(index, child2, where, platform) {
+    super(`manifest ${child2}${platform ? ` (${platform})` : ""} of index ${index} in ${where} is itself an index: nested indexes are not supported`);
+    this.index = index;
+    this.child = child2;
+    this.name = "NestedIndexError";
+  }
+  index;
+  child;
+};
+var NotAnImageError = class extends RegistryError {
+  constructor(digest, mediaType, where, platform) {
+    super(`manifest ${digest}${platform ? ` (${platform})` : ""} in ${where} is not an image manifest (media type ${mediaType || "unknown"}): it has no config descriptor or no layers`);
+    this.digest = digest;
+    this.mediaType = mediaType;
+    this.name = "NotAnImageError";
+  }
+  digest;
+  mediaType;
+};
+var PROVENANCE = /^https:\/\/slsa\.dev\/provenance\//;
+var SBOM = /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/;
+function kindsOf(predicateTypes) {
+  return [...predicateTypes.some((t) => PROVENANCE.test(t)) ? ["provenance"] : [], ...predicateTypes.some((t) => SBOM.test(t)) ? ["sbom"] : []];
+}
+function attestationKinds(attestations) {
+  const kinds = new Set(attestations.flatMap((a) => a.kinds));
+  return { provenance: kinds.has("provenance"), sbom: kinds.has("sbom") };
+}
+function whereOf(client) {
+  return `${client.registry}/${client.repository}`;
+}
+async function readImage(client, digest, options = {}) {
+  const top = await client.manifest(digest);
+  const parsed = parseJsonBytes(top.bytes, `manifest ${digest}`);
+  if (!Array.isArray(parsed.manifests) && (parsed.config || !isIndex(top.mediaType))) {
+    const image = await readPlatform(client, top, parsed, {});
+    return { digest: top.digest, mediaType: top.mediaType, size: top.bytes.length, index: false, platforms: [image], attestations: [] };
+  }
+  if (!Array.isArray(parsed.manifests)) throw new RegistryError(`index ${digest} has no manifests list`);
+  const mediaType = isIndex(top.mediaType) ? top.mediaType : parsed.mediaType === DOCKER_MANIFEST_LIST ? DOCKER_MANIFEST_LIST : OCI_INDEX;
+  const where = whereOf(client);
+  for (const e of parsed.manifests) {
+    if (typeof e?.digest !== "string" || !isSha256Digest(e.digest)) {
+      throw new RegistryError(`index ${digest} in ${where} has an entry without a sha256 digest (${JSON.stringify(e?.digest)})`);
+    }
+  }
+  const listedBy = { name: `index ${digest}`, where };
+  const entries = await Promise.all(parsed.manifests.map((e) => readEntry(client, digest, listedBy, e, options)));
+  const platforms = entries.flatMap((e) => "image" in e ? [e.image] : []);
+  const listed = entries.flatMap((e) => "attestation" in e ? [e.attestation] : []);
+  const referred = options.referrers ? await readReferrers(client, platforms, listed) : [];
+  const attestations = [...listed, ...referred].map((a) => {
+    const platform = platforms.find((p) => p.digest === a.for)?.platform;
+    return platform ? { ...a, platform } : a;
+  });
+  return { digest: top.digest, mediaType, size: top.bytes.length, index: true, platforms, attestations };
+}
+async function readEntry(client, index, listedBy, e, options) {
+  if (isAttestation(e)) {
+    if (options.attestations === "list") return { attestation: attestationOf(e, "index", { state: "listed" }) };
+    return { attestation: await readAttestation(client, listedBy, e, "index") };
+  }
+  const name = e.platform ? formatPlatform(e.platform) : void 0;
+  const m = await child(client, listedBy, e, `the ${name ?? "image"} manifest`);
+  const parsed = parseJsonBytes(m.bytes, `manifest ${m.digest}`);
+  if (Array.isArray(parsed.manifests)) throw new NestedIndexError(index, m.digest, listedBy.where, name);
+  if (isArtifact(parsed)) return { attestation: attestationOf(e, "index", { state: "read", manifest: parsed }) };
+  return { image: await readPlatform(client, m, parsed, { ...name && { name }, descriptor: e }) };
+}
+function isArtifact(m) {
+  return !!m.artifactType || !!m.subject || m.config?.mediaType === OCI_EMPTY;
+}
+function str(value) {
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+async function readPlatform(client, m, parsed, entry) {
+  const mediaType = parsed.mediaType || entry.descriptor?.mediaType || m.mediaType;
+  const config = parsed.config;
+  if (!config?.digest || !Array.isArray(parsed.layers)) throw new NotAnImageError(m.digest, mediaType, whereOf(client), entry.name);
+  const bytes = await client.blob(config.digest);
+  if (typeof config.size === "number" && config.size !== bytes.length) {
+    throw new RegistryError(
+      `registry ${client.registry} returned inconsistent data: manifest ${m.digest} gives its config ${config.digest} a size of ${config.size} bytes, the blob has ${bytes.length}`,
+      INCONSISTENT_HINT
+    );
+  }
+  const json = parseJsonBytes(bytes, `image config ${config.digest}`);
+  const os2 = str(json.os);
+  const architecture = str(json.architecture);
+  const variant = str(json.variant);
+  const osVersion = str(json["os.version"]);
+  const configPlatform = os2 && architecture ? { os: os2, architecture, ...variant && { variant }, ...osVersion && { "os.version": osVersion } } : void 0;
+  const created = str(json.created);
+  const annotations = entry.descriptor?.annotations;
+  return {
+    platform: entry.name ?? (configPlatform ? formatPlatform(configPlatform) : "unknown"),
+    ...configPlatform && { configPlatform },
+    digest: m.digest,
+    mediaType,
+    size: m.bytes.length,
+    manifest: parsed,
+    configDigest: config.digest,
+    labels: json.config?.Labels ?? {},
+    ...created && { created },
+    ...annotations && Object.keys(annotations).length > 0 && { annotations }
+  };
+}
+async function child(client, listedBy, entry, what) {
+  let m;
+  try {
+    m = await client.manifest(entry.digest);
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) {
+      throw new RegistryError(
+        `${listedBy.name} in ${listedBy.where} lists ${what} ${entry.digest}, which the registry does not hold (HTTP 404): the push is incomplete`,
+        "push again; if it persists, the registry drops manifests an index refers to: report it to its operator",
+        404,
+        error.code
+      );
+    }
+    throw error;
+  }
+  if (typeof entry.size === "number" && entry.size !== m.bytes.length) {
+    throw new RegistryError(
+      `registry ${client.registry} returned inconsistent data: ${listedBy.name} gives ${what} ${entry.digest} a size of ${entry.size} bytes, the manifest has ${m.bytes.length}`,
+      INCONSISTENT_HINT
+    );
+  }
+  return m;
+}
+function attestationOf(descriptor, foundIn, read) {
+  const { manifest } = read;
+  const describes = descriptor.annotations?.["vnd.docker.reference.digest"] ?? manifest?.subject?.digest;
+  const artifactType = descriptor.artifactType ?? manifest?.artifactType;
+  const predicateTypes = [...new Set((manifest?.layers ?? []).map((l) => l.annotations?.["in-toto.io/predicate-type"]).filter((t) => !!t))];
+  const annotated = descriptor.annotations?.["vnd.docker.reference.type"] !== void 0 || descriptor.platform?.os === "unknown";
+  return {
+    digest: descriptor.digest,
+    descriptor,
+    form: annotated && !artifactType && !manifest?.subject ? "annotated" : "artifact",
+    foundIn,
+    ...artifactType && { artifactType },
+    ...describes && { for: describes },
+    predicateTypes,
+    kinds: kindsOf(predicateTypes),
+    state: read.state,
+    ...read.problem && { problem: read.problem },
+    ...manifest && { manifest }
+  };
+}
+async function readAttestation(client, listedBy, e, foundIn) {
+  let m;
+  try {
+    m = await child(client, listedBy, e, "attestation manifest");
+  } catch (error) {
+    if (!(error instanceof RegistryError && error.status === 404)) throw error;
+    return attestationOf(e, foundIn, { state: "missing", problem: error.message });
+  }
+  const manifest = parseJsonBytes(m.bytes, `attestation manifest ${m.digest}`);
+  return attestationOf(e, foundIn, { state: "read", manifest });
+}
+async function readReferrers(client, platforms, listed) {
+  const where = whereOf(client);
+  const answers = await Promise.all(platforms.map(async (p) => ({ p, referrers: await client.referrers(p.digest) })));
+  const seen = new Set(listed.map((a) => a.digest));
+  const wanted = [];
+  for (const { p, referrers } of answers) {
+    for (const d of referrers) {
+      if (d.artifactType !== ATTESTATION_ARTIFACT_TYPE || typeof d.digest !== "string" || !isSha256Digest(d.digest) || seen.has(d.digest)) continue;
+      seen.add(d.digest);
+      wanted.push({ listedBy: { name: `the referrers of ${p.digest}`, where }, descriptor: d });
+    }
+  }
+  return Promise.all(wanted.map((w) => readAttestation(client, w.listedBy, w.descriptor, "referrers")));
 }
 
 export {
@@ -608,13 +735,6 @@ export {
   formatName,
   formatReference,
   apiHost,
-  dockerConfigPath,
-  findKey,
-  dockerKeychain,
-  RegistryError,
-  INCONSISTENT_HINT,
-  errorDetail,
-  describeStatus,
   OCI_INDEX,
   OCI_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -624,7 +744,13 @@ export {
   parseJsonBytes,
   parsePlatform,
   formatPlatform,
-  isAttestation,
   platformEntries,
-  pickPlatformEntry
+  pickPlatformEntry,
+  NestedIndexError,
+  NotAnImageError,
+  attestationKinds,
+  readImage,
+  dockerConfigPath,
+  findKey,
+  dockerKeychain
 };

@@ -3,24 +3,21 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-NWCBBYYO.js";
+} from "./chunk-2VXYOPSF.js";
 import {
-  openRegistry
-} from "./chunk-SCW55L6B.js";
-import {
-  RegistryBudget,
-  dockerKeychain
-} from "./chunk-22EW7SBC.js";
+  dockerRegistries
+} from "./chunk-26KU34MM.js";
+import "./chunk-YOMMMIY4.js";
 import {
   loadDeployFiles
-} from "./chunk-COIOFA5D.js";
-import "./chunk-DNPMEH6S.js";
-import "./chunk-L5JDHYD5.js";
+} from "./chunk-DECYH2C4.js";
+import "./chunk-LWLEGXAD.js";
+import "./chunk-VVVL3PH3.js";
 import {
   warning
-} from "./chunk-QQLDKIRZ.js";
+} from "./chunk-QWNOPTV2.js";
 
-// src/build/pins.ts
+// src/build-push/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
   if (inputs.files.length === 0) return void 0;
   if (!push) {
@@ -32,13 +29,8 @@ async function prepareBuildPins(inputs, push, cwd) {
 function pinBuiltImage(pins, image, tags, digest) {
   return pinFiles(pins.files, ownImageRule(image, tags, digest), pins.write);
 }
-
-// src/build/later.ts
-function openDockerRegistry(name, env, budgetMs) {
-  return openRegistry(name, { env, credentials: dockerKeychain(env), budget: new RegistryBudget(budgetMs) });
-}
 export {
-  openDockerRegistry,
+  dockerRegistries,
   pinBuiltImage,
   prepareBuildPins
 };
