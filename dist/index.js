@@ -3,13 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_PREFIX,
   STEP_CONFIG_STATE
-} from "./chunks/chunk-Q3K6DGGM.js";
+} from "./chunks/chunk-B42D6XLG.js";
 import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-R5S7LMAP.js";
+} from "./chunks/chunk-SCHQM7IR.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -31,7 +31,7 @@ import {
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-2Q6YZ36D.js";
+} from "./chunks/chunk-47OEDDJO.js";
 import {
   envInputReader,
   parseBoolean,
@@ -43,7 +43,7 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-KXJUYCH7.js";
+} from "./chunks/chunk-3N44R6VG.js";
 import {
   DOCKER_HUB,
   attestationKinds,
@@ -51,15 +51,15 @@ import {
   findKey,
   isSha256Digest,
   readImage
-} from "./chunks/chunk-YOMMMIY4.js";
+} from "./chunks/chunk-26HVHYPS.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-7JSTORNP.js";
+} from "./chunks/chunk-TV7AHFSU.js";
 import {
   require_promises
-} from "./chunks/chunk-LWLEGXAD.js";
+} from "./chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
   InputError,
@@ -86,7 +86,7 @@ import {
   setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-QWNOPTV2.js";
+} from "./chunks/chunk-QQLDKIRZ.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -138,6 +138,26 @@ function findBuildxPlugin(env) {
     if (executable(file)) return file;
   }
   return void 0;
+}
+
+// src/docker/image-store.ts
+function imageIdKind(store) {
+  return store === "containerd" ? "manifest" : "config";
+}
+function parseImageStore(driverStatusJson) {
+  let status;
+  try {
+    status = JSON.parse(driverStatusJson);
+  } catch {
+    return "classic";
+  }
+  const rows = Array.isArray(status) ? status : [];
+  const containerd = rows.some((r) => Array.isArray(r) && r[0] === "driver-type" && r[1] === "io.containerd.snapshotter.v1");
+  return containerd ? "containerd" : "classic";
+}
+function buildxEngineImageId(store, reported) {
+  if (store === "containerd") return reported.digest ?? reported.iid;
+  return reported.configDigest ?? reported.iid;
 }
 
 // src/docker/push-output.ts
@@ -299,6 +319,10 @@ ${out.stderr}` };
     }
     return version;
   }
+  async imageStore() {
+    const out = await this.run(["info", "--format", "{{json .DriverStatus}}"], true);
+    return out.exitCode === 0 ? parseImageStore(out.stdout.trim()) : void 0;
+  }
   async build(request) {
     const dir = await (0, import_promises.mkdtemp)(import_node_path2.default.join(this.tempRoot, "docker-build-"));
     const iidFile = import_node_path2.default.join(dir, "iid");
@@ -367,7 +391,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-GOU5LKVX.js");
+  later ??= import("./chunks/later-CDFQE3QP.js");
   return later;
 }
 
@@ -605,8 +629,8 @@ var LegacyBuilder = class _LegacyBuilder {
     return new _LegacyBuilder(docker);
   }
   async build(spec) {
-    const { imageId } = await this.docker.build(spec);
-    return { builder: this.info, imageId, pushedByBuilder: false, platforms: spec.platforms };
+    const [{ imageId }, imageStore] = await Promise.all([this.docker.build(spec), this.docker.imageStore().catch(() => void 0)]);
+    return { builder: this.info, imageId, ...imageStore && { imageStore }, pushedByBuilder: false, platforms: spec.platforms };
   }
   async push(built, targets) {
     const results = [];
@@ -638,14 +662,16 @@ var BuildxBuilder = class _BuildxBuilder {
     try {
       const load = !spec.push && this.loadable(spec);
       const argv = buildxArgv(spec, this.info, files, { load });
+      const inEngine = this.info.driver === "docker" || load;
+      const storeAsked = inEngine ? this.docker.imageStore().catch(() => void 0) : Promise.resolve(void 0);
       const out = await this.docker.buildx(argv, { env: secretEnv(spec.secrets), title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`, redact: spec.redact });
+      const imageStore = await storeAsked;
       if (out.exitCode !== 0) throw buildxFailure(this.info, spec, out.exitCode, out.output);
       const metadata = await readJson(files.metadata);
       const iid = (await (0, import_promises2.readFile)(files.iid, "utf8").catch(() => "")).trim();
       const claimedDigest = stringField(metadata, "containerimage.digest");
       const claimedConfigDigest = stringField(metadata, "containerimage.config.digest");
-      const inEngine = this.info.driver === "docker" || load;
-      const imageId = inEngine && isSha256Digest(iid) ? claimedConfigDigest ?? iid : void 0;
+      const imageId = inEngine && isSha256Digest(iid) ? buildxEngineImageId(imageStore ?? "classic", { iid, digest: claimedDigest, configDigest: claimedConfigDigest }) : void 0;
       if (spec.push && !claimedDigest) {
         const keys = Object.keys(metadata).join(", ") || "none";
         throw new ActionError(
@@ -662,6 +688,7 @@ var BuildxBuilder = class _BuildxBuilder {
       return {
         builder: this.info,
         ...imageId && { imageId },
+        ...imageId && imageStore && { imageStore },
         ...spec.push && claimedDigest && { claimedDigest },
         ...claimedConfigDigest && { claimedConfigDigest },
         pushedByBuilder: spec.push,
@@ -1051,10 +1078,13 @@ function checkImages(client, view) {
 function checkBuilt(client, held, built, tags) {
   const names = /* @__PURE__ */ new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])]);
   const where = `${client.registry}/${client.repository}:${tags.join(", :")}`;
-  const holds = `${held.digest} (config ${held.platforms.map((p) => p.configDigest).join(", ")})`;
+  const configs = `config ${held.platforms.map((p) => p.configDigest).join(", ")}`;
+  const holds = `${held.digest} (${configs})`;
   if (built.imageId && !names.has(built.imageId)) {
+    const platformManifests = held.platforms.map((p) => p.digest).filter((d) => d !== held.digest);
+    const compared = built.imageIdKind === "manifest" ? `manifest ${held.digest}${platformManifests.length ? ` (platform manifests ${platformManifests.join(", ")})` : ""}, but the build produced image ID ${built.imageId}, a manifest digest (the engine's containerd image store names images by manifest)` : built.imageIdKind === "config" ? `${holds}, but the build produced image ID ${built.imageId}, a config digest (the engine's classic image store names images by config)` : `${holds}, but the build produced image ID ${built.imageId}`;
     throw new ActionError(
-      `the image in the registry is not the image this step built: ${where} holds ${holds}, but the build produced image ID ${built.imageId}. Another build replaced the tag between this build and its push or read-back`,
+      `the image in the registry is not the image this step built: ${where} holds ${compared}. Another build replaced the tag between this build and its push or read-back`,
       "give builds that may run at the same time on one docker daemon distinct tags (e.g. add {{sha}} or {{run_id}}), or run them one after the other"
     );
   }
@@ -1255,6 +1285,7 @@ async function pushAndReadBack(deps, p, built, registries) {
   const held = await group("Read back from the registry", async () => {
     const r = await readBack(client, pushed, {
       ...built.imageId && { imageId: built.imageId },
+      ...built.imageId && built.imageStore && { imageIdKind: imageIdKind(built.imageStore) },
       ...built.claimedConfigDigest && { configDigest: built.claimedConfigDigest },
       claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : "docker push"
     });
