@@ -17,7 +17,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-47OEDDJO.js";
+} from "../chunks/chunk-2Q6YZ36D.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,10 +28,10 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-3N44R6VG.js";
+} from "../chunks/chunk-KXJUYCH7.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-QF2EBKLV.js";
+} from "../chunks/chunk-26KU34MM.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -44,13 +44,13 @@ import {
   formatPlatform,
   readImage,
   sha256Digest
-} from "../chunks/chunk-26HVHYPS.js";
+} from "../chunks/chunk-YOMMMIY4.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-TV7AHFSU.js";
+} from "../chunks/chunk-7JSTORNP.js";
 import {
   ActionError,
   InputError,
@@ -68,7 +68,7 @@ import {
   group,
   info,
   warning
-} from "../chunks/chunk-QQLDKIRZ.js";
+} from "../chunks/chunk-QWNOPTV2.js";
 
 // src/merge/report.ts
 function platformDigests(images) {

@@ -5,7 +5,7 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-26HVHYPS.js";
+} from "./chunk-YOMMMIY4.js";
 import {
   InputError,
   cut,
@@ -18,7 +18,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-QQLDKIRZ.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

@@ -4,13 +4,13 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-3N44R6VG.js";
+} from "./chunk-KXJUYCH7.js";
 import {
   InputError
 } from "./chunk-VVVL3PH3.js";
 import {
   setSecret
-} from "./chunk-QQLDKIRZ.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/github/branch.ts
 function branchProblem(name) {
@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-NTP7FH5J.js");
+  loaded ??= import("./publish-7SSKOSLH.js");
   return loaded;
 }
 

@@ -4,12 +4,12 @@ import {
   __toESM,
   require_fs,
   require_os
-} from "./chunk-QQLDKIRZ.js";
+} from "./chunk-QWNOPTV2.js";
 
 // src/action/context.ts
 var import_node_fs = __toESM(require_fs(), 1);
 
-// ../main/node_modules/@actions/github/lib/context.js
+// node_modules/@actions/github/lib/context.js
 var import_fs = __toESM(require_fs(), 1);
 var import_os = __toESM(require_os(), 1);
 var Context = class {
