@@ -3,19 +3,19 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-2VXYOPSF.js";
+} from "./chunk-QQFRF6WC.js";
 import {
   dockerRegistries
-} from "./chunk-26KU34MM.js";
-import "./chunk-YOMMMIY4.js";
+} from "./chunk-QF2EBKLV.js";
+import "./chunk-26HVHYPS.js";
 import {
   loadDeployFiles
-} from "./chunk-DECYH2C4.js";
-import "./chunk-LWLEGXAD.js";
+} from "./chunk-QWIZDSH4.js";
+import "./chunk-DNPMEH6S.js";
 import "./chunk-VVVL3PH3.js";
 import {
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/build-push/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {
@@ -26,8 +26,16 @@ async function prepareBuildPins(inputs, push, cwd) {
   }
   return { files: await loadDeployFiles(inputs.files, cwd), write: inputs.write };
 }
-function pinBuiltImage(pins, image, tags, digest) {
-  return pinFiles(pins.files, ownImageRule(image, tags, digest), pins.write);
+function pinBuiltImage(pins, repositories, digest) {
+  const rules = repositories.map((r) => ownImageRule(r.name, r.tags, digest));
+  const rule = (written) => {
+    for (const r of rules) {
+      const out = r(written);
+      if (out !== void 0) return out;
+    }
+    return void 0;
+  };
+  return pinFiles(pins.files, rule, pins.write);
 }
 export {
   dockerRegistries,
