@@ -33,7 +33,7 @@ import {
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-W5GW227N.js";
+} from "./chunks/chunk-GAKCMHV7.js";
 import {
   envInputReader,
   parseBoolean,
@@ -1126,7 +1126,7 @@ function chooseContext(contextRaw, fileRaw, cwd, ctx) {
     return { raw: contextRaw.split("{{defaultContext}}").join(git), fromGit: true };
   }
   if (contextRaw !== "") return { raw: contextRaw, fromGit: false };
-  const checkout = (0, import_node_fs4.existsSync)(import_node_path6.default.resolve(cwd, fileRaw || "Dockerfile"));
+  const checkout = (0, import_node_fs4.existsSync)(import_node_path6.default.resolve(cwd, ".git")) || (0, import_node_fs4.existsSync)(import_node_path6.default.resolve(cwd, fileRaw || "Dockerfile"));
   if (checkout || !git) return { raw: ".", fromGit: false };
   return { raw: git, fromGit: true };
 }

@@ -18,7 +18,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-W5GW227N.js";
+} from "../chunks/chunk-GAKCMHV7.js";
 import {
   envInputReader,
   parseBoolean,

@@ -85,8 +85,8 @@ export function isRemoteContext(context: string): boolean {
 
 /**
  * `context`: as written, with `{{defaultContext}}` standing for the commit's Git context (build-push-action's
- * template). Unset: the workspace when it holds the Dockerfile (a checkout), else the commit's Git context, which
- * is what build-push-action builds without a checkout.
+ * template). Unset: the workspace when it is a checkout or holds the Dockerfile, else the commit's Git context,
+ * which is what build-push-action builds without a checkout.
  */
 function chooseContext(contextRaw: string, fileRaw: string, cwd: string, ctx: RunContext): { raw: string; fromGit: boolean } {
   const git = gitContext(ctx)
@@ -95,7 +95,8 @@ function chooseContext(contextRaw: string, fileRaw: string, cwd: string, ctx: Ru
     return { raw: contextRaw.split('{{defaultContext}}').join(git), fromGit: true }
   }
   if (contextRaw !== '') return { raw: contextRaw, fromGit: false }
-  const checkout = existsSync(path.resolve(cwd, fileRaw || 'Dockerfile'))
+  // a checkout (or a Dockerfile) in the workspace is what to build: a missing file there is an error naming it
+  const checkout = existsSync(path.resolve(cwd, '.git')) || existsSync(path.resolve(cwd, fileRaw || 'Dockerfile'))
   if (checkout || !git) return { raw: '.', fromGit: false }
   return { raw: git, fromGit: true }
 }

@@ -2590,7 +2590,7 @@ function parseRepository(input, raw, hint) {
     throw new InputError(
       input,
       `'${cut(text)}' contains a ${ref.digest ? "digest" : "tag"}; '${input}' names repositories only`,
-      `write '${cut(bare)}' and put the tags in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ""}`
+      `set '${input}: ${cut(bare)}' and put the tags in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ""}, or write full references in 'tags' (${cut(text)})`
     );
   }
   return { input: text, name: { registry: ref.registry, repository: ref.repository } };
