@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-R5S7LMAP.js";
+} from "./chunks/chunk-25ZCYV2C.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -26,29 +26,31 @@ import {
   maskSecrets,
   mergeLabels,
   parseLabelLines,
-  parseTags,
+  parseRepositories,
+  parseTagEntries,
   planTags,
+  refVersion,
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-2Q6YZ36D.js";
+} from "./chunks/chunk-UFPPSU4A.js";
 import {
   envInputReader,
   parseBoolean,
   parseChoice,
-  parseImage,
   parseLines,
   parseList,
   parseLiteralLines,
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-KXJUYCH7.js";
+} from "./chunks/chunk-FGT2TVJG.js";
 import {
   DOCKER_HUB,
   attestationKinds,
   dockerConfigPath,
   findKey,
+  formatName,
   isSha256Digest,
   readImage
 } from "./chunks/chunk-YOMMMIY4.js";
@@ -171,7 +173,10 @@ function parsePushDigest(output, tag) {
 
 // src/docker/cli.ts
 function buildArgv(request, iidFile) {
-  return ["build", "--file", request.file, "--iidfile", iidFile, ...requestFlags(request), request.context];
+  return ["build", ...fileFlag(request), "--iidfile", iidFile, ...requestFlags(request), request.context];
+}
+function fileFlag(request) {
+  return request.file ? ["--file", request.file] : [];
 }
 function requestFlags(request) {
   const argv = [];
@@ -182,6 +187,11 @@ function requestFlags(request) {
   if (request.pull) argv.push("--pull");
   if (request.noCache) argv.push("--no-cache");
   if (request.platforms?.length) argv.push("--platform", request.platforms.join(","));
+  for (const host of request.addHosts ?? []) argv.push("--add-host", host);
+  if (request.network) argv.push("--network", request.network);
+  if (request.shmSize) argv.push("--shm-size", request.shmSize);
+  for (const u of request.ulimits ?? []) argv.push("--ulimit", u);
+  if (request.cgroupParent) argv.push("--cgroup-parent", request.cgroupParent);
   return argv;
 }
 function printableCommand(binary, argv, redact = []) {
@@ -374,12 +384,17 @@ function toOutputs(report2) {
     pushed: report2.pushed,
     // build-push-action's keys, so fromJSON(steps.x.outputs.metadata)['containerimage.digest'] keeps working; ours are
     // read back from the registry and verified, not the builder's claim
+    ...report2.repositories && { repositories: report2.repositories },
     ...report2.digest && { "containerimage.digest": report2.digest },
     ...report2.digest && report2.configDigest && { "containerimage.config.digest": report2.configDigest }
   };
   const platforms = report2.platforms && Object.fromEntries(report2.platforms.map((p) => [p.platform, p.digest]));
   return {
     ...report2.digest && { digest: report2.digest, pinned: report2.pinned },
+    ...report2.repositories && {
+      "pinned-all": report2.repositories.map((r) => r.pinned).join("\n"),
+      repositories: JSON.stringify(report2.repositories)
+    },
     ...platforms && { platforms: JSON.stringify(platforms) },
     imageid: report2.imageId,
     tags: report2.tags.join("\n"),
@@ -391,7 +406,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-GOU5LKVX.js");
+  later ??= import("./chunks/later-E65VTK2W.js");
   return later;
 }
 
@@ -408,6 +423,8 @@ function facts(report2) {
   if (report2.digest) {
     items.push(`**Digest** ${code(report2.digest)} (read back from the registry, sha256 verified)`);
     if (report2.mediaType) items.push(`**Media type** ${code(report2.mediaType)}`);
+  } else if (report2.called) {
+    items.push(`**Digest** none: \`call: ${report2.called.method}\` builds no image`);
   } else {
     items.push("**Digest** none: not pushed (`push: false`)");
   }
@@ -428,6 +445,16 @@ function movedTags(report2) {
   }
   return lines.join("\n");
 }
+function registryTable(report2) {
+  const repos = report2.repositories;
+  if (!repos || repos.length < 2) return void 0;
+  const rows = repos.map((r) => [htmlCode(r.registry), htmlCode(r.image), htmlCode(r.digest), r.tags.map((t) => htmlCode(t.slice(t.lastIndexOf(":") + 1))).join(" ")]);
+  return sections(`#### Registries (${repos.length}, each read back and verified, one digest)`, htmlTable(["Registry", "Repository", "Digest", "Tags"], rows));
+}
+function called(report2) {
+  if (!report2.called) return void 0;
+  return sections(`#### \`call: ${report2.called.method}\`: no image built, nothing pushed`, codeBlock(report2.called.output || "(buildx printed nothing)"));
+}
 function labelTable(report2) {
   const rows = Object.keys(report2.labels).sort().map((key) => {
     const value = report2.labels[key];
@@ -441,6 +468,8 @@ function renderSummary(report2) {
     `### ${pushed ? "Pushed" : "Built"} ${code(report2.image)}`,
     pushed ? codeBlock(report2.pinned) : void 0,
     facts(report2),
+    called(report2),
+    registryTable(report2),
     movedTags(report2),
     report2.pushed ? "#### Labels (as held by the registry)" : "#### Labels (as built)",
     labelTable(report2),
@@ -516,7 +545,7 @@ function annotationAttributes(annotation) {
   return spec.replace(/\[[^\]]*\]/g, "").split(",").map((type) => `annotation-${type}${platform}.${name}=${value}`);
 }
 function buildxArgv(spec, builder, files, o) {
-  const argv = ["buildx", "build", "--builder", builder.name, "--file", spec.file, "--metadata-file", files.metadata, "--iidfile", files.iid];
+  const argv = ["buildx", "build", "--builder", builder.name, ...fileFlag(spec), "--metadata-file", files.metadata, "--iidfile", files.iid];
   argv.push(...requestFlags(spec));
   spec.secrets.forEach((s, i) => {
     argv.push("--secret", s.value !== void 0 ? `id=${s.id},env=${secretEnvName(i)}` : `id=${s.id},src=${csvField(s.file ?? "")}`);
@@ -527,10 +556,28 @@ function buildxArgv(spec, builder, files, o) {
   if (spec.provenance !== void 0) argv.push(`--provenance=${spec.provenance}`);
   if (spec.sbom !== void 0) argv.push(`--sbom=${spec.sbom}`);
   for (const c of spec.buildContexts) argv.push("--build-context", c);
-  const annotations = spec.annotations.flatMap(annotationAttributes).map(csvField);
-  if (spec.push) argv.push(...annotations.length ? ["--output", ["type=image", "push=true", ...annotations].join(",")] : ["--push"]);
-  else if (o.load) argv.push(...annotations.length ? ["--output", ["type=docker", ...annotations].join(",")] : ["--load"]);
+  for (const a of spec.allow ?? []) argv.push("--allow", a);
+  for (const a of spec.attests ?? []) argv.push("--attest", a);
+  for (const f of spec.noCacheFilters ?? []) argv.push("--no-cache-filter", f);
+  if (spec.call) argv.push("--call", spec.call);
+  argv.push(...exporterFlags(spec, o.load));
   argv.push(spec.context);
+  return argv;
+}
+function callsNoBuild(call) {
+  return call !== void 0 && call.split(",")[0]?.trim() !== "build";
+}
+function exporterFlags(spec, load) {
+  if (callsNoBuild(spec.call)) return [];
+  const annotations = spec.annotations.flatMap(annotationAttributes).map(csvField);
+  const argv = [];
+  if (spec.outputs?.length) {
+    for (const out of spec.outputs) argv.push("--output", out.pushes && annotations.length ? [out.text, ...annotations].join(",") : out.text);
+    if (load) argv.push("--load");
+    return argv;
+  }
+  if (spec.push) argv.push(...annotations.length ? ["--output", ["type=image", "push=true", ...annotations].join(",")] : ["--push"]);
+  if (load) argv.push(...annotations.length && !spec.push ? ["--output", ["type=docker", ...annotations].join(",")] : ["--load"]);
   return argv;
 }
 function lastLines2(text, n = 10) {
@@ -550,6 +597,11 @@ ${detail}`, hint);
   }
   if (/attestation.* not supported|provenance.* not supported|sbom.* not supported/i.test(output)) {
     return fail(`the ${builder.driver} driver cannot attach attestations (provenance/SBOM)`, `set 'provenance: false' and 'sbom: false', or ${SETUP_BUILDX}`);
+  }
+  if (/unknown flag: --(call|attest|no-cache-filter|allow)\b/.test(output)) {
+    const flag = /unknown flag: --([a-z-]+)/.exec(output)?.[1] ?? "";
+    const input = { call: "call", attest: "attests", "no-cache-filter": "no-cache-filters", allow: "allow" }[flag] ?? flag;
+    return fail(`this buildx has no --${flag} (input '${input}')`, `use a newer buildx (docker/setup-buildx-action installs one; --call needs buildx 0.15 or later), or remove '${input}'`);
   }
   if (/cache export feature is currently not supported|cache export.*not supported/i.test(output)) {
     return fail(`the ${builder.driver} driver cannot export a cache ('cache-to')`, `${SETUP_BUILDX}, or use 'cache-to: type=inline'`);
@@ -656,18 +708,34 @@ var BuildxBuilder = class _BuildxBuilder {
   loadable(spec) {
     return spec.platforms.length <= 1;
   }
+  /** `--load`: as the `load` input says; unset, a result that is not pushed (nor exported elsewhere) is loaded when it can be. */
+  load(spec) {
+    if (callsNoBuild(spec.call)) return false;
+    if (spec.load !== void 0) return spec.load;
+    if (spec.outputs?.length) return false;
+    return !spec.push && this.loadable(spec);
+  }
+  /** Whether the image lands in the engine's store: loaded, or built by the docker driver into an image exporter. */
+  inEngine(spec, load) {
+    if (load) return true;
+    if (this.info.driver !== "docker" || callsNoBuild(spec.call)) return false;
+    return !spec.outputs?.length || spec.outputs.some((o) => o.type === "image" || o.type === "registry" || o.type === "docker");
+  }
   async build(spec) {
     const dir = await (0, import_promises2.mkdtemp)(import_node_path3.default.join(this.tempRoot, "pinned-build-buildx-"));
     const files = { metadata: import_node_path3.default.join(dir, "metadata.json"), iid: import_node_path3.default.join(dir, "iid") };
     try {
-      const load = !spec.push && this.loadable(spec);
+      const load = this.load(spec);
       const argv = buildxArgv(spec, this.info, files, { load });
-      const inEngine = this.info.driver === "docker" || load;
+      const inEngine = this.inEngine(spec, load);
       const storeAsked = inEngine ? this.docker.imageStore().catch(() => void 0) : Promise.resolve(void 0);
       const out = await this.docker.buildx(argv, { env: secretEnv(spec.secrets), title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`, redact: spec.redact });
       const imageStore = await storeAsked;
       if (out.exitCode !== 0) throw buildxFailure(this.info, spec, out.exitCode, out.output);
       const metadata = await readJson(files.metadata);
+      if (callsNoBuild(spec.call)) {
+        return { builder: this.info, pushedByBuilder: false, platforms: spec.platforms, metadata, called: { method: spec.call ?? "", output: out.output.trim() } };
+      }
       const iid = (await (0, import_promises2.readFile)(files.iid, "utf8").catch(() => "")).trim();
       const claimedDigest = stringField(metadata, "containerimage.digest");
       const claimedConfigDigest = stringField(metadata, "containerimage.config.digest");
@@ -862,6 +930,24 @@ function parseSecretFiles(raw, cwd) {
   }
   return unique("secret-files", out);
 }
+function parseSecretEnvs(raw, env) {
+  const out = [];
+  for (const entry of parseList(raw)) {
+    const eq = entry.indexOf("=");
+    const id = eq > 0 ? entry.slice(0, eq).trim() : "";
+    const name = eq > 0 ? entry.slice(eq + 1).trim() : "";
+    if (!id || !SECRET_ID.test(id) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new InputError("secret-envs", `'${cut(entry)}' is not id=ENV_NAME`, "write one secret per line as id=NAME, where NAME is an environment variable of this step (env: NAME: ${{ secrets.\u2026 }})");
+    }
+    const value = env[name];
+    if (value === void 0) {
+      throw new InputError("secret-envs", `secret '${id}': environment variable ${name} is not set`, `set it on this step: env: { ${name}: \${{ secrets.\u2026 }} }`);
+    }
+    if (value) setSecret(value);
+    out.push({ id, value, input: "secret-envs" });
+  }
+  return out;
+}
 function unique(input, secrets) {
   const seen = /* @__PURE__ */ new Set();
   for (const s of secrets) {
@@ -901,10 +987,71 @@ function parseAnnotations(raw) {
   }
   return lines;
 }
+function parseAddHosts(raw) {
+  const hosts = parseList(raw);
+  for (const h of hosts) {
+    if (!/^[A-Za-z0-9_.-]+[:=]\S+$/.test(h)) throw new InputError("add-hosts", `'${cut(h)}' is not host:ip`, "write each as host:ip (e.g. docker:10.180.0.1), comma- or newline-separated");
+  }
+  return hosts;
+}
+function parseUlimits(raw) {
+  const lines = parseLines(raw);
+  for (const l of lines) {
+    if (!/^[a-z]+=-?\d+(:-?\d+)?$/.test(l)) throw new InputError("ulimit", `'${cut(l)}' is not name=soft[:hard]`, "write one limit per line, e.g. nofile=1024:1024");
+  }
+  return lines;
+}
+function word(input, raw, shape, hint) {
+  const v = raw.trim();
+  if (v === "") return void 0;
+  if (!shape.test(v)) throw new InputError(input, `'${cut(v)}' is not valid`, hint);
+  return v;
+}
+function csvFields(text) {
+  const fields = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      if (quoted && text[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (c === "," && !quoted) {
+      fields.push(cur.trim());
+      cur = "";
+    } else cur += c;
+  }
+  fields.push(cur.trim());
+  return fields.filter(Boolean);
+}
+var EXPORTERS = ["image", "registry", "docker", "oci", "tar", "local", "cacheonly"];
+function parseOutputs(raw) {
+  const outs = parseLines(raw).map((text) => {
+    const attrs = /* @__PURE__ */ new Map();
+    for (const f of csvFields(text)) {
+      const eq = f.indexOf("=");
+      attrs.set((eq < 0 ? f : f.slice(0, eq)).trim().toLowerCase(), eq < 0 ? "" : f.slice(eq + 1).trim());
+    }
+    const type = attrs.get("type") ?? (text === "-" ? "-" : attrs.size === 1 && !text.includes("=") ? "local" : "");
+    if (!EXPORTERS.includes(type)) {
+      throw new InputError("outputs", `'${cut(text)}' has no known type (${EXPORTERS.join(", ")})`, "write each output as type=<exporter>,\u2026 e.g. type=local,dest=out or type=image,push=true");
+    }
+    const truthy = (k) => ["true", "1"].includes((attrs.get(k) ?? "").toLowerCase());
+    const pushes = type === "registry" || type === "image" && truthy("push");
+    const names = (attrs.get("name") ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+    return { text: type === "local" && !attrs.has("type") ? `type=local,dest=${text}` : text, type, pushes, byDigest: pushes && truthy("push-by-digest"), names };
+  });
+  if (outs.filter((o) => o.pushes).length > 1) {
+    throw new InputError("outputs", "lists more than one output that pushes", "push once (type=image,push=true or type=registry) and list every repository in 'tags' or the output's name=");
+  }
+  return outs;
+}
 function optional(raw) {
   return raw.trim() === "" ? void 0 : raw.trim();
 }
-function readBuilderInputs(read, cwd) {
+function readBuilderInputs(read, cwd, env = {}) {
   const builder = optional(read("builder"));
   if (builder !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(builder)) {
     throw new InputError("builder", `'${builder}' is not a buildx builder name`, "set it to a name `docker buildx ls` lists, e.g. the name output of docker/setup-buildx-action");
@@ -914,21 +1061,39 @@ function readBuilderInputs(read, cwd) {
   return {
     ...builder && { builder },
     platforms: parsePlatforms(read("platforms")),
-    secrets: [...parseSecrets(read("secrets")), ...parseSecretFiles(read("secret-files"), cwd)],
+    secrets: unique("secret-envs", [...parseSecrets(read("secrets")), ...parseSecretFiles(read("secret-files"), cwd), ...parseSecretEnvs(read("secret-envs"), env)]),
     ssh: parseSsh(read("ssh")),
     cacheFrom: parseLines(read("cache-from")),
     cacheTo: parseLines(read("cache-to")),
     ...provenance && { provenance },
     ...sbom && { sbom },
     buildContexts: keyValueLines("build-contexts", read("build-contexts"), "name=path|url", "write one per line as name=path, name=docker-image://ref or name=https://\u2026"),
-    annotations: parseAnnotations(read("annotations"))
+    annotations: parseAnnotations(read("annotations")),
+    addHosts: parseAddHosts(read("add-hosts")),
+    ...optionalWord("network", word("network", read("network"), /^[a-z0-9_.:-]+$/i, "set it to default, none or host")),
+    ...optionalWord("shmSize", word("shm-size", read("shm-size"), /^\d+(\.\d+)?[bkmg]?$/i, "write a size such as 2g or 512m")),
+    ulimits: parseUlimits(read("ulimit")),
+    ...optionalWord("cgroupParent", word("cgroup-parent", read("cgroup-parent"), /^\S+$/, "write one cgroup path without spaces")),
+    allow: parseList(read("allow")),
+    attests: keyValueLines("attests", read("attests"), "type=\u2026", "write one attestation per line, e.g. type=sbom,generator=image or type=provenance,mode=max"),
+    noCacheFilters: parseList(read("no-cache-filters")),
+    ...optionalWord("call", word("call", read("call"), /^[a-z][a-z.]*(,[a-z]+=[A-Za-z0-9]+)*$/, "set it to build, check, outline or targets (e.g. check)")),
+    outputs: parseOutputs(read("outputs")),
+    ...loadInput(read("load"))
   };
+}
+function optionalWord(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+function loadInput(raw) {
+  return raw === "" ? {} : { load: parseBoolean("load", raw, false) };
 }
 function buildkitOnly(b) {
   const used = [];
   if (b.builder) used.push("builder");
   if (b.platforms.length > 1) used.push("platforms");
-  if (b.secrets.some((s) => s.value !== void 0)) used.push("secrets");
+  if (b.secrets.some((s) => s.value !== void 0 && s.input === void 0)) used.push("secrets");
+  if (b.secrets.some((s) => s.input === "secret-envs")) used.push("secret-envs");
   if (b.secrets.some((s) => s.file !== void 0)) used.push("secret-files");
   if (b.ssh.length) used.push("ssh");
   if (b.cacheFrom.length) used.push("cache-from");
@@ -937,14 +1102,21 @@ function buildkitOnly(b) {
   if (b.sbom && b.sbom !== "false") used.push("sbom");
   if (b.buildContexts.length) used.push("build-contexts");
   if (b.annotations.length) used.push("annotations");
+  if (b.allow?.length) used.push("allow");
+  if (b.attests?.length) used.push("attests");
+  if (b.noCacheFilters?.length) used.push("no-cache-filters");
+  if (b.call) used.push("call");
+  if (b.outputs?.length) used.push("outputs");
   return used;
 }
 
 // src/build-push/build-spec.ts
 function buildSpec(inputs, plan) {
-  const { imageInput, image, tags, labels, summary, latest, ociLabels, semverTags, login, registryTimeoutMs, builder, ...spec } = inputs;
+  const { imageInput, image, images, tags, refTags, remoteContext, labels, summary, latest, ociLabels, semverTags, login, registryTimeoutMs, builder, ...spec } = inputs;
   const redact = spec.buildArgs.filter((a) => secretLookingBuildArgs([a]).length > 0).map((a) => a.slice(a.indexOf("=") + 1)).filter(Boolean);
-  return { ...spec, tags: plan.refs, labels: plan.labels.labels, redact };
+  const byDigest = (spec.outputs ?? []).some((o) => o.byDigest);
+  const refs = byDigest ? plan.repositories.map((r) => r.input) : plan.refs;
+  return { ...spec, tags: refs, labels: plan.labels.labels, redact };
 }
 
 // src/build-push/inputs.ts
@@ -962,6 +1134,28 @@ function parseBuildArgs(raw) {
     }
   }
   return args;
+}
+function gitContext(ctx) {
+  if (!ctx.repository) return void 0;
+  let ref = ctx.ref ?? "";
+  if (ctx.sha && ref && !ref.startsWith("refs/")) ref = `refs/heads/${ref}`;
+  if (ctx.sha && !ref.startsWith("refs/pull/")) ref = ctx.sha;
+  if (!ref) return void 0;
+  return `${ctx.serverUrl}/${ctx.repository}.git#${ref}`;
+}
+function isRemoteContext(context) {
+  return /^(https?:\/\/|git:\/\/|git@|ssh:\/\/|github\.com\/)/.test(context);
+}
+function chooseContext(contextRaw, fileRaw, cwd, ctx) {
+  const git = gitContext(ctx);
+  if (contextRaw.includes("{{defaultContext}}")) {
+    if (!git) throw new InputError("context", "{{defaultContext}} needs GITHUB_REPOSITORY and GITHUB_SHA (a GitHub Actions run)", "write the context's path or URL instead");
+    return { raw: contextRaw.split("{{defaultContext}}").join(git), fromGit: true };
+  }
+  if (contextRaw !== "") return { raw: contextRaw, fromGit: false };
+  const checkout = (0, import_node_fs4.existsSync)(import_node_path6.default.resolve(cwd, ".git")) || (0, import_node_fs4.existsSync)(import_node_path6.default.resolve(cwd, fileRaw || "Dockerfile"));
+  if (checkout || !git) return { raw: ".", fromGit: false };
+  return { raw: git, fromGit: true };
 }
 function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   const context = import_node_path6.default.resolve(cwd, contextRaw || ".");
@@ -982,15 +1176,58 @@ function resolveBuildFiles(contextRaw, fileRaw, cwd) {
   }
   return { context, file };
 }
-function readInputs(read, cwd = process.cwd()) {
-  const { imageInput, image } = parseImage(read("image"));
-  const tags = parseTags(read("tags"));
+function repositoriesOf(images, names, refTags) {
+  const first = images[0] ?? refTags[0]?.repository;
+  if (!first) {
+    throw new InputError("image", "is required", "set 'image' to the repository to push to (e.g. ghcr.io/acme/api), or write full references in 'tags' (ghcr.io/acme/api:v1), as docker/metadata-action's tags output holds them");
+  }
+  if (names.length > 0 && images.length === 0) {
+    throw new InputError(
+      "tags",
+      `'${cut(names[0])}' is a tag name, but 'image' is empty, so it names no repository`,
+      `set 'image' to the repository, or write the full reference (${cut(first.input)}:${cut(names[0])})`
+    );
+  }
+  return first;
+}
+function readPush(raw, b) {
+  if (callsNoBuild(b.call)) {
+    if (raw !== "" && parseBoolean("push", raw, true)) info(`'call: ${b.call}' builds no image: nothing is pushed`);
+    return false;
+  }
+  const outputs = b.outputs ?? [];
+  if (outputs.length === 0) return parseBoolean("push", raw, true);
+  const pushing = outputs.some((o) => o.pushes);
+  if (raw === "") return pushing;
+  const push = parseBoolean("push", raw, true);
+  if (push && !pushing) {
+    throw new InputError("push", "is true, but 'outputs' lists no output that pushes", "set 'push: false' to export only to 'outputs', or add type=image,push=true (or type=registry) to 'outputs'");
+  }
+  if (!push && pushing) {
+    throw new InputError("outputs", "pushes (type=registry or push=true), but 'push' is false", "remove 'push: false', or drop push=true from 'outputs'");
+  }
+  return push;
+}
+function gitAuthSecret(raw, context, ctx, b) {
+  if (!raw || !context.fromGit || b.secrets.some((s) => s.id.startsWith("GIT_AUTH_TOKEN"))) return [];
+  setSecret(raw);
+  return [{ id: `GIT_AUTH_TOKEN.${new URL(ctx.serverUrl).host}`, value: raw, input: "github-token" }];
+}
+function readInputs(read, cwd = process.cwd(), env = {}) {
+  const ctx = readRunContext(env);
+  const images = parseRepositories("image", read("image"));
+  const { names: tags, refs } = parseTagEntries(read("tags"));
+  const builder = readBuilderInputs(read, cwd, env);
+  const outputNames = (builder.outputs ?? []).filter((o) => o.pushes).flatMap((o) => o.names);
+  const refTags = [...refs, ...parseTagEntries(outputNames.join("\n"), "outputs").refs];
+  const first = repositoriesOf(images, tags, refTags);
+  const imageInput = first.input;
+  const image = first.name;
   const labels = parseLabels(read("labels", { trim: false }));
   const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
   const ociLabels = parseBoolean("oci-labels", read("oci-labels"), true);
   const semverTags = parseChoice("semver-tags", read("semver-tags"), SEMVER_TAG_MODES, "all");
   const buildArgs = parseBuildArgs(read("build-args"));
-  const push = parseBoolean("push", read("push"), true);
   const summary = parseBoolean("summary", read("summary"), true);
   const pull = parseBoolean("pull", read("pull"), false);
   const noCache = parseBoolean("no-cache", read("no-cache"), false);
@@ -998,15 +1235,24 @@ function readInputs(read, cwd = process.cwd()) {
   if (target !== void 0 && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(target)) {
     throw new InputError("target", `'${cut(target)}' is not a build stage name`, "set it to the name of a stage (FROM \u2026 AS <name>)");
   }
-  const { context, file } = resolveBuildFiles(read("context"), read("file"), cwd);
+  const fileRaw = read("file");
+  const chosen = chooseContext(read("context"), fileRaw, cwd, ctx);
+  const remoteContext = isRemoteContext(chosen.raw);
+  const { context, file } = remoteContext ? { context: chosen.raw, file: fileRaw } : resolveBuildFiles(chosen.raw, fileRaw, cwd);
   const login = parseLogin(read("username"), read("password"));
-  const builder = readBuilderInputs(read, cwd);
+  const gitContextUrl = gitContext(ctx);
+  if (gitContextUrl) builder.buildContexts = builder.buildContexts.map((c) => c.split("{{defaultContext}}").join(gitContextUrl));
+  builder.secrets = [...builder.secrets, ...gitAuthSecret(read("github-token"), chosen, ctx, builder)];
+  const push = readPush(read("push"), builder);
   const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
   return {
     imageInput,
     image,
+    images,
     tags,
+    refTags,
     context,
+    remoteContext,
     file,
     buildArgs,
     ...target && { target },
@@ -1023,12 +1269,112 @@ function readInputs(read, cwd = process.cwd()) {
     ...builder
   };
 }
+var BUILD_INPUTS = [
+  "image",
+  "tags",
+  "context",
+  "file",
+  "build-args",
+  "target",
+  "pull",
+  "no-cache",
+  "builder",
+  "platforms",
+  "secrets",
+  "secret-files",
+  "secret-envs",
+  "ssh",
+  "cache-from",
+  "cache-to",
+  "provenance",
+  "sbom",
+  "attests",
+  "build-contexts",
+  "annotations",
+  "labels",
+  "oci-labels",
+  "semver-tags",
+  "latest",
+  "push",
+  "load",
+  "outputs",
+  "call",
+  "add-hosts",
+  "allow",
+  "network",
+  "shm-size",
+  "ulimit",
+  "cgroup-parent",
+  "no-cache-filters",
+  "github-token",
+  "summary",
+  "files",
+  "write",
+  "username",
+  "password",
+  "registry-timeout",
+  "pull-request",
+  "comment",
+  "token",
+  "pr-branch",
+  "pr-base",
+  "pr-title",
+  "pr-labels"
+];
+function checkUnknownInputs(env) {
+  const known = new Set(BUILD_INPUTS.map((n) => `INPUT_${n.toUpperCase()}`));
+  const unknown = Object.keys(env).filter((k) => k.startsWith("INPUT_") && !known.has(k)).sort();
+  const [first] = unknown;
+  if (first === void 0) return;
+  const name = first.slice("INPUT_".length).toLowerCase();
+  throw new InputError(name, 'is not an input of this action (the runner only warns "Unexpected input"; this step would otherwise build without it)', `remove '${name}', or use the input docs/migrating.md names for it; declared inputs: ${BUILD_INPUTS.join(", ")}`);
+}
 
 // src/build-push/plan.ts
+function groups(inputs) {
+  const images = inputs.images ?? (inputs.image ? [{ input: inputs.imageInput, name: inputs.image }] : []);
+  const refTags = inputs.refTags ?? [];
+  const out = [];
+  const find = (r) => {
+    let g = out.find((x) => formatName(x.repo.name) === formatName(r.name));
+    if (!g) out.push(g = { repo: r, tags: [] });
+    return g;
+  };
+  const named = new Set(refTags.map((r) => formatName(r.repository.name)));
+  for (const repo of images) {
+    const g = find(repo);
+    if (inputs.tags.length > 0 || !named.has(formatName(repo.name))) g.tags.push(...inputs.tags);
+  }
+  for (const r of refTags) {
+    const g = find(r.repository);
+    const tag = r.tag ?? "latest";
+    if (!g.tags.includes(tag)) g.tags.push(tag);
+  }
+  if (out.length === 0) out.push({ repo: { input: inputs.imageInput, name: { registry: "", repository: inputs.imageInput } }, tags: [...inputs.tags] });
+  return out;
+}
 function planBuild(inputs, ctx, commit, nativePlatform2) {
   const notes = [];
   const oci = inputs.ociLabels ?? true;
-  const t = planTags(inputs, ctx, commit.sha, notes, tagPlatform(inputs.tags, inputs.platforms ?? [], nativePlatform2));
+  const byDigest = (inputs.outputs ?? []).some((o) => o.byDigest);
+  const grouped = groups(inputs);
+  const allTags = grouped.flatMap((g) => g.tags);
+  const platform = tagPlatform(allTags, inputs.platforms ?? [], nativePlatform2);
+  const repositories = [];
+  let version;
+  for (const g of grouped) {
+    if (byDigest) {
+      repositories.push({ ...g.repo, targets: [] });
+      continue;
+    }
+    const groupNotes = [];
+    const t2 = planTags({ ...inputs, imageInput: g.repo.input, tags: g.tags }, ctx, commit.sha, groupNotes, platform);
+    for (const n of groupNotes) if (!notes.some((m) => m.text === n.text)) notes.push(n);
+    version ??= t2.version;
+    repositories.push({ ...g.repo, targets: t2.tags.map((tag) => ({ tag, ref: `${g.repo.input}:${tag}` })) });
+  }
+  if (byDigest) version = refVersion(ctx);
+  const t = { ...version && { version } };
   const labels = mergeLabels(actionLabels(commit, ctx, { oci, ...t.version && { version: t.version } }), inputs.labels);
   for (const o of labels.overridden) {
     notes.push({
@@ -1043,10 +1389,11 @@ function planBuild(inputs, ctx, commit, nativePlatform2) {
       text: `Label ${OCI_CREATED} omitted: commit ${commit.sha} is not in the checkout at the build context (shallow clone or pull request head not fetched), and the wall clock is never used so that labels stay reproducible`
     });
   }
-  const targets = t.tags.map((tag) => ({ tag, ref: `${inputs.imageInput}:${tag}` }));
+  const targets = repositories.flatMap((r) => r.targets);
   return {
+    repositories,
     targets,
-    tags: targets.map((x) => x.tag),
+    tags: (repositories[0]?.targets ?? []).map((x) => x.tag),
     refs: targets.map((x) => x.ref),
     labels,
     ...t.version && { version: t.version },
@@ -1077,7 +1424,7 @@ function checkImages(client, view) {
 }
 function checkBuilt(client, held, built, tags) {
   const names = /* @__PURE__ */ new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])]);
-  const where = `${client.registry}/${client.repository}:${tags.join(", :")}`;
+  const where = tags.length ? `${client.registry}/${client.repository}:${tags.join(", :")}` : `${client.registry}/${client.repository}@${held.digest}`;
   const configs = `config ${held.platforms.map((p) => p.configDigest).join(", ")}`;
   const holds = `${held.digest} (${configs})`;
   if (built.imageId && !names.has(built.imageId)) {
@@ -1130,7 +1477,14 @@ async function readBack(client, pushed, built = {}) {
       `Tag '${m.tag}' now points to ${m.now}, not to the ${digest} this step pushed: another push to the same tag happened in between. Deploy with the 'pinned' output, which names exactly this build.`
     );
   }
-  const view = await readImage(client, manifest.digest);
+  return hold(client, digest, manifest.digest, movedTags2, { ...built, claimedBy }, pushed.map((p) => p.tag));
+}
+async function readBackByDigest(client, digest, built = {}) {
+  const manifest = await client.manifest(digest);
+  return hold(client, digest, manifest.digest, [], { ...built, claimedBy: built.claimedBy ?? "the builder" }, []);
+}
+async function hold(client, digest, manifestDigest, movedTags2, built, tags) {
+  const view = await readImage(client, manifestDigest);
   const { platforms, mediaType } = view;
   if (view.index) checkImages(client, view);
   for (const a of view.attestations.filter((a2) => a2.state === "missing")) {
@@ -1149,7 +1503,7 @@ async function readBack(client, pushed, built = {}) {
     attestations: view.attestations,
     movedTags: movedTags2
   };
-  checkBuilt(client, held, { ...built, claimedBy }, pushed.map((p) => p.tag));
+  checkBuilt(client, held, built, tags);
   return held;
 }
 function checkLabels(held, expected, platform) {
@@ -1217,12 +1571,13 @@ function logReadBack(r) {
 // src/build-push/steps.ts
 async function prepare(deps) {
   const ctx = readRunContext(deps.env);
-  const inputs = readInputs(deps.readInput, deps.cwd);
+  checkUnknownInputs(deps.env);
+  const inputs = readInputs(deps.readInput, deps.cwd, deps.env);
   const pinInputs = readPinInputs(deps.readInput);
   const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push);
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : void 0;
   const [commit, builder] = await Promise.all([
-    resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime }),
+    resolveCommit(ctx, inputs.remoteContext ? deps.cwd : inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime }),
     chooseBuilder(deps, inputs)
   ]);
   const plan = planBuild(inputs, ctx, commit, nativePlatform(builder.info));
@@ -1275,31 +1630,65 @@ async function build(deps, p) {
   return { built: built.value, ...opened.value && { registries: opened.value } };
 }
 async function pushAndReadBack(deps, p, built, registries) {
-  const client = registries.client(p.inputs.image);
+  const clients = p.plan.repositories.map((r) => registries.client(r.name));
   registries.budget.start();
-  const warming = client.warmUp();
+  const warming = Promise.all(clients.map((c) => c.warmUp()));
   const results = await p.builder.using(deps.docker).push(built, p.plan.targets);
-  const pushed = results.map((r) => ({ tag: r.tag, ...r.digest && { digest: r.digest } }));
   registries.budget.start();
   await warming;
-  const held = await group("Read back from the registry", async () => {
-    const r = await readBack(client, pushed, {
-      ...built.imageId && { imageId: built.imageId },
-      ...built.imageId && built.imageStore && { imageIdKind: imageIdKind(built.imageStore) },
-      ...built.claimedConfigDigest && { configDigest: built.claimedConfigDigest },
-      claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : "docker push"
-    });
-    logReadBack(r);
-    return r;
+  const claims = {
+    ...built.imageId && { imageId: built.imageId },
+    ...built.imageId && built.imageStore && { imageIdKind: imageIdKind(built.imageStore) },
+    ...built.claimedConfigDigest && { configDigest: built.claimedConfigDigest },
+    claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : "docker push"
+  };
+  const byDigest = (p.inputs.outputs ?? []).some((o) => o.byDigest);
+  const repositories = await Promise.all(
+    p.plan.repositories.map(async (repo, i) => {
+      const client = clients[i];
+      if (byDigest) {
+        if (!built.claimedDigest) throw new ActionError("the builder pushed by digest but reported no digest", "use a buildx this action is tested with (docs/support.md)");
+        return { repo, held: await readBackByDigest(client, built.claimedDigest, claims) };
+      }
+      const pushed = results.filter((r) => repo.targets.some((t) => t.ref === r.ref)).map((r) => ({ tag: r.tag, ...r.digest && { digest: r.digest } }));
+      return { repo, held: await readBack(client, pushed, claims) };
+    })
+  );
+  await group("Read back from the registry", async () => {
+    for (const r of repositories) {
+      if (repositories.length > 1) info(`${r.repo.input}:`);
+      logReadBack(r.held);
+    }
   });
-  checkPlatforms(held, p.inputs.platforms);
-  checkPlatformLabels(held, p.plan.labels.labels);
-  const pins = p.pins && await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest);
-  return { held, ...pins && { pins } };
+  for (const r of repositories) {
+    checkPlatforms(r.held, p.inputs.platforms);
+    checkPlatformLabels(r.held, p.plan.labels.labels);
+  }
+  const held = agreed(repositories);
+  const pins = p.pins && await (await loadLater()).pinBuiltImage(
+    p.pins,
+    repositories.map((r) => ({ name: r.repo.name, tags: r.repo.targets.map((t) => t.tag) })),
+    held.digest
+  );
+  return { held, repositories, ...pins && { pins } };
+}
+function agreed(repositories) {
+  const first = repositories[0];
+  const digests = new Set(repositories.map((r) => r.held.digest));
+  if (digests.size > 1) {
+    throw new ActionError(
+      `the registries hold different images for this one build:
+${repositories.map((r) => `  ${r.repo.input}: ${r.held.digest}`).join("\n")}`,
+      "a registry converted the image on push (manifest format or compression); push to the registries that keep it as built, or build once per registry"
+    );
+  }
+  return first.held;
 }
 function report(p, built, pushed) {
   const summary = p.inputs.summary;
-  if (!pushed) return { report: { ...p.base, imageId: built.imageId ?? built.claimedConfigDigest ?? "" }, summary };
+  if (!pushed) {
+    return { report: { ...p.base, imageId: built.imageId ?? built.claimedConfigDigest ?? "", ...built.called && { called: built.called, tags: [] } }, summary };
+  }
   const imageId = built.imageId ?? pushed.held.configDigest;
   const { held, pins } = pushed;
   return {
@@ -1315,7 +1704,16 @@ function report(p, built, pushed) {
       platforms: held.platforms.map(({ platform, digest, configDigest }) => ({ platform, digest, configDigest })),
       attestations: { count: held.attestations.length, ...attestationKinds(held.attestations) },
       labels: held.labels,
-      movedTags: held.movedTags
+      movedTags: pushed.repositories ? pushed.repositories.flatMap((r) => r.held.movedTags) : held.movedTags,
+      ...pushed.repositories && {
+        repositories: pushed.repositories.map((r) => ({
+          image: r.repo.input,
+          registry: r.repo.name.registry,
+          digest: r.held.digest,
+          pinned: `${r.repo.input}@${r.held.digest}`,
+          tags: r.repo.targets.map((t) => t.ref)
+        }))
+      }
     },
     summary
   };

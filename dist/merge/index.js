@@ -12,23 +12,23 @@ import {
   logPlanNotes,
   maskSecretInputs,
   parseLabelLines,
-  parseTags,
+  parseRepositories,
+  parseTagEntries,
   planTags,
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-2Q6YZ36D.js";
+} from "../chunks/chunk-UFPPSU4A.js";
 import {
   envInputReader,
   parseBoolean,
   parseChoice,
-  parseImage,
   parseLines,
   parseLogin,
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-KXJUYCH7.js";
+} from "../chunks/chunk-FGT2TVJG.js";
 import {
   dockerRegistries
 } from "../chunks/chunk-26KU34MM.js";
@@ -97,6 +97,7 @@ function toMergeOutputs(r) {
   return {
     digest: r.digest,
     pinned: r.pinned,
+    "pinned-all": (r.pinnedAll ?? [r.pinned]).join("\n"),
     platforms: JSON.stringify(platforms),
     tags: r.tags.join("\n"),
     metadata: JSON.stringify(metadata)
@@ -186,24 +187,53 @@ function parseSources(raw) {
   }
   return lines;
 }
+function mergeTargets(imageRaw, tagsRaw) {
+  const images = parseRepositories("image", imageRaw);
+  const { names, refs } = parseTagEntries(tagsRaw);
+  if (images.length === 0 && refs.length === 0) {
+    throw new InputError("image", "is required", "set 'image' to the repository to write the index to (e.g. ghcr.io/acme/api), or write full references in 'tags'");
+  }
+  if (names.length > 0 && images.length === 0) {
+    throw new InputError("tags", `'${names[0]}' is a tag name, but 'image' is empty, so it names no repository`, "set 'image', or write full references (ghcr.io/acme/api:v1)");
+  }
+  const targets = [];
+  const find = (r) => {
+    let t = targets.find((x) => formatName(x.name) === formatName(r.name));
+    if (!t) targets.push(t = { ...r, tags: [] });
+    return t;
+  };
+  const named = new Set(refs.map((r) => formatName(r.repository.name)));
+  for (const img of images) {
+    const t = find(img);
+    if (names.length > 0 || !named.has(formatName(img.name))) t.tags.push(...names);
+  }
+  for (const r of refs) {
+    const t = find(r.repository);
+    const tag = r.tag ?? "latest";
+    if (!t.tags.includes(tag)) t.tags.push(tag);
+  }
+  return { tags: names, targets };
+}
 function readMergeInputs(read) {
-  const { imageInput, image } = parseImage(read("image"));
+  const { tags, targets } = mergeTargets(read("image"), read("tags"));
+  const first = targets[0];
+  const imageInput = first.input;
+  const image = first.name;
   const sources = parseSources(read("sources"));
-  const tags = parseTags(read("tags"));
   const annotations = parseLabelLines(parseLines(read("annotations")), "annotations");
   const requireSameCommit = parseBoolean("require-same-commit", read("require-same-commit"), true);
   const latest = parseChoice("latest", read("latest"), LATEST_POLICIES, "warn");
   const summary = parseBoolean("summary", read("summary"), true);
   const login = parseLogin(read("username"), read("password"));
   const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
-  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, registryTimeoutMs, ...login && { login } };
+  return { imageInput, image, sources, tags, targets, annotations, requireSameCommit, latest, summary, registryTimeoutMs, ...login && { login } };
 }
 
 // src/merge/sources.ts
 function isBareTag(text) {
   return TAG.test(text) && !/[/:@]/.test(text);
 }
-function expandSources(lines, values, image, ref) {
+function expandSources(lines, values, image, ref, o = {}) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
   for (const input of lines) {
@@ -219,6 +249,10 @@ function expandSources(lines, values, image, ref) {
     const parsed = isBareTag(text) ? { ...image, tag: text } : parseReferenceInput("sources", text, "write a tag of 'image', or repository:tag, or repository@sha256:<64 hex>");
     if (parsed.tag === void 0 && parsed.digest === void 0) {
       throw new InputError("sources", `'${input}' names the repository ${formatName(parsed)} without a tag or digest`, `write ${text}:<tag> or ${text}@sha256:<digest>`);
+    }
+    if (parsed.registry !== image.registry && parsed.digest !== void 0 && o.rebaseDigests) {
+      parsed.registry = image.registry;
+      parsed.repository = image.repository;
     }
     if (parsed.registry !== image.registry) {
       throw new InputError(
@@ -410,15 +444,22 @@ async function readBackIndex(target, digest, tags) {
 }
 
 // src/merge/steps.ts
-async function prepareMerge(deps) {
+async function prepareMergeTargets(deps) {
   const ctx = readRunContext(deps.env);
   const inputs = readMergeInputs(deps.readInput);
   const commit = await resolveCommit(ctx, deps.cwd, { ...deps.gitHead && { head: deps.gitHead }, commitTime: async () => void 0 });
-  const sources = expandSources(inputs.sources, templateValues(commit.sha, ctx), inputs.image, ctx.ref);
+  const many = inputs.targets.length > 1;
   const notes = [];
-  const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes);
+  const prepared = inputs.targets.map((t) => {
+    const own = { ...inputs, imageInput: t.input, image: t.name, tags: t.tags };
+    const sources = expandSources(inputs.sources, templateValues(commit.sha, ctx), t.name, ctx.ref, { rebaseDigests: many });
+    const targetNotes = [];
+    const { tags } = planTags({ imageInput: t.input, tags: t.tags, latest: inputs.latest }, ctx, commit.sha, targetNotes);
+    for (const n of targetNotes) if (!notes.some((m) => m.text === n.text)) notes.push(n);
+    return { ctx, inputs: own, commit, sources, tags };
+  });
   logPlanNotes(notes);
-  return { ctx, inputs, commit, sources, tags };
+  return prepared;
 }
 function registryAccess(inputs, env) {
   return { env, budgetMs: inputs.registryTimeoutMs, ...inputs.login && { login: { registry: inputs.image.registry, credentials: inputs.login } } };
@@ -515,14 +556,31 @@ function defaultMergeDeps() {
 }
 async function mergeImages(deps) {
   maskSecretInputs(deps.readInput);
-  const prepared = await prepareMerge(deps);
-  const registries = await deps.openRegistries(registryAccess(prepared.inputs, deps.env));
+  const targets = await prepareMergeTargets(deps);
+  const first = targets[0];
+  const registries = await deps.openRegistries(registryAccess(first.inputs, deps.env));
   try {
-    const clients = repositoryClients(registries, prepared.inputs.image);
-    const checked = await readAndCheck(clients, prepared);
-    const composed = composeMerged(prepared, checked);
-    const held = await writeAndReadBack(clients, prepared, checked, composed);
-    return { report: reportMerge(prepared, checked, composed, held, registries.requests), summary: prepared.inputs.summary };
+    const reports = [];
+    for (const prepared of targets) {
+      const clients = repositoryClients(registries, prepared.inputs.image);
+      const checked = await readAndCheck(clients, prepared);
+      const composed = composeMerged(prepared, checked);
+      const held = await writeAndReadBack(clients, prepared, checked, composed);
+      reports.push(reportMerge(prepared, checked, composed, held, registries.requests));
+    }
+    const digests = new Set(reports.map((r) => r.digest));
+    if (digests.size > 1) {
+      throw new ActionError(
+        `the registries hold different indexes for this one merge:
+${reports.map((r) => `  ${r.image}: ${r.digest}`).join("\n")}`,
+        "give every registry the same per-platform images (push them by digest to each repository of the index), or merge once per registry"
+      );
+    }
+    const report = reports[0];
+    return {
+      report: { ...report, ...reports.length > 1 && { pinnedAll: reports.map((r) => r.pinned), tags: reports.flatMap((r) => r.tags) } },
+      summary: first.inputs.summary
+    };
   } finally {
     await registries.close();
   }

@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-R5S7LMAP.js";
+} from "../chunks/chunk-25ZCYV2C.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,7 +12,7 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-KXJUYCH7.js";
+} from "../chunks/chunk-FGT2TVJG.js";
 import {
   pinFiles,
   resolvedRule,

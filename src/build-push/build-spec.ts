@@ -9,11 +9,14 @@ import type { BuildPlan } from './plan'
  * the builder without being copied here; one the builder must not see is named below.
  */
 export function buildSpec(inputs: Inputs, plan: BuildPlan): BuildSpec {
-  const { imageInput, image, tags, labels, summary, latest, ociLabels, semverTags, login, registryTimeoutMs, builder, ...spec } = inputs
+  const { imageInput, image, images, tags, refTags, remoteContext, labels, summary, latest, ociLabels, semverTags, login, registryTimeoutMs, builder, ...spec } = inputs
   // values shown as *** where the build command line is printed
   const redact = spec.buildArgs
     .filter((a) => secretLookingBuildArgs([a]).length > 0)
     .map((a) => a.slice(a.indexOf('=') + 1))
     .filter(Boolean)
-  return { ...spec, tags: plan.refs, labels: plan.labels.labels, redact }
+  // pushed by digest only, the builder is given the bare repositories (no tag is pushed)
+  const byDigest = (spec.outputs ?? []).some((o) => o.byDigest)
+  const refs = byDigest ? plan.repositories.map((r) => r.input) : plan.refs
+  return { ...spec, tags: refs, labels: plan.labels.labels, redact }
 }

@@ -1,15 +1,17 @@
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { InputError } from '../action/errors'
-import { parseLines, parseList, type InputReader } from '../action/inputs'
+import * as core from '@actions/core'
+import { cut, InputError } from '../action/errors'
+import { parseBoolean, parseLines, parseList, type InputReader } from '../action/inputs'
 import { maskSecrets } from '../action/secrets'
-import type { BuildKitOptions, BuildSecret } from '../docker/spec'
+import type { BuildRequest } from '../docker/cli'
+import type { BuildKitOptions, BuildOutput, BuildSecret } from '../docker/spec'
 
 /**
  * What the BuildKit-only inputs ask for: each option read from the input of its name in kebab-case (`secrets` from
  * `secrets` then `secret-files`). Values of `secrets` are masked as soon as they are read.
  */
-export interface BuilderInputs extends BuildKitOptions {
+export interface BuilderInputs extends BuildKitOptions, Pick<BuildRequest, 'addHosts' | 'network' | 'shmSize' | 'ulimits' | 'cgroupParent'> {
   /** `builder`: the buildx builder to use (else BUILDX_BUILDER, else the current one). */
   builder?: string
 }
@@ -79,6 +81,29 @@ export function parseSecretFiles(raw: string, cwd: string): BuildSecret[] {
   return unique('secret-files', out)
 }
 
+/**
+ * `secret-envs`: `id=ENV_NAME` per line (comma-separated too, as build-push-action reads it): the secret's value is
+ * the step's environment variable, masked as soon as it is read and handed on like a `secrets` value.
+ */
+export function parseSecretEnvs(raw: string, env: NodeJS.ProcessEnv): BuildSecret[] {
+  const out: BuildSecret[] = []
+  for (const entry of parseList(raw)) {
+    const eq = entry.indexOf('=')
+    const id = eq > 0 ? entry.slice(0, eq).trim() : ''
+    const name = eq > 0 ? entry.slice(eq + 1).trim() : ''
+    if (!id || !SECRET_ID.test(id) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new InputError('secret-envs', `'${cut(entry)}' is not id=ENV_NAME`, 'write one secret per line as id=NAME, where NAME is an environment variable of this step (env: NAME: ${{ secrets.… }})')
+    }
+    const value = env[name]
+    if (value === undefined) {
+      throw new InputError('secret-envs', `secret '${id}': environment variable ${name} is not set`, `set it on this step: env: { ${name}: \${{ secrets.… }} }`)
+    }
+    if (value) core.setSecret(value)
+    out.push({ id, value, input: 'secret-envs' })
+  }
+  return out
+}
+
 function unique(input: string, secrets: BuildSecret[]): BuildSecret[] {
   const seen = new Set<string>()
   for (const s of secrets) {
@@ -125,12 +150,89 @@ export function parseAnnotations(raw: string): string[] {
   return lines
 }
 
+/** `add-hosts`: `host:ip` (or `host=ip`), comma- or newline-separated, as `--add-host` takes them. */
+export function parseAddHosts(raw: string): string[] {
+  const hosts = parseList(raw)
+  for (const h of hosts) {
+    if (!/^[A-Za-z0-9_.-]+[:=]\S+$/.test(h)) throw new InputError('add-hosts', `'${cut(h)}' is not host:ip`, 'write each as host:ip (e.g. docker:10.180.0.1), comma- or newline-separated')
+  }
+  return hosts
+}
+
+/** `ulimit`: `name=soft[:hard]` per line (`nofile=1024:1024`). */
+export function parseUlimits(raw: string): string[] {
+  const lines = parseLines(raw)
+  for (const l of lines) {
+    if (!/^[a-z]+=-?\d+(:-?\d+)?$/.test(l)) throw new InputError('ulimit', `'${cut(l)}' is not name=soft[:hard]`, 'write one limit per line, e.g. nofile=1024:1024')
+  }
+  return lines
+}
+
+/** One word or value without spaces (network, shm-size, cgroup-parent, call). */
+function word(input: string, raw: string, shape: RegExp, hint: string): string | undefined {
+  const v = raw.trim()
+  if (v === '') return undefined
+  if (!shape.test(v)) throw new InputError(input, `'${cut(v)}' is not valid`, hint)
+  return v
+}
+
+/** The CSV fields of one `--output` (quoted fields may hold commas: `"name=a,b"`). */
+function csvFields(text: string): string[] {
+  const fields: string[] = []
+  let cur = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string
+    if (c === '"') {
+      if (quoted && text[i + 1] === '"') {
+        cur += '"'
+        i++
+      } else quoted = !quoted
+    } else if (c === ',' && !quoted) {
+      fields.push(cur.trim())
+      cur = ''
+    } else cur += c
+  }
+  fields.push(cur.trim())
+  return fields.filter(Boolean)
+}
+
+const EXPORTERS = ['image', 'registry', 'docker', 'oci', 'tar', 'local', 'cacheonly']
+
+/**
+ * `outputs`: buildx exporters, one per line, as build-push-action takes them. What pushes (`type=registry`, or
+ * `type=image,push=true`, with or without `push-by-digest=true`) goes through the read-back; what does not is
+ * passed on as written. A line without `type=` is buildx's shorthand: `-` (a tar on stdout, which a step cannot
+ * use: refused) or a directory (`type=local`).
+ */
+export function parseOutputs(raw: string): BuildOutput[] {
+  const outs = parseLines(raw).map((text): BuildOutput => {
+    const attrs = new Map<string, string>()
+    for (const f of csvFields(text)) {
+      const eq = f.indexOf('=')
+      attrs.set((eq < 0 ? f : f.slice(0, eq)).trim().toLowerCase(), eq < 0 ? '' : f.slice(eq + 1).trim())
+    }
+    const type = attrs.get('type') ?? (text === '-' ? '-' : attrs.size === 1 && !text.includes('=') ? 'local' : '')
+    if (!EXPORTERS.includes(type)) {
+      throw new InputError('outputs', `'${cut(text)}' has no known type (${EXPORTERS.join(', ')})`, 'write each output as type=<exporter>,… e.g. type=local,dest=out or type=image,push=true')
+    }
+    const truthy = (k: string): boolean => ['true', '1'].includes((attrs.get(k) ?? '').toLowerCase())
+    const pushes = type === 'registry' || (type === 'image' && truthy('push'))
+    const names = (attrs.get('name') ?? '').split(',').map((n) => n.trim()).filter(Boolean)
+    return { text: type === 'local' && !attrs.has('type') ? `type=local,dest=${text}` : text, type, pushes, byDigest: pushes && truthy('push-by-digest'), names }
+  })
+  if (outs.filter((o) => o.pushes).length > 1) {
+    throw new InputError('outputs', 'lists more than one output that pushes', "push once (type=image,push=true or type=registry) and list every repository in 'tags' or the output's name=")
+  }
+  return outs
+}
+
 /** Booleans and attestation options are passed to buildx as written; only empty means "buildx's default". */
 function optional(raw: string): string | undefined {
   return raw.trim() === '' ? undefined : raw.trim()
 }
 
-export function readBuilderInputs(read: InputReader, cwd: string): BuilderInputs {
+export function readBuilderInputs(read: InputReader, cwd: string, env: NodeJS.ProcessEnv = {}): BuilderInputs {
   const builder = optional(read('builder'))
   if (builder !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(builder)) {
     throw new InputError('builder', `'${builder}' is not a buildx builder name`, 'set it to a name `docker buildx ls` lists, e.g. the name output of docker/setup-buildx-action')
@@ -140,15 +242,35 @@ export function readBuilderInputs(read: InputReader, cwd: string): BuilderInputs
   return {
     ...(builder && { builder }),
     platforms: parsePlatforms(read('platforms')),
-    secrets: [...parseSecrets(read('secrets')), ...parseSecretFiles(read('secret-files'), cwd)],
+    secrets: unique('secret-envs', [...parseSecrets(read('secrets')), ...parseSecretFiles(read('secret-files'), cwd), ...parseSecretEnvs(read('secret-envs'), env)]),
     ssh: parseSsh(read('ssh')),
     cacheFrom: parseLines(read('cache-from')),
     cacheTo: parseLines(read('cache-to')),
     ...(provenance && { provenance }),
     ...(sbom && { sbom }),
     buildContexts: keyValueLines('build-contexts', read('build-contexts'), 'name=path|url', 'write one per line as name=path, name=docker-image://ref or name=https://…'),
-    annotations: parseAnnotations(read('annotations'))
+    annotations: parseAnnotations(read('annotations')),
+    addHosts: parseAddHosts(read('add-hosts')),
+    ...optionalWord('network', word('network', read('network'), /^[a-z0-9_.:-]+$/i, 'set it to default, none or host')),
+    ...optionalWord('shmSize', word('shm-size', read('shm-size'), /^\d+(\.\d+)?[bkmg]?$/i, 'write a size such as 2g or 512m')),
+    ulimits: parseUlimits(read('ulimit')),
+    ...optionalWord('cgroupParent', word('cgroup-parent', read('cgroup-parent'), /^\S+$/, 'write one cgroup path without spaces')),
+    allow: parseList(read('allow')),
+    attests: keyValueLines('attests', read('attests'), 'type=…', 'write one attestation per line, e.g. type=sbom,generator=image or type=provenance,mode=max'),
+    noCacheFilters: parseList(read('no-cache-filters')),
+    ...optionalWord('call', word('call', read('call'), /^[a-z][a-z.]*(,[a-z]+=[A-Za-z0-9]+)*$/, 'set it to build, check, outline or targets (e.g. check)')),
+    outputs: parseOutputs(read('outputs')),
+    ...loadInput(read('load'))
   }
+}
+
+function optionalWord<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>)
+}
+
+/** `load`: unset leaves the action's default (a result that is not pushed is loaded when it can be). */
+function loadInput(raw: string): { load?: boolean } {
+  return raw === '' ? {} : { load: parseBoolean('load', raw, false) }
 }
 
 /**
@@ -160,7 +282,8 @@ export function buildkitOnly(b: BuilderInputs): string[] {
   const used: string[] = []
   if (b.builder) used.push('builder')
   if (b.platforms.length > 1) used.push('platforms')
-  if (b.secrets.some((s) => s.value !== undefined)) used.push('secrets')
+  if (b.secrets.some((s) => s.value !== undefined && s.input === undefined)) used.push('secrets')
+  if (b.secrets.some((s) => s.input === 'secret-envs')) used.push('secret-envs')
   if (b.secrets.some((s) => s.file !== undefined)) used.push('secret-files')
   if (b.ssh.length) used.push('ssh')
   if (b.cacheFrom.length) used.push('cache-from')
@@ -169,5 +292,10 @@ export function buildkitOnly(b: BuilderInputs): string[] {
   if (b.sbom && b.sbom !== 'false') used.push('sbom')
   if (b.buildContexts.length) used.push('build-contexts')
   if (b.annotations.length) used.push('annotations')
+  if (b.allow?.length) used.push('allow')
+  if (b.attests?.length) used.push('attests')
+  if (b.noCacheFilters?.length) used.push('no-cache-filters')
+  if (b.call) used.push('call')
+  if (b.outputs?.length) used.push('outputs')
   return used
 }

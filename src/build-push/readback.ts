@@ -77,7 +77,7 @@ function checkImages(client: RegistryClient, view: ImageView): void {
  */
 function checkBuilt(client: RegistryClient, held: Pick<ReadBack, 'digest' | 'platforms'>, built: BuildClaims, tags: string[]): void {
   const names = new Set([held.digest, ...held.platforms.flatMap((p) => [p.digest, p.configDigest])])
-  const where = `${client.registry}/${client.repository}:${tags.join(', :')}`
+  const where = tags.length ? `${client.registry}/${client.repository}:${tags.join(', :')}` : `${client.registry}/${client.repository}@${held.digest}`
   const configs = `config ${held.platforms.map((p) => p.configDigest).join(', ')}`
   const holds = `${held.digest} (${configs})`
   if (built.imageId && !names.has(built.imageId)) {
@@ -156,7 +156,28 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
     )
   }
 
-  const view = await readImage(client, manifest.digest)
+  return hold(client, digest, manifest.digest, movedTags, { ...built, claimedBy }, pushed.map((p) => p.tag))
+}
+
+/**
+ * Reads back an image pushed by digest only (`push-by-digest=true`: no tag): the manifest by the digest the builder
+ * reported, hashed byte for byte, then everything readBack checks after it.
+ */
+export async function readBackByDigest(client: RegistryClient, digest: string, built: BuildClaims = {}): Promise<ReadBack> {
+  const manifest = await client.manifest(digest)
+  return hold(client, digest, manifest.digest, [], { ...built, claimedBy: built.claimedBy ?? 'the builder' }, [])
+}
+
+/** The image view under a verified manifest digest, checked against what the build claims. */
+async function hold(
+  client: RegistryClient,
+  digest: string,
+  manifestDigest: string,
+  movedTags: ReadBack['movedTags'],
+  built: BuildClaims,
+  tags: string[]
+): Promise<ReadBack> {
+  const view = await readImage(client, manifestDigest)
   const { platforms, mediaType } = view
   if (view.index) checkImages(client, view)
   for (const a of view.attestations.filter((a) => a.state === 'missing')) {
@@ -175,7 +196,7 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
     attestations: view.attestations,
     movedTags
   }
-  checkBuilt(client, held, { ...built, claimedBy }, pushed.map((p) => p.tag))
+  checkBuilt(client, held, built, tags)
   return held
 }
 

@@ -29,9 +29,13 @@ export interface Report {
   runAttempt?: string
   runUrl?: string
   movedTags: Array<{ tag: string; now: string }>
+  /** Every repository pushed, each read back from its registry (pushed only; the first is `image`'s). */
+  repositories?: Array<{ image: string; registry: string; digest: string; pinned: string; tags: string[] }>
+  /** With `call` other than build: the method and what buildx reported (no image). */
+  called?: { method: string; output: string }
 }
 
-export type Outputs = Record<'digest' | 'pinned' | 'imageid' | 'tags' | 'labels' | 'metadata' | 'platforms', string>
+export type Outputs = Record<'digest' | 'pinned' | 'pinned-all' | 'repositories' | 'imageid' | 'tags' | 'labels' | 'metadata' | 'platforms', string>
 
 export function toOutputs(report: Report): Partial<Outputs> {
   const metadata = {
@@ -44,12 +48,17 @@ export function toOutputs(report: Report): Partial<Outputs> {
     pushed: report.pushed,
     // build-push-action's keys, so fromJSON(steps.x.outputs.metadata)['containerimage.digest'] keeps working; ours are
     // read back from the registry and verified, not the builder's claim
+    ...(report.repositories && { repositories: report.repositories }),
     ...(report.digest && { 'containerimage.digest': report.digest }),
     ...(report.digest && report.configDigest && { 'containerimage.config.digest': report.configDigest })
   }
   const platforms = report.platforms && Object.fromEntries(report.platforms.map((p) => [p.platform, p.digest]))
   return {
     ...(report.digest && { digest: report.digest, pinned: report.pinned }),
+    ...(report.repositories && {
+      'pinned-all': report.repositories.map((r) => r.pinned).join('\n'),
+      repositories: JSON.stringify(report.repositories)
+    }),
     ...(platforms && { platforms: JSON.stringify(platforms) }),
     imageid: report.imageId,
     tags: report.tags.join('\n'),

@@ -12,22 +12,25 @@ import { attestationKinds } from '../registry/image'
 import { buildkitOnly } from './builder-inputs'
 import { buildSpec } from './build-spec'
 import { loadLater, type BuildResult, type Deps, type Prepared } from './deps'
-import { readInputs, type Inputs } from './inputs'
+import { checkUnknownInputs, readInputs, type Inputs } from './inputs'
 import { planBuild } from './plan'
 import { gitHubInputs } from './publish'
-import { checkPlatformLabels, checkPlatforms, readBack, type PushedTag, type ReadBack } from './readback'
+import { ActionError } from '../action/errors'
+import { checkPlatformLabels, checkPlatforms, readBack, readBackByDigest, type BuildClaims, type PushedTag, type ReadBack } from './readback'
+import type { RepositoryPlan } from './plan'
 import { builderNotes, logReadBack, needsBuildKit } from './texts'
 
 /** Step 1: inputs → deploy files → commit → plan, and the plan's notes printed. */
 export async function prepare(deps: Deps): Promise<Prepared> {
   const ctx = readRunContext(deps.env)
-  const inputs = readInputs(deps.readInput, deps.cwd)
+  checkUnknownInputs(deps.env)
+  const inputs = readInputs(deps.readInput, deps.cwd, deps.env)
   const pinInputs = readPinInputs(deps.readInput)
   const github = gitHubInputs(deps.readInput, pinInputs.files.length > 0, inputs.push)
   const pins = pinInputs.files.length > 0 ? await (await loadLater()).prepareBuildPins(pinInputs, inputs.push, deps.cwd) : undefined
   // git and `docker buildx inspect` are independent processes: run them side by side
   const [commit, builder] = await Promise.all([
-    resolveCommit(ctx, inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime }),
+    resolveCommit(ctx, inputs.remoteContext ? deps.cwd : inputs.context, { head: deps.gitHead, commitTime: deps.gitCommitTime }),
     chooseBuilder(deps, inputs)
   ])
   const plan = planBuild(inputs, ctx, commit, nativePlatform(builder.info))
@@ -104,28 +107,75 @@ export async function pushAndReadBack(
   p: Prepared,
   built: BuiltImage,
   registries: RegistryFactory
-): Promise<{ held: ReadBack; pins?: PinOutcome }> {
-  const client = registries.client(p.inputs.image)
+): Promise<{ held: ReadBack; repositories: HeldRepository[]; pins?: PinOutcome }> {
+  const clients = p.plan.repositories.map((r) => registries.client(r.name))
   registries.budget.start()
-  const warming = client.warmUp()
+  const warming = Promise.all(clients.map((c) => c.warmUp()))
   const results = await p.builder.using(deps.docker).push(built, p.plan.targets)
-  const pushed: PushedTag[] = results.map((r) => ({ tag: r.tag, ...(r.digest && { digest: r.digest }) }))
   registries.budget.start()
   await warming
-  const held = await core.group('Read back from the registry', async () => {
-    const r = await readBack(client, pushed, {
-      ...(built.imageId && { imageId: built.imageId }),
-      ...(built.imageId && built.imageStore && { imageIdKind: imageIdKind(built.imageStore) }),
-      ...(built.claimedConfigDigest && { configDigest: built.claimedConfigDigest }),
-      claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : 'docker push'
+  const claims: BuildClaims = {
+    ...(built.imageId && { imageId: built.imageId }),
+    ...(built.imageId && built.imageStore && { imageIdKind: imageIdKind(built.imageStore) }),
+    ...(built.claimedConfigDigest && { configDigest: built.claimedConfigDigest }),
+    claimedBy: built.pushedByBuilder ? `buildx (builder ${built.builder.name}, driver ${built.builder.driver})` : 'docker push'
+  }
+  const byDigest = (p.inputs.outputs ?? []).some((o) => o.byDigest)
+  // every registry read back with its own credentials, side by side
+  const repositories = await Promise.all(
+    p.plan.repositories.map(async (repo, i): Promise<HeldRepository> => {
+      const client = clients[i] as (typeof clients)[number]
+      if (byDigest) {
+        if (!built.claimedDigest) throw new ActionError('the builder pushed by digest but reported no digest', 'use a buildx this action is tested with (docs/support.md)')
+        return { repo, held: await readBackByDigest(client, built.claimedDigest, claims) }
+      }
+      const pushed: PushedTag[] = results
+        .filter((r) => repo.targets.some((t) => t.ref === r.ref))
+        .map((r) => ({ tag: r.tag, ...(r.digest && { digest: r.digest }) }))
+      return { repo, held: await readBack(client, pushed, claims) }
     })
-    logReadBack(r)
-    return r
+  )
+  await core.group('Read back from the registry', async () => {
+    for (const r of repositories) {
+      if (repositories.length > 1) core.info(`${r.repo.input}:`)
+      logReadBack(r.held)
+    }
   })
-  checkPlatforms(held, p.inputs.platforms)
-  checkPlatformLabels(held, p.plan.labels.labels)
-  const pins = p.pins && (await (await loadLater()).pinBuiltImage(p.pins, p.inputs.image, p.plan.tags, held.digest))
-  return { held, ...(pins && { pins }) }
+  for (const r of repositories) {
+    checkPlatforms(r.held, p.inputs.platforms)
+    checkPlatformLabels(r.held, p.plan.labels.labels)
+  }
+  const held = agreed(repositories)
+  const pins =
+    p.pins &&
+    (await (await loadLater()).pinBuiltImage(
+      p.pins,
+      repositories.map((r) => ({ name: r.repo.name, tags: r.repo.targets.map((t) => t.tag) })),
+      held.digest
+    ))
+  return { held, repositories, ...(pins && { pins }) }
+}
+
+/** One repository and what its registry holds. */
+export interface HeldRepository {
+  repo: RepositoryPlan
+  held: ReadBack
+}
+
+/**
+ * The one digest every registry holds. A registry that holds other bytes (one that converts manifests) fails the
+ * step, naming each repository and its digest: the step never reports a digest one of them does not hold.
+ */
+function agreed(repositories: HeldRepository[]): ReadBack {
+  const first = repositories[0] as HeldRepository
+  const digests = new Set(repositories.map((r) => r.held.digest))
+  if (digests.size > 1) {
+    throw new ActionError(
+      `the registries hold different images for this one build:\n${repositories.map((r) => `  ${r.repo.input}: ${r.held.digest}`).join('\n')}`,
+      'a registry converted the image on push (manifest format or compression); push to the registries that keep it as built, or build once per registry'
+    )
+  }
+  return first.held
 }
 
 /**
@@ -133,9 +183,11 @@ export async function pushAndReadBack(
  * ID is the engine's when the image is in it, else the config digest the registry holds (what `docker pull` would
  * show as its ID).
  */
-export function report(p: Prepared, built: BuiltImage, pushed?: { held: ReadBack; pins?: PinOutcome }): BuildResult {
+export function report(p: Prepared, built: BuiltImage, pushed?: { held: ReadBack; repositories?: HeldRepository[]; pins?: PinOutcome }): BuildResult {
   const summary = p.inputs.summary
-  if (!pushed) return { report: { ...p.base, imageId: built.imageId ?? built.claimedConfigDigest ?? '' }, summary }
+  if (!pushed) {
+    return { report: { ...p.base, imageId: built.imageId ?? built.claimedConfigDigest ?? '', ...(built.called && { called: built.called, tags: [] }) }, summary }
+  }
   const imageId = built.imageId ?? pushed.held.configDigest
   const { held, pins } = pushed
   return {
@@ -151,7 +203,16 @@ export function report(p: Prepared, built: BuiltImage, pushed?: { held: ReadBack
       platforms: held.platforms.map(({ platform, digest, configDigest }) => ({ platform, digest, configDigest })),
       attestations: { count: held.attestations.length, ...attestationKinds(held.attestations) },
       labels: held.labels,
-      movedTags: held.movedTags
+      movedTags: pushed.repositories ? pushed.repositories.flatMap((r) => r.held.movedTags) : held.movedTags,
+      ...(pushed.repositories && {
+        repositories: pushed.repositories.map((r) => ({
+          image: r.repo.input,
+          registry: r.repo.name.registry,
+          digest: r.held.digest,
+          pinned: `${r.repo.input}@${r.held.digest}`,
+          tags: r.repo.targets.map((t) => t.ref)
+        }))
+      })
     },
     summary
   }

@@ -17,6 +17,8 @@ function facts(report: Report): string {
   if (report.digest) {
     items.push(`**Digest** ${code(report.digest)} (read back from the registry, sha256 verified)`)
     if (report.mediaType) items.push(`**Media type** ${code(report.mediaType)}`)
+  } else if (report.called) {
+    items.push(`**Digest** none: \`call: ${report.called.method}\` builds no image`)
   } else {
     items.push('**Digest** none: not pushed (`push: false`)')
   }
@@ -37,6 +39,20 @@ function movedTags(report: Report): string | undefined {
     lines.push(`> Tag ${code(m.tag)} now points to ${code(m.now)}: another push happened after this one. Deploy with the pinned reference.`)
   }
   return lines.join('\n')
+}
+
+/** One row per registry (repository) read back: each verified with its own credentials, all holding one digest. */
+function registryTable(report: Report): string | undefined {
+  const repos = report.repositories
+  if (!repos || repos.length < 2) return undefined
+  const rows = repos.map((r) => [htmlCode(r.registry), htmlCode(r.image), htmlCode(r.digest), r.tags.map((t) => htmlCode(t.slice(t.lastIndexOf(':') + 1))).join(' ')])
+  return sections(`#### Registries (${repos.length}, each read back and verified, one digest)`, htmlTable(['Registry', 'Repository', 'Digest', 'Tags'], rows))
+}
+
+/** With `call: check` (or another method): what buildx reported, and that no image was made. */
+function called(report: Report): string | undefined {
+  if (!report.called) return undefined
+  return sections(`#### \`call: ${report.called.method}\`: no image built, nothing pushed`, codeBlock(report.called.output || '(buildx printed nothing)'))
 }
 
 /** The labels exactly as held (or built): an HTML table, so any value (`<b>`, `C:\tmp`, backticks, spaces) shows as it is. */
@@ -60,6 +76,8 @@ export function renderSummary(report: Report): string {
     `### ${pushed ? 'Pushed' : 'Built'} ${code(report.image)}`,
     pushed ? codeBlock(report.pinned as string) : undefined,
     facts(report),
+    called(report),
+    registryTable(report),
     movedTags(report),
     report.pushed ? '#### Labels (as held by the registry)' : '#### Labels (as built)',
     labelTable(report),

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { ActionError } from '../action/errors'
 import { isSha256Digest } from '../registry/digest'
 import type { Docker, PushResult, PushTarget } from './cli'
-import { buildxArgv, buildxFailure, secretEnv, type BuildxFiles } from './buildx'
+import { buildxArgv, buildxFailure, callsNoBuild, secretEnv, type BuildxFiles } from './buildx'
 import { buildxEngineImageId, type ImageStore } from './image-store'
 import type { BuilderInfo, BuildSpec } from './spec'
 
@@ -36,6 +36,8 @@ export interface BuiltImage {
   platforms: string[]
   /** buildx's --metadata-file as written (undefined on the legacy path). Holds build-arg values: never print it whole. */
   metadata?: Record<string, unknown>
+  /** With `call` other than build (`check`, `outline`, …): what buildx printed, and no image was made. */
+  called?: { method: string; output: string }
 }
 
 export interface Builder {
@@ -142,19 +144,37 @@ export class BuildxBuilder implements Builder {
     return spec.platforms.length <= 1
   }
 
+  /** `--load`: as the `load` input says; unset, a result that is not pushed (nor exported elsewhere) is loaded when it can be. */
+  private load(spec: BuildSpec): boolean {
+    if (callsNoBuild(spec.call)) return false
+    if (spec.load !== undefined) return spec.load
+    if (spec.outputs?.length) return false
+    return !spec.push && this.loadable(spec)
+  }
+
+  /** Whether the image lands in the engine's store: loaded, or built by the docker driver into an image exporter. */
+  private inEngine(spec: BuildSpec, load: boolean): boolean {
+    if (load) return true
+    if (this.info.driver !== 'docker' || callsNoBuild(spec.call)) return false
+    return !spec.outputs?.length || spec.outputs.some((o) => o.type === 'image' || o.type === 'registry' || o.type === 'docker')
+  }
+
   async build(spec: BuildSpec): Promise<BuiltImage> {
     const dir = await mkdtemp(path.join(this.tempRoot, 'pinned-build-buildx-'))
     const files: BuildxFiles = { metadata: path.join(dir, 'metadata.json'), iid: path.join(dir, 'iid') }
     try {
-      const load = !spec.push && this.loadable(spec)
+      const load = this.load(spec)
       const argv = buildxArgv(spec, this.info, files, { load })
-      const inEngine = this.info.driver === 'docker' || load
+      const inEngine = this.inEngine(spec, load)
       // what the engine's image ID is depends on its store: asked while the build runs
       const storeAsked = inEngine ? this.docker.imageStore().catch(() => undefined) : Promise.resolve(undefined)
       const out = await this.docker.buildx(argv, { env: secretEnv(spec.secrets), title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`, redact: spec.redact })
       const imageStore = await storeAsked
       if (out.exitCode !== 0) throw buildxFailure(this.info, spec, out.exitCode, out.output)
       const metadata = await readJson(files.metadata)
+      if (callsNoBuild(spec.call)) {
+        return { builder: this.info, pushedByBuilder: false, platforms: spec.platforms, metadata, called: { method: spec.call ?? '', output: out.output.trim() } }
+      }
       const iid = (await readFile(files.iid, 'utf8').catch(() => '')).trim()
       const claimedDigest = stringField(metadata, 'containerimage.digest')
       const claimedConfigDigest = stringField(metadata, 'containerimage.config.digest')

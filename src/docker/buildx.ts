@@ -1,7 +1,7 @@
 /** `docker buildx`: the argv of a build and what a failed build means. */
 import { ActionError } from '../action/errors'
 import type { BuilderInfo, BuildSecret, BuildSpec } from './spec'
-import { requestFlags } from './cli'
+import { fileFlag, requestFlags } from './cli'
 
 export interface BuildxFiles {
   metadata: string
@@ -52,7 +52,7 @@ export function annotationAttributes(annotation: string): string[] {
  * the environment (secretEnv), files by path. `load` puts a result that is not pushed into `docker images`.
  */
 export function buildxArgv(spec: BuildSpec, builder: Pick<BuilderInfo, 'name'>, files: BuildxFiles, o: { load: boolean }): string[] {
-  const argv = ['buildx', 'build', '--builder', builder.name, '--file', spec.file, '--metadata-file', files.metadata, '--iidfile', files.iid]
+  const argv = ['buildx', 'build', '--builder', builder.name, ...fileFlag(spec), '--metadata-file', files.metadata, '--iidfile', files.iid]
   argv.push(...requestFlags(spec))
   spec.secrets.forEach((s, i) => {
     argv.push('--secret', s.value !== undefined ? `id=${s.id},env=${secretEnvName(i)}` : `id=${s.id},src=${csvField(s.file ?? '')}`)
@@ -63,10 +63,35 @@ export function buildxArgv(spec: BuildSpec, builder: Pick<BuilderInfo, 'name'>, 
   if (spec.provenance !== undefined) argv.push(`--provenance=${spec.provenance}`)
   if (spec.sbom !== undefined) argv.push(`--sbom=${spec.sbom}`)
   for (const c of spec.buildContexts) argv.push('--build-context', c)
-  const annotations = spec.annotations.flatMap(annotationAttributes).map(csvField)
-  if (spec.push) argv.push(...(annotations.length ? ['--output', ['type=image', 'push=true', ...annotations].join(',')] : ['--push']))
-  else if (o.load) argv.push(...(annotations.length ? ['--output', ['type=docker', ...annotations].join(',')] : ['--load']))
+  for (const a of spec.allow ?? []) argv.push('--allow', a)
+  for (const a of spec.attests ?? []) argv.push('--attest', a)
+  for (const f of spec.noCacheFilters ?? []) argv.push('--no-cache-filter', f)
+  if (spec.call) argv.push('--call', spec.call)
+  argv.push(...exporterFlags(spec, o.load))
   argv.push(spec.context)
+  return argv
+}
+
+/** Whether `call` asks for something other than an image (`check`, `outline`, `targets`): no exporter then. */
+export function callsNoBuild(call: string | undefined): boolean {
+  return call !== undefined && call.split(',')[0]?.trim() !== 'build'
+}
+
+/**
+ * Where the result goes: the user's `outputs` (annotations joined to the one that pushes), else a push, else the
+ * docker engine (`load`). `--load` with a push keeps the image in docker images too.
+ */
+function exporterFlags(spec: BuildSpec, load: boolean): string[] {
+  if (callsNoBuild(spec.call)) return []
+  const annotations = spec.annotations.flatMap(annotationAttributes).map(csvField)
+  const argv: string[] = []
+  if (spec.outputs?.length) {
+    for (const out of spec.outputs) argv.push('--output', out.pushes && annotations.length ? [out.text, ...annotations].join(',') : out.text)
+    if (load) argv.push('--load')
+    return argv
+  }
+  if (spec.push) argv.push(...(annotations.length ? ['--output', ['type=image', 'push=true', ...annotations].join(',')] : ['--push']))
+  if (load) argv.push(...(annotations.length && !spec.push ? ['--output', ['type=docker', ...annotations].join(',')] : ['--load']))
   return argv
 }
 
@@ -90,6 +115,11 @@ export function buildxFailure(builder: BuilderInfo, spec: BuildSpec, exitCode: n
   }
   if (/attestation.* not supported|provenance.* not supported|sbom.* not supported/i.test(output)) {
     return fail(`the ${builder.driver} driver cannot attach attestations (provenance/SBOM)`, `set 'provenance: false' and 'sbom: false', or ${SETUP_BUILDX}`)
+  }
+  if (/unknown flag: --(call|attest|no-cache-filter|allow)\b/.test(output)) {
+    const flag = /unknown flag: --([a-z-]+)/.exec(output)?.[1] ?? ''
+    const input = { call: 'call', attest: 'attests', 'no-cache-filter': 'no-cache-filters', allow: 'allow' }[flag] ?? flag
+    return fail(`this buildx has no --${flag} (input '${input}')`, `use a newer buildx (docker/setup-buildx-action installs one; --call needs buildx 0.15 or later), or remove '${input}'`)
   }
   if (/cache export feature is currently not supported|cache export.*not supported/i.test(output)) {
     return fail(`the ${builder.driver} driver cannot export a cache ('cache-to')`, `${SETUP_BUILDX}, or use 'cache-to: type=inline'`)

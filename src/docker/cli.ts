@@ -11,7 +11,9 @@ import { parseImageStore, type ImageStore } from './image-store'
 import { parsePushDigest } from './push-output'
 
 export interface BuildRequest {
+  /** A directory, or a remote context (Git URL, tarball URL) as buildx takes it. */
   context: string
+  /** Dockerfile path; '' leaves it to the builder (a remote context's own `Dockerfile`). */
   file: string
   /** Full references to tag the image with (`ghcr.io/acme/api:v1`). */
   tags: string[]
@@ -24,6 +26,16 @@ export interface BuildRequest {
   platforms?: string[]
   /** Values shown as *** where the command line is printed (secret-looking build-arg values). */
   redact?: string[]
+  /** `host:ip` entries for /etc/hosts during RUN (`--add-host`). */
+  addHosts?: string[]
+  /** RUN's network mode (`--network`: default, none, host). */
+  network?: string
+  /** /dev/shm size for RUN (`--shm-size`, e.g. 2g). */
+  shmSize?: string
+  /** `--ulimit` entries (nofile=1024:1024). */
+  ulimits?: string[]
+  /** `--cgroup-parent` for RUN. */
+  cgroupParent?: string
 }
 
 /** One tag to push, with the full reference docker is given for it (`ghcr.io/acme/api:v1`). */
@@ -66,7 +78,12 @@ export interface Docker {
 
 /** The argv for `docker build` (without the leading "docker"). */
 export function buildArgv(request: BuildRequest, iidFile: string): string[] {
-  return ['build', '--file', request.file, '--iidfile', iidFile, ...requestFlags(request), request.context]
+  return ['build', ...fileFlag(request), '--iidfile', iidFile, ...requestFlags(request), request.context]
+}
+
+/** `--file <path>`, unless the Dockerfile is left to the builder (a remote context's own). */
+export function fileFlag(request: Pick<BuildRequest, 'file'>): string[] {
+  return request.file ? ['--file', request.file] : []
 }
 
 /** The flags both `docker build` and `docker buildx build` take for a BuildRequest: tags, labels, args, target … */
@@ -79,6 +96,11 @@ export function requestFlags(request: BuildRequest): string[] {
   if (request.pull) argv.push('--pull')
   if (request.noCache) argv.push('--no-cache')
   if (request.platforms?.length) argv.push('--platform', request.platforms.join(','))
+  for (const host of request.addHosts ?? []) argv.push('--add-host', host)
+  if (request.network) argv.push('--network', request.network)
+  if (request.shmSize) argv.push('--shm-size', request.shmSize)
+  for (const u of request.ulimits ?? []) argv.push('--ulimit', u)
+  if (request.cgroupParent) argv.push('--cgroup-parent', request.cgroupParent)
   return argv
 }
 

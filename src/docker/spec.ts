@@ -9,6 +9,22 @@ export interface BuildSecret {
   id: string
   value?: string
   file?: string
+  /** The input it came from when not `secrets`/`secret-files`: `secret-envs`, or `github-token` (the Git context's). */
+  input?: 'secret-envs' | 'github-token'
+}
+
+/** One `outputs` entry: buildx's `--output` as written, with what the action must know of it. */
+export interface BuildOutput {
+  /** As written (CSV: `type=image,name=…,push=true`). */
+  text: string
+  /** `image`, `registry`, `docker`, `oci`, `tar`, `local`, `cacheonly`. */
+  type: string
+  /** Whether it pushes to a registry (`type=registry`, or `type=image` with `push=true`). */
+  pushes: boolean
+  /** `push-by-digest=true`: no tag is pushed; the repositories get the image by digest only. */
+  byDigest: boolean
+  /** The repositories its `name=` lists (may be empty: then the tags name them). */
+  names: string[]
 }
 
 /** What only BuildKit can do; every list is empty and every option undefined when not asked for. */
@@ -27,6 +43,18 @@ export interface BuildKitOptions {
   buildContexts: string[]
   /** `[type:]key=value` (type: manifest, index, manifest-descriptor, index-descriptor). */
   annotations: string[]
+  /** `allow`: extra privileged entitlements (network.host, security.insecure). */
+  allow?: string[]
+  /** `attests`: `--attest` parameters (type=sbom,generator=…). */
+  attests?: string[]
+  /** `no-cache-filters`: stages not to take from the cache. */
+  noCacheFilters?: string[]
+  /** `call`: the frontend method (`check`, `outline`, `targets`, `build`). */
+  call?: string
+  /** `outputs`: buildx exporters as given; empty: the action's own (push, or load). */
+  outputs?: BuildOutput[]
+  /** `load`: true puts the image into the docker engine (`--load`); undefined: when not pushed and loadable. */
+  load?: boolean
 }
 
 /** What to build and where it goes: BuildRequest plus what only BuildKit can do. */

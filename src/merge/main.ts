@@ -1,3 +1,4 @@
+import { ActionError } from '../action/errors'
 import { envInputReader } from '../action/inputs'
 import { runAction, type ActionResult } from '../action/run'
 import { maskSecretInputs } from '../action/secrets'
@@ -5,7 +6,7 @@ import { dockerRegistries } from '../docker/registries'
 import { renderMergeSummary, toMergeOutputs } from './report'
 import {
   composeMerged,
-  prepareMerge,
+  prepareMergeTargets,
   readAndCheck,
   registryAccess,
   repositoryClients,
@@ -32,15 +33,32 @@ export function defaultMergeDeps(): MergeDeps {
  */
 export async function mergeImages(deps: MergeDeps): Promise<MergeResult> {
   maskSecretInputs(deps.readInput)
-  const prepared = await prepareMerge(deps)
-  // one budget phase for the whole merge: reads, writes and the read-back together
-  const registries = await deps.openRegistries(registryAccess(prepared.inputs, deps.env))
+  const targets = await prepareMergeTargets(deps)
+  const first = targets[0] as (typeof targets)[number]
+  // one budget phase for the whole merge: reads, writes and the read-back together, every registry
+  const registries = await deps.openRegistries(registryAccess(first.inputs, deps.env))
   try {
-    const clients = repositoryClients(registries, prepared.inputs.image)
-    const checked = await readAndCheck(clients, prepared)
-    const composed = composeMerged(prepared, checked)
-    const held = await writeAndReadBack(clients, prepared, checked, composed)
-    return { report: reportMerge(prepared, checked, composed, held, registries.requests), summary: prepared.inputs.summary }
+    const reports = []
+    // each registry's index from its own sources, one after the other: every one read back by digest
+    for (const prepared of targets) {
+      const clients = repositoryClients(registries, prepared.inputs.image)
+      const checked = await readAndCheck(clients, prepared)
+      const composed = composeMerged(prepared, checked)
+      const held = await writeAndReadBack(clients, prepared, checked, composed)
+      reports.push(reportMerge(prepared, checked, composed, held, registries.requests))
+    }
+    const digests = new Set(reports.map((r) => r.digest))
+    if (digests.size > 1) {
+      throw new ActionError(
+        `the registries hold different indexes for this one merge:\n${reports.map((r) => `  ${r.image}: ${r.digest}`).join('\n')}`,
+        'give every registry the same per-platform images (push them by digest to each repository of the index), or merge once per registry'
+      )
+    }
+    const report = reports[0] as (typeof reports)[number]
+    return {
+      report: { ...report, ...(reports.length > 1 && { pinnedAll: reports.map((r) => r.pinned), tags: reports.flatMap((r) => r.tags) }) },
+      summary: first.inputs.summary
+    }
   } finally {
     await registries.close()
   }

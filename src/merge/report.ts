@@ -23,6 +23,8 @@ export interface MergeReport {
   runNumber?: string
   runUrl?: string
   requests?: number
+  /** Written to several repositories: each one's `<image>@<digest>` (the first is `pinned`). */
+  pinnedAll?: string[]
 }
 
 /** platform → manifest digest, platforms sorted: the same shape as the build action's `platforms` output. */
@@ -55,6 +57,7 @@ export function toMergeOutputs(r: MergeReport): Record<string, string> {
   return {
     digest: r.digest,
     pinned: r.pinned,
+    'pinned-all': (r.pinnedAll ?? [r.pinned]).join('\n'),
     platforms: JSON.stringify(platforms),
     tags: r.tags.join('\n'),
     metadata: JSON.stringify(metadata)

@@ -19,10 +19,11 @@ function isBareTag(text: string): boolean {
 
 /**
  * The sources of this run. Each line is a tag of `image` (`sha-{{sha}}-linux-amd64`), or a reference with a tag or a
- * digest (`repo:tag`, `repo@sha256:…`) in the same registry as `image`. Templates are filled in as in `tags`; a
+ * digest (`repo:tag`, `repo@sha256:…`) in the same registry as `image`; with `rebaseDigests` (an index written to
+ * several registries) a digest in another registry is read from `image`'s own repository. Templates are filled in as in `tags`; a
  * template without a value in this run is an error here (a skipped source would silently drop a platform).
  */
-export function expandSources(lines: readonly string[], values: TemplateValues, image: ImageName, ref?: string): Source[] {
+export function expandSources(lines: readonly string[], values: TemplateValues, image: ImageName, ref?: string, o: { rebaseDigests?: boolean } = {}): Source[] {
   const seen = new Set<string>()
   const out: Source[] = []
   for (const input of lines) {
@@ -37,11 +38,17 @@ export function expandSources(lines: readonly string[], values: TemplateValues, 
       )
     }
     const text = expanded.tag
-    const parsed = isBareTag(text)
+    const parsed: ImageReference = isBareTag(text)
       ? { ...image, tag: text }
       : parseReferenceInput('sources', text, "write a tag of 'image', or repository:tag, or repository@sha256:<64 hex>")
     if (parsed.tag === undefined && parsed.digest === undefined) {
       throw new InputError('sources', `'${input}' names the repository ${formatName(parsed)} without a tag or digest`, `write ${text}:<tag> or ${text}@sha256:<digest>`)
+    }
+    // a source pinned by digest in another registry: the same digest in this target's repository (a build that pushed
+    // by digest to every repository of the index put it there); a tag in another registry names nothing here
+    if (parsed.registry !== image.registry && parsed.digest !== undefined && o.rebaseDigests) {
+      parsed.registry = image.registry
+      parsed.repository = image.repository
     }
     if (parsed.registry !== image.registry) {
       throw new InputError(

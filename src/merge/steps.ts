@@ -50,17 +50,32 @@ export interface ComposedMerge {
   attestations: AttestationEntry[]
 }
 
-/** Step 1: inputs → commit → sources → tags, and the tag plan's notes printed. */
+/** Step 1: inputs → commit → sources → tags, and the tag plan's notes printed (the first repository's merge). */
 export async function prepareMerge(deps: MergeDeps): Promise<PreparedMerge> {
+  return (await prepareMergeTargets(deps))[0] as PreparedMerge
+}
+
+/**
+ * Step 1 for every repository the index goes to (`image`'s and those the full references of `tags` name): the
+ * same sources, read in each target's registry, and each target's tags. Every check runs before anything is read.
+ */
+export async function prepareMergeTargets(deps: MergeDeps): Promise<PreparedMerge[]> {
   const ctx = readRunContext(deps.env)
   const inputs = readMergeInputs(deps.readInput)
   // the commit only: a merge job needs no checkout, and the index's created time comes from the sources
   const commit = await resolveCommit(ctx, deps.cwd, { ...(deps.gitHead && { head: deps.gitHead }), commitTime: async () => undefined })
-  const sources = expandSources(inputs.sources, templateValues(commit.sha, ctx), inputs.image, ctx.ref)
+  const many = inputs.targets.length > 1
   const notes: PlanNote[] = []
-  const { tags } = planTags({ imageInput: inputs.imageInput, tags: inputs.tags, latest: inputs.latest }, ctx, commit.sha, notes)
+  const prepared = inputs.targets.map((t): PreparedMerge => {
+    const own = { ...inputs, imageInput: t.input, image: t.name, tags: t.tags }
+    const sources = expandSources(inputs.sources, templateValues(commit.sha, ctx), t.name, ctx.ref, { rebaseDigests: many })
+    const targetNotes: PlanNote[] = []
+    const { tags } = planTags({ imageInput: t.input, tags: t.tags, latest: inputs.latest }, ctx, commit.sha, targetNotes)
+    for (const n of targetNotes) if (!notes.some((m) => m.text === n.text)) notes.push(n)
+    return { ctx, inputs: own, commit, sources, tags }
+  })
   logPlanNotes(notes)
-  return { ctx, inputs, commit, sources, tags }
+  return prepared
 }
 
 /** The merge's registries: the inputs' credentials for the image's registry (no docker login), docker's elsewhere. */

@@ -26,8 +26,16 @@ async function prepareBuildPins(inputs, push, cwd) {
   }
   return { files: await loadDeployFiles(inputs.files, cwd), write: inputs.write };
 }
-function pinBuiltImage(pins, image, tags, digest) {
-  return pinFiles(pins.files, ownImageRule(image, tags, digest), pins.write);
+function pinBuiltImage(pins, repositories, digest) {
+  const rules = repositories.map((r) => ownImageRule(r.name, r.tags, digest));
+  const rule = (written) => {
+    for (const r of rules) {
+      const out = r(written);
+      if (out !== void 0) return out;
+    }
+    return void 0;
+  };
+  return pinFiles(pins.files, rule, pins.write);
 }
 export {
   dockerRegistries,

@@ -2,9 +2,11 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseLines,
-  parseList
-} from "./chunk-KXJUYCH7.js";
+  parseList,
+  parseReferenceInput
+} from "./chunk-FGT2TVJG.js";
 import {
+  formatName,
   validateTag
 } from "./chunk-YOMMMIY4.js";
 import {
@@ -2576,16 +2578,63 @@ function planTags(inputs, ctx, sha, notes, platform) {
 }
 
 // src/plan/inputs.ts
-function parseTags(raw) {
-  const tags = parseList(raw);
-  for (const tag of tags) {
-    const problem = tagInputProblem(tag);
-    if (problem) {
-      const hint = /[:/@]/.test(tag) && !tag.includes("{{") ? "'tags' takes tag names only (e.g. v1.4.2), not full image references; the repository comes from 'image'" : `use letters, digits, underscores, periods and dashes, starting with a letter, digit or underscore (max 128); templates: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(" ")}`;
-      throw new InputError("tags", problem, hint);
-    }
+var PLACEHOLDER2 = /\{\{[^{}]*\}\}/g;
+function isFullReference(line) {
+  return /[/:@]/.test(line.replace(PLACEHOLDER2, ""));
+}
+function parseRepository(input, raw, hint) {
+  const text = raw.trim();
+  const ref = parseReferenceInput(input, text, hint);
+  if (ref.tag !== void 0 || ref.digest !== void 0) {
+    const bare = text.replace(/@.*$/, "").replace(/:[^:/]*$/, "");
+    throw new InputError(
+      input,
+      `'${cut(text)}' contains a ${ref.digest ? "digest" : "tag"}; '${input}' names repositories only`,
+      `set '${input}: ${cut(bare)}' and put the tags in 'tags'${ref.tag ? ` (e.g. 'tags: ${ref.tag}')` : ""}, or write full references in 'tags' (${cut(text)})`
+    );
   }
-  return tags;
+  return { input: text, name: { registry: ref.registry, repository: ref.repository } };
+}
+function parseRepositories(input, raw) {
+  const out = [];
+  for (const line of parseList(raw)) {
+    const repo = parseRepository(input, line, `write one repository per line, such as ghcr.io/acme/api or 127.0.0.1:5000/demo`);
+    if (!out.some((r) => formatName(r.name) === formatName(repo.name))) out.push(repo);
+  }
+  return out;
+}
+function tagProblemHint() {
+  return `use letters, digits, underscores, periods and dashes, starting with a letter, digit or underscore (max 128); templates: ${TEMPLATE_NAMES.map((n) => `{{${n}}}`).join(" ")}`;
+}
+function parseRefTag(input, line) {
+  const stripped = line.replace(PLACEHOLDER2, "");
+  if (stripped.includes("@")) {
+    throw new InputError(input, `'${cut(line)}' holds a digest; a pushed tag cannot`, `write the tag only, e.g. ${cut(line.replace(/@.*$/, ""))}`);
+  }
+  const slash = line.lastIndexOf("/");
+  const colon = line.indexOf(":", slash + 1);
+  const repoText = colon < 0 ? line : line.slice(0, colon);
+  const tag = colon < 0 ? void 0 : line.slice(colon + 1);
+  const repository = parseRepository(input, repoText, `write a full reference such as ghcr.io/acme/api:v1, or a tag name with 'image' set`);
+  if (tag !== void 0) {
+    const problem = tagInputProblem(tag);
+    if (problem) throw new InputError(input, `'${cut(line)}': ${problem}`, tagProblemHint());
+  }
+  return { repository, ...tag !== void 0 && { tag } };
+}
+function parseTagEntries(raw, input = "tags") {
+  const names = [];
+  const refs = [];
+  for (const line of parseList(raw)) {
+    if (isFullReference(line)) {
+      refs.push(parseRefTag(input, line));
+      continue;
+    }
+    const problem = tagInputProblem(line);
+    if (problem) throw new InputError(input, problem, tagProblemHint());
+    names.push(line);
+  }
+  return { names, refs };
 }
 
 export {
@@ -2608,9 +2657,11 @@ export {
   LATEST_POLICIES,
   TEMPLATE_NAMES,
   templateProblem,
+  refVersion,
   templateValues,
   expandTag,
-  parseTags,
+  parseRepositories,
+  parseTagEntries,
   tagPlatform,
   planTags
 };

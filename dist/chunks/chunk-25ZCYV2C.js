@@ -4,7 +4,7 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-KXJUYCH7.js";
+} from "./chunk-FGT2TVJG.js";
 import {
   InputError
 } from "./chunk-VVVL3PH3.js";
