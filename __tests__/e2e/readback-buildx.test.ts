@@ -131,6 +131,40 @@ describeOnBuilders(
   ['buildx-remote']
 )
 
+describeOnBuilders(
+  'read-back of attestations in the OCI artifact form',
+  (builder) => {
+    it("`oci-artifact=true` (newest BuildKit's default): artifact manifests with `subject` are attestations, never platforms; an index entry's descriptor and bytes verified", async () => {
+      const repo = 'e2e/rb-artifact'
+      const image = `${shared.reg.host}/${repo}`
+      const r = await run(builder, { image, tags: 'v1', platforms: 'linux/amd64,linux/arm64', provenance: 'true', outputs: 'type=image,push=true,oci-artifact=true' })
+      expectSuccess(r)
+      const held = await skopeoDigest(`${image}:v1`)
+      expect(r.outputs.digest).toBe(held)
+      const raw = await skopeoRaw(`${image}:v1`)
+      // the form this case is about: manifests that are OCI artifacts (artifactType, a subject naming one platform
+      // manifest), whatever their index entries say
+      const entries = await Promise.all(
+        (raw.manifests ?? []).map(async (e) => ({ digest: e.digest, manifest: JSON.parse((await rawManifest(shared.reg, repo, e.digest)).body.toString('utf8')) as { artifactType?: string; subject?: { digest: string } } }))
+      )
+      const artifacts = entries.filter((e) => e.manifest.artifactType === 'application/vnd.docker.attestation.manifest.v1+json')
+      expect(artifacts).toHaveLength(2)
+      const platforms = JSON.parse(r.outputs.platforms as string) as Record<string, string>
+      expect(Object.keys(platforms).sort()).toEqual(['linux/amd64', 'linux/arm64'])
+      for (const a of artifacts) {
+        const m = a.manifest
+        const platform = Object.entries(platforms).find(([, d]) => d === m.subject?.digest)?.[0]
+        expect(platform).toBeDefined()
+        expect(Object.values(platforms)).not.toContain(a.digest)
+        expect(r.stdout).toMatch(new RegExp(`attestation ${a.digest} for ${platform}: https://slsa\\.dev/provenance/`))
+      }
+      expect(r.summary).toContain('Attestations: provenance attached, SBOM not attached (2 attestation manifests in the index, not platforms).')
+    }, 300_000)
+  },
+  ['buildx-remote'],
+  ['today']
+)
+
 describeOnBuilders('read-back of a single-platform push', (builder, kind) => {
   it("`platforms` has the one platform; on the docker-engine paths the image ID is the engine's (pushed config or pushed manifest, by store)", async () => {
     const repo = `e2e/rb-single-${kind}`
