@@ -77,6 +77,10 @@ build_one() { # name
       mv "$dir/bin/registry" "$dir/bin/registry-v3" ;;
     act)
       go_install "$dir" "-X main.version=$version" "github.com/nektos/act@$version" ;;
+    kustomize)
+      go_install "$dir" "" "sigs.k8s.io/kustomize/kustomize/v5@$version" ;;
+    helm)
+      go_install "$dir" "-X helm.sh/helm/v4/internal/version.version=$version" "helm.sh/helm/v4/cmd/helm@$version" ;;
     *) log "unknown tool '$name'"; exit 2 ;;
   esac
   touch "$dir/.done"
