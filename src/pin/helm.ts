@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { isMap, isScalar, visit, type Document, type Pair, type YAMLMap } from 'yaml'
+import { isScalar, visit, type Document, type Pair, type YAMLMap } from 'yaml'
 import { scalarField, setField, type FormatSite } from './sites'
 
 /**
