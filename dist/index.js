@@ -3,35 +3,37 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_PREFIX,
   STEP_CONFIG_STATE
-} from "./chunks/chunk-Q3K6DGGM.js";
+} from "./chunks/chunk-B42D6XLG.js";
 import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-R5S7LMAP.js";
+} from "./chunks/chunk-YUAJI2ON.js";
+import {
+  LATEST_POLICIES,
+  SEMVER_TAG_MODES,
+  logPlanNotes,
+  parseTags,
+  planTags,
+  resolveCommit,
+  tagPlatform
+} from "./chunks/chunk-SNHPI2NX.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,
-  LATEST_POLICIES,
   OCI_CREATED,
   OCI_REVISION,
   OCI_SOURCE,
   OCI_URL,
-  SEMVER_TAG_MODES,
   actionLabels,
-  logPlanNotes,
   maskSecretInputs,
   maskSecrets,
   mergeLabels,
   parseLabelLines,
-  parseTags,
-  planTags,
-  resolveCommit,
-  secretLookingBuildArgs,
-  tagPlatform
-} from "./chunks/chunk-2Q6YZ36D.js";
+  secretLookingBuildArgs
+} from "./chunks/chunk-GYTNKVWJ.js";
 import {
   envInputReader,
   parseBoolean,
@@ -43,25 +45,24 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-KXJUYCH7.js";
+} from "./chunks/chunk-7IWGQIN4.js";
 import {
-  DOCKER_HUB,
   attestationKinds,
   dockerConfigPath,
   findKey,
-  isSha256Digest,
   readImage
-} from "./chunks/chunk-YOMMMIY4.js";
+} from "./chunks/chunk-4CDLAXSM.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-7JSTORNP.js";
+} from "./chunks/chunk-TV7AHFSU.js";
 import {
   require_promises
-} from "./chunks/chunk-LWLEGXAD.js";
+} from "./chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
+  DOCKER_HUB,
   InputError,
   RegistryError,
   code,
@@ -71,9 +72,10 @@ import {
   htmlCode,
   htmlLink,
   htmlTable,
+  isSha256Digest,
   link,
   sections
-} from "./chunks/chunk-VVVL3PH3.js";
+} from "./chunks/chunk-CWFF54Q4.js";
 import {
   __toESM,
   getExecOutput,
@@ -86,7 +88,7 @@ import {
   setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-QWNOPTV2.js";
+} from "./chunks/chunk-QQLDKIRZ.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -367,7 +369,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-GOU5LKVX.js");
+  later ??= import("./chunks/later-7T7GHKCV.js");
   return later;
 }
 

@@ -1,23 +1,25 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  BUILD_NUMBER_LABEL,
-  COMMIT_LABEL,
   LATEST_POLICIES,
-  OCI_CREATED,
-  OCI_REVISION,
-  OCI_SOURCE,
   TEMPLATE_NAMES,
   expandTag,
   logPlanNotes,
-  maskSecretInputs,
-  parseLabelLines,
   parseTags,
   planTags,
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-2Q6YZ36D.js";
+} from "../chunks/chunk-SNHPI2NX.js";
+import {
+  BUILD_NUMBER_LABEL,
+  COMMIT_LABEL,
+  OCI_CREATED,
+  OCI_REVISION,
+  OCI_SOURCE,
+  maskSecretInputs,
+  parseLabelLines
+} from "../chunks/chunk-GYTNKVWJ.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,10 +30,10 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-KXJUYCH7.js";
+} from "../chunks/chunk-7IWGQIN4.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-26KU34MM.js";
+} from "../chunks/chunk-WFC7VTA4.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -39,36 +41,36 @@ import {
   NotAnImageError,
   OCI_INDEX,
   OCI_MANIFEST,
-  TAG,
-  formatName,
   formatPlatform,
-  readImage,
-  sha256Digest
-} from "../chunks/chunk-YOMMMIY4.js";
+  readImage
+} from "../chunks/chunk-4CDLAXSM.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-TV7AHFSU.js";
 import {
   ActionError,
   InputError,
   RegistryError,
+  TAG,
   code,
   codeBlock,
+  formatName,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
   link,
-  sections
-} from "../chunks/chunk-VVVL3PH3.js";
+  sections,
+  sha256Digest
+} from "../chunks/chunk-CWFF54Q4.js";
 import {
   group,
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/merge/report.ts
 function platformDigests(images) {

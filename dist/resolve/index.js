@@ -4,7 +4,10 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-R5S7LMAP.js";
+} from "../chunks/chunk-YUAJI2ON.js";
+import {
+  mapLimit
+} from "../chunks/chunk-MLYJXEML.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,36 +15,35 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-KXJUYCH7.js";
+} from "../chunks/chunk-7IWGQIN4.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-2VXYOPSF.js";
+} from "../chunks/chunk-M77COKQ5.js";
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-26KU34MM.js";
+} from "../chunks/chunk-WFC7VTA4.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   OCI_INDEX,
   OCI_MANIFEST,
   formatPlatform,
-  formatReference,
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-YOMMMIY4.js";
+} from "../chunks/chunk-4CDLAXSM.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-TV7AHFSU.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-DECYH2C4.js";
-import "../chunks/chunk-LWLEGXAD.js";
+} from "../chunks/chunk-ZHSDT2C6.js";
+import "../chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
   InputError,
@@ -50,13 +52,14 @@ import {
   codeBlock,
   cut,
   describeError,
+  formatReference,
   sections,
   text
-} from "../chunks/chunk-VVVL3PH3.js";
+} from "../chunks/chunk-CWFF54Q4.js";
 import {
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -144,21 +147,6 @@ function renderResolveSummary(outcomes, platform) {
     resolved.length > 0 && "#### Details",
     resolved.length > 0 && resolved.map((o) => detail(o, platform)).join("\n")
   );
-}
-
-// src/resolve/pool.ts
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, () => worker());
-  await Promise.all(workers);
-  return results;
 }
 
 // src/resolve/resolver.ts
