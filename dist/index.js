@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-YUAJI2ON.js";
+} from "./chunks/chunk-DZJZ5BRF.js";
 import {
   LATEST_POLICIES,
   SEMVER_TAG_MODES,
@@ -18,7 +18,7 @@ import {
   planTags,
   resolveCommit,
   tagPlatform
-} from "./chunks/chunk-SNHPI2NX.js";
+} from "./chunks/chunk-R6DMVMPH.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -33,7 +33,7 @@ import {
   mergeLabels,
   parseLabelLines,
   secretLookingBuildArgs
-} from "./chunks/chunk-GYTNKVWJ.js";
+} from "./chunks/chunk-SPNLNAKT.js";
 import {
   envInputReader,
   parseBoolean,
@@ -45,13 +45,13 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-7IWGQIN4.js";
+} from "./chunks/chunk-CY3HRKZY.js";
 import {
   attestationKinds,
   dockerConfigPath,
   findKey,
   readImage
-} from "./chunks/chunk-4CDLAXSM.js";
+} from "./chunks/chunk-KKN4ARZX.js";
 import {
   commitUrl,
   readRunContext,
@@ -75,7 +75,7 @@ import {
   isSha256Digest,
   link,
   sections
-} from "./chunks/chunk-CWFF54Q4.js";
+} from "./chunks/chunk-NUH7FV2M.js";
 import {
   __toESM,
   getExecOutput,
@@ -369,7 +369,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-7T7GHKCV.js");
+  later ??= import("./chunks/later-H354CCPU.js");
   return later;
 }
 

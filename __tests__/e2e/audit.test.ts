@@ -118,7 +118,7 @@ describe('pinning the GitOps formats (build action)', () => {
 
   test('kustomize build renders the digest', async () => {
     const out = await runOk(await toolPath('kustomize', 'kustomize'), ['build', join(ws.dir, 'k8s', 'overlay')], { timeoutMs: 60_000 })
-    expect(out.stdout).toContain(`image: ${repo('app')}@${appDigest}`)
+    expect(out.stdout).toContain(`image: ${repo('app')}:v1@${appDigest}`)
   }, 600_000)
 
   test('helm template renders the digest, in the tag and through the digest key', async () => {
@@ -191,7 +191,7 @@ describe('audit summary in a browser', () => {
     expect(r.tables).toHaveLength(1)
     const t = r.tables[0]!
     expect(t.headers).toEqual(['file:line', 'image', 'state', 'commit', 'build', 'age'])
-    expect(t.rows.slice(0, 2).map((row) => row[2]?.split(/\s/)[1])).toEqual(['missing', 'unpinned'])
+    expect(t.rows.slice(0, 2).map((row) => row[2]?.split(/\s/)[0])).toEqual(['missing', 'unpinned'])
     const appRow = t.rows.find((row) => row[0] === `k8s/overlay/kustomization.yaml:4`)
     expect(appRow?.[3]).toBe(ws.sha.slice(0, 12))
     expect(appRow?.[4]).toBe('#42')

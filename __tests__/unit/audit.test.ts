@@ -159,16 +159,17 @@ describe('audit summary', () => {
       NOW,
       2
     )
-    expect(md.indexOf('b.yaml:9')).toBeLessThan(md.indexOf('a.yaml:1'))
+    expect(md.indexOf('b.yaml:<wbr>9')).toBeGreaterThan(0)
+    expect(md.indexOf('b.yaml:<wbr>9')).toBeLessThan(md.indexOf('a.yaml:<wbr>1'))
     expect(md).toContain(`<a href="${SOURCE}/commit/${SHA}"><code>${SHA.slice(0, 12)}</code></a>`)
     expect(md).toContain(`<a href="${SOURCE}/commit/${SHA}/checks">#7</a>`)
-    expect(md).toContain('<td>3 d</td>')
+    expect(md).toContain('<td>3\u00a0d</td>')
     expect(md).toContain('1 unpinned · 1 pinned')
   })
 
   it('says ages in the largest whole unit', () => {
-    expect(age('2024-05-04T11:59:30Z', NOW)).toBe('30 s')
-    expect(age('2024-05-04T11:00:00Z', NOW)).toBe('1 h')
+    expect(age('2024-05-04T11:59:30Z', NOW)).toBe('30\u00a0s')
+    expect(age('2024-05-04T11:00:00Z', NOW)).toBe('1\u00a0h')
     expect(age(undefined, NOW)).toBe('')
   })
 })

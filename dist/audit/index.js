@@ -11,7 +11,7 @@ import {
   OCI_REVISION,
   OCI_SOURCE,
   maskSecretInputs
-} from "../chunks/chunk-GYTNKVWJ.js";
+} from "../chunks/chunk-SPNLNAKT.js";
 import {
   envInputReader,
   parseBoolean,
@@ -20,20 +20,20 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-7IWGQIN4.js";
+} from "../chunks/chunk-CY3HRKZY.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-WFC7VTA4.js";
+} from "../chunks/chunk-GFMR3TAK.js";
 import {
   isIndex,
   platformEntries,
   readImage
-} from "../chunks/chunk-4CDLAXSM.js";
+} from "../chunks/chunk-KKN4ARZX.js";
 import "../chunks/chunk-TV7AHFSU.js";
 import {
   deployReferences,
   loadDeployFiles
-} from "../chunks/chunk-ZHSDT2C6.js";
+} from "../chunks/chunk-AUS2XYC4.js";
 import "../chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
@@ -48,8 +48,9 @@ import {
   htmlLink,
   htmlTable,
   parseReference,
-  sections
-} from "../chunks/chunk-CWFF54Q4.js";
+  sections,
+  wrappable
+} from "../chunks/chunk-NUH7FV2M.js";
 import {
   info,
   warning
@@ -236,6 +237,9 @@ function failing(entries, failOn) {
 function short(digest) {
   return digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, "$1\u2026");
 }
+function breakable(text) {
+  return `<code>${text.split(/(?<=[/@:])/).map((p) => html(p)).join("<wbr>")}</code>`;
+}
 function shortReference(written) {
   return written.replace(/@(sha256:[0-9a-f]{64})$/, (_, d) => `@${short(d)}`);
 }
@@ -270,10 +274,10 @@ function age(created, now) {
   const t = created ? Date.parse(created) : NaN;
   if (Number.isNaN(t)) return "";
   const s = Math.max(0, Math.round((now - t) / 1e3));
-  if (s >= 86400) return `${Math.floor(s / 86400)} d`;
-  if (s >= 3600) return `${Math.floor(s / 3600)} h`;
-  if (s >= 60) return `${Math.floor(s / 60)} min`;
-  return `${s} s`;
+  if (s >= 86400) return `${Math.floor(s / 86400)}\xA0d`;
+  if (s >= 3600) return `${Math.floor(s / 3600)}\xA0h`;
+  if (s >= 60) return `${Math.floor(s / 60)}\xA0min`;
+  return `${s}\xA0s`;
 }
 var WORDS = {
   missing: "missing",
@@ -287,22 +291,22 @@ var WORDS = {
 };
 function stateCell(e, fails) {
   const word = fails ? `<b>${html(WORDS[e.state])}</b>` : html(WORDS[e.state]);
-  const mark = fails ? "\u274C " : e.state === "pinned" ? "\u2705 " : "\u26A0\uFE0F ";
   const moved = e.state === "moved" && e.tagDigest ? `<br>tag now ${htmlCode(short(e.tagDigest), { wrap: false })}` : "";
-  const why = e.reason && e.state !== "moved" && e.state !== "pinned" ? `<br><small>${html(e.reason)}</small>` : "";
-  return `${mark}${word}${moved}${why}`;
+  const reason = e.state === "missing" ? "the registry does not hold this digest: a deploy would fail to pull" : e.reason;
+  const why = reason && e.state !== "moved" && e.state !== "pinned" ? `<br><small>${wrappable(reason)}</small>` : "";
+  return `${word}${moved}${why}`;
 }
 function renderAuditSummary(entries, failOn, now, files) {
   const order = (e) => (failOn.includes(e.state) ? 0 : 100) + STATES.indexOf(e.state);
-  const sorted = [...entries].sort((a, b) => order(a) - order(b) || a.file.localeCompare(b.file) || a.line - b.line);
+  const sorted = [...entries].sort((a, b) => order(a) - order(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line);
   const failed = failing(entries, failOn);
   const counts = STATES.filter((s2) => entries.some((e) => e.state === s2)).map((s2) => `${entries.filter((e) => e.state === s2).length} ${WORDS[s2]}`);
   const rows = sorted.map((e) => {
     const labels = Object.values(e.labels);
     const created = distinct(Object.entries(e.labels).map(([p, l]) => l[OCI_CREATED] ?? e.created?.[p]));
     return [
-      htmlCode(`${e.file}:${e.line}`),
-      e.reference === null ? "" : htmlCode(shortReference(e.reference)),
+      breakable(`${e.file}:${e.line}`),
+      e.reference === null ? "" : breakable(shortReference(e.reference)),
       stateCell(e, failOn.includes(e.state)),
       commitCell(labels),
       buildCell(labels),
@@ -348,7 +352,7 @@ async function auditDeployFiles(deps) {
   const entries = [
     ...files.flatMap((f) => f.skipped ? [skippedFileEntry(f.rel, f.skipped.line, f.skipped.reason)] : []),
     ...references.map((r) => classify(r, reads, inputs.expectCommit))
-  ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line);
   for (const e of entries) {
     const where = `${e.file}:${e.line}`;
     if (e.state === "skipped" || e.state === "unknown") warning(`${where}: ${e.state}: ${e.reason ?? ""}`);
@@ -367,7 +371,7 @@ function runAudit(deps = defaultAuditDeps()) {
   return runAction(async () => {
     const result = await auditDeployFiles(deps);
     const fail = result.failing.length > 0 ? new ActionError(
-      `${result.failing.length} of ${result.entries.length} reference(s) are ${[...new Set(result.failing.map((e) => e.state))].join(" or ")}:
+      `${result.failing.length} of ${result.entries.length} reference(s) are ${STATES.filter((st) => result.failing.some((e) => e.state === st)).join(" or ")}:
 ${result.failing.slice(0, 20).map((e) => `  ${e.file}:${e.line} ${e.reference ?? ""} ${e.state}${e.reason ? `: ${e.reason}` : ""}`).join("\n")}${result.failing.length > 20 ? `
   \u2026 and ${result.failing.length - 20} more (the report output has them all)` : ""}`,
       "the job summary and the 'report' output list every reference; pin, push or re-deploy, or narrow 'fail-on'"

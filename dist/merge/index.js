@@ -10,7 +10,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-SNHPI2NX.js";
+} from "../chunks/chunk-R6DMVMPH.js";
 import {
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,
@@ -19,7 +19,7 @@ import {
   OCI_SOURCE,
   maskSecretInputs,
   parseLabelLines
-} from "../chunks/chunk-GYTNKVWJ.js";
+} from "../chunks/chunk-SPNLNAKT.js";
 import {
   envInputReader,
   parseBoolean,
@@ -30,10 +30,10 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-7IWGQIN4.js";
+} from "../chunks/chunk-CY3HRKZY.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-WFC7VTA4.js";
+} from "../chunks/chunk-GFMR3TAK.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -43,7 +43,7 @@ import {
   OCI_MANIFEST,
   formatPlatform,
   readImage
-} from "../chunks/chunk-4CDLAXSM.js";
+} from "../chunks/chunk-KKN4ARZX.js";
 import {
   commitUrl,
   readRunContext,
@@ -65,7 +65,7 @@ import {
   link,
   sections,
   sha256Digest
-} from "../chunks/chunk-CWFF54Q4.js";
+} from "../chunks/chunk-NUH7FV2M.js";
 import {
   group,
   info,

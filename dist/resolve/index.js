@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-YUAJI2ON.js";
+} from "../chunks/chunk-DZJZ5BRF.js";
 import {
   mapLimit
 } from "../chunks/chunk-MLYJXEML.js";
@@ -15,16 +15,16 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-7IWGQIN4.js";
+} from "../chunks/chunk-CY3HRKZY.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-M77COKQ5.js";
+} from "../chunks/chunk-YBHQ2BG7.js";
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-WFC7VTA4.js";
+} from "../chunks/chunk-GFMR3TAK.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -34,7 +34,7 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-4CDLAXSM.js";
+} from "../chunks/chunk-KKN4ARZX.js";
 import {
   commitUrl,
   readRunContext,
@@ -42,7 +42,7 @@ import {
 } from "../chunks/chunk-TV7AHFSU.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-ZHSDT2C6.js";
+} from "../chunks/chunk-AUS2XYC4.js";
 import "../chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
@@ -55,7 +55,7 @@ import {
   formatReference,
   sections,
   text
-} from "../chunks/chunk-CWFF54Q4.js";
+} from "../chunks/chunk-NUH7FV2M.js";
 import {
   info,
   warning

@@ -8,7 +8,7 @@ import { deployReferences } from '../pin/formats'
 import { loadDeployFiles } from '../pin/files'
 import type { OpenRegistries, RegistryAccess } from '../registry'
 import { classify, skippedFileEntry, tryParse, type AuditEntry } from './classify'
-import { readAuditInputs, type AuditInputs } from './inputs'
+import { readAuditInputs, STATES, type AuditInputs } from './inputs'
 import { readRegistry } from './read'
 import { failing, renderAuditSummary, toAuditOutputs } from './report'
 
@@ -65,7 +65,7 @@ export async function auditDeployFiles(deps: AuditDeps): Promise<AuditResult> {
   const entries = [
     ...files.flatMap((f) => (f.skipped ? [skippedFileEntry(f.rel, f.skipped.line, f.skipped.reason)] : [])),
     ...references.map((r) => classify(r, reads, inputs.expectCommit))
-  ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)
+  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line)
   for (const e of entries) {
     const where = `${e.file}:${e.line}`
     if (e.state === 'skipped' || e.state === 'unknown') core.warning(`${where}: ${e.state}: ${e.reason ?? ''}`)
@@ -87,7 +87,7 @@ export function runAudit(deps: AuditDeps = defaultAuditDeps()): Promise<void> {
     const fail =
       result.failing.length > 0
         ? new ActionError(
-            `${result.failing.length} of ${result.entries.length} reference(s) are ${[...new Set(result.failing.map((e) => e.state))].join(' or ')}:\n${result.failing
+            `${result.failing.length} of ${result.entries.length} reference(s) are ${STATES.filter((st) => result.failing.some((e) => e.state === st)).join(' or ')}:\n${result.failing
               .slice(0, 20)
               .map((e) => `  ${e.file}:${e.line} ${e.reference ?? ''} ${e.state}${e.reason ? `: ${e.reason}` : ''}`)
               .join('\n')}${result.failing.length > 20 ? `\n  … and ${result.failing.length - 20} more (the report output has them all)` : ''}`,

@@ -1,4 +1,4 @@
-import { code, html, htmlCode, htmlLink, htmlTable, sections } from '../action/markdown'
+import { code, html, htmlCode, htmlLink, htmlTable, sections, wrappable } from '../action/markdown'
 import { BUILD_ATTEMPT_LABEL, BUILD_NUMBER_LABEL, COMMIT_LABEL, OCI_CREATED, OCI_SOURCE } from '../plan/labels'
 import type { AuditEntry } from './classify'
 import { STATES, type AuditState } from './inputs'
@@ -18,6 +18,14 @@ export function failing(entries: readonly AuditEntry[], failOn: readonly AuditSt
 /** `sha256:0123456789ab` of a digest (12 hex digits identify it for a reader; the report output has it whole). */
 function short(digest: string): string {
   return digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1…')
+}
+
+/** Code that may break after every `/`, `@` and `:` (paths and references in a narrow column). */
+function breakable(text: string): string {
+  return `<code>${text
+    .split(/(?<=[/@:])/)
+    .map((p) => html(p))
+    .join('<wbr>')}</code>`
 }
 
 function shortReference(written: string): string {
@@ -62,15 +70,15 @@ function buildCell(labels: ReadonlyArray<Record<string, string>>): string {
   ).join('<br>')
 }
 
-/** How long ago, in the largest whole unit: `3 d`, `5 h`, `12 min`. */
+/** How long ago, in the largest whole unit: `3 d`, `5 h`, `12 min` (a no-break space keeps number and unit together). */
 export function age(created: string | undefined, now: number): string {
   const t = created ? Date.parse(created) : NaN
   if (Number.isNaN(t)) return ''
   const s = Math.max(0, Math.round((now - t) / 1000))
-  if (s >= 86_400) return `${Math.floor(s / 86_400)} d`
-  if (s >= 3600) return `${Math.floor(s / 3600)} h`
-  if (s >= 60) return `${Math.floor(s / 60)} min`
-  return `${s} s`
+  if (s >= 86_400) return `${Math.floor(s / 86_400)}\u00a0d`
+  if (s >= 3600) return `${Math.floor(s / 3600)}\u00a0h`
+  if (s >= 60) return `${Math.floor(s / 60)}\u00a0min`
+  return `${s}\u00a0s`
 }
 
 const WORDS: Record<AuditState, string> = {
@@ -86,10 +94,11 @@ const WORDS: Record<AuditState, string> = {
 
 function stateCell(e: AuditEntry, fails: boolean): string {
   const word = fails ? `<b>${html(WORDS[e.state])}</b>` : html(WORDS[e.state])
-  const mark = fails ? '❌ ' : e.state === 'pinned' ? '✅ ' : '⚠️ '
   const moved = e.state === 'moved' && e.tagDigest ? `<br>tag now ${htmlCode(short(e.tagDigest), { wrap: false })}` : ''
-  const why = e.reason && e.state !== 'moved' && e.state !== 'pinned' ? `<br><small>${html(e.reason)}</small>` : ''
-  return `${mark}${word}${moved}${why}`
+  // the registry's words for a missing digest repeat the digest and the image: the report output keeps them
+  const reason = e.state === 'missing' ? 'the registry does not hold this digest: a deploy would fail to pull' : e.reason
+  const why = reason && e.state !== 'moved' && e.state !== 'pinned' ? `<br><small>${wrappable(reason)}</small>` : ''
+  return `${word}${moved}${why}`
 }
 
 /**
@@ -98,15 +107,15 @@ function stateCell(e: AuditEntry, fails: boolean): string {
  */
 export function renderAuditSummary(entries: readonly AuditEntry[], failOn: readonly AuditState[], now: number, files: number): string {
   const order = (e: AuditEntry): number => (failOn.includes(e.state) ? 0 : 100) + STATES.indexOf(e.state)
-  const sorted = [...entries].sort((a, b) => order(a) - order(b) || a.file.localeCompare(b.file) || a.line - b.line)
+  const sorted = [...entries].sort((a, b) => order(a) - order(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line)
   const failed = failing(entries, failOn)
   const counts = STATES.filter((s) => entries.some((e) => e.state === s)).map((s) => `${entries.filter((e) => e.state === s).length} ${WORDS[s]}`)
   const rows = sorted.map((e) => {
     const labels = Object.values(e.labels) as Array<Record<string, string>>
     const created = distinct(Object.entries(e.labels).map(([p, l]) => l[OCI_CREATED] ?? e.created?.[p]))
     return [
-      htmlCode(`${e.file}:${e.line}`),
-      e.reference === null ? '' : htmlCode(shortReference(e.reference)),
+      breakable(`${e.file}:${e.line}`),
+      e.reference === null ? '' : breakable(shortReference(e.reference)),
       stateCell(e, failOn.includes(e.state)),
       commitCell(labels),
       buildCell(labels),

@@ -15,7 +15,7 @@ function pairOf(map: YAMLMap, key: string): Pair | undefined {
 
 /**
  * The `images:` entries of a kustomization: the image an entry deploys is `newName` (else `name`) with `newTag`, and
- * with `digest` set kustomize uses the digest and ignores `newTag`. Pinning writes `digest:` (replacing it, or adding
+ * with `digest` set kustomize renders `newName:newTag@digest` (the digest decides what runs). Pinning writes `digest:` (replacing it, or adding
  * it as the entry's last field) and keeps `newTag` for readers; a rule that changes the tag changes `newTag` too, so
  * the tag shown is one that pointed to the digest. Entries without a one-line `name` are not images to pin.
  */

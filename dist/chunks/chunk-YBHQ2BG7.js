@@ -5,13 +5,13 @@ import {
   pinDeployFiles,
   skippedNotes,
   writePinnedFiles
-} from "./chunk-ZHSDT2C6.js";
+} from "./chunk-AUS2XYC4.js";
 import {
   code,
   fence,
   html,
   parseReference
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   info,
   warning

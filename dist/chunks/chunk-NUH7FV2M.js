@@ -281,6 +281,7 @@ export {
   fence,
   codeBlock,
   html,
+  wrappable,
   htmlCode,
   htmlLink,
   htmlTable,

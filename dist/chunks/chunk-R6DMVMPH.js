@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseList
-} from "./chunk-7IWGQIN4.js";
+} from "./chunk-CY3HRKZY.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
@@ -14,7 +14,7 @@ import {
   InputError,
   cut,
   validateTag
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   __commonJS,
   __toESM,

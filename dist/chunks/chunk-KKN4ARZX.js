@@ -6,7 +6,7 @@ import {
   INCONSISTENT_HINT,
   RegistryError,
   isSha256Digest
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   __toESM,
   require_child_process,

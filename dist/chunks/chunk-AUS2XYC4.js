@@ -7,7 +7,7 @@ import {
   ActionError,
   InputError,
   parseReference
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   __commonJS,
   __require,

@@ -15,7 +15,7 @@ import {
   parseJsonBytes,
   pickPlatformEntry,
   platformEntries
-} from "./chunk-4CDLAXSM.js";
+} from "./chunk-KKN4ARZX.js";
 import {
   INCONSISTENT_HINT,
   RegistryError,
@@ -25,7 +25,7 @@ import {
   isSha256Digest,
   matchesDigest,
   sha256Digest
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   __commonJS,
   __require,

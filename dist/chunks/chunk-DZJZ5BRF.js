@@ -4,10 +4,10 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-7IWGQIN4.js";
+} from "./chunk-CY3HRKZY.js";
 import {
   InputError
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   setSecret
 } from "./chunk-QQLDKIRZ.js";
@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-DRLOA2V6.js");
+  loaded ??= import("./publish-AH2OYCAL.js");
   return loaded;
 }
 

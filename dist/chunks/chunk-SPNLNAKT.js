@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseLines
-} from "./chunk-7IWGQIN4.js";
+} from "./chunk-CY3HRKZY.js";
 import {
   repositoryUrl
 } from "./chunk-TV7AHFSU.js";
@@ -10,7 +10,7 @@ import {
   ActionError,
   InputError,
   cut
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   setSecret
 } from "./chunk-QQLDKIRZ.js";

@@ -3,14 +3,14 @@ const require = __createRequire(import.meta.url);
 import {
   DEFAULT_REGISTRY_TIMEOUT_SECONDS,
   REGISTRY_TIMEOUT_INPUT
-} from "./chunk-4CDLAXSM.js";
+} from "./chunk-KKN4ARZX.js";
 import {
   InputError,
   InvalidReferenceError,
   cut,
   describeError,
   parseReference
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   getInput,
   notice,

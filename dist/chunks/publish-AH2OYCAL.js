@@ -6,7 +6,7 @@ import {
 } from "./chunk-TV7AHFSU.js";
 import {
   pinText
-} from "./chunk-ZHSDT2C6.js";
+} from "./chunk-AUS2XYC4.js";
 import "./chunk-DNPMEH6S.js";
 import {
   ActionError,
@@ -19,7 +19,7 @@ import {
   link,
   sections,
   text
-} from "./chunk-CWFF54Q4.js";
+} from "./chunk-NUH7FV2M.js";
 import {
   __commonJS,
   __require,

@@ -3,16 +3,16 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-M77COKQ5.js";
+} from "./chunk-YBHQ2BG7.js";
 import {
   dockerRegistries
-} from "./chunk-WFC7VTA4.js";
-import "./chunk-4CDLAXSM.js";
+} from "./chunk-GFMR3TAK.js";
+import "./chunk-KKN4ARZX.js";
 import {
   loadDeployFiles
-} from "./chunk-ZHSDT2C6.js";
+} from "./chunk-AUS2XYC4.js";
 import "./chunk-DNPMEH6S.js";
-import "./chunk-CWFF54Q4.js";
+import "./chunk-NUH7FV2M.js";
 import {
   warning
 } from "./chunk-QQLDKIRZ.js";
