@@ -9,31 +9,33 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-25ZCYV2C.js";
+} from "./chunks/chunk-UV6WSYT6.js";
 import {
-  BUILD_ATTEMPT_LABEL,
-  BUILD_NUMBER_LABEL,
-  COMMIT_LABEL,
   LATEST_POLICIES,
-  OCI_CREATED,
-  OCI_REVISION,
-  OCI_SOURCE,
-  OCI_URL,
   SEMVER_TAG_MODES,
-  actionLabels,
   logPlanNotes,
-  maskSecretInputs,
-  maskSecrets,
-  mergeLabels,
-  parseLabelLines,
   parseRepositories,
   parseTagEntries,
   planTags,
   refVersion,
   resolveCommit,
-  secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-UFPPSU4A.js";
+} from "./chunks/chunk-JNTIBILI.js";
+import {
+  BUILD_ATTEMPT_LABEL,
+  BUILD_NUMBER_LABEL,
+  COMMIT_LABEL,
+  OCI_CREATED,
+  OCI_REVISION,
+  OCI_SOURCE,
+  OCI_URL,
+  actionLabels,
+  maskSecretInputs,
+  maskSecrets,
+  mergeLabels,
+  parseLabelLines,
+  secretLookingBuildArgs
+} from "./chunks/chunk-CHVFR3FN.js";
 import {
   envInputReader,
   parseBoolean,
@@ -44,16 +46,13 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-FGT2TVJG.js";
+} from "./chunks/chunk-CPS6P7XL.js";
 import {
-  DOCKER_HUB,
   attestationKinds,
   dockerConfigPath,
   findKey,
-  formatName,
-  isSha256Digest,
   readImage
-} from "./chunks/chunk-YOMMMIY4.js";
+} from "./chunks/chunk-HE4PJ7L7.js";
 import {
   commitUrl,
   readRunContext,
@@ -64,18 +63,21 @@ import {
 } from "./chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
+  DOCKER_HUB,
   InputError,
   RegistryError,
   code,
   codeBlock,
   cut,
+  formatName,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
+  isSha256Digest,
   link,
   sections
-} from "./chunks/chunk-VVVL3PH3.js";
+} from "./chunks/chunk-PLNMAWCX.js";
 import {
   __toESM,
   getExecOutput,
@@ -406,7 +408,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-E65VTK2W.js");
+  later ??= import("./chunks/later-PAKGCEAK.js");
   return later;
 }
 

@@ -50,7 +50,7 @@ const builtinsViaRequirePlugin = {
 }
 
 /** One bundle per action: dist/<name>.js is what its action.yml runs. */
-export const entryPoints = { index: 'src/build-push/index.ts', 'post/index': 'src/build-push/post.ts', 'resolve/index': 'src/resolve/index.ts', 'merge/index': 'src/merge/index.ts' }
+export const entryPoints = { index: 'src/build-push/index.ts', 'post/index': 'src/build-push/post.ts', 'resolve/index': 'src/resolve/index.ts', 'merge/index': 'src/merge/index.ts', 'audit/index': 'src/audit/index.ts' }
 
 export const esbuildOptions = {
   bundle: true,

@@ -104,6 +104,10 @@ build_one() { # name
       ensure_debs libseccomp-dev pkg-config
       CGO_ENABLED=1 GOBIN=$dir/bin go install -trimpath -tags seccomp -ldflags "-X main.version=${version#v}" \
         "github.com/opencontainers/runc@$version" ;;
+    kustomize)
+      go_install "$dir" "" "sigs.k8s.io/kustomize/kustomize/v5@$version" ;;
+    helm)
+      go_install "$dir" "-X helm.sh/helm/v4/internal/version.version=$version" "helm.sh/helm/v4/cmd/helm@$version" ;;
     *) log "unknown tool '$name'"; exit 2 ;;
   esac
   touch "$dir/.done"

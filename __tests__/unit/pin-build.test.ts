@@ -24,14 +24,17 @@ describe('build action with files', () => {
     expect(readFileSync(summaryFile, 'utf8')).toContain(`+  image: ghcr.io/acme/api:latest@${digest} # app`)
   })
 
-  it('fails on an unparsable deploy file before building or pushing anything', async () => {
+  it('skips a deploy file that is not YAML with a warning naming it, and still pins the others', async () => {
     const registry = new FakeRegistry()
     const docker = new FakeDocker({ registry })
     writeFileSync(path.join(dir, 'bad.yml'), 'image: [\n')
-    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1', files: 'bad.yml' }, docker, registry))
-    expect(process.exitCode).toBe(1)
-    expect(docker.builds).toEqual([])
-    expect(registry.requests).toEqual([])
-    expect(readFileSync(outFile, 'utf8')).toBe('')
+    writeFileSync(path.join(dir, 'good.yml'), 'image: ghcr.io/acme/api:v1\n')
+    await run(deps({ image: 'ghcr.io/acme/api', tags: 'v1', files: '*.yml' }, docker, registry))
+    expect(process.exitCode).toBeUndefined()
+    const digest = registry.digest('acme/api', 'v1') as string
+    expect(readFileSync(path.join(dir, 'bad.yml'), 'utf8')).toBe('image: [\n')
+    expect(readFileSync(path.join(dir, 'good.yml'), 'utf8')).toBe(`image: ghcr.io/acme/api:v1@${digest}\n`)
+    expect(readFileSync(outFile, 'utf8')).toMatch(/^changed-files<<(\S+)\ngood\.yml\n\1$/m)
+    expect(readFileSync(summaryFile, 'utf8')).toContain('bad.yml:2: skipped, nothing written to it: not YAML (line 2)')
   })
 })

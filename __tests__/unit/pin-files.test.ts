@@ -52,8 +52,11 @@ describe('deploy files', () => {
     expect(summary).toContain(`\`\`\`diff\n@@ line 3 @@\n-    - image: nginx:1.27 # web\n+    - image: nginx:1.27@${D} # web\n\`\`\``)
   })
 
-  it('fails on an unparsable file, naming it, before anything is pinned', async () => {
+  it('marks an unparsable file skipped, with its line and why, and pins the others', async () => {
     writeFileSync(path.join(ws, 'k8s', 'bad.yaml'), 'a: [1, 2\n')
-    await expect(loadDeployFiles(['k8s/*.yaml'], ws)).rejects.toThrow(/^k8s\/bad\.yaml could not be parsed as YAML/)
+    const files = await loadDeployFiles(['k8s/*.yaml'], ws)
+    const bad = files.find((f) => f.rel === 'k8s/bad.yaml')
+    expect(bad?.skipped).toEqual({ line: 2, reason: expect.stringMatching(/^not YAML \(line 2\): Flow sequence/) })
+    expect(pinDeployFiles(files, () => undefined)).toEqual([])
   })
 })

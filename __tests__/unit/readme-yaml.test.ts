@@ -22,7 +22,8 @@ const { lint: runLint } = (await import(join(root, 'scripts', 'actionlint.js')))
 const ACTION_NAMES: Record<string, string> = {
   'pinned-build/pinned-build-action': 'action.yml',
   'pinned-build/pinned-build-action/resolve': 'resolve/action.yml',
-  'pinned-build/pinned-build-action/merge': 'merge/action.yml'
+  'pinned-build/pinned-build-action/merge': 'merge/action.yml',
+  'pinned-build/pinned-build-action/audit': 'audit/action.yml'
 }
 /** The two refs an example may use: a full commit SHA (GitHub's hardening guide) or the moving major tag. */
 const SHA_REF = /^[0-9a-f]{40}$/

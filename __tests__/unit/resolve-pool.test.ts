@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mapLimit } from '../../src/resolve/pool'
+import { mapLimit } from '../../src/action/pool'
 
 describe('mapLimit', () => {
   it('keeps input order and never runs more than the limit at once', async () => {

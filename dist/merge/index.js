@@ -1,24 +1,26 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  BUILD_NUMBER_LABEL,
-  COMMIT_LABEL,
   LATEST_POLICIES,
-  OCI_CREATED,
-  OCI_REVISION,
-  OCI_SOURCE,
   TEMPLATE_NAMES,
   expandTag,
   logPlanNotes,
-  maskSecretInputs,
-  parseLabelLines,
   parseRepositories,
   parseTagEntries,
   planTags,
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-UFPPSU4A.js";
+} from "../chunks/chunk-JNTIBILI.js";
+import {
+  BUILD_NUMBER_LABEL,
+  COMMIT_LABEL,
+  OCI_CREATED,
+  OCI_REVISION,
+  OCI_SOURCE,
+  maskSecretInputs,
+  parseLabelLines
+} from "../chunks/chunk-CHVFR3FN.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,10 +30,10 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-FGT2TVJG.js";
+} from "../chunks/chunk-CPS6P7XL.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-26KU34MM.js";
+} from "../chunks/chunk-VQ7XL3ZR.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -39,12 +41,9 @@ import {
   NotAnImageError,
   OCI_INDEX,
   OCI_MANIFEST,
-  TAG,
-  formatName,
   formatPlatform,
-  readImage,
-  sha256Digest
-} from "../chunks/chunk-YOMMMIY4.js";
+  readImage
+} from "../chunks/chunk-HE4PJ7L7.js";
 import {
   commitUrl,
   readRunContext,
@@ -55,15 +54,18 @@ import {
   ActionError,
   InputError,
   RegistryError,
+  TAG,
   code,
   codeBlock,
+  formatName,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
   link,
-  sections
-} from "../chunks/chunk-VVVL3PH3.js";
+  sections,
+  sha256Digest
+} from "../chunks/chunk-PLNMAWCX.js";
 import {
   group,
   info,

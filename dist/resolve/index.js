@@ -4,7 +4,10 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-25ZCYV2C.js";
+} from "../chunks/chunk-UV6WSYT6.js";
+import {
+  mapLimit
+} from "../chunks/chunk-MLYJXEML.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,27 +15,26 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-FGT2TVJG.js";
+} from "../chunks/chunk-CPS6P7XL.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-2VXYOPSF.js";
+} from "../chunks/chunk-G5I22FUO.js";
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-26KU34MM.js";
+} from "../chunks/chunk-VQ7XL3ZR.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   OCI_INDEX,
   OCI_MANIFEST,
   formatPlatform,
-  formatReference,
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-YOMMMIY4.js";
+} from "../chunks/chunk-HE4PJ7L7.js";
 import {
   commitUrl,
   readRunContext,
@@ -40,7 +42,7 @@ import {
 } from "../chunks/chunk-7JSTORNP.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-DECYH2C4.js";
+} from "../chunks/chunk-H4MMJ7YI.js";
 import "../chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
@@ -50,9 +52,10 @@ import {
   codeBlock,
   cut,
   describeError,
+  formatReference,
   sections,
   text
-} from "../chunks/chunk-VVVL3PH3.js";
+} from "../chunks/chunk-PLNMAWCX.js";
 import {
   info,
   warning
@@ -144,21 +147,6 @@ function renderResolveSummary(outcomes, platform) {
     resolved.length > 0 && "#### Details",
     resolved.length > 0 && resolved.map((o) => detail(o, platform)).join("\n")
   );
-}
-
-// src/resolve/pool.ts
-async function mapLimit(items, limit, fn) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i], i);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, () => worker());
-  await Promise.all(workers);
-  return results;
 }
 
 // src/resolve/resolver.ts

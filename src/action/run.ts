@@ -8,6 +8,9 @@ export interface ActionResult {
   summary?: string
   /** One annotation for the run page (the pinned reference). */
   notice?: { text: string; title: string }
+  /** A verdict that fails the step once the outputs and the summary are written (the audit's `fail-on`): the report
+   *  is the point, so it is never lost to the failure. Bad input still throws, and writes nothing. */
+  fail?: unknown
 }
 
 /**
@@ -31,11 +34,13 @@ export async function runAction(main: () => Promise<ActionResult>): Promise<void
     core.setFailed(`The step's outputs could not be written: ${describeError(error)}`)
     return
   }
-  if (!result.summary) return
-  try {
-    await core.summary.addRaw(result.summary).write()
-  } catch (error) {
-    core.summary.emptyBuffer()
-    core.warning(`The job summary could not be written (${describeError(error)}); the outputs are set`, { title: 'Job summary not written' })
+  if (result.summary) {
+    try {
+      await core.summary.addRaw(result.summary).write()
+    } catch (error) {
+      core.summary.emptyBuffer()
+      core.warning(`The job summary could not be written (${describeError(error)}); the outputs are set`, { title: 'Job summary not written' })
+    }
   }
+  if (result.fail !== undefined) core.setFailed(describeError(result.fail))
 }

@@ -4,8 +4,9 @@ import * as glob from '@actions/glob'
 import { ActionError, InputError } from '../action/errors'
 import { pinDockerfile, scanDockerfile, type DockerfileImages } from './dockerfile'
 import type { Change } from './edits'
+import { pinYamlFile, pinYamlText, readYaml, type SkippedFile } from './formats'
 import type { PinRule } from './rules'
-import { pinYaml, scanYaml, type YamlImages } from './yaml'
+import type { YamlImages } from './yaml'
 
 export type FileKind = 'dockerfile' | 'yaml'
 
@@ -14,6 +15,8 @@ export type DeployFile = {
   /** Path relative to the workspace, with forward slashes: how outputs and the summary name it. */
   rel: string
   abs: string
+  /** Left out of the pinning (a template, not YAML), with the reason: a warning, never a failure. */
+  skipped?: SkippedFile
 } & ({ kind: 'dockerfile'; scanned: DockerfileImages } | { kind: 'yaml'; scanned: YamlImages })
 
 export interface PinnedFile {
@@ -41,7 +44,7 @@ export async function expandFiles(patterns: readonly string[], cwd: string): Pro
   return found
 }
 
-/** Reads and parses every file; an unparsable file is an error naming it. */
+/** Reads and parses every file; a YAML file that cannot be pinned (a template, not YAML) is marked `skipped`. */
 export async function loadDeployFiles(patterns: readonly string[], cwd: string): Promise<DeployFile[]> {
   const files = await expandFiles(patterns, cwd)
   return Promise.all(
@@ -55,7 +58,7 @@ export async function loadDeployFiles(patterns: readonly string[], cwd: string):
       }
       return kindOf(abs) === 'dockerfile'
         ? { rel, abs, kind: 'dockerfile' as const, scanned: scanDockerfile(rel, text) }
-        : { rel, abs, kind: 'yaml' as const, scanned: scanYaml(rel, text) }
+        : { rel, abs, kind: 'yaml' as const, ...readYaml(rel, text) }
     })
   )
 }
@@ -63,14 +66,14 @@ export async function loadDeployFiles(patterns: readonly string[], cwd: string):
 /** Parses `text` as the kind of file `rel` names and applies the rule: how another version of a deploy file (the pull
  *  request's base) gets the same pins as the one on disk. */
 export function pinText(rel: string, text: string, rule: PinRule): { text: string; changes: Change[] } {
-  return kindOf(rel) === 'dockerfile' ? pinDockerfile(scanDockerfile(rel, text), rule) : pinYaml(rel, scanYaml(rel, text), rule)
+  return kindOf(rel) === 'dockerfile' ? pinDockerfile(scanDockerfile(rel, text), rule) : pinYamlText(rel, text, rule)
 }
 
 /** Applies a rule to every file (in memory); returns the files that change. */
 export function pinDeployFiles(files: readonly DeployFile[], rule: PinRule): PinnedFile[] {
   const out: PinnedFile[] = []
   for (const f of files) {
-    const { text, changes } = f.kind === 'dockerfile' ? pinDockerfile(f.scanned, rule) : pinYaml(f.rel, f.scanned, rule)
+    const { text, changes } = f.kind === 'dockerfile' ? pinDockerfile(f.scanned, rule) : pinYamlFile(f.rel, f.scanned, rule, f.skipped)
     if (changes.length > 0) out.push({ rel: f.rel, abs: f.abs, changes, text })
   }
   return out

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { skippedNotes } from './formats'
 import { deployNotes, pinDeployFiles, writePinnedFiles, type DeployFile, type PinnedFile } from './files'
 import type { PinRule } from './rules'
 import { changedFilesOutput, renderPinSummary } from './summary'
@@ -20,12 +21,14 @@ export async function pinFiles(files: readonly DeployFile[], rule: PinRule, writ
   const pinned = pinDeployFiles(files, rule)
   if (write) await writePinnedFiles(pinned)
   for (const f of pinned) core.info(`${write ? 'Pinned' : 'Would pin'} ${f.changes.length} reference(s) in ${f.rel}`)
+  const skipped = skippedNotes(files)
+  for (const s of skipped) core.warning(s)
   const notes = deployNotes(files)
   for (const n of notes) core.info(n)
   return {
     pinned,
     changedFiles: changedFilesOutput(pinned),
-    summary: renderPinSummary(pinned, write, files.length, notes),
+    summary: renderPinSummary(pinned, write, files.length, [...skipped, ...notes]),
     files: files.map((f) => f.rel),
     rule
   }

@@ -17,7 +17,8 @@ export function renderPinSummary(files: readonly PinnedFile[], wrote: boolean, s
     for (const c of f.changes) {
       if (seen.has(c.line)) continue // several references on one line: the line's diff shows them all
       seen.add(c.line)
-      body.push(`@@ line ${c.line} @@`, `-${c.before}`, `+${c.after}`)
+      // an added field (kustomize's `digest:`) makes the after side several lines, each marked added
+      body.push(`@@ line ${c.line} @@`, `-${c.before}`, ...c.after.split(/\r?\n/).map((l) => `+${l}`))
     }
     const text = body.join('\n')
     const f3 = fence(text)

@@ -4,7 +4,7 @@ import { isIndex } from '../registry/manifest'
 import { formatPlatform, platformEntries, type Platform } from '../registry/platform'
 import { formatReference, type ImageName, type ImageReference } from '../registry/reference'
 import type { ResolveTarget } from './inputs'
-import { mapLimit } from './pool'
+import { mapLimit } from '../action/pool'
 
 export interface Resolution {
   /** The manifest digest to deploy: the tag's, or with `platform` the platform manifest's inside the index. */

@@ -6,7 +6,7 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   pinText
-} from "./chunk-DECYH2C4.js";
+} from "./chunk-H4MMJ7YI.js";
 import "./chunk-LWLEGXAD.js";
 import {
   ActionError,
@@ -19,7 +19,7 @@ import {
   link,
   sections,
   text
-} from "./chunk-VVVL3PH3.js";
+} from "./chunk-PLNMAWCX.js";
 import {
   __commonJS,
   __require,

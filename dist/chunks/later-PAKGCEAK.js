@@ -3,16 +3,16 @@ const require = __createRequire(import.meta.url);
 import {
   ownImageRule,
   pinFiles
-} from "./chunk-2VXYOPSF.js";
+} from "./chunk-G5I22FUO.js";
 import {
   dockerRegistries
-} from "./chunk-26KU34MM.js";
-import "./chunk-YOMMMIY4.js";
+} from "./chunk-VQ7XL3ZR.js";
+import "./chunk-HE4PJ7L7.js";
 import {
   loadDeployFiles
-} from "./chunk-DECYH2C4.js";
+} from "./chunk-H4MMJ7YI.js";
 import "./chunk-LWLEGXAD.js";
-import "./chunk-VVVL3PH3.js";
+import "./chunk-PLNMAWCX.js";
 import {
   warning
 } from "./chunk-QWNOPTV2.js";

@@ -2,15 +2,15 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   DEFAULT_REGISTRY_TIMEOUT_SECONDS,
-  InvalidReferenceError,
-  REGISTRY_TIMEOUT_INPUT,
-  parseReference
-} from "./chunk-YOMMMIY4.js";
+  REGISTRY_TIMEOUT_INPUT
+} from "./chunk-HE4PJ7L7.js";
 import {
   InputError,
+  InvalidReferenceError,
   cut,
-  describeError
-} from "./chunk-VVVL3PH3.js";
+  describeError,
+  parseReference
+} from "./chunk-PLNMAWCX.js";
 import {
   getInput,
   notice,
@@ -102,13 +102,15 @@ async function runAction(main) {
     setFailed(`The step's outputs could not be written: ${describeError(error)}`);
     return;
   }
-  if (!result.summary) return;
-  try {
-    await summary.addRaw(result.summary).write();
-  } catch (error) {
-    summary.emptyBuffer();
-    warning(`The job summary could not be written (${describeError(error)}); the outputs are set`, { title: "Job summary not written" });
+  if (result.summary) {
+    try {
+      await summary.addRaw(result.summary).write();
+    } catch (error) {
+      summary.emptyBuffer();
+      warning(`The job summary could not be written (${describeError(error)}); the outputs are set`, { title: "Job summary not written" });
+    }
   }
+  if (result.fail !== void 0) setFailed(describeError(result.fail));
 }
 
 export {

@@ -6,26 +6,26 @@ import {
   OCI_INDEX,
   REGISTRY_TIMEOUT_INPUT,
   RegistryBudget,
-  apiHost,
   budgetHint,
   budgetedTransport,
   dockerKeychain,
   formatPlatform,
   formatSeconds,
   isIndex,
-  isSha256Digest,
-  matchesDigest,
   parseJsonBytes,
   pickPlatformEntry,
-  platformEntries,
-  sha256Digest
-} from "./chunk-YOMMMIY4.js";
+  platformEntries
+} from "./chunk-HE4PJ7L7.js";
 import {
   INCONSISTENT_HINT,
   RegistryError,
+  apiHost,
   describeStatus,
-  errorDetail
-} from "./chunk-VVVL3PH3.js";
+  errorDetail,
+  isSha256Digest,
+  matchesDigest,
+  sha256Digest
+} from "./chunk-PLNMAWCX.js";
 import {
   __commonJS,
   __require,

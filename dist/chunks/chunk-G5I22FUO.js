@@ -1,20 +1,20 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  parseReference
-} from "./chunk-YOMMMIY4.js";
-import {
   deployNotes,
   pinDeployFiles,
+  skippedNotes,
   writePinnedFiles
-} from "./chunk-DECYH2C4.js";
+} from "./chunk-H4MMJ7YI.js";
 import {
   code,
   fence,
-  html
-} from "./chunk-VVVL3PH3.js";
+  html,
+  parseReference
+} from "./chunk-PLNMAWCX.js";
 import {
-  info
+  info,
+  warning
 } from "./chunk-QWNOPTV2.js";
 
 // src/pin/rules.ts
@@ -65,7 +65,7 @@ function renderPinSummary(files, wrote, scanned, notes) {
     for (const c of f.changes) {
       if (seen.has(c.line)) continue;
       seen.add(c.line);
-      body.push(`@@ line ${c.line} @@`, `-${c.before}`, `+${c.after}`);
+      body.push(`@@ line ${c.line} @@`, `-${c.before}`, ...c.after.split(/\r?\n/).map((l) => `+${l}`));
     }
     const text = body.join("\n");
     const f3 = fence(text);
@@ -85,12 +85,14 @@ async function pinFiles(files, rule, write) {
   const pinned = pinDeployFiles(files, rule);
   if (write) await writePinnedFiles(pinned);
   for (const f of pinned) info(`${write ? "Pinned" : "Would pin"} ${f.changes.length} reference(s) in ${f.rel}`);
+  const skipped = skippedNotes(files);
+  for (const s of skipped) warning(s);
   const notes = deployNotes(files);
   for (const n of notes) info(n);
   return {
     pinned,
     changedFiles: changedFilesOutput(pinned),
-    summary: renderPinSummary(pinned, write, files.length, notes),
+    summary: renderPinSummary(pinned, write, files.length, [...skipped, ...notes]),
     files: files.map((f) => f.rel),
     rule
   };

@@ -5,8 +5,9 @@ import {
 } from "./chunk-LWLEGXAD.js";
 import {
   ActionError,
-  InputError
-} from "./chunk-VVVL3PH3.js";
+  InputError,
+  parseReference
+} from "./chunk-PLNMAWCX.js";
 import {
   __commonJS,
   __require,
@@ -18,20 +19,6 @@ import {
   require_os,
   require_path
 } from "./chunk-QWNOPTV2.js";
-
-// builtin-require:stream
-var require_stream = __commonJS({
-  "builtin-require:stream"(exports, module) {
-    module.exports = __require("node:stream");
-  }
-});
-
-// builtin-require:util
-var require_util = __commonJS({
-  "builtin-require:util"(exports, module) {
-    module.exports = __require("node:util");
-  }
-});
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -46,10 +33,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -70,7 +57,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar6(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -82,11 +69,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq;
+    exports.isScalar = isScalar6;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -98,7 +85,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node, visitor) {
+    function visit4(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -107,20 +94,20 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path8) {
-      const ctrl = callVisitor(key, node, visitor, path8);
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
+    function visit_(key, node, visitor, path10) {
+      const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visit_(key, ctrl, visitor, path8);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path8 = Object.freeze(path8.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path8);
+            const ci = visit_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -131,13 +118,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path8 = Object.freeze(path8.concat(node));
-          const ck = visit_("key", node.key, visitor, path8);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = visit_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path8);
+          const cv = visit_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -158,17 +145,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path8) {
-      const ctrl = await callVisitor(key, node, visitor, path8);
+    async function visitAsync_(key, node, visitor, path10) {
+      const ctrl = await callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path8, ctrl);
-        return visitAsync_(key, ctrl, visitor, path8);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path8 = Object.freeze(path8.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path8);
+            const ci = await visitAsync_(i, node.items[i], visitor, path10);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -179,13 +166,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path8 = Object.freeze(path8.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path8);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path8);
+          const cv = await visitAsync_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -212,23 +199,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path8) {
+    function callVisitor(key, node, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node, path8);
+        return visitor(key, node, path10);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path8);
+        return visitor.Map?.(key, node, path10);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path8);
+        return visitor.Seq?.(key, node, path10);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path8);
+        return visitor.Pair?.(key, node, path10);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path8);
+        return visitor.Scalar?.(key, node, path10);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path8);
+        return visitor.Alias?.(key, node, path10);
       return void 0;
     }
-    function replaceNode(key, path8, node) {
-      const parent = path8[path8.length - 1];
+    function replaceNode(key, path10, node) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -243,7 +230,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit4;
     exports.visitAsync = visitAsync;
   }
 });
@@ -253,7 +240,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit4 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -397,7 +384,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node) => {
+          visit4.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -424,7 +411,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit4 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -435,7 +422,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit4.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -615,7 +602,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit4 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -641,7 +628,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit4.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -736,7 +723,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar2 = class extends Node.NodeBase {
+    var Scalar3 = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -748,12 +735,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar2.PLAIN = "PLAIN";
-    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar2;
+    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar3.PLAIN = "PLAIN";
+    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar3;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -764,7 +751,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -809,7 +796,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar2.Scalar(value);
+          const node2 = new Scalar3.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -820,7 +807,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -840,10 +827,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path8, value) {
+    function collectionFromPath(schema, path10, value) {
       let v = value;
-      for (let i = path8.length - 1; i >= 0; --i) {
-        const k = path8[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k = path10[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -862,7 +849,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path8) => path8 == null || typeof path8 === "object" && !!path8[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -892,11 +879,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path8, value) {
-        if (isEmptyPath(path8))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path8;
+          const [key, ...rest] = path10;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -910,8 +897,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        const [key, ...rest] = path8;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -925,8 +912,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        const [key, ...rest] = path8;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -944,8 +931,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path8) {
-        const [key, ...rest] = path8;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -955,8 +942,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        const [key, ...rest] = path8;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -1133,7 +1120,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -1276,7 +1263,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -1331,7 +1318,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -1354,7 +1341,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -1379,20 +1366,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar2.Scalar.QUOTE_DOUBLE;
+          type = Scalar3.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar2.Scalar.BLOCK_FOLDED:
-          case Scalar2.Scalar.BLOCK_LITERAL:
+          case Scalar3.Scalar.BLOCK_FOLDED:
+          case Scalar3.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar2.Scalar.QUOTE_DOUBLE:
+          case Scalar3.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.QUOTE_SINGLE:
+          case Scalar3.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.PLAIN:
+          case Scalar3.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -1541,7 +1528,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -1556,7 +1543,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1696,19 +1683,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -2015,7 +2002,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function findPair(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -2082,7 +2069,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -2180,7 +2167,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
       static get tagName() {
@@ -2237,7 +2224,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar3.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -2333,14 +2320,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar2.Scalar(null),
+      createNode: () => new Scalar3.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar2.Scalar(null),
+      resolve: () => new Scalar3.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -2351,13 +2338,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar2.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar3.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2402,7 +2389,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2430,7 +2417,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar2.Scalar(parseFloat(str));
+        const node = new Scalar3.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot - 1;
@@ -2521,7 +2508,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -2538,7 +2525,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar2.Scalar(null),
+        createNode: () => new Scalar3.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -2589,7 +2576,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -2633,15 +2620,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -2656,7 +2643,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
@@ -2667,7 +2654,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -2810,7 +2797,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -2822,7 +2809,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar2.Scalar(true),
+      resolve: () => new Scalar3.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -2830,7 +2817,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar2.Scalar(false),
+      resolve: () => new Scalar3.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -2842,7 +2829,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2870,7 +2857,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar2.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar3.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
@@ -3471,9 +3458,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path8, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path8, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3548,14 +3535,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path8) {
-        if (Collection.isEmptyPath(path8)) {
+      deleteIn(path10) {
+        if (Collection.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path8) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3570,10 +3557,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path8, keepScalar) {
-        if (Collection.isEmptyPath(path8))
+      getIn(path10, keepScalar) {
+        if (Collection.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path8, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3584,10 +3571,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path8) {
-        if (Collection.isEmptyPath(path8))
+      hasIn(path10) {
+        if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path8) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3604,13 +3591,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path8, value) {
-        if (Collection.isEmptyPath(path8)) {
+      setIn(path10, value) {
+        if (Collection.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path8), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path8, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -4194,9 +4181,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4232,7 +4219,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4272,7 +4259,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep6 && !props.found) {
+        if (!isMap3 && !sep6 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4295,7 +4282,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep6)
                 for (const st of sep6) {
                   if (st === valueProps.found)
@@ -4327,7 +4314,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap3) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4343,7 +4330,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4378,7 +4365,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -4427,7 +4414,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node = identity.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -4442,13 +4429,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -4510,7 +4497,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
           value += sep6 + indent.slice(trimIndent) + content;
           sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -4625,7 +4612,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -4634,15 +4621,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar2.Scalar.PLAIN;
+          _type = Scalar3.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_SINGLE;
+          _type = Scalar3.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_DOUBLE;
+          _type = Scalar3.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -4847,7 +4834,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -4865,11 +4852,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar2.Scalar(value);
+        scalar = new Scalar3.Scalar(value);
       }
       scalar.range = range2;
       scalar.source = value;
@@ -5563,17 +5550,17 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit4(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path8) => {
+    visit4.BREAK = BREAK;
+    visit4.SKIP = SKIP;
+    visit4.REMOVE = REMOVE;
+    visit4.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index] of path8) {
+      for (const [field, index] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -5582,23 +5569,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path8) => {
-      const parent = visit2.itemAtPath(cst, path8.slice(0, -1));
-      const field = path8[path8.length - 1][0];
+    visit4.parentCollection = (cst, path10) => {
+      const parent = visit4.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path8, item, visitor) {
-      let ctrl = visitor(item, path8);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path8.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5609,12 +5596,12 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path8);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path8) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit4;
   }
 });
 
@@ -5630,7 +5617,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5714,7 +5701,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar6;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -7230,7 +7217,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7263,7 +7250,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7304,8 +7291,8 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments2;
+    exports.parse = parse2;
+    exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
@@ -7322,7 +7309,7 @@ var require_dist = __commonJS({
     var Alias = require_Alias();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -7330,7 +7317,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit4 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7347,7 +7334,7 @@ var require_dist = __commonJS({
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
     exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar2.Scalar;
+    exports.Scalar = Scalar3.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
@@ -7358,14 +7345,438 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit4.visit;
+    exports.visitAsync = visit4.visitAsync;
   }
 });
 
+// builtin-require:stream
+var require_stream = __commonJS({
+  "builtin-require:stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
+// builtin-require:util
+var require_util = __commonJS({
+  "builtin-require:util"(exports, module) {
+    module.exports = __require("node:util");
+  }
+});
+
+// src/pin/formats.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+
+// src/pin/edits.ts
+function lineAt(text, offset) {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  const nl = text.indexOf("\n", offset);
+  const end = nl === -1 ? text.length : nl;
+  return { line, start, end };
+}
+function applyEdits(source, edits) {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  const changes = [];
+  let out = "";
+  let pos = 0;
+  for (const e of sorted) {
+    if (e.start < pos) throw new Error(`overlapping edits at offset ${e.start}`);
+    out += source.slice(pos, e.start) + e.text;
+    pos = e.end;
+  }
+  out += source.slice(pos);
+  for (const e of sorted) {
+    const { line, start, end } = lineAt(source, e.start);
+    const before = source.slice(start, end).replace(/\r$/, "");
+    const onLine = sorted.filter((o) => o.start >= start && o.end <= end);
+    let after = before;
+    for (const o of [...onLine].reverse()) after = after.slice(0, o.start - start) + o.text + after.slice(o.end - start);
+    changes.push({ line, from: e.from, to: e.to, before, after });
+  }
+  return { text: out, changes };
+}
+
+// src/pin/helm.ts
+var import_node_path = __toESM(require_path(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/pin/sites.ts
+var import_yaml = __toESM(require_dist(), 1);
+function scalarField(source, node) {
+  if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
+  const [start, end] = node.range;
+  const raw = source.slice(start, end);
+  if (raw.includes("\n") || node.type === import_yaml.Scalar.BLOCK_FOLDED || node.type === import_yaml.Scalar.BLOCK_LITERAL) return void 0;
+  if (node.value === null) return raw === "" ? { start, end, text: "", quote: "" } : void 0;
+  const quote = node.type === import_yaml.Scalar.QUOTE_DOUBLE ? '"' : node.type === import_yaml.Scalar.QUOTE_SINGLE ? "'" : "";
+  const text = quote ? raw.slice(1, -1) : raw;
+  if (quote && (text !== String(node.value) || quote === '"' && text.includes("\\"))) return void 0;
+  if (!quote && typeof node.value !== "string" && typeof node.value !== "number") return void 0;
+  return { start, end, text, quote };
+}
+function setField(field, value, from, to) {
+  if (field.start === field.end) return { start: field.start, end: field.end, text: ` ${value}`, from, to };
+  return { start: field.start, end: field.end, text: `${field.quote}${value}${field.quote}`, from, to };
+}
+function lineOf(source, offset) {
+  let line = 1;
+  for (let i = source.indexOf("\n"); i !== -1 && i < offset; i = source.indexOf("\n", i + 1)) line++;
+  return line;
+}
+function addPair(source, flow, lastKeyStart, lastEnd, key, value, from, to) {
+  if (flow) return { start: lastEnd, end: lastEnd, text: `, ${key}: ${value}`, from, to };
+  const keyLine = source.lastIndexOf("\n", lastKeyStart - 1) + 1;
+  const indent = source.slice(keyLine, lastKeyStart).replace(/[^\t ]/g, " ");
+  const nl = source.indexOf("\n", lastEnd);
+  const at = nl === -1 ? source.length : source[nl - 1] === "\r" ? nl - 1 : nl;
+  const eol = nl !== -1 ? source[nl - 1] === "\r" ? "\r\n" : "\n" : source.includes("\r\n") ? "\r\n" : "\n";
+  return { start: at, end: at, text: `${eol}${indent}${key}: ${value}`, from, to };
+}
+
+// src/pin/helm.ts
+function isHelmValues(file) {
+  return /^(?:.*[-_.])?values(?:[-_.].*)?\.ya?ml$/i.test(import_node_path.default.basename(file));
+}
+function pairOf(map, key) {
+  return map.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === key);
+}
+function helmValuesSites(file, source, docs, notes) {
+  const sites = [];
+  for (const doc of docs) {
+    (0, import_yaml2.visit)(doc, {
+      Map(_, map) {
+        const repoPair = pairOf(map, "repository");
+        const tagPair = pairOf(map, "tag");
+        if (!repoPair || !tagPair) return;
+        const repository = scalarField(source, repoPair.value);
+        const tag = scalarField(source, tagPair.value);
+        const registryPair = pairOf(map, "registry");
+        const registry = registryPair ? scalarField(source, registryPair.value) : void 0;
+        const digestPair = pairOf(map, "digest");
+        const digest = digestPair ? scalarField(source, digestPair.value) : void 0;
+        if (!repository?.text || /[{}$]/.test(repository.text)) return;
+        if (!tag || registryPair && !registry || digestPair && !digest) {
+          notes.push(`${file}: the image map of '${repository.text}' has a tag, registry or digest that is not a one-line value; left as it is`);
+          return;
+        }
+        if (tag.text === "") {
+          notes.push(`${file}: '${repository.text}' has an empty tag (the chart's appVersion, which the values do not say); left as it is`);
+          return;
+        }
+        const [tagName = "", tagDigest] = tag.text.split("@");
+        const pinnedDigest = digest?.text || tagDigest;
+        const written = `${registry?.text ? `${registry.text}/` : ""}${repository.text}:${tagName}${pinnedDigest ? `@${pinnedDigest}` : ""}`;
+        sites.push({
+          format: "helm",
+          start: repository.start,
+          written,
+          edits(to, toText) {
+            if (!to.digest) return void 0;
+            const newTag = to.tag ?? tagName;
+            if (digest) {
+              const edits = [setField(digest, to.digest, written, toText)];
+              if (newTag !== tag.text) edits.push(setField(tag, newTag, written, toText));
+              return edits;
+            }
+            return [setField(tag, `${newTag}@${to.digest}`, written, toText)];
+          }
+        });
+      }
+    });
+  }
+  return sites;
+}
+
+// src/pin/kustomize.ts
+var import_node_path2 = __toESM(require_path(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
+var KUSTOMIZATION = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+function isKustomization(file) {
+  return KUSTOMIZATION.has(import_node_path2.default.basename(file));
+}
+function pairOf2(map, key) {
+  return map.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === key);
+}
+function kustomizeSites(file, source, docs, notes) {
+  const sites = [];
+  for (const doc of docs) {
+    if (!(0, import_yaml3.isMap)(doc.contents)) continue;
+    const images = pairOf2(doc.contents, "images")?.value;
+    if (!(0, import_yaml3.isSeq)(images)) continue;
+    for (const entry of images.items) {
+      if (!(0, import_yaml3.isMap)(entry)) continue;
+      const field = (key) => scalarField(source, pairOf2(entry, key)?.value);
+      const name = field("name");
+      if (!name?.text) continue;
+      const newName = field("newName");
+      const newTag = field("newTag");
+      const digestPair = pairOf2(entry, "digest");
+      const digest = field("digest");
+      if (digestPair && !digest) {
+        notes.push(`${file}: the digest of images entry '${name.text}' is not a one-line value and was left as it is`);
+        continue;
+      }
+      const image = newName?.text || name.text;
+      const written = `${image}${newTag?.text ? `:${newTag.text}` : ""}${digest?.text ? `@${digest.text}` : ""}`;
+      const last = entry.items[entry.items.length - 1];
+      const lastValue = scalarField(source, last.value);
+      sites.push({
+        format: "kustomize",
+        start: name.start,
+        written,
+        edits(to, toText) {
+          if (!to.digest) return void 0;
+          const edits = [];
+          if (digest) edits.push(setField(digest, to.digest, written, toText));
+          else if (lastValue && (0, import_yaml3.isScalar)(last.key) && last.key.range) {
+            edits.push(addPair(source, !!entry.flow, last.key.range[0], lastValue.end, "digest", to.digest, written, toText));
+          } else return void 0;
+          if (newTag && to.tag && to.tag !== newTag.text) edits.push(setField(newTag, to.tag, written, toText));
+          return edits;
+        }
+      });
+    }
+  }
+  return sites;
+}
+
+// src/pin/unplaceable.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+var TEMPLATE_OPEN = /(?<!\$)\{\{/g;
+function lineAt2(source, offset) {
+  return source.slice(0, offset).split("\n").length;
+}
+function unplaceableYaml(source) {
+  const docs = (0, import_yaml4.parseAllDocuments)(source, { uniqueKeys: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const strings = [];
+  for (const doc of list) {
+    (0, import_yaml4.visit)(doc, {
+      Scalar(_, node) {
+        if (typeof node.value === "string" && node.range) strings.push([node.range[0], node.range[1]]);
+      }
+    });
+  }
+  for (const m of source.matchAll(TEMPLATE_OPEN)) {
+    const at = m.index;
+    if (strings.some(([s, e]) => at >= s && at < e)) continue;
+    const lineStart = source.lastIndexOf("\n", at - 1) + 1;
+    if (/(^|[ \t])#/.test(source.slice(lineStart, at))) continue;
+    const line = lineAt2(source, at);
+    return {
+      line,
+      reason: `a template ({{ \u2026 }} at line ${line}): its YAML exists only once rendered (helm template); pin the values it is rendered from instead`
+    };
+  }
+  const broken = list.find((d) => d.errors.length > 0);
+  if (broken) {
+    const e = broken.errors[0];
+    const line = e?.linePos?.[0]?.line;
+    const message = ((e?.message ?? "unknown error").split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    return { ...line && { line }, reason: `not YAML${line ? ` (line ${line})` : ""}: ${message}` };
+  }
+  return void 0;
+}
+
+// src/pin/workflow.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+function pairOf3(map, key) {
+  return map.items.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === key);
+}
+function isWorkflow(doc) {
+  return (0, import_yaml5.isMap)(doc.contents) && (0, import_yaml5.isMap)(pairOf3(doc.contents, "jobs")?.value) && pairOf3(doc.contents, "on") !== void 0;
+}
+var DOCKER_SCHEME = "docker://";
+function workflowSites(source, docs) {
+  const sites = [];
+  const site = (field, offset) => {
+    const written = field.text.slice(offset);
+    if (written === "" || written.includes("${{")) return;
+    const start = field.start + field.quote.length + offset;
+    const part = { start, end: start + written.length, text: written, quote: "" };
+    sites.push({ format: "workflow", start, written, edits: (to, toText) => [setField(part, toText, written, toText)] });
+  };
+  for (const doc of docs) {
+    if (!isWorkflow(doc)) continue;
+    const jobs = pairOf3(doc.contents, "jobs")?.value;
+    for (const job of jobs.items) {
+      if (!(0, import_yaml5.isMap)(job.value)) continue;
+      const container = scalarField(source, pairOf3(job.value, "container")?.value);
+      if (container) site(container, 0);
+      const steps = pairOf3(job.value, "steps")?.value;
+      if (!(0, import_yaml5.isSeq)(steps)) continue;
+      for (const step of steps.items) {
+        if (!(0, import_yaml5.isMap)(step)) continue;
+        const uses = scalarField(source, pairOf3(step, "uses")?.value);
+        if (uses?.text.startsWith(DOCKER_SCHEME)) site(uses, DOCKER_SCHEME.length);
+      }
+    }
+  }
+  return sites;
+}
+
+// src/pin/yaml.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+function describeYamlError(file, doc) {
+  const e = doc.errors[0];
+  const where = e?.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
+  const message = (e?.message ?? "unknown error").split("\n")[0];
+  throw new ActionError(
+    `${file} could not be parsed as YAML${where}: ${message}`,
+    `fix the file or leave it out of 'files' (templates such as Helm charts are not plain YAML)`
+  );
+}
+function scanYaml(file, source) {
+  const docs = (0, import_yaml6.parseAllDocuments)(source, { prettyErrors: true, uniqueKeys: false });
+  const sites = [];
+  const notes = [];
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    if (doc.errors.length > 0) describeYamlError(file, doc);
+    (0, import_yaml6.visit)(doc, {
+      Alias(_, alias) {
+        if (alias.resolve(doc) === void 0) {
+          throw new ActionError(
+            `${file} could not be parsed as YAML: alias *${alias.source} has no anchor &${alias.source} before it in the same document`,
+            "anchors do not reach across documents (---); define the anchor in the document that uses it"
+          );
+        }
+      },
+      Pair(_, pair) {
+        const key = (0, import_yaml6.isScalar)(pair.key) ? pair.key.value : void 0;
+        if (key !== "image" || !(0, import_yaml6.isScalar)(pair.value)) return;
+        const node = pair.value;
+        if (typeof node.value !== "string" || !node.range) return;
+        const [start, end] = node.range;
+        const raw = source.slice(start, end);
+        if (node.type === import_yaml6.Scalar.BLOCK_LITERAL || node.type === import_yaml6.Scalar.BLOCK_FOLDED || raw.includes("\n")) {
+          notes.push(`${file}: a multi-line image value (${JSON.stringify(node.value)}) was left as it is`);
+          return;
+        }
+        const quote = node.type === import_yaml6.Scalar.QUOTE_DOUBLE ? '"' : node.type === import_yaml6.Scalar.QUOTE_SINGLE ? "'" : "";
+        if (raw !== `${quote}${node.value}${quote}`) {
+          notes.push(`${file}: image value ${raw} uses escapes and was left as it is`);
+          return;
+        }
+        sites.push({ start, end, value: node.value, quote });
+      }
+    });
+  }
+  return { source, sites, notes };
+}
+function pinYaml(file, scanned, rule) {
+  const edits = [];
+  for (const site of scanned.sites) {
+    const to = rule(site.value);
+    if (to === void 0 || to === site.value) continue;
+    edits.push({ start: site.start, end: site.end, text: `${site.quote}${to}${site.quote}`, from: site.value, to });
+  }
+  if (edits.length === 0) return { text: scanned.source, changes: [] };
+  const result = applyEdits(scanned.source, edits);
+  const again = scanYaml(file, result.text);
+  const expected = scanned.sites.map((s) => edits.find((e) => e.start === s.start)?.to ?? s.value);
+  if (again.sites.map((s) => s.value).join("\n") !== expected.join("\n")) {
+    throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
+  }
+  return result;
+}
+
+// src/pin/formats.ts
+function parse(source) {
+  const docs = (0, import_yaml7.parseAllDocuments)(source, { uniqueKeys: false });
+  return Array.isArray(docs) ? docs : [];
+}
+function scanFormats(file, source) {
+  const docs = parse(source);
+  const notes = [];
+  const sites = [
+    ...isKustomization(file) ? kustomizeSites(file, source, docs, notes) : [],
+    ...isHelmValues(file) ? helmValuesSites(file, source, docs, notes) : [],
+    ...workflowSites(source, docs)
+  ].sort((a, b) => a.start - b.start);
+  return { sites, notes };
+}
+function readYaml(file, source) {
+  const unplaceable = unplaceableYaml(source);
+  if (unplaceable) return { scanned: { source, sites: [], notes: [] }, skipped: unplaceable };
+  let scanned;
+  try {
+    scanned = scanYaml(file, source);
+  } catch (error) {
+    if (!(error instanceof ActionError)) throw error;
+    return { scanned: { source, sites: [], notes: [] }, skipped: { reason: error.message.replace(`${file} could not be parsed as YAML: `, "not YAML that can be read: ") } };
+  }
+  return { scanned: { ...scanned, notes: [...scanned.notes, ...scanFormats(file, source).notes] } };
+}
+function tryParse(text) {
+  try {
+    return parseReference(text);
+  } catch {
+    return void 0;
+  }
+}
+function pinFormats(file, source, rule) {
+  const { sites } = scanFormats(file, source);
+  const edits = [];
+  const expected = /* @__PURE__ */ new Map();
+  for (const site of sites) {
+    const toText = rule(site.written);
+    if (toText === void 0 || toText === site.written) continue;
+    const to = tryParse(toText);
+    const siteEdits = to && site.edits(to, toText);
+    if (!to || !siteEdits) continue;
+    edits.push(...siteEdits);
+    expected.set(site.start, to.digest);
+  }
+  if (edits.length === 0) return { text: source, changes: [] };
+  const result = applyEdits(source, edits);
+  const changes = dedupeChanges(result.changes);
+  const again = scanFormats(file, result.text);
+  const digests = again.sites.map((s) => tryParse(s.written)?.digest);
+  const wanted = sites.map((s) => expected.has(s.start) ? expected.get(s.start) : tryParse(s.written)?.digest);
+  if (digests.join("\n") !== wanted.join("\n")) {
+    throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
+  }
+  return { text: result.text, changes };
+}
+function dedupeChanges(changes) {
+  const seen = /* @__PURE__ */ new Set();
+  return changes.filter((c) => {
+    const key = `${c.line}
+${c.from}
+${c.to}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+}
+function pinYamlFile(file, scanned, rule, skipped) {
+  if (skipped) return { text: scanned.source, changes: [] };
+  const first = pinYaml(file, scanned, rule);
+  const second = pinFormats(file, first.text, rule);
+  return { text: second.text, changes: [...first.changes, ...second.changes].sort((a, b) => a.line - b.line) };
+}
+function pinYamlText(file, source, rule) {
+  const { scanned, skipped } = readYaml(file, source);
+  return pinYamlFile(file, scanned, rule, skipped);
+}
+function skippedNotes(files) {
+  return files.flatMap((f) => f.skipped ? [`${f.rel}${f.skipped.line ? `:${f.skipped.line}` : ""}: skipped, nothing written to it: ${f.skipped.reason}`] : []);
+}
+function deployReferences(f) {
+  if (f.skipped) return [];
+  const source = f.scanned.source;
+  if (f.kind === "dockerfile") return f.scanned.sites.map((s) => ({ file: f.rel, line: s.line, written: s.value, format: "dockerfile" }));
+  const refs = /* @__PURE__ */ new Map();
+  for (const s of f.scanned.sites) refs.set(s.start + s.quote.length, { file: f.rel, line: lineOf(source, s.start), written: s.value, format: "yaml" });
+  for (const s of scanFormats(f.rel, source).sites) {
+    if (!refs.has(s.start)) refs.set(s.start, { file: f.rel, line: lineOf(source, s.start), written: s.written, format: s.format });
+  }
+  return [...refs.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+}
+
 // src/pin/files.ts
 var import_promises = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_path(), 1);
+var import_node_path3 = __toESM(require_path(), 1);
 
 // node_modules/@actions/glob/lib/internal-globber.js
 var fs = __toESM(require_fs(), 1);
@@ -7405,10 +7816,10 @@ function getOptions(copy) {
 }
 
 // node_modules/@actions/glob/lib/internal-globber.js
-var path5 = __toESM(require_path(), 1);
+var path7 = __toESM(require_path(), 1);
 
 // node_modules/@actions/glob/lib/internal-path-helper.js
-var path = __toESM(require_path(), 1);
+var path3 = __toESM(require_path(), 1);
 var import_assert = __toESM(require_assert(), 1);
 var IS_WINDOWS = process.platform === "win32";
 function dirname2(p) {
@@ -7416,7 +7827,7 @@ function dirname2(p) {
   if (IS_WINDOWS && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
   }
-  let result = path.dirname(p);
+  let result = path3.dirname(p);
   if (IS_WINDOWS && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
     result = safeTrimTrailingSeparator(result);
   }
@@ -7453,7 +7864,7 @@ function ensureAbsoluteRoot(root, itemPath) {
   (0, import_assert.default)(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
   if (root.endsWith("/") || IS_WINDOWS && root.endsWith("\\")) {
   } else {
-    root += path.sep;
+    root += path3.sep;
   }
   return root + itemPath;
 }
@@ -7487,10 +7898,10 @@ function safeTrimTrailingSeparator(p) {
     return "";
   }
   p = normalizeSeparators(p);
-  if (!p.endsWith(path.sep)) {
+  if (!p.endsWith(path3.sep)) {
     return p;
   }
-  if (p === path.sep) {
+  if (p === path3.sep) {
     return p;
   }
   if (IS_WINDOWS && /^[A-Z]:\\$/i.test(p)) {
@@ -7558,7 +7969,7 @@ function partialMatch(patterns, itemPath) {
 
 // node_modules/@actions/glob/lib/internal-pattern.js
 var os = __toESM(require_os(), 1);
-var path4 = __toESM(require_path(), 1);
+var path6 = __toESM(require_path(), 1);
 var import_assert3 = __toESM(require_assert(), 1);
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -8775,11 +9186,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f) => f.length === len && f !== "." && f !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path2 = {
+var path4 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep2 = defaultPlatform === "win32" ? path2.win32.sep : path2.posix.sep;
+var sep2 = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
 minimatch.sep = sep2;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -9526,7 +9937,7 @@ minimatch.escape = escape;
 minimatch.unescape = unescape;
 
 // node_modules/@actions/glob/lib/internal-path.js
-var path3 = __toESM(require_path(), 1);
+var path5 = __toESM(require_path(), 1);
 var import_assert2 = __toESM(require_assert(), 1);
 var IS_WINDOWS3 = process.platform === "win32";
 var Path = class {
@@ -9540,12 +9951,12 @@ var Path = class {
       (0, import_assert2.default)(itemPath, `Parameter 'itemPath' must not be empty`);
       itemPath = safeTrimTrailingSeparator(itemPath);
       if (!hasRoot(itemPath)) {
-        this.segments = itemPath.split(path3.sep);
+        this.segments = itemPath.split(path5.sep);
       } else {
         let remaining = itemPath;
         let dir = dirname2(remaining);
         while (dir !== remaining) {
-          const basename3 = path3.basename(remaining);
+          const basename3 = path5.basename(remaining);
           this.segments.unshift(basename3);
           remaining = dir;
           dir = dirname2(remaining);
@@ -9563,7 +9974,7 @@ var Path = class {
           (0, import_assert2.default)(segment === dirname2(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
-          (0, import_assert2.default)(!segment.includes(path3.sep), `Parameter 'itemPath' contains unexpected path separators`);
+          (0, import_assert2.default)(!segment.includes(path5.sep), `Parameter 'itemPath' contains unexpected path separators`);
           this.segments.push(segment);
         }
       }
@@ -9574,12 +9985,12 @@ var Path = class {
    */
   toString() {
     let result = this.segments[0];
-    let skipSlash = result.endsWith(path3.sep) || IS_WINDOWS3 && /^[A-Z]:$/i.test(result);
+    let skipSlash = result.endsWith(path5.sep) || IS_WINDOWS3 && /^[A-Z]:$/i.test(result);
     for (let i = 1; i < this.segments.length; i++) {
       if (skipSlash) {
         skipSlash = false;
       } else {
-        result += path3.sep;
+        result += path5.sep;
       }
       result += this.segments[i];
     }
@@ -9611,7 +10022,7 @@ var Pattern = class _Pattern {
     }
     pattern = _Pattern.fixupPattern(pattern, homedir2);
     this.segments = new Path(pattern).segments;
-    this.trailingSeparator = normalizeSeparators(pattern).endsWith(path4.sep);
+    this.trailingSeparator = normalizeSeparators(pattern).endsWith(path6.sep);
     pattern = safeTrimTrailingSeparator(pattern);
     let foundGlob = false;
     const searchSegments = this.segments.map((x) => _Pattern.getLiteral(x)).filter((x) => !foundGlob && !(foundGlob = x === ""));
@@ -9635,8 +10046,8 @@ var Pattern = class _Pattern {
   match(itemPath) {
     if (this.segments[this.segments.length - 1] === "**") {
       itemPath = normalizeSeparators(itemPath);
-      if (!itemPath.endsWith(path4.sep) && this.isImplicitPattern === false) {
-        itemPath = `${itemPath}${path4.sep}`;
+      if (!itemPath.endsWith(path6.sep) && this.isImplicitPattern === false) {
+        itemPath = `${itemPath}${path6.sep}`;
       }
     } else {
       itemPath = safeTrimTrailingSeparator(itemPath);
@@ -9671,9 +10082,9 @@ var Pattern = class _Pattern {
     (0, import_assert3.default)(literalSegments.every((x, i) => (x !== "." || i === 0) && x !== ".."), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
     (0, import_assert3.default)(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
     pattern = normalizeSeparators(pattern);
-    if (pattern === "." || pattern.startsWith(`.${path4.sep}`)) {
+    if (pattern === "." || pattern.startsWith(`.${path6.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
-    } else if (pattern === "~" || pattern.startsWith(`~${path4.sep}`)) {
+    } else if (pattern === "~" || pattern.startsWith(`~${path6.sep}`)) {
       homedir2 = homedir2 || os.homedir();
       (0, import_assert3.default)(homedir2, "Unable to determine HOME directory");
       (0, import_assert3.default)(hasAbsoluteRoot(homedir2), `Expected HOME directory to be a rooted path. Actual '${homedir2}'`);
@@ -9749,8 +10160,8 @@ var Pattern = class _Pattern {
 
 // node_modules/@actions/glob/lib/internal-search-state.js
 var SearchState = class {
-  constructor(path8, level) {
-    this.path = path8;
+  constructor(path10, level) {
+    this.path = path10;
     this.level = level;
   }
 };
@@ -9917,7 +10328,7 @@ var DefaultGlobber = class _DefaultGlobber {
         if (!stats) {
           continue;
         }
-        if (options.excludeHiddenFiles && path5.basename(item.path).match(/^\./)) {
+        if (options.excludeHiddenFiles && path7.basename(item.path).match(/^\./)) {
           continue;
         }
         if (stats.isDirectory()) {
@@ -9927,7 +10338,7 @@ var DefaultGlobber = class _DefaultGlobber {
             continue;
           }
           const childLevel = item.level + 1;
-          const childItems = (yield __await(fs.promises.readdir(item.path))).map((x) => new SearchState(path5.join(item.path, x), childLevel));
+          const childItems = (yield __await(fs.promises.readdir(item.path))).map((x) => new SearchState(path7.join(item.path, x), childLevel));
           stack.push(...childItems.reverse());
         } else if (match3 & MatchKind.File) {
           yield yield __await(item.path);
@@ -9997,7 +10408,7 @@ var crypto = __toESM(require_crypto(), 1);
 var fs2 = __toESM(require_fs(), 1);
 var stream = __toESM(require_stream(), 1);
 var util = __toESM(require_util(), 1);
-var path6 = __toESM(require_path(), 1);
+var path8 = __toESM(require_path(), 1);
 
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -10031,37 +10442,6 @@ function create(patterns, options) {
   return __awaiter2(this, void 0, void 0, function* () {
     return yield DefaultGlobber.create(patterns, options);
   });
-}
-
-// src/pin/edits.ts
-function lineAt(text, offset) {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  const start = text.lastIndexOf("\n", offset - 1) + 1;
-  const nl = text.indexOf("\n", offset);
-  const end = nl === -1 ? text.length : nl;
-  return { line, start, end };
-}
-function applyEdits(source, edits) {
-  const sorted = [...edits].sort((a, b) => a.start - b.start);
-  const changes = [];
-  let out = "";
-  let pos = 0;
-  for (const e of sorted) {
-    if (e.start < pos) throw new Error(`overlapping edits at offset ${e.start}`);
-    out += source.slice(pos, e.start) + e.text;
-    pos = e.end;
-  }
-  out += source.slice(pos);
-  for (const e of sorted) {
-    const { line, start, end } = lineAt(source, e.start);
-    const before = source.slice(start, end).replace(/\r$/, "");
-    const onLine = sorted.filter((o) => o.start >= start && o.end <= end);
-    let after = before;
-    for (const o of [...onLine].reverse()) after = after.slice(0, o.start - start) + o.text + after.slice(o.end - start);
-    changes.push({ line, from: e.from, to: e.to, before, after });
-  }
-  return { text: out, changes };
 }
 
 // src/pin/dockerfile.ts
@@ -10130,79 +10510,14 @@ function pinDockerfile(scanned, rule) {
   return applyEdits(scanned.source, edits);
 }
 
-// src/pin/yaml.ts
-var import_yaml = __toESM(require_dist(), 1);
-function describeYamlError(file, doc) {
-  const e = doc.errors[0];
-  const where = e?.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
-  const message = (e?.message ?? "unknown error").split("\n")[0];
-  throw new ActionError(
-    `${file} could not be parsed as YAML${where}: ${message}`,
-    `fix the file or leave it out of 'files' (templates such as Helm charts are not plain YAML)`
-  );
-}
-function scanYaml(file, source) {
-  const docs = (0, import_yaml.parseAllDocuments)(source, { prettyErrors: true, uniqueKeys: false });
-  const sites = [];
-  const notes = [];
-  for (const doc of Array.isArray(docs) ? docs : []) {
-    if (doc.errors.length > 0) describeYamlError(file, doc);
-    (0, import_yaml.visit)(doc, {
-      Alias(_, alias) {
-        if (alias.resolve(doc) === void 0) {
-          throw new ActionError(
-            `${file} could not be parsed as YAML: alias *${alias.source} has no anchor &${alias.source} before it in the same document`,
-            "anchors do not reach across documents (---); define the anchor in the document that uses it"
-          );
-        }
-      },
-      Pair(_, pair) {
-        const key = (0, import_yaml.isScalar)(pair.key) ? pair.key.value : void 0;
-        if (key !== "image" || !(0, import_yaml.isScalar)(pair.value)) return;
-        const node = pair.value;
-        if (typeof node.value !== "string" || !node.range) return;
-        const [start, end] = node.range;
-        const raw = source.slice(start, end);
-        if (node.type === import_yaml.Scalar.BLOCK_LITERAL || node.type === import_yaml.Scalar.BLOCK_FOLDED || raw.includes("\n")) {
-          notes.push(`${file}: a multi-line image value (${JSON.stringify(node.value)}) was left as it is`);
-          return;
-        }
-        const quote = node.type === import_yaml.Scalar.QUOTE_DOUBLE ? '"' : node.type === import_yaml.Scalar.QUOTE_SINGLE ? "'" : "";
-        if (raw !== `${quote}${node.value}${quote}`) {
-          notes.push(`${file}: image value ${raw} uses escapes and was left as it is`);
-          return;
-        }
-        sites.push({ start, end, value: node.value, quote });
-      }
-    });
-  }
-  return { source, sites, notes };
-}
-function pinYaml(file, scanned, rule) {
-  const edits = [];
-  for (const site of scanned.sites) {
-    const to = rule(site.value);
-    if (to === void 0 || to === site.value) continue;
-    edits.push({ start: site.start, end: site.end, text: `${site.quote}${to}${site.quote}`, from: site.value, to });
-  }
-  if (edits.length === 0) return { text: scanned.source, changes: [] };
-  const result = applyEdits(scanned.source, edits);
-  const again = scanYaml(file, result.text);
-  const expected = scanned.sites.map((s) => edits.find((e) => e.start === s.start)?.to ?? s.value);
-  if (again.sites.map((s) => s.value).join("\n") !== expected.join("\n")) {
-    throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
-  }
-  return result;
-}
-
 // src/pin/files.ts
 function kindOf(file) {
-  const base = import_node_path.default.basename(file).toLowerCase();
+  const base = import_node_path3.default.basename(file).toLowerCase();
   return /^(dockerfile|containerfile)(\..*)?$/.test(base) || /\.(dockerfile|containerfile)$/.test(base) ? "dockerfile" : "yaml";
 }
 async function expandFiles(patterns, cwd) {
   if (patterns.length === 0) return [];
-  const absolute = patterns.map((p) => p.startsWith("!") ? `!${import_node_path.default.resolve(cwd, p.slice(1))}` : import_node_path.default.resolve(cwd, p));
+  const absolute = patterns.map((p) => p.startsWith("!") ? `!${import_node_path3.default.resolve(cwd, p.slice(1))}` : import_node_path3.default.resolve(cwd, p));
   const globber = await create(absolute.join("\n"), { matchDirectories: false, implicitDescendants: false, followSymbolicLinks: false });
   const found = [...new Set(await globber.glob())].sort();
   if (found.length === 0) {
@@ -10214,24 +10529,24 @@ async function loadDeployFiles(patterns, cwd) {
   const files = await expandFiles(patterns, cwd);
   return Promise.all(
     files.map(async (abs) => {
-      const rel = import_node_path.default.relative(cwd, abs).split(import_node_path.default.sep).join("/");
+      const rel = import_node_path3.default.relative(cwd, abs).split(import_node_path3.default.sep).join("/");
       let text;
       try {
         text = await (0, import_promises.readFile)(abs, "utf8");
       } catch (e) {
         throw new ActionError(`${rel} could not be read: ${e.message}`);
       }
-      return kindOf(abs) === "dockerfile" ? { rel, abs, kind: "dockerfile", scanned: scanDockerfile(rel, text) } : { rel, abs, kind: "yaml", scanned: scanYaml(rel, text) };
+      return kindOf(abs) === "dockerfile" ? { rel, abs, kind: "dockerfile", scanned: scanDockerfile(rel, text) } : { rel, abs, kind: "yaml", ...readYaml(rel, text) };
     })
   );
 }
 function pinText(rel, text, rule) {
-  return kindOf(rel) === "dockerfile" ? pinDockerfile(scanDockerfile(rel, text), rule) : pinYaml(rel, scanYaml(rel, text), rule);
+  return kindOf(rel) === "dockerfile" ? pinDockerfile(scanDockerfile(rel, text), rule) : pinYamlText(rel, text, rule);
 }
 function pinDeployFiles(files, rule) {
   const out = [];
   for (const f of files) {
-    const { text, changes } = f.kind === "dockerfile" ? pinDockerfile(f.scanned, rule) : pinYaml(f.rel, f.scanned, rule);
+    const { text, changes } = f.kind === "dockerfile" ? pinDockerfile(f.scanned, rule) : pinYamlFile(f.rel, f.scanned, rule, f.skipped);
     if (changes.length > 0) out.push({ rel: f.rel, abs: f.abs, changes, text });
   }
   return out;
@@ -10250,6 +10565,8 @@ function deployNotes(files) {
 }
 
 export {
+  skippedNotes,
+  deployReferences,
   loadDeployFiles,
   pinText,
   pinDeployFiles,

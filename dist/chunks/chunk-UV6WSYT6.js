@@ -4,10 +4,10 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-FGT2TVJG.js";
+} from "./chunk-CPS6P7XL.js";
 import {
   InputError
-} from "./chunk-VVVL3PH3.js";
+} from "./chunk-PLNMAWCX.js";
 import {
   setSecret
 } from "./chunk-QWNOPTV2.js";
@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-7SSKOSLH.js");
+  loaded ??= import("./publish-EYP4B4FK.js");
   return loaded;
 }
 
