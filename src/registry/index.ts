@@ -10,6 +10,7 @@
  *               token-cache.ts, challenge.ts, re-challenge once on 401)
  *  - remote:    client.ts (RegistryClient per repository: descriptor, head, manifest, index, blob; with push access
  *               putManifest, mountBlob, blobExists, uploadBlob),
+ *               confirm.ts (the one rule for a digest: served or confirmed by digest; registries' header quirks),
  *               manifest.ts (media types, index/manifest types), platform.ts (platforms, the attestation filter)
  *  - time:      budget.ts (RegistryBudget: the `registry-timeout` input; every request and credential lookup of a
  *               factory runs under it, in phases started with `budget.start()`)
@@ -18,7 +19,7 @@
  *    const registries = createRegistryFactory({ env: process.env, credentials: dockerKeychain(process.env), budget })
  *    try {
  *      const api = registries.client(parseReference('ghcr.io/acme/api'))
- *      const { digest } = await api.descriptor('v1.2.3')   // HEAD; GET + hash when the header is missing
+ *      const { digest } = await api.descriptor('v1.2.3')   // HEAD by tag, then confirmed by digest (confirm.ts)
  *      const m = await api.manifest(digest)                // bytes verified to hash to digest
  *    } finally {
  *      await registries.close()
@@ -67,7 +68,7 @@ export interface RegistryFactoryOptions {
 }
 
 export interface RegistryFactory {
-  /** A client for any repository (read-only unless `push`); clients of one registry share its authenticator. */
+  /** The client of a repository (read-only unless `push`), one per repository; clients of one registry share its authenticator. */
   client(name: ImageName, options?: { push?: boolean }): RegistryClient
   readonly transport: Transport
   readonly budget: RegistryBudget
@@ -101,11 +102,16 @@ export function createRegistryFactory(options: RegistryFactoryOptions): Registry
   const sending = budgetedTransport(transport, budget)
   const cache = new TokenCache()
   const auths = new Map<string, RegistryAuth>()
+  // one client per repository: what it confirmed by digest (content-addressed) is never asked again in this factory
+  const clients = new Map<string, RegistryClient>()
   return {
     transport,
     budget,
     requests: counting.requests,
     client(name: ImageName, clientOptions: { push?: boolean } = {}): RegistryClient {
+      const key = `${name.registry}/${name.repository}${clientOptions.push ? ' push' : ''}`
+      const known = clients.get(key)
+      if (known) return known
       const base = registryBase(name.registry)
       let auth = auths.get(name.registry)
       if (!auth) {
@@ -113,7 +119,9 @@ export function createRegistryFactory(options: RegistryFactoryOptions): Registry
         auth = new RegistryAuth({ registry: name.registry, base, transport: sending, credentials: lookup, cache })
         auths.set(name.registry, auth)
       }
-      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport: sending, auth, ...(clientOptions.push && { push: true }) })
+      const client = new RegistryClient({ registry: name.registry, repository: name.repository, base, transport: sending, auth, ...(clientOptions.push && { push: true }) })
+      clients.set(key, client)
+      return client
     },
     close: async () => {
       budget.stop()
