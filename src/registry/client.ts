@@ -75,6 +75,8 @@ export interface PutResult {
 export type MountResult = { mounted: true } | { mounted: false; location: string }
 
 const MAX_REDIRECTS = 5
+/** The manifest size the OCI distribution spec asks every registry to accept; 413 above a registry's own limit. */
+export const MANIFEST_SIZE_FLOOR = 4 * 1048576
 
 function mediaTypeOf(res: HttpResponse): string {
   try {
@@ -391,6 +393,14 @@ export class RegistryClient {
     const digest = sha256Digest(bytes)
     if (ref.includes(':') && ref !== digest) throw new RegistryError(`manifest bytes hash to ${digest}, not to the digest ${ref} they were to be stored under`)
     const res = await this.authed(this.manifestUrl(ref), { method: 'PUT', headers: { 'content-type': mediaType }, body: bytes })
+    if (res.status === 413) {
+      throw new RegistryError(
+        `registry ${this.registry} rejected manifest ${ref} for ${this.repository} as too large (${describeStatus(res)}): it is ${bytes.length} bytes (${(bytes.length / 1048576).toFixed(2)} MiB), over the registry's manifest size limit`,
+        `the OCI distribution spec asks registries to accept manifests of at least ${MANIFEST_SIZE_FLOOR / 1048576} MiB; make the manifest smaller (fewer platforms or annotations), or ask the registry operator for its limit`,
+        413,
+        errorDetail(res).code
+      )
+    }
     if (res.status < 200 || res.status >= 300) this.fail(res, `manifest ${ref}`, true)
     const header = res.headers['docker-content-digest']?.trim()
     if (header && header !== digest) {
