@@ -147,18 +147,21 @@ export function pinDeployFiles(files: readonly DeployFile[], rule: PinRule): Pin
  */
 export async function writePinnedFiles(files: readonly PinnedFile[], originals: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
   const temps: Array<{ f: PinnedFile; temp: string }> = []
-  const cleanup = (): Promise<unknown> => Promise.all(temps.map(({ temp }) => rm(temp, { force: true })))
+  // only temporary files this step created are removed (never whatever already had such a name)
+  const cleanup = (): Promise<unknown> => Promise.all(temps.map(({ temp }) => rm(temp, { force: true }).catch(() => undefined)))
+  let current: PinnedFile | undefined
   try {
-    for (const f of files) {
-      const temp = path.join(path.dirname(f.abs), `.${path.basename(f.abs)}.pinned-${process.pid}-${temps.length}.tmp`)
+    for (const [i, f] of files.entries()) {
+      current = f
+      const temp = path.join(path.dirname(f.abs), `.${path.basename(f.abs)}.pinned-${process.pid}-${i}.tmp`)
       const mode = (await stat(f.abs)).mode & 0o7777
-      temps.push({ f, temp })
       await writeFile(temp, f.text, { mode, flag: 'wx' })
+      temps.push({ f, temp })
       await chmod(temp, mode)
     }
   } catch (e) {
     await cleanup()
-    const f = temps[temps.length - 1]?.f ?? files[0]
+    const f = current
     throw new ActionError(`${f?.rel ?? 'a deploy file'} could not be written: ${(e as Error).message}; no file was changed`, "check the files' permissions, or set 'write: false'")
   }
   const done: PinnedFile[] = []
