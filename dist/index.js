@@ -3,13 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_PREFIX,
   STEP_CONFIG_STATE
-} from "./chunks/chunk-Q3K6DGGM.js";
+} from "./chunks/chunk-B42D6XLG.js";
 import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-LW57KL4X.js";
+} from "./chunks/chunk-JEQIBHRG.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -31,7 +31,7 @@ import {
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-YMDL6ZXA.js";
+} from "./chunks/chunk-WRKK7V7Q.js";
 import {
   envInputReader,
   parseBoolean,
@@ -43,14 +43,13 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-RSUALV7H.js";
+} from "./chunks/chunk-M2BY5IHY.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-7JSTORNP.js";
+} from "./chunks/chunk-TV7AHFSU.js";
 import {
-  DOCKER_HUB,
   DOCKER_MANIFEST_LIST,
   INCONSISTENT_HINT,
   OCI_INDEX,
@@ -60,14 +59,14 @@ import {
   formatPlatform,
   isAttestation,
   isIndex,
-  isSha256Digest,
   parseJsonBytes
-} from "./chunks/chunk-C5GS2TZZ.js";
+} from "./chunks/chunk-W5EBU2VT.js";
 import {
   require_promises
-} from "./chunks/chunk-LWLEGXAD.js";
+} from "./chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
+  DOCKER_HUB,
   InputError,
   code,
   codeBlock,
@@ -76,9 +75,10 @@ import {
   htmlCode,
   htmlLink,
   htmlTable,
+  isSha256Digest,
   link,
   sections
-} from "./chunks/chunk-L5JDHYD5.js";
+} from "./chunks/chunk-S6CHNJPD.js";
 import {
   __toESM,
   getExecOutput,
@@ -91,7 +91,7 @@ import {
   setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-QWNOPTV2.js";
+} from "./chunks/chunk-QQLDKIRZ.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -1041,7 +1041,7 @@ async function readBack(client, pushed, built = {}) {
   }
   const states = [];
   for (const p of pushed) {
-    const found = await client.descriptor(p.tag, { verified: true, ...reported[0] && { expected: reported[0] } });
+    const found = await client.descriptor(p.tag, { verified: true });
     states.push({ tag: p.tag, digest: found.digest });
   }
   const digest = ourDigest(reported[0], states, client);
@@ -1160,7 +1160,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-GY6KXS22.js");
+  later ??= import("./chunks/later-ULGLUQ6C.js");
   return later;
 }
 async function prepare(deps) {

@@ -17,7 +17,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-YMDL6ZXA.js";
+} from "../chunks/chunk-WRKK7V7Q.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,17 +28,17 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-RSUALV7H.js";
+} from "../chunks/chunk-M2BY5IHY.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-TV7AHFSU.js";
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-NX4RFBQ4.js";
+} from "../chunks/chunk-4GP3CQUB.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -46,31 +46,31 @@ import {
   OCI_MANIFEST,
   RegistryBudget,
   RegistryError,
-  TAG,
   dockerKeychain,
-  formatName,
   formatPlatform,
   isAttestation,
-  parseJsonBytes,
-  sha256Digest
-} from "../chunks/chunk-C5GS2TZZ.js";
+  parseJsonBytes
+} from "../chunks/chunk-W5EBU2VT.js";
 import {
   ActionError,
   InputError,
+  TAG,
   code,
   codeBlock,
+  formatName,
   html,
   htmlCode,
   htmlLink,
   htmlTable,
   link,
-  sections
-} from "../chunks/chunk-L5JDHYD5.js";
+  sections,
+  sha256Digest
+} from "../chunks/chunk-S6CHNJPD.js";
 import {
   group,
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/merge/report.ts
 function platformDigests(images) {
@@ -198,7 +198,8 @@ function readMergeInputs(read) {
   const summary = parseBoolean("summary", read("summary"), true);
   const login = parseLogin(read("username"), read("password"));
   const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
-  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, registryTimeoutMs, ...login && { login } };
+  const attestations = parseBoolean("attestations", read("attestations"), true);
+  return { imageInput, image, sources, tags, annotations, requireSameCommit, latest, summary, registryTimeoutMs, attestations, ...login && { login } };
 }
 
 // src/merge/sources.ts
@@ -280,7 +281,7 @@ async function readSource(client, source, copying) {
   const ref = sourceRef(source);
   let found;
   try {
-    found = await client.descriptor(ref);
+    found = await client.descriptor(ref, { verified: true });
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return { status: "missing", source, message: error.message };
     throw error;
@@ -433,12 +434,13 @@ async function readBackIndex(target, digest, tags) {
       throw error;
     }
   };
-  const [headR, heldR, statesR] = await Promise.allSettled([target.head(digest), target.manifest(digest), Promise.all(tags.map(tagState))]);
-  if (headR.status === "rejected") notStored(headR.reason);
-  if (heldR.status === "rejected") notStored(heldR.reason);
-  if (statesR.status === "rejected") throw statesR.reason;
-  const [head, held, states] = [headR.value, heldR.value, statesR.value];
-  if (head.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`);
+  let held;
+  try {
+    held = await target.manifest(digest);
+  } catch (error) {
+    notStored(error);
+  }
+  const states = await Promise.all(tags.map(tagState));
   const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
   return { digest: held.digest, mediaType: held.mediaType, movedTags };
 }
@@ -487,7 +489,9 @@ function defaultAnnotations(ctx, checked) {
   return { ...source && { [OCI_SOURCE]: source }, [OCI_REVISION]: checked.commit, ...created && { [OCI_CREATED]: created } };
 }
 function composeMerged({ ctx, inputs }, checked) {
-  const attestations = checked.reads.flatMap((r) => r.attestations);
+  const all = checked.reads.flatMap((r) => r.attestations);
+  if (!inputs.attestations && all.length > 0) info(`Leaving out ${all.length} attestation manifest(s) of the sources ('attestations: false')`);
+  const attestations = inputs.attestations ? all : [];
   const orphans = attestations.filter((a) => !checked.images.some((i) => i.digest === a.for));
   for (const a of orphans) info(`Attestation manifest ${a.descriptor.digest} of '${a.source.input}' describes no merged image (${a.for ?? "no reference"}): left out`);
   const annotations = { ...defaultAnnotations(ctx, checked), ...Object.fromEntries(inputs.annotations) };
@@ -500,11 +504,15 @@ function composeMerged({ ctx, inputs }, checked) {
 function writeAndReadBack({ target, clientFor }, { inputs, tags }, checked, { index, digest, attestations }) {
   return group(`Write the index to ${formatName(inputs.image)}`, async () => {
     const foreign = foreignChildren(inputs.image.repository, checked.images, attestations);
-    if (foreign.length > 0) {
-      const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes);
-      info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`);
+    try {
+      if (foreign.length > 0) {
+        const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes);
+        info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`);
+      }
+      await pushIndex(target, index, digest, tags);
+    } catch (error) {
+      throw attestationsRejected(error, target.registry, attestations.length);
     }
-    await pushIndex(target, index, digest, tags);
     const h = await readBackIndex(target, digest, tags);
     info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(", ")}`);
     for (const m of h.movedTags) {
@@ -512,6 +520,14 @@ function writeAndReadBack({ target, clientFor }, { inputs, tags }, checked, { in
     }
     return h;
   });
+}
+function attestationsRejected(error, registry, attestations) {
+  if (attestations === 0 || !(error instanceof RegistryError) || error.status === void 0) return error;
+  if (error.status < 400 || error.status >= 500 || [401, 403, 404, 413, 429].includes(error.status)) return error;
+  return new ActionError(
+    `${error.message}. The index carries ${attestations} attestation manifest(s) (provenance, SBOM); some registries (GitLab, Amazon ECR) reject attestation manifests or OCI 1.1 manifests with a subject`,
+    `set 'attestations: false' to merge the images without their attestation manifests (the image digests are unaffected), or turn attestations off in the build ('provenance: false', 'sbom: false')`
+  );
 }
 function countRequests(requests) {
   const by = /* @__PURE__ */ new Map();

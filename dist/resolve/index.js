@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-LW57KL4X.js";
+} from "../chunks/chunk-JEQIBHRG.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,21 +12,19 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-RSUALV7H.js";
+} from "../chunks/chunk-M2BY5IHY.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-TV7AHFSU.js";
 import {
-  pinFiles,
-  resolvedRule,
-  tagKey
-} from "../chunks/chunk-FBVO65GU.js";
+  pinFiles
+} from "../chunks/chunk-RFARFAZH.js";
 import {
   PlatformNotFoundError,
   createRegistryFactory
-} from "../chunks/chunk-NX4RFBQ4.js";
+} from "../chunks/chunk-4GP3CQUB.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -36,15 +34,16 @@ import {
   RegistryError,
   dockerKeychain,
   formatPlatform,
-  formatReference,
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-C5GS2TZZ.js";
+} from "../chunks/chunk-W5EBU2VT.js";
 import {
-  loadDeployFiles
-} from "../chunks/chunk-4PNQQAK4.js";
-import "../chunks/chunk-LWLEGXAD.js";
+  loadDeployFiles,
+  resolvedRule,
+  tagKey
+} from "../chunks/chunk-GITB5LMJ.js";
+import "../chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
   InputError,
@@ -52,13 +51,14 @@ import {
   codeBlock,
   cut,
   describeError,
+  formatReference,
   sections,
   text
-} from "../chunks/chunk-L5JDHYD5.js";
+} from "../chunks/chunk-S6CHNJPD.js";
 import {
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;
@@ -68,7 +68,18 @@ function parseImages(raw) {
     throw new InputError("images", "is required", "list the image references to resolve, one per line, e.g. 'nginx:1.27' or 'ghcr.io/acme/worker:main'");
   }
   const hint = "write one reference per line: name[:tag][@sha256:<64 hex>], e.g. nginx:1.27 or ghcr.io/acme/worker:main";
-  return lines.map((input) => ({ input, ref: parseReferenceInput("images", input, hint) }));
+  const targets = lines.map((input) => ({ input, ref: parseReferenceInput("images", input, hint) }));
+  const byTag = /* @__PURE__ */ new Map();
+  for (const t of targets) {
+    if (!t.ref.digest || !t.ref.tag) continue;
+    const key = `${t.ref.registry}/${t.ref.repository}:${t.ref.tag}`;
+    const other = byTag.get(key);
+    if (other && other.ref.digest !== t.ref.digest) {
+      throw new InputError("images", `${key} is asked with two digests: '${other.input}' and '${t.input}'`, "keep one of them: a tag names one image");
+    }
+    byTag.set(key, t);
+  }
+  return targets;
 }
 function readResolveInputs(read) {
   const targets = parseImages(read("images"));

@@ -1,24 +1,24 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  ownImageRule,
   pinFiles
-} from "./chunk-FBVO65GU.js";
+} from "./chunk-RFARFAZH.js";
 import {
   openRegistry
-} from "./chunk-NX4RFBQ4.js";
+} from "./chunk-4GP3CQUB.js";
 import {
   RegistryBudget,
   dockerKeychain
-} from "./chunk-C5GS2TZZ.js";
+} from "./chunk-W5EBU2VT.js";
 import {
-  loadDeployFiles
-} from "./chunk-4PNQQAK4.js";
-import "./chunk-LWLEGXAD.js";
-import "./chunk-L5JDHYD5.js";
+  loadDeployFiles,
+  ownImageRule
+} from "./chunk-GITB5LMJ.js";
+import "./chunk-DNPMEH6S.js";
+import "./chunk-S6CHNJPD.js";
 import {
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/build/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

@@ -4,13 +4,13 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-RSUALV7H.js";
+} from "./chunk-M2BY5IHY.js";
 import {
   InputError
-} from "./chunk-L5JDHYD5.js";
+} from "./chunk-S6CHNJPD.js";
 import {
   setSecret
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/github/branch.ts
 function branchProblem(name) {
@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-L6O6IA2I.js");
+  loaded ??= import("./publish-SRCAFF5R.js");
   return loaded;
 }
 

@@ -2,17 +2,16 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   ActionError,
-  cut
-} from "./chunk-L5JDHYD5.js";
+  DOCKER_HUB
+} from "./chunk-S6CHNJPD.js";
 import {
   __toESM,
   require_child_process,
-  require_crypto,
   require_fs,
   require_os,
   require_path,
   setSecret
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/registry/budget.ts
 var DEFAULT_REGISTRY_TIMEOUT_SECONDS = 60;
@@ -214,120 +213,6 @@ function parseJsonQuietly(text) {
     const { line, column } = linePosition(text, offset);
     throw new SyntaxError(offset >= text.length ? `it ends too early (line ${line}, column ${column})` : `syntax error at line ${line}, column ${column}`);
   }
-}
-
-// src/registry/digest.ts
-var import_node_crypto = __toESM(require_crypto(), 1);
-var SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
-function isSha256Digest(value) {
-  return SHA256_DIGEST.test(value);
-}
-function sha256Digest(bytes) {
-  return `sha256:${(0, import_node_crypto.createHash)("sha256").update(bytes).digest("hex")}`;
-}
-function matchesDigest(digest, bytes) {
-  return digest.startsWith("sha256:") && sha256Digest(bytes) === digest;
-}
-
-// src/registry/reference.ts
-var DOCKER_HUB = "docker.io";
-var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-var DOCKER_HUB_API_HOST = "registry-1.docker.io";
-var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-var DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?$`);
-var TAG = /^[\w][\w.-]{0,127}$/;
-var DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-var MAX_NAME_LENGTH = 255;
-var InvalidReferenceError = class extends Error {
-  constructor(reference, reason) {
-    super(`invalid image reference '${cut(reference)}': ${reason}`);
-    this.reference = reference;
-    this.reason = reason;
-    this.name = "InvalidReferenceError";
-  }
-  reference;
-  reason;
-};
-function splitDomain(name) {
-  const slash = name.indexOf("/");
-  if (slash === -1) return { path: name };
-  const first = name.slice(0, slash);
-  if (first === "localhost" || first.includes(".") || first.includes(":") || first !== first.toLowerCase()) {
-    return { domain: first, path: name.slice(slash + 1) };
-  }
-  return { path: name };
-}
-function parseName(input, name) {
-  if (name === "") throw new InvalidReferenceError(input, "the repository name is empty");
-  const { domain, path: path2 } = splitDomain(name);
-  if (domain !== void 0 && !DOMAIN.test(domain)) {
-    throw new InvalidReferenceError(input, `'${cut(domain)}' is not a valid registry host`);
-  }
-  if (path2 === "") throw new InvalidReferenceError(input, "the repository path is empty");
-  for (const component of path2.split("/")) {
-    if (!PATH_COMPONENT.test(component)) {
-      const why = component === "" ? "it has an empty path component (double or trailing slash)" : component !== component.toLowerCase() ? `'${cut(component)}' has uppercase letters; repository names must be lowercase` : `'${cut(component)}' is not a valid path component (lowercase letters, digits and single separators . _ __ - only)`;
-      throw new InvalidReferenceError(input, why);
-    }
-  }
-  if (name.length > MAX_NAME_LENGTH) {
-    throw new InvalidReferenceError(input, `the name is longer than ${MAX_NAME_LENGTH} characters`);
-  }
-  const registry = domain === void 0 || DOCKER_HUB_ALIASES.has(domain) ? DOCKER_HUB : domain;
-  const repository = registry === DOCKER_HUB && !path2.includes("/") ? `library/${path2}` : path2;
-  return { registry, repository };
-}
-function parseReference(input) {
-  const text = input.trim();
-  if (text === "") throw new InvalidReferenceError(input, "it is empty");
-  if (/\s/.test(text)) throw new InvalidReferenceError(input, "it contains whitespace");
-  let rest = text;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at !== -1) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw new InvalidReferenceError(input, `'${cut(digest)}' is not a valid digest`);
-    if (digest.startsWith("sha256:") && !isSha256Digest(digest)) {
-      throw new InvalidReferenceError(input, `'${cut(digest)}' is not a valid sha256 digest (64 lowercase hex characters)`);
-    }
-  }
-  let tag;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw new InvalidReferenceError(input, tagProblem(tag));
-  }
-  const name = parseName(input, rest);
-  return { ...name, ...tag !== void 0 && { tag }, ...digest !== void 0 && { digest } };
-}
-function validateTag(tag) {
-  return TAG.test(tag) ? void 0 : tagProblem(tag);
-}
-function tagProblem(tag) {
-  if (tag === "") return "the tag is empty";
-  if (tag.length > 128) return `tag '${cut(tag)}' is ${tag.length} characters long (at most 128)`;
-  if (!/^\w/.test(tag)) return `tag '${cut(tag)}' must start with a letter, digit or underscore`;
-  const bad = [...tag].find((c) => !/[\w.-]/.test(c));
-  return `tag '${cut(tag)}' contains '${bad}'; tags may only contain letters, digits, '_', '.' and '-'`;
-}
-function formatName(name) {
-  return `${name.registry}/${name.repository}`;
-}
-function familiarName(name) {
-  if (name.registry !== DOCKER_HUB) return formatName(name);
-  return name.repository.startsWith("library/") ? name.repository.slice("library/".length) : name.repository;
-}
-function formatReference(ref, familiar = false) {
-  let s = familiar ? familiarName(ref) : formatName(ref);
-  if (ref.tag) s += `:${ref.tag}`;
-  if (ref.digest) s += `@${ref.digest}`;
-  return s;
-}
-function apiHost(registry) {
-  return registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
 }
 
 // src/docker/credential-helper.ts
@@ -597,17 +482,6 @@ export {
   budgetHint,
   RegistryBudget,
   budgetedTransport,
-  isSha256Digest,
-  sha256Digest,
-  matchesDigest,
-  DOCKER_HUB,
-  TAG,
-  InvalidReferenceError,
-  parseReference,
-  validateTag,
-  formatName,
-  formatReference,
-  apiHost,
   dockerConfigPath,
   findKey,
   dockerKeychain,
