@@ -1160,7 +1160,7 @@ function renderSummary(report2) {
 // src/build/steps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-ULGLUQ6C.js");
+  later ??= import("./chunks/later-4DD5EMLY.js");
   return later;
 }
 async function prepare(deps) {

@@ -104,7 +104,7 @@ describe('F3: a digest hashed from a GET by tag is confirmed by digest', () => {
     tamperingMirror(bad)
     bad.intercept = (url, req) =>
       url.pathname.includes('/manifests/sha256:') ? (req.method === 'HEAD' ? { status: 405, headers: {}, body: Buffer.alloc(0), url: '' } : { status: 404, headers: {}, body: Buffer.from('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}'), url: '' }) : undefined
-    await expect(client(bad).manifest('v1')).rejects.toThrow(/holds no manifest under that digest \(GET by digest: HTTP 404\)/)
+    await expect(client(bad).manifest('v1')).rejects.toThrow(/holds no manifest under that digest \(GET by digest: HTTP 404: MANIFEST_UNKNOWN: manifest unknown\)/)
   })
 
   it('a HEAD by digest that names another digest is inconsistent data', async () => {

@@ -38,7 +38,7 @@ import {
 import {
   createRegistryFactory,
   withCredentials
-} from "../chunks/chunk-4GP3CQUB.js";
+} from "../chunks/chunk-6G5XLA6M.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

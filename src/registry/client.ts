@@ -300,7 +300,7 @@ export class RegistryClient {
       try {
         m = await this.fetch(digest)
       } catch (error) {
-        if (error instanceof RegistryError && error.status === 404 && digest !== ref) this.notHeld(ref, digest)
+        if (error instanceof RegistryError && error.status === 404 && digest !== ref) this.notHeld(ref, digest, undefined, /\((HTTP 404[^)]*)\)$/.exec(error.message)?.[1])
         throw error
       }
     }
@@ -313,9 +313,9 @@ export class RegistryClient {
     return { mediaType: m.mediaType, source: 'get' }
   }
 
-  private notHeld(ref: string, digest: string, res?: HttpResponse): never {
+  private notHeld(ref: string, digest: string, res?: HttpResponse, got = 'HTTP 404'): never {
     throw new RegistryError(
-      `registry ${this.registry} answered ${this.where(ref)} with ${digest}, but holds no manifest under that digest (${res ? `HEAD by digest: ${describeStatus(res)}` : 'GET by digest: HTTP 404'}): the answer was altered on the way, or the tag moved while it was read`,
+      `registry ${this.registry} answered ${this.where(ref)} with ${digest}, but holds no manifest under that digest (${res ? `HEAD by digest: ${describeStatus(res)}` : `GET by digest: ${got}`}): the answer was altered on the way, or the tag moved while it was read`,
       INCONSISTENT_HINT
     )
   }

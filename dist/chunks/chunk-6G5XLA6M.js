@@ -11190,7 +11190,7 @@ var RegistryClient = class {
       try {
         m = await this.fetch(digest);
       } catch (error) {
-        if (error instanceof RegistryError && error.status === 404 && digest !== ref) this.notHeld(ref, digest);
+        if (error instanceof RegistryError && error.status === 404 && digest !== ref) this.notHeld(ref, digest, void 0, /\((HTTP 404[^)]*)\)$/.exec(error.message)?.[1]);
         throw error;
       }
     }
@@ -11202,9 +11202,9 @@ var RegistryClient = class {
     }
     return { mediaType: m.mediaType, source: "get" };
   }
-  notHeld(ref, digest, res) {
+  notHeld(ref, digest, res, got = "HTTP 404") {
     throw new RegistryError(
-      `registry ${this.registry} answered ${this.where(ref)} with ${digest}, but holds no manifest under that digest (${res ? `HEAD by digest: ${describeStatus(res)}` : "GET by digest: HTTP 404"}): the answer was altered on the way, or the tag moved while it was read`,
+      `registry ${this.registry} answered ${this.where(ref)} with ${digest}, but holds no manifest under that digest (${res ? `HEAD by digest: ${describeStatus(res)}` : `GET by digest: ${got}`}): the answer was altered on the way, or the tag moved while it was read`,
       INCONSISTENT_HINT
     );
   }

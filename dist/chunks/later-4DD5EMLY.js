@@ -5,7 +5,7 @@ import {
 } from "./chunk-RFARFAZH.js";
 import {
   openRegistry
-} from "./chunk-4GP3CQUB.js";
+} from "./chunk-6G5XLA6M.js";
 import {
   RegistryBudget,
   dockerKeychain
