@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-UV6WSYT6.js";
+} from "./chunks/chunk-N3HY5APN.js";
 import {
   LATEST_POLICIES,
   SEMVER_TAG_MODES,
@@ -20,7 +20,7 @@ import {
   refVersion,
   resolveCommit,
   tagPlatform
-} from "./chunks/chunk-JNTIBILI.js";
+} from "./chunks/chunk-BS6WN3PU.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -35,7 +35,7 @@ import {
   mergeLabels,
   parseLabelLines,
   secretLookingBuildArgs
-} from "./chunks/chunk-CHVFR3FN.js";
+} from "./chunks/chunk-YZVILVSY.js";
 import {
   envInputReader,
   parseBoolean,
@@ -46,7 +46,7 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-CPS6P7XL.js";
+} from "./chunks/chunk-TA52PLQ3.js";
 import {
   attestationKinds,
   dockerConfigPath,
@@ -408,7 +408,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-PAKGCEAK.js");
+  later ??= import("./chunks/later-EAHYGCJB.js");
   return later;
 }
 
@@ -1456,7 +1456,7 @@ async function readBack(client, pushed, built = {}) {
   }
   const states = [];
   for (const p of pushed) {
-    const found = await client.descriptor(p.tag, { verified: true, ...reported[0] && { expected: reported[0] } });
+    const found = await client.descriptor(p.tag, { verified: true });
     states.push({ tag: p.tag, digest: found.digest });
   }
   const digest = ourDigest(reported[0], states, client);

@@ -272,7 +272,7 @@ describe('index read-back', () => {
     const run = await scenario('no push digest, tag answers without Docker-Content-Digest', 'i-nohdr', [
       { path: manifestPath(REPO, 'i-nohdr'), fault: drop, times: Infinity }
     ], { survive: true }, () => build('i-nohdr', {}, { SHIM_IID: index.digest }))
-    expect(proxy.requests.some((r) => r.method === 'HEAD' && r.path === `/v2/${REPO}/manifests/${index.digest}`)).toBe(true)
+    expect(proxy.requests.some((r) => r.method === 'GET' && r.path === `/v2/${REPO}/manifests/${index.digest}`)).toBe(true)
     expect(run.outputs.digest).toBe(index.digest)
   })
 })
@@ -281,7 +281,7 @@ describe('F3: a tampering mirror (GET by tag: `\\n` appended, no Docker-Content-
   test('build, no push digest: a clear failure, not the hash of the altered bytes', async () => {
     const img = await pushTestImage(reg, REPO, 'f3-build', { labels, salt: 'f3-build' })
     await scenario('F3 build: tampering mirror, no push digest', 'f3-build', tamperingMirror({ repo: REPO }), {
-      fail: /answered 127\.0\.0\.1:\d+\/e2e\/readback:f3-build with a manifest that hashes to sha256:\w+, but holds no manifest under that digest \(HEAD by digest: HTTP 404/
+      fail: /answered 127\.0\.0\.1:\d+\/e2e\/readback:f3-build with sha256:\w+, but holds no manifest under that digest \(GET by digest: HTTP 404/
     }, () => build('f3-build', {}, { SHIM_IID: img.config.digest }))
   })
 
@@ -335,8 +335,8 @@ describe('the built image is the pushed image (real docker engine)', () => {
       await dockerBuild(other.dir, `${reg.host}/${REPO}:f2-theirs`, { labels })
       refs.push(`${reg.host}/${REPO}:f2-theirs`)
       const run = await scenario('F2: no push digest, tag re-pointed (identical labels) before the read-back', 'f2', [
-        // hold the read-back's GET of the tag while the other build is pushed over it upstream
-        { method: 'GET', path: manifestPath(REPO, 'f2'), fault: { delayMs: 4_000 } }
+        // hold the read-back's HEAD of the tag while the other build is pushed over it upstream
+        { method: 'HEAD', path: manifestPath(REPO, 'f2'), fault: { delayMs: 4_000 } }
       ], { fail: /the image in the registry is not the image this step built: .* but the build produced image ID sha256:\w+/, anyDigestIsWrong: true }, async () => {
         const pending = build('f2', {}, { WRAP_NO_DIGEST: '1', REGISTRY_TIMEOUT_MS: '20000' }, 'wrap')
         const from = proxy.requests.length

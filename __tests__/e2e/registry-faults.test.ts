@@ -185,9 +185,9 @@ describe('quirks', () => {
     })
   })
 
-  test('HEAD digest contradicted by its own GET → inconsistent data (not a moved tag)', async () => {
+  test('HEAD by tag naming a digest the registry does not hold → a clear failure (confirmed by digest, never trusted)', async () => {
     await scenario('HEAD manifest with a wrong Docker-Content-Digest', 'q-head-wrong', [{ method: 'HEAD', path: manifestOf('q-head-wrong'), fault: { setHeaders: { 'docker-content-digest': `sha256:${'d'.repeat(64)}` } } }], {
-      fail: /returned inconsistent data .*q-head-wrong: HEAD says sha256:d{64} but the manifest bytes hash to/
+      fail: /answered 127\.0\.0\.1:\d+\/e2e\/faults:q-head-wrong with sha256:d{64}, but holds no manifest under that digest \(GET by digest: HTTP 404/
     })
   })
 
@@ -287,7 +287,7 @@ describe('error bodies', () => {
 
   test('text errors: trimmed to one line', async () => {
     await scenario('GET manifest 404 with an HTML page', 'e-text', [{ method: 'GET', path: byDigest, fault: { status: 404, body: '<html>\n<body>\n  <h1>Not here</h1>\n  <p>ask   the admin</p>\n</body></html>\n' } }], {
-      fail: /manifest sha256:\w+ was not found in 127\.0\.0\.1:\d+\/e2e\/faults \(HTTP 404: Not here ask the admin\)/
+      fail: /holds no manifest under that digest \(GET by digest: HTTP 404: Not here ask the admin\)/
     })
   })
 })

@@ -169,7 +169,7 @@ describe('GitHub workflows', () => {
       writeFileSync(path.join(dir, '.github', 'workflows', 'ci.yml'), src)
       const files = await loadDeployFiles(['.github/workflows/*.yml'], dir)
       expect(deployReferences(files[0]!).map((r) => [r.line, r.written, r.format])).toEqual([
-        [5, 'node:22', 'workflow'],
+        [5, 'node:22', 'yaml'],
         [8, 'postgres:16', 'yaml'],
         [11, 'alpine:3.20', 'workflow'],
         [16, 'node:20', 'yaml'],

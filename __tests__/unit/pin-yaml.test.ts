@@ -31,10 +31,11 @@ describe('scanYaml', () => {
       'nginx:1.27',
       'redis:7',
       `ghcr.io/acme/sidecar:main@sha256:${'0'.repeat(64)}`,
-      'nginx',
-      'this is not a reference'
+      'nginx'
     ])
-    expect(scanned.sites.map((s) => s.quote)).toEqual(['"', '', "'", '', '', '"'])
+    expect(scanned.sites.map((s) => s.quote)).toEqual(['"', '', "'", '', ''])
+    // found in an image field, not pinnable: listed with the reason
+    expect(scanned.notes.filter((n) => n.includes('"this is not a reference"'))).toEqual([expect.stringMatching(/^k8s\.yaml:\d+: "this is not a reference" is not an image reference this action can read; left as it is$/)])
   })
 
   it('rejects an alias without its anchor in the same document', () => {

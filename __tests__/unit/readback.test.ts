@@ -27,15 +27,15 @@ describe('readBack', () => {
     expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/sha256:…', 'GET /v2/acme/api/blobs/sha256:…'])
   })
 
-  it('without docker’s digest: GET the tag and hash (never a header alone), reuse those bytes', async () => {
+  it('without docker’s digest: the HEAD names it, a GET by digest confirms it (never a header alone), reused for every tag', async () => {
     const reg = new FakeRegistry()
     const { digest } = reg.putImage('acme/api', { a: '1' }, ['v1', 'latest'])
     const r = await readBack(client(reg), [{ tag: 'v1' }, { tag: 'latest' }])
     expect(r.digest).toBe(digest)
-    expect(work(reg)).toEqual(['GET /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/latest', 'GET /v2/acme/api/blobs/sha256:…'])
+    expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/sha256:…', 'HEAD /v2/acme/api/manifests/latest', 'GET /v2/acme/api/blobs/sha256:…'])
   })
 
-  it('HEAD without Docker-Content-Digest: the GET of the tag settles it and is reused', async () => {
+  it('HEAD without Docker-Content-Digest: the GET of the tag names it, the GET by digest confirms it', async () => {
     const reg = new FakeRegistry()
     const { digest } = reg.putImage('acme/api', {}, ['v1'])
     const send = reg.send.bind(reg)
@@ -45,10 +45,10 @@ describe('readBack', () => {
       return res
     }
     expect((await readBack(client(reg), [{ tag: 'v1', digest }])).digest).toBe(digest)
-    expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/v1', 'GET /v2/acme/api/blobs/sha256:…'])
+    expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/sha256:…', 'GET /v2/acme/api/blobs/sha256:…'])
   })
 
-  it('a HEAD digest that its own GET contradicts is inconsistent data, not a moved tag', async () => {
+  it('a HEAD by tag naming another digest the registry holds: the digest reported is still ours, confirmed by digest', async () => {
     const reg = new FakeRegistry()
     const { digest } = reg.putImage('acme/api', {}, ['v1'])
     const other = reg.putImage('acme/api', { x: 'y' }, []).digest
@@ -58,7 +58,10 @@ describe('readBack', () => {
       if (req.method === 'HEAD') res.headers['docker-content-digest'] = other
       return res
     }
-    await expect(readBack(client(reg), [{ tag: 'v1', digest }])).rejects.toThrow(/returned inconsistent data for reg.example\/acme\/api:v1: HEAD says sha256:\w+ but the manifest bytes hash to/)
+    const r = await readBack(client(reg), [{ tag: 'v1', digest }])
+    expect(r.digest).toBe(digest)
+    expect(r.movedTags).toEqual([{ tag: 'v1', now: other }])
+    expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', `GET /v2/acme/api/manifests/sha256:…`, 'GET /v2/acme/api/manifests/sha256:…', 'GET /v2/acme/api/blobs/sha256:…'])
   })
 
   it('the tag moved (someone else pushed): reports our digest, verified by digest, and warns', async () => {

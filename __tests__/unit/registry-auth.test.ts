@@ -18,7 +18,7 @@ describe('RegistryAuth: challenge-driven', () => {
     const { digest } = reg.putImage('acme/api', {}, ['v1'])
     const client = factory(reg).client({ registry: REGISTRY, repository: 'acme/api' })
     expect((await client.descriptor('v1')).digest).toBe(digest)
-    expect(paths(reg)).toEqual([`GET ${REGISTRY}/v2/`, `HEAD ${REGISTRY}/v2/acme/api/manifests/v1`])
+    expect(paths(reg)).toEqual([`GET ${REGISTRY}/v2/`, `HEAD ${REGISTRY}/v2/acme/api/manifests/v1`, `HEAD ${REGISTRY}/v2/acme/api/manifests/${digest}`])
     expect(reg.requests.every((r) => r.authorization === undefined)).toBe(true)
   })
 
@@ -111,7 +111,8 @@ describe('RegistryAuth: challenge-driven', () => {
     await web.descriptor('v1')
     expect(reg.tokensIssued).toBe(2)
     expect(paths(reg).filter((p) => p.endsWith('/v2/'))).toHaveLength(1)
-    expect(reg.requests.length).toBe(1 + 2 + 4)
+    // ping, two tokens, two HEADs by tag, the GET by tag and the HEAD by digest confirming it, web's confirming HEAD
+    expect(reg.requests.length).toBe(1 + 2 + 6)
   })
 
   it('re-challenges once on a 401 (expired token) and then succeeds', async () => {

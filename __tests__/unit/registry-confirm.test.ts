@@ -33,7 +33,7 @@ describe('F3: a digest hashed from a GET by tag is confirmed by digest', () => {
     const error = await client(reg).manifest('v1').catch((e: Error) => e)
     expect(error).toBeInstanceOf(Error)
     expect((error as Error).message).toBe(
-      `registry reg.example answered reg.example/acme/api:v1 with a manifest that hashes to ${altered}, but holds no manifest under that digest (HEAD by digest: HTTP 404: MANIFEST_UNKNOWN: manifest unknown): the bytes were altered on the way, or the tag moved while it was read`
+      `registry reg.example answered reg.example/acme/api:v1 with ${altered}, but holds no manifest under that digest (HEAD by digest: HTTP 404: MANIFEST_UNKNOWN: manifest unknown): the answer was altered on the way, or the tag moved while it was read`
     )
     expect((error as { status?: number }).status).toBeUndefined()
     expect(altered).not.toBe(digest)
@@ -49,11 +49,11 @@ describe('F3: a digest hashed from a GET by tag is confirmed by digest', () => {
     expect(methods(reg)).toEqual(['GET v1', 'HEAD digest'])
   })
 
-  it('the header on the GET, or a HEAD by tag that agrees, is the registry’s own word: no extra request', async () => {
+  it('a header on an answer by tag is never the registry’s word for the digest: it is confirmed by digest', async () => {
     const reg = new FakeRegistry()
     const { digest } = reg.putImage('acme/api', {}, ['v1'])
     await client(reg).manifest('v1')
-    expect(methods(reg)).toEqual(['GET v1'])
+    expect(methods(reg)).toEqual(['GET v1', 'HEAD digest'])
     const reg2 = new FakeRegistry()
     reg2.putImage('acme/api', {}, ['v1'])
     const send = reg2.send.bind(reg2)
@@ -62,9 +62,9 @@ describe('F3: a digest hashed from a GET by tag is confirmed by digest', () => {
       if (req.method === 'GET') delete res.headers['docker-content-digest']
       return res
     }
-    // expected ≠ HEAD's digest: the bytes decide, and the HEAD by tag already named them
-    expect(await client(reg2).descriptor('v1', { verified: true, expected: digestOf('other') })).toMatchObject({ digest, source: 'get' })
-    expect(methods(reg2)).toEqual(['HEAD v1', 'GET v1'])
+    // verified: the HEAD by tag names the digest, the GET by digest (hashed, no header needed) confirms it
+    expect(await client(reg2).descriptor('v1', { verified: true })).toMatchObject({ digest, source: 'get' })
+    expect(methods(reg2)).toEqual(['HEAD v1', 'GET digest'])
   })
 
   it('resolve (HEAD without digest, GET altered): fails as inconsistent data, never reported missing', async () => {
@@ -77,7 +77,7 @@ describe('F3: a digest hashed from a GET by tag is confirmed by digest', () => {
     expect(outcome?.status).toBe('failed')
   })
 
-  it('the build read-back without a push digest: fails, and a genuine mirror passes with one HEAD more', async () => {
+  it('the build read-back without a push digest: fails, and a genuine mirror passes with a GET by digest more', async () => {
     const reg = new FakeRegistry()
     reg.putImage('acme/api', {}, ['v1'])
     tamperingMirror(reg)
@@ -86,7 +86,7 @@ describe('F3: a digest hashed from a GET by tag is confirmed by digest', () => {
     const { digest, config } = ok.putImage('acme/api', {}, ['v1'])
     tamperingMirror(ok, { alter: false })
     expect(await readBack(client(ok), [{ tag: 'v1' }], { imageId: config })).toMatchObject({ digest })
-    expect(methods(ok)).toEqual(['GET v1', 'HEAD digest'])
+    expect(methods(ok)).toEqual(['HEAD v1', 'GET v1', 'GET digest'])
   })
 
   it('a registry that does not answer HEAD: the GET by digest is the proof, hashed', async () => {
@@ -104,7 +104,7 @@ describe('F3: a digest hashed from a GET by tag is confirmed by digest', () => {
     tamperingMirror(bad)
     bad.intercept = (url, req) =>
       url.pathname.includes('/manifests/sha256:') ? (req.method === 'HEAD' ? { status: 405, headers: {}, body: Buffer.alloc(0), url: '' } : { status: 404, headers: {}, body: Buffer.from('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}'), url: '' }) : undefined
-    await expect(client(bad).manifest('v1')).rejects.toThrow(/manifest sha256:\w+ was not found/)
+    await expect(client(bad).manifest('v1')).rejects.toThrow(/holds no manifest under that digest \(GET by digest: HTTP 404: MANIFEST_UNKNOWN: manifest unknown\)/)
   })
 
   it('a HEAD by digest that names another digest is inconsistent data', async () => {
@@ -113,7 +113,7 @@ describe('F3: a digest hashed from a GET by tag is confirmed by digest', () => {
     tamperingMirror(reg, { alter: false })
     reg.intercept = (url, req) =>
       req.method === 'HEAD' && url.pathname.includes('/manifests/sha256:') ? { status: 200, headers: { 'docker-content-digest': digestOf('else') }, body: Buffer.alloc(0), url: '' } : undefined
-    await expect(client(reg).manifest('v1')).rejects.toThrow(/the manifest bytes hash to sha256:\w+, but HEAD by that digest answers with sha256:/)
+    await expect(client(reg).manifest('v1')).rejects.toThrow(/returned inconsistent data for reg.example\/acme\/api:v1: HEAD by sha256:\w+ answers with sha256:/)
   })
 
   it('a HEAD by digest refused (401/403 after re-challenge) says so', async () => {

@@ -25,7 +25,7 @@ function resolve(reg: FakeRegistry, images: string[], opts: Partial<ResolveOptio
 const digestOf = (o: Outcome | undefined): string | undefined => (o?.status === 'resolved' ? o.resolution.digest : undefined)
 
 describe('resolveAll', () => {
-  it('resolves tags with one HEAD each, in input order, keeping the spelling', async () => {
+  it('resolves tags with a HEAD each, every digest confirmed by one HEAD by digest, in input order, keeping the spelling', async () => {
     const reg = new FakeRegistry()
     const a1 = reg.putImage('acme/a', {}, ['1']).digest
     const b2 = reg.putImage('acme/b', {}, ['2', 'latest']).digest
@@ -35,7 +35,7 @@ describe('resolveAll', () => {
       [`${H}/acme/a:1`, a1],
       [`${H}/acme/b`, b2]
     ])
-    expect(reg.manifestRequests().map((r) => `${r.method} ${r.repo}:${r.ref}`).sort()).toEqual(['HEAD acme/a:1', 'HEAD acme/b:2', 'HEAD acme/b:latest'])
+    expect(reg.manifestRequests().map((r) => `${r.method} ${r.repo}:${r.ref}`).sort()).toEqual(['HEAD acme/a:1', `HEAD acme/a:${a1}`, 'HEAD acme/b:2', `HEAD acme/b:${b2}`, 'HEAD acme/b:latest'].sort())
   })
 
   it('asks once for the same reference spelled differently', async () => {
@@ -43,10 +43,11 @@ describe('resolveAll', () => {
     const d = reg.putImage('acme/a', {}, ['latest']).digest
     const out = await resolve(reg, [`${H}/acme/a`, `${H}/acme/a:latest`])
     expect(out.map(digestOf)).toEqual([d, d])
-    expect(reg.count()).toBe(1)
+    // the tag, and its digest confirmed by digest
+    expect(reg.count()).toBe(2)
   })
 
-  it('with credentials, answers one challenge per repository at most: one request per reference after auth', async () => {
+  it('with credentials, answers one challenge per repository at most: one request per reference after auth, one per digest', async () => {
     const reg = Object.assign(new FakeRegistry('basic', { username: 'u', password: 'p' }), { delayMs: 5 })
     const images: string[] = []
     for (let r = 0; r < 4; r++) for (let t = 0; t < 5; t++) {
@@ -59,10 +60,13 @@ describe('resolveAll', () => {
     const out = await resolve(reg, images, { concurrency: 8 }, { DOCKER_CONFIG: cfg })
     expect(out.every((o) => o.status === 'resolved')).toBe(true)
     // at most one challenge per repository (a 401 on its first request, or a single /v2/ ping), then every reference
-    // costs exactly one successful HEAD
+    // costs exactly one successful HEAD, and every distinct digest of a repository one HEAD by digest
     expect(reg.requests.filter((r) => r.status === 401).length).toBeLessThanOrEqual(4)
     const ok = reg.manifestRequests().filter((r) => r.status === 200)
-    expect(ok.map((r) => `${r.method} ${r.repo}:${r.ref}`).sort()).toEqual(images.map((i) => `HEAD ${i.slice(H.length + 1)}`).sort())
+    const byDigest = [...new Set(ok.filter((r) => r.ref?.startsWith('sha256:')).map((r) => `${r.repo}@${r.ref}`))]
+    expect(ok.filter((r) => r.ref?.startsWith('sha256:'))).toHaveLength(byDigest.length)
+    expect(byDigest).toHaveLength(4)
+    expect(ok.filter((r) => !r.ref?.startsWith('sha256:')).map((r) => `${r.method} ${r.repo}:${r.ref}`).sort()).toEqual(images.map((i) => `HEAD ${i.slice(H.length + 1)}`).sort())
     expect(reg.requests.length - ok.length).toBeLessThanOrEqual(4)
     expect(reg.count('GET')).toBe(0)
     expect(reg.maxInFlight).toBeGreaterThan(1)
@@ -84,7 +88,8 @@ describe('resolveAll', () => {
     const d = reg.putImage('acme/a', {}, ['1']).digest
     const out = await resolve(reg, [`${H}/acme/a:1`])
     expect(digestOf(out[0])).toBe(d)
-    expect(reg.manifestRequests().map((r) => r.method)).toEqual(['HEAD', 'GET'])
+    // HEAD by tag names no digest: GET by tag (hashed), then the GET by digest that confirms it
+    expect(reg.manifestRequests().map((r) => `${r.method} ${r.ref === d ? 'digest' : r.ref}`)).toEqual(['HEAD 1', 'GET 1', 'GET digest'])
   })
 
   it('verifies an already pinned reference with a HEAD by digest and passes it through', async () => {
@@ -119,7 +124,8 @@ describe('resolveAll', () => {
     const out = await resolve(reg, [`${H}/acme/m:multi`, `${H}/acme/s:1`], { platform: { os: 'linux', architecture: 'arm64' } })
     expect(out[0]).toMatchObject({ status: 'resolved', resolution: { digest: arm, indexDigest: index, platforms: ['linux/amd64', 'linux/arm64/v8'] } })
     expect(digestOf(out[1])).toBe(single)
-    expect(reg.manifestRequests().map((r) => `${r.method} ${r.ref}`).sort()).toEqual(['GET ' + index, 'HEAD 1', 'HEAD multi'].sort())
+    // the index by digest (hashed) confirms it; its arm64 entry and the single image are confirmed by a HEAD by digest
+    expect(reg.manifestRequests().map((r) => `${r.method} ${r.ref}`).sort()).toEqual(['GET ' + index, 'HEAD 1', 'HEAD multi', `HEAD ${arm}`, `HEAD ${single}`].sort())
 
     const without = await resolve(reg, [`${H}/acme/m:multi`], { platform: { os: 'linux', architecture: 's390x' } })
     expect(without[0]).toMatchObject({ status: 'failed' })

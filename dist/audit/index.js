@@ -11,7 +11,7 @@ import {
   OCI_REVISION,
   OCI_SOURCE,
   maskSecretInputs
-} from "../chunks/chunk-CHVFR3FN.js";
+} from "../chunks/chunk-YZVILVSY.js";
 import {
   envInputReader,
   parseBoolean,
@@ -20,10 +20,10 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-CPS6P7XL.js";
+} from "../chunks/chunk-TA52PLQ3.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-VQ7XL3ZR.js";
+} from "../chunks/chunk-IDLCBVGP.js";
 import {
   isIndex,
   platformEntries,
@@ -33,7 +33,7 @@ import "../chunks/chunk-7JSTORNP.js";
 import {
   deployReferences,
   loadDeployFiles
-} from "../chunks/chunk-H4MMJ7YI.js";
+} from "../chunks/chunk-CYHMJBI4.js";
 import "../chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
@@ -351,6 +351,13 @@ async function auditDeployFiles(deps) {
   info(`Read ${reads.digests.size} digest(s) and ${reads.tags.size} tag(s) of ${references.length} reference(s) in ${files.length} file(s): ${requests} request(s), ${Date.now() - started} ms`);
   const entries = [
     ...files.flatMap((f) => f.skipped ? [skippedFileEntry(f.rel, f.skipped.line, f.skipped.reason)] : []),
+    // image fields the scanner found but left alone (a variable, a template, not a one-line string): `file:line: why`
+    ...files.flatMap(
+      (f) => f.skipped || f.kind !== "yaml" ? [] : f.scanned.notes.flatMap((n) => {
+        const m = /^(.*?):(\d+): (.*)$/s.exec(n);
+        return m ? [skippedFileEntry(m[1], Number(m[2]), m[3])] : [];
+      })
+    ),
     ...references.map((r) => classify(r, reads, inputs.expectCommit))
   ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line);
   for (const e of entries) {

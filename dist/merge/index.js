@@ -11,7 +11,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-JNTIBILI.js";
+} from "../chunks/chunk-BS6WN3PU.js";
 import {
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,
@@ -20,7 +20,7 @@ import {
   OCI_SOURCE,
   maskSecretInputs,
   parseLabelLines
-} from "../chunks/chunk-CHVFR3FN.js";
+} from "../chunks/chunk-YZVILVSY.js";
 import {
   envInputReader,
   parseBoolean,
@@ -30,10 +30,10 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-CPS6P7XL.js";
+} from "../chunks/chunk-TA52PLQ3.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-VQ7XL3ZR.js";
+} from "../chunks/chunk-IDLCBVGP.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -228,7 +228,8 @@ function readMergeInputs(read) {
   const summary = parseBoolean("summary", read("summary"), true);
   const login = parseLogin(read("username"), read("password"));
   const registryTimeoutMs = parseRegistryTimeout(read("registry-timeout"));
-  return { imageInput, image, sources, tags, targets, annotations, requireSameCommit, latest, summary, registryTimeoutMs, ...login && { login } };
+  const attestations = parseBoolean("attestations", read("attestations"), true);
+  return { imageInput, image, sources, tags, targets, annotations, requireSameCommit, latest, summary, registryTimeoutMs, attestations, ...login && { login } };
 }
 
 // src/merge/sources.ts
@@ -293,7 +294,7 @@ function notMergeable(where, mediaType) {
 async function readSource(client, source, copying) {
   let found;
   try {
-    found = await client.descriptor(sourceRef(source));
+    found = await client.descriptor(sourceRef(source), { verified: true });
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return { status: "missing", source, message: error.message };
     throw error;
@@ -435,12 +436,13 @@ async function readBackIndex(target, digest, tags) {
       throw error;
     }
   };
-  const [headR, heldR, statesR] = await Promise.allSettled([target.head(digest), target.manifest(digest), Promise.all(tags.map(tagState))]);
-  if (headR.status === "rejected") notStored(headR.reason);
-  if (heldR.status === "rejected") notStored(heldR.reason);
-  if (statesR.status === "rejected") throw statesR.reason;
-  const [head, held, states] = [headR.value, heldR.value, statesR.value];
-  if (head.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`);
+  let held;
+  try {
+    held = await target.manifest(digest);
+  } catch (error) {
+    notStored(error);
+  }
+  const states = await Promise.all(tags.map(tagState));
   const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
   return { digest: held.digest, mediaType: held.mediaType, movedTags };
 }
@@ -495,7 +497,9 @@ function defaultAnnotations(ctx, checked) {
   return { ...source && { [OCI_SOURCE]: source }, [OCI_REVISION]: checked.commit, ...created && { [OCI_CREATED]: created } };
 }
 function composeMerged({ ctx, inputs }, checked) {
-  const attestations = checked.reads.flatMap((r) => r.attestations);
+  const all = checked.reads.flatMap((r) => r.attestations);
+  if (!inputs.attestations && all.length > 0) info(`Leaving out ${all.length} attestation manifest(s) of the sources ('attestations: false')`);
+  const attestations = inputs.attestations ? all : [];
   const orphans = attestations.filter((a) => !checked.images.some((i) => i.digest === a.for));
   for (const a of orphans) info(`Attestation manifest ${a.descriptor.digest} of '${a.source.input}' describes no merged image (${a.for ?? "no reference"}): left out`);
   const annotations = { ...defaultAnnotations(ctx, checked), ...Object.fromEntries(inputs.annotations) };
@@ -508,11 +512,15 @@ function composeMerged({ ctx, inputs }, checked) {
 function writeAndReadBack({ target, clientFor }, { inputs, tags }, checked, { index, digest, attestations }) {
   return group(`Write the index to ${formatName(inputs.image)}`, async () => {
     const foreign = foreignChildren(inputs.image.repository, checked.images, attestations);
-    if (foreign.length > 0) {
-      const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes);
-      info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`);
+    try {
+      if (foreign.length > 0) {
+        const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes);
+        info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`);
+      }
+      await pushIndex(target, index, digest, tags);
+    } catch (error) {
+      throw attestationsRejected(error, target.registry, attestations.length);
     }
-    await pushIndex(target, index, digest, tags);
     const h = await readBackIndex(target, digest, tags);
     info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(", ")}`);
     for (const m of h.movedTags) {
@@ -520,6 +528,14 @@ function writeAndReadBack({ target, clientFor }, { inputs, tags }, checked, { in
     }
     return h;
   });
+}
+function attestationsRejected(error, registry, attestations) {
+  if (attestations === 0 || !(error instanceof RegistryError) || error.status === void 0) return error;
+  if (error.status < 400 || error.status >= 500 || [401, 403, 404, 413, 429].includes(error.status)) return error;
+  return new ActionError(
+    `${error.message}. The index carries ${attestations} attestation manifest(s) (provenance, SBOM); some registries (GitLab, Amazon ECR) reject attestation manifests or OCI 1.1 manifests with a subject`,
+    `set 'attestations: false' to merge the images without their attestation manifests (the image digests are unaffected), or turn attestations off in the build ('provenance: false', 'sbom: false')`
+  );
 }
 function countRequests(requests) {
   const by = /* @__PURE__ */ new Map();

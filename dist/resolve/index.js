@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-UV6WSYT6.js";
+} from "../chunks/chunk-N3HY5APN.js";
 import {
   mapLimit
 } from "../chunks/chunk-MLYJXEML.js";
@@ -15,16 +15,14 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-CPS6P7XL.js";
+} from "../chunks/chunk-TA52PLQ3.js";
 import {
-  pinFiles,
-  resolvedRule,
-  tagKey
-} from "../chunks/chunk-G5I22FUO.js";
+  pinFiles
+} from "../chunks/chunk-OYRMDOS4.js";
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-VQ7XL3ZR.js";
+} from "../chunks/chunk-IDLCBVGP.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -41,8 +39,10 @@ import {
   runUrl
 } from "../chunks/chunk-7JSTORNP.js";
 import {
-  loadDeployFiles
-} from "../chunks/chunk-H4MMJ7YI.js";
+  loadDeployFiles,
+  resolvedRule,
+  tagKey
+} from "../chunks/chunk-CYHMJBI4.js";
 import "../chunks/chunk-LWLEGXAD.js";
 import {
   ActionError,
@@ -69,7 +69,18 @@ function parseImages(raw) {
     throw new InputError("images", "is required", "list the image references to resolve, one per line, e.g. 'nginx:1.27' or 'ghcr.io/acme/worker:main'");
   }
   const hint = "write one reference per line: name[:tag][@sha256:<64 hex>], e.g. nginx:1.27 or ghcr.io/acme/worker:main";
-  return lines.map((input) => ({ input, ref: parseReferenceInput("images", input, hint) }));
+  const targets = lines.map((input) => ({ input, ref: parseReferenceInput("images", input, hint) }));
+  const byTag = /* @__PURE__ */ new Map();
+  for (const t of targets) {
+    if (!t.ref.digest || !t.ref.tag) continue;
+    const key = `${t.ref.registry}/${t.ref.repository}:${t.ref.tag}`;
+    const other = byTag.get(key);
+    if (other && other.ref.digest !== t.ref.digest) {
+      throw new InputError("images", `${key} is asked with two digests: '${other.input}' and '${t.input}'`, "keep one of them: a tag names one image");
+    }
+    byTag.set(key, t);
+  }
+  return targets;
 }
 function readResolveInputs(read) {
   const targets = parseImages(read("images"));

@@ -36,11 +36,37 @@ export async function runAction(main: () => Promise<ActionResult>): Promise<void
   }
   if (result.summary) {
     try {
-      await core.summary.addRaw(result.summary).write()
+      await core.summary.addRaw(fitSummary(result.summary)).write()
     } catch (error) {
       core.summary.emptyBuffer()
       core.warning(`The job summary could not be written (${describeError(error)}); the outputs are set`, { title: 'Job summary not written' })
     }
   }
   if (result.fail !== undefined) core.setFailed(describeError(result.fail))
+}
+
+/** GitHub refuses a step summary over 1 MiB (and shows none of it); this leaves room for the line that says it was cut. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 4096
+
+/**
+ * The summary as written: whole when it fits GitHub's 1 MiB limit, else cut at a line, an open code block closed,
+ * and a line saying so and where the full report is (the step's log and outputs).
+ */
+export function fitSummary(markdown: string, limit: number = SUMMARY_LIMIT_BYTES): string {
+  const size = Buffer.byteLength(markdown)
+  if (size <= limit) return markdown
+  let cut = Buffer.from(markdown).subarray(0, limit).toString('utf8')
+  cut = cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))
+  // an unclosed fence would swallow the note below it
+  const fences = cut.split('\n').filter((l) => /^`{3,}/.test(l))
+  const open = fences.length % 2 === 1 ? (fences[fences.length - 1]?.match(/^`+/)?.[0] ?? '```') : undefined
+  const details = (cut.match(/<details/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length
+  return [
+    cut,
+    ...(open ? [open] : []),
+    ...Array.from({ length: Math.max(0, details) }, () => '</details>'),
+    '',
+    `**The summary was cut here**: it is ${(size / 1048576).toFixed(1)} MiB, over GitHub's 1 MiB limit for a step summary. The full report is in this step's log (every file and reference) and its outputs (\`changed-files\`, \`metadata\`).`,
+    ''
+  ].join('\n')
 }

@@ -64,6 +64,15 @@ export async function auditDeployFiles(deps: AuditDeps): Promise<AuditResult> {
 
   const entries = [
     ...files.flatMap((f) => (f.skipped ? [skippedFileEntry(f.rel, f.skipped.line, f.skipped.reason)] : [])),
+    // image fields the scanner found but left alone (a variable, a template, not a one-line string): `file:line: why`
+    ...files.flatMap((f) =>
+      f.skipped || f.kind !== 'yaml'
+        ? []
+        : f.scanned.notes.flatMap((n) => {
+            const m = /^(.*?):(\d+): (.*)$/s.exec(n)
+            return m ? [skippedFileEntry(m[1] as string, Number(m[2]), m[3] as string)] : []
+          })
+    ),
     ...references.map((r) => classify(r, reads, inputs.expectCommit))
   ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line)
   for (const e of entries) {

@@ -105,8 +105,8 @@ function checkBuilt(client: RegistryClient, held: Pick<ReadBack, 'digest' | 'pla
 
 /**
  * Reads back what the registry holds for the pushed tags:
- *  1. each tag's digest, never from a header alone: a HEAD is enough only when it agrees with what the builder
- *     reported (two independent sources), else the manifest is fetched and hashed (client.descriptor, verified);
+ *  1. each tag's digest, never from a header alone: the HEAD by tag names it, a GET by digest confirms it (hashed;
+ *     client.descriptor, verified: see registry/confirm.ts);
  *  2. the manifest by digest, hashed byte for byte (no request when step 1 already fetched it);
  *  3. a single image: its config blob (hashed) and labels. An index: every platform manifest it lists (hashed, size
  *     checked against the descriptor) with its config and labels, and every attestation manifest (hashed; listed as
@@ -128,7 +128,8 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
   }
   const states: Array<{ tag: string; digest: string }> = []
   for (const p of pushed) {
-    const found = await client.descriptor(p.tag, { verified: true, ...(reported[0] && { expected: reported[0] }) })
+    // confirmed by a GET by digest, kept: the manifest(digest) below costs no request
+    const found = await client.descriptor(p.tag, { verified: true })
     states.push({ tag: p.tag, digest: found.digest })
   }
   const digest = ourDigest(reported[0], states, client)

@@ -30,6 +30,8 @@ export interface MergeInputs {
   summary: boolean
   /** `registry-timeout` in ms: the budget for everything the merge does against the registry. */
   registryTimeoutMs: number
+  /** Keep the sources' attestation manifests (provenance, SBOM) in the index (default true). */
+  attestations: boolean
 }
 
 const SOURCE_HINT =
@@ -86,5 +88,6 @@ export function readMergeInputs(read: InputReader): MergeInputs {
   const summary = parseBoolean('summary', read('summary'), true)
   const login = parseLogin(read('username'), read('password'))
   const registryTimeoutMs = parseRegistryTimeout(read('registry-timeout'))
-  return { imageInput, image, sources, tags, targets, annotations, requireSameCommit, latest, summary, registryTimeoutMs, ...(login && { login }) }
+  const attestations = parseBoolean('attestations', read('attestations'), true)
+  return { imageInput, image, sources, tags, targets, annotations, requireSameCommit, latest, summary, registryTimeoutMs, attestations, ...(login && { login }) }
 }

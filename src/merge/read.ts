@@ -56,18 +56,17 @@ function notMergeable(where: string, mediaType: string): ActionError {
 }
 
 /**
- * Reads one source: what its tag or digest names (client.descriptor: HEAD, then GET by digest with the bytes hashed;
- * when the HEAD names no digest, the bytes of a GET by tag are hashed and the client confirms that digest with a HEAD
- * by digest, so a proxy that altered them cannot slip a digest the registry does not hold into the index), then the
- * image view (registry/image.ts): for an image its config, for an index each image manifest (by digest, hashed, size
- * checked) and its config. Attestation manifests of an index are kept as descriptors; their manifests are read only
- * when `copying` (they must then be copied to another repository, blobs and all). A source that is not there is
- * 'missing', not an error, so that every missing source can be named at once.
+ * Reads one source: what its tag or digest names (client.descriptor, verified: HEAD by tag, then GET by digest with the
+ * bytes hashed, see registry/confirm.ts; a proxy that altered an answer cannot slip a digest the registry does not
+ * hold into the index), then the image view (registry/image.ts): for an image its config, for an index each image
+ * manifest (by digest, hashed, size checked) and its config. Attestation manifests of an index are kept as
+ * descriptors; their manifests are read only when `copying` (they must then be copied to another repository, blobs
+ * and all). A source that is not there is 'missing', not an error, so that every missing source can be named at once.
  */
 export async function readSource(client: RegistryClient, source: Source, copying: boolean): Promise<SourceOutcome> {
   let found
   try {
-    found = await client.descriptor(sourceRef(source))
+    found = await client.descriptor(sourceRef(source), { verified: true })
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return { status: 'missing', source, message: error.message }
     throw error

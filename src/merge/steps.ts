@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { commitUrl, readRunContext, repositoryUrl, runUrl, type RunContext } from '../action/context'
+import { ActionError } from '../action/errors'
 import type { InputReader } from '../action/inputs'
 import { resolveCommit, type Commit } from '../plan/commit'
 import { OCI_CREATED, OCI_REVISION, OCI_SOURCE } from '../plan/labels'
@@ -9,6 +10,7 @@ import { templateValues } from '../plan/tags'
 import type { OpenRegistries, RegistryAccess, RegistryFactory } from '../registry'
 import type { RegistryClient } from '../registry/client'
 import { sha256Digest } from '../registry/digest'
+import { RegistryError } from '../registry/errors'
 import { formatName, type ImageName } from '../registry/reference'
 import { composeIndex, type ComposedIndex } from './compose'
 import { readMergeInputs, type MergeInputs } from './inputs'
@@ -132,7 +134,9 @@ export function defaultAnnotations(ctx: RunContext, checked: Checked): Record<st
 
 /** Step 3: the index of the checked images and their attestations, with the default and input annotations. */
 export function composeMerged({ ctx, inputs }: PreparedMerge, checked: Checked): ComposedMerge {
-  const attestations = checked.reads.flatMap((r) => r.attestations)
+  const all = checked.reads.flatMap((r) => r.attestations)
+  if (!inputs.attestations && all.length > 0) core.info(`Leaving out ${all.length} attestation manifest(s) of the sources ('attestations: false')`)
+  const attestations = inputs.attestations ? all : []
   const orphans = attestations.filter((a) => !checked.images.some((i) => i.digest === a.for))
   for (const a of orphans) core.info(`Attestation manifest ${a.descriptor.digest} of '${a.source.input}' describes no merged image (${a.for ?? 'no reference'}): left out`)
   const annotations = { ...defaultAnnotations(ctx, checked), ...Object.fromEntries(inputs.annotations) }
@@ -155,11 +159,15 @@ export function writeAndReadBack(
 ): Promise<HeldIndex> {
   return core.group(`Write the index to ${formatName(inputs.image)}`, async () => {
     const foreign = foreignChildren(inputs.image.repository, checked.images, attestations)
-    if (foreign.length > 0) {
-      const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes)
-      core.info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`)
+    try {
+      if (foreign.length > 0) {
+        const stats = await copyChildren(target, clientFor, foreign, async (child) => (await clientFor(child.repository).manifest(child.digest)).bytes)
+        core.info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`)
+      }
+      await pushIndex(target, index, digest, tags)
+    } catch (error) {
+      throw attestationsRejected(error, target.registry, attestations.length)
     }
-    await pushIndex(target, index, digest, tags)
     const h = await readBackIndex(target, digest, tags)
     core.info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(', ')}`)
     for (const m of h.movedTags) {
@@ -167,6 +175,20 @@ export function writeAndReadBack(
     }
     return h
   })
+}
+
+/**
+ * A manifest write the registry rejected (400-class, not auth, not missing, not rate limiting) while the index carries
+ * attestation manifests: some registries (GitLab, ECR) reject OCI 1.1 manifests with a `subject` or attestation
+ * manifests. The registry's answer stays in the message, and the switch that leaves them out is named.
+ */
+function attestationsRejected(error: unknown, registry: string, attestations: number): unknown {
+  if (attestations === 0 || !(error instanceof RegistryError) || error.status === undefined) return error
+  if (error.status < 400 || error.status >= 500 || [401, 403, 404, 413, 429].includes(error.status)) return error
+  return new ActionError(
+    `${error.message}. The index carries ${attestations} attestation manifest(s) (provenance, SBOM); some registries (GitLab, Amazon ECR) reject attestation manifests or OCI 1.1 manifests with a subject`,
+    `set 'attestations: false' to merge the images without their attestation manifests (the image digests are unaffected), or turn attestations off in the build ('provenance: false', 'sbom: false')`
+  )
 }
 
 function countRequests(requests: RegistryFactory['requests']): string {

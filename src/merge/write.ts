@@ -100,9 +100,9 @@ export interface HeldIndex {
 }
 
 /**
- * What the registry holds after the writes: the index by digest (HEAD, then GET with the bytes hashed: an accepted PUT
- * that stored nothing, or stored something else, fails here), and where each tag points now (HEAD; GET and hash when
- * the HEAD names no digest). A tag that is not there fails; a tag that points to another digest is reported (another
+ * What the registry holds after the writes: the index by digest (GET, the bytes hashed: an accepted PUT that stored
+ * nothing, or stored something else, fails here), and where each tag points now (HEAD by tag, its digest confirmed by
+ * digest: see registry/confirm.ts). A tag that is not there fails; a tag that points to another digest is reported (another
  * push to the same tag happened in between) and the index digest still stands.
  */
 export async function readBackIndex(target: RegistryClient, digest: string, tags: readonly string[]): Promise<HeldIndex> {
@@ -126,13 +126,14 @@ export async function readBackIndex(target: RegistryClient, digest: string, tags
       throw error
     }
   }
-  // all at once: one round trip instead of three on a distant registry; the index's own failure is reported first
-  const [headR, heldR, statesR] = await Promise.allSettled([target.head(digest), target.manifest(digest), Promise.all(tags.map(tagState))])
-  if (headR.status === 'rejected') notStored(headR.reason)
-  if (heldR.status === 'rejected') notStored(heldR.reason)
-  if (statesR.status === 'rejected') throw statesR.reason
-  const [head, held, states] = [headR.value, heldR.value, statesR.value]
-  if (head.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`)
+  // the index by digest first (served by digest and hashed: the proof), so a tag that names it costs one HEAD
+  let held
+  try {
+    held = await target.manifest(digest)
+  } catch (error) {
+    notStored(error)
+  }
+  const states = await Promise.all(tags.map(tagState))
   const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }))
   return { digest: held.digest, mediaType: held.mediaType, movedTags }
 }

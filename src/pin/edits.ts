@@ -16,15 +16,6 @@ export interface Change {
   after: string
 }
 
-function lineAt(text: string, offset: number): { line: number; start: number; end: number } {
-  let line = 1
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++
-  const start = text.lastIndexOf('\n', offset - 1) + 1
-  const nl = text.indexOf('\n', offset)
-  const end = nl === -1 ? text.length : nl
-  return { line, start, end }
-}
-
 /** Applies non-overlapping edits to `source`; every byte outside the edited ranges is kept as it was. */
 export function applyEdits(source: string, edits: readonly Edit[]): { text: string; changes: Change[] } {
   const sorted = [...edits].sort((a, b) => a.start - b.start)
@@ -37,13 +28,22 @@ export function applyEdits(source: string, edits: readonly Edit[]): { text: stri
     pos = e.end
   }
   out += source.slice(pos)
-  // line texts: the edited line in the source, and the same line with every edit on it applied
+  // line texts: the edited line in the source, and the same line with every edit on it applied; lines are counted
+  // in one pass over the source (edits are sorted), never from the start for each edit
+  let line = 1
+  let counted = 0
   for (const e of sorted) {
-    const { line, start, end } = lineAt(source, e.start)
+    for (let k = source.indexOf('\n', counted); k !== -1 && k < e.start; k = source.indexOf('\n', k + 1)) line++
+    counted = e.start
+    const start = source.lastIndexOf('\n', e.start - 1) + 1
+    const nl = source.indexOf('\n', e.start)
+    const end = nl === -1 ? source.length : nl
     const before = source.slice(start, end).replace(/\r$/, '')
-    const onLine = sorted.filter((o) => o.start >= start && o.end <= end)
     let after = before
-    for (const o of [...onLine].reverse()) after = after.slice(0, o.start - start) + o.text + after.slice(o.end - start)
+    for (let o = sorted.length - 1; o >= 0; o--) {
+      const x = sorted[o] as Edit
+      if (x.start >= start && x.end <= end) after = after.slice(0, x.start - start) + x.text + after.slice(x.end - start)
+    }
     changes.push({ line, from: e.from, to: e.to, before, after })
   }
   return { text: out, changes }

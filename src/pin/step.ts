@@ -19,7 +19,11 @@ export interface PinOutcome {
 /** The step both actions end with: apply the rule to the deploy files, write them (unless a dry run), log and report. */
 export async function pinFiles(files: readonly DeployFile[], rule: PinRule, write: boolean): Promise<PinOutcome> {
   const pinned = pinDeployFiles(files, rule)
-  if (write) await writePinnedFiles(pinned)
+  if (write && pinned.length > 0) {
+    const originals = new Map(files.map((f) => [f.abs, f.scanned.source]))
+    const changed = await writePinnedFiles(pinned, originals)
+    core.info(`Changed ${changed.length} file(s): ${changed.join(', ')}`)
+  }
   for (const f of pinned) core.info(`${write ? 'Pinned' : 'Would pin'} ${f.changes.length} reference(s) in ${f.rel}`)
   const skipped = skippedNotes(files)
   for (const s of skipped) core.warning(s)

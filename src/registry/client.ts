@@ -1,6 +1,7 @@
 import { mountScope, pullScope, pushScope, type RegistryAuth } from './auth'
 import { BudgetExceededError, budgetHint, formatSeconds, REGISTRY_TIMEOUT_INPUT } from './budget'
 import { isSha256Digest, matchesDigest, sha256Digest } from './digest'
+import { confirmsByHead, headFacts, headUnsupported, isSchema1, SCHEMA1_HINT, type HeadFacts } from './confirm'
 import { INCONSISTENT_HINT, RegistryError, describeStatus, errorDetail } from './errors'
 import { isIndex, MANIFEST_ACCEPT, OCI_INDEX, parseJsonBytes, type Descriptor, type ImageIndex } from './manifest'
 import { formatPlatform, pickPlatformEntry, platformEntries, type Platform } from './platform'
@@ -16,22 +17,15 @@ export interface Manifest {
   bytes: Buffer
 }
 
-export interface Head {
-  /** Docker-Content-Digest as sent (only when well-formed); unverified: a HEAD has no body to hash. */
-  digest?: string
-  mediaType?: string
-  size?: number
-}
+/** What a HEAD says about a manifest (confirm.ts reads the registries' quirks); unconfirmed: a HEAD has no body to hash. */
+export type Head = HeadFacts
 
 export interface DescriptorOptions {
   /**
-   * true: the digest must come from the bytes (GET and hash), never from a header alone, unless the HEAD's
-   * Docker-Content-Digest agrees with `expected`. false (default): the HEAD's header is the answer (cheap, and not a
-   * pull on Docker Hub); GET and hash only when it is missing. A reference by digest is checked to exist (HEAD).
+   * true: confirm by GET by digest (the bytes hashed and kept), for a caller that reads the manifest next. false
+   * (default): by HEAD by digest where the registry's answer allows (cheaper, and not a pull on Docker Hub).
    */
   verified?: boolean
-  /** A digest known from an independent source (what docker push printed): a HEAD that names it settles it. */
-  expected?: string
   /** When the reference names an index: the manifest of this platform inside it (the index is fetched and hashed). */
   platform?: Platform
 }
@@ -40,7 +34,7 @@ export interface Resolved {
   digest: string
   /** As the registry reported it ('' when it did not say). */
   mediaType: string
-  /** 'head': the HEAD's Docker-Content-Digest (or the digest asked for); 'get': hashed from the body. */
+  /** How the digest was confirmed by digest: 'head' (a HEAD by digest answered it), 'get' (served by digest, hashed). */
   source: 'head' | 'get'
   /** With `platform`, when the reference named an index: the index (`digest` is then its platform manifest's). */
   index?: { digest: string; platforms: string[] }
@@ -81,6 +75,8 @@ export interface PutResult {
 export type MountResult = { mounted: true } | { mounted: false; location: string }
 
 const MAX_REDIRECTS = 5
+/** The manifest size the OCI distribution spec asks every registry to accept; 413 above a registry's own limit. */
+export const MANIFEST_SIZE_FLOOR = 4 * 1048576
 
 function mediaTypeOf(res: HttpResponse): string {
   try {
@@ -105,7 +101,12 @@ export class RegistryClient {
   readonly registry: string
   readonly repository: string
   private readonly scope: string
+  /** Manifests the registry served (or confirmed) under their digest: content-addressed, so never asked again. */
   private readonly fetched = new Map<string, Manifest>()
+  /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
+  private readonly confirmedByHead = new Map<string, { mediaType: string; size?: number }>()
+  /** The registry answered a HEAD with 405/501: every later question is a GET. */
+  private headless = false
 
   constructor(private readonly options: ClientOptions) {
     this.registry = options.registry
@@ -204,33 +205,42 @@ export class RegistryClient {
     return `${this.base}/v2/${this.repository}/manifests/${ref}`
   }
 
-  /** HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). */
-  async head(ref: string): Promise<Head> {
+  /**
+   * HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). Unconfirmed by
+   * itself (see confirm.ts). undefined when the registry does not implement HEAD (405, 501): it is not asked again.
+   */
+  async head(ref: string): Promise<Head | undefined> {
+    if (this.headless) return undefined
     const res = await this.authed(this.manifestUrl(ref), { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
-    if (res.status !== 200) this.fail(res, `manifest ${ref}`)
-    const size = Number(res.headers['content-length'])
-    const digest = res.headers['docker-content-digest']?.trim()
-    const mediaType = res.headers['content-type']?.split(';')[0]?.trim()
-    return {
-      ...(digest && isSha256Digest(digest) && { digest }),
-      ...(mediaType && { mediaType }),
-      ...(res.headers['content-length'] !== undefined && Number.isFinite(size) && { size })
+    if (headUnsupported(res.status)) {
+      this.headless = true
+      return undefined
     }
+    if (res.status !== 200) this.fail(res, `manifest ${ref}`)
+    const facts = headFacts(res)
+    if (isSchema1(facts.mediaType)) this.schema1(ref)
+    return facts
+  }
+
+  private schema1(ref: string): never {
+    throw new RegistryError(
+      `registry ${this.registry} answered ${this.where(ref)} with a Docker schema 1 manifest, although every current manifest type was asked for; schema 1 is not supported`,
+      SCHEMA1_HINT
+    )
   }
 
   /**
    * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
    * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
-   * By tag without the header, the registry has not named the digest itself, so it is confirmed (see confirm)
-   * before it is returned: a proxy or mirror that altered the bytes would otherwise yield a digest nobody holds.
+   * By tag, the digest is then confirmed by digest (confirm.ts) before it is returned.
    */
   async manifest(ref: string): Promise<Manifest> {
     const m = await this.fetch(ref)
-    await this.confirm(ref, m)
+    if (!ref.includes(':')) await this.confirm(ref, m)
     return m
   }
 
-  /** The GET behind manifest(), without the confirmation (find() may have a HEAD that already vouches). */
+  /** The GET behind manifest(): by digest it is the proof itself (kept in `fetched`); by tag it still needs confirming. */
   private async fetch(ref: string): Promise<Manifest> {
     const known = this.fetched.get(ref)
     if (known) return known
@@ -244,6 +254,8 @@ export class RegistryClient {
         INCONSISTENT_HINT
       )
     }
+    const mediaType = mediaTypeOf(res)
+    if (isSchema1(mediaType, res.body)) this.schema1(ref)
     const byDigest = ref.includes(':')
     if (byDigest && ref !== digest) {
       throw new RegistryError(
@@ -251,41 +263,67 @@ export class RegistryClient {
         INCONSISTENT_HINT
       )
     }
-    const manifest = { digest, mediaType: mediaTypeOf(res), bytes: res.body }
-    // only what the registry itself named is kept by digest: asked by digest, or its header agrees with the bytes
-    if (byDigest || header === digest) this.fetched.set(digest, manifest)
+    const manifest = { digest, mediaType, bytes: res.body }
+    if (byDigest) this.fetched.set(digest, manifest)
     return manifest
   }
 
   /**
-   * Makes sure the registry holds `m` under its digest: nothing to do when it named the digest itself (kept in
-   * `fetched`), else one HEAD by digest (a GET by digest, hashed, when the registry does not answer HEAD). A 404 means
-   * the bytes that arrived for the tag are not what the registry stores: a failure, never a digest it would not serve.
+   * Confirms by digest (confirm.ts) what an answer by `ref` (a tag) named: `digest`, of `size` bytes when known. Nothing
+   * to do when the registry already served it by digest. Else a HEAD by digest answering the same digest and size;
+   * a GET by digest, hashed, when `get` (the caller reads the bytes next anyway) or when the HEAD cannot say (no
+   * digest header, as on ECR; not implemented). A 404 means the registry holds no manifest under that digest: the
+   * answer by tag was altered on the way, or the tag moved while it was read: a failure, never that digest.
    */
-  private async confirm(ref: string, m: Manifest): Promise<void> {
-    if (this.fetched.has(m.digest)) return
-    const res = await this.authed(this.manifestUrl(m.digest), { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
-    const header = res.headers['docker-content-digest']?.trim()
-    if (res.status === 404) {
+  private async confirmDigest(ref: string, digest: string, size: number | undefined, get: boolean): Promise<{ mediaType: string; source: 'head' | 'get' }> {
+    const known = this.fetched.get(digest)
+    const headed = this.confirmedByHead.get(digest)
+    if (!known && !get && headed !== undefined && (size === undefined || headed.size === undefined || headed.size === size)) return { mediaType: headed.mediaType, source: 'head' }
+    if (!known && !get && !this.headless) {
+      const res = await this.authed(this.manifestUrl(digest), { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
+      if (res.status === 404) this.notHeld(ref, digest, res)
+      if (headUnsupported(res.status)) this.headless = true
+      else if (res.status !== 200) this.fail(res, `manifest ${digest}`)
+      else {
+        const facts = headFacts(res)
+        if (isSchema1(facts.mediaType)) this.schema1(digest)
+        const verdict = confirmsByHead(digest, facts, size)
+        if (typeof verdict === 'string') throw new RegistryError(`registry ${this.registry} returned inconsistent data for ${this.where(ref)}: ${verdict}`, INCONSISTENT_HINT)
+        if (verdict === true) {
+          this.confirmedByHead.set(digest, { mediaType: facts.mediaType as string, ...(facts.size !== undefined && { size: facts.size }) })
+          return { mediaType: facts.mediaType as string, source: 'head' }
+        }
+      }
+    }
+    let m = known
+    if (!m) {
+      try {
+        m = await this.fetch(digest)
+      } catch (error) {
+        if (error instanceof RegistryError && error.status === 404 && digest !== ref) this.notHeld(ref, digest, undefined, /\((HTTP 404[^)]*)\)$/.exec(error.message)?.[1])
+        throw error
+      }
+    }
+    if (size !== undefined && m.bytes.length !== size) {
       throw new RegistryError(
-        `registry ${this.registry} answered ${this.where(ref)} with a manifest that hashes to ${m.digest}, but holds no manifest under that digest (HEAD by digest: ${describeStatus(res)}): the bytes were altered on the way, or the tag moved while it was read`,
+        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: its answer gives ${digest} a size of ${size} bytes, the manifest served by digest has ${m.bytes.length}`,
         INCONSISTENT_HINT
       )
     }
-    if (res.status === 200) {
-      if (header && isSha256Digest(header) && header !== m.digest) {
-        throw new RegistryError(
-          `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: the manifest bytes hash to ${m.digest}, but HEAD by that digest answers with ${header}`,
-          INCONSISTENT_HINT
-        )
-      }
-    } else if (res.status === 401 || res.status === 403) {
-      this.fail(res, `manifest ${m.digest}`)
-    } else {
-      // no usable HEAD (405, 5xx after retries): the GET by digest is the same proof, hashed
-      await this.fetch(m.digest)
-      return
-    }
+    return { mediaType: m.mediaType, source: 'get' }
+  }
+
+  private notHeld(ref: string, digest: string, res?: HttpResponse, got = 'HTTP 404'): never {
+    throw new RegistryError(
+      `registry ${this.registry} answered ${this.where(ref)} with ${digest}, but holds no manifest under that digest (${res ? `HEAD by digest: ${describeStatus(res)}` : `GET by digest: ${got}`}): the answer was altered on the way, or the tag moved while it was read`,
+      INCONSISTENT_HINT
+    )
+  }
+
+  /** A manifest fetched by tag is the registry's only once confirmed by digest; then it is kept like one fetched by digest. */
+  private async confirm(ref: string, m: Manifest, get = false): Promise<void> {
+    if (this.fetched.has(m.digest)) return
+    await this.confirmDigest(ref, m.digest, m.bytes.length, get)
     this.fetched.set(m.digest, m)
   }
 
@@ -302,9 +340,11 @@ export class RegistryClient {
   }
 
   /**
-   * What a tag or digest names, with as few requests as the options allow (see DescriptorOptions): one HEAD when its
-   * header settles it, else a GET whose bytes are hashed; a HEAD and a GET that disagree are inconsistent data.
-   * The one resolution every action uses: the build's read-back, resolve and merge.
+   * What a tag or digest names, every digest confirmed by digest (confirm.ts), with as few requests as that allows:
+   * by tag, a HEAD says which digest to confirm (GET by tag and hash when it names none, or HEAD is not implemented);
+   * then a HEAD by digest, or with `verified` a GET by digest (hashed, and kept: the caller's manifest() of it costs
+   * nothing). By digest: one HEAD answering that digest, or with `verified` the GET. The one resolution every action
+   * uses: the build's read-back, resolve and merge.
    */
   async descriptor(ref: string, options: DescriptorOptions = {}): Promise<Resolved> {
     const found = await this.find(ref, options)
@@ -313,30 +353,34 @@ export class RegistryClient {
     const platforms = platformEntries(index).map((m) => formatPlatform(m.platform))
     const entry = pickPlatformEntry(index, options.platform)
     if (!entry || !isSha256Digest(entry.digest)) throw new PlatformNotFoundError(this.where(ref), options.platform, platforms)
-    return { digest: entry.digest, mediaType: entry.mediaType, source: found.source, index: { digest: found.digest, platforms } }
+    // the index (hashed) names the entry; that the registry holds it is confirmed by digest like any other digest
+    const child = await this.confirmDigest(`${found.digest} (${formatPlatform(options.platform)})`, entry.digest, typeof entry.size === 'number' ? entry.size : undefined, false)
+    return { digest: entry.digest, mediaType: entry.mediaType || child.mediaType, source: found.source, index: { digest: found.digest, platforms } }
   }
 
-  private async find(ref: string, { verified = false, expected }: DescriptorOptions): Promise<Resolved> {
-    const byDigest = ref.includes(':')
-    // verified with nothing to compare a header to: only the bytes can answer, a HEAD would be a wasted request
-    const head = verified && !expected ? undefined : await this.head(ref)
-    if (head) {
-      if (byDigest && head.digest && head.digest !== ref) {
-        throw new RegistryError(`registry ${this.registry} answered for ${ref} with a manifest whose digest is ${head.digest}`)
+  private async find(ref: string, { verified = false, platform }: DescriptorOptions): Promise<Resolved> {
+    if (ref.includes(':')) {
+      const known = this.fetched.get(ref)
+      if (known) return { digest: ref, mediaType: known.mediaType, source: 'get' }
+      const head = verified ? undefined : await this.head(ref)
+      if (head) {
+        const verdict = confirmsByHead(ref, head)
+        if (typeof verdict === 'string') throw new RegistryError(`registry ${this.registry} returned inconsistent data: ${verdict}`, INCONSISTENT_HINT)
+        if (verdict === true) return { digest: ref, mediaType: head.mediaType as string, source: 'head' }
       }
-      const settled = verified ? head.digest !== undefined && head.digest === expected : byDigest || head.digest !== undefined
-      if (settled) return { digest: head.digest ?? ref, mediaType: head.mediaType ?? '', source: 'head' }
+      const m = await this.fetch(ref)
+      return { digest: m.digest, mediaType: m.mediaType, source: 'get' }
     }
+    const head = await this.head(ref)
+    if (head?.digest) {
+      // an index read for its platform is fetched by digest anyway: that GET is the confirmation
+      const confirmed = await this.confirmDigest(ref, head.digest, head.size, verified || (platform !== undefined && isIndex(head.mediaType)))
+      return { digest: head.digest, mediaType: confirmed.mediaType, source: confirmed.source }
+    }
+    // no HEAD, or one naming no digest: the bytes by tag, hashed, then confirmed by digest (a registry whose HEAD by
+    // tag names no digest will not name it by digest either: the GET by digest is the one answer)
     const m = await this.fetch(ref)
-    if (head?.digest && head.digest !== m.digest) {
-      throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: HEAD says ${head.digest} but the manifest bytes hash to ${m.digest}`,
-        INCONSISTENT_HINT
-      )
-    }
-    // a HEAD whose header names these bytes' digest is the registry's own word for it: nothing left to confirm
-    if (head?.digest === m.digest) this.fetched.set(m.digest, m)
-    else await this.confirm(ref, m)
+    await this.confirm(ref, m, verified || head !== undefined)
     return { digest: m.digest, mediaType: m.mediaType, source: 'get' }
   }
 
@@ -349,6 +393,14 @@ export class RegistryClient {
     const digest = sha256Digest(bytes)
     if (ref.includes(':') && ref !== digest) throw new RegistryError(`manifest bytes hash to ${digest}, not to the digest ${ref} they were to be stored under`)
     const res = await this.authed(this.manifestUrl(ref), { method: 'PUT', headers: { 'content-type': mediaType }, body: bytes })
+    if (res.status === 413) {
+      throw new RegistryError(
+        `registry ${this.registry} rejected manifest ${ref} for ${this.repository} as too large (${describeStatus(res)}): it is ${bytes.length} bytes (${(bytes.length / 1048576).toFixed(2)} MiB), over the registry's manifest size limit`,
+        `the OCI distribution spec asks registries to accept manifests of at least ${MANIFEST_SIZE_FLOOR / 1048576} MiB; make the manifest smaller (fewer platforms or annotations), or ask the registry operator for its limit`,
+        413,
+        errorDetail(res).code
+      )
+    }
     if (res.status < 200 || res.status >= 300) this.fail(res, `manifest ${ref}`, true)
     const header = res.headers['docker-content-digest']?.trim()
     if (header && header !== digest) {

@@ -12,6 +12,7 @@
  *               push access putManifest, mountBlob, blobExists, uploadBlob),
  *               image.ts (the image view every action reads through, like remote.Image / remote.Index: readImage,
  *               resolveImage, imageExists → platforms, labels, created, attestations in both BuildKit forms),
+ *               confirm.ts (the one rule for a digest: served or confirmed by digest; registries' header quirks),
  *               manifest.ts (media types, index/manifest types), platform.ts (platforms, the attestation filter)
  *  - errors:    errors.ts (RegistryError: message, hint, the registry's status and code; the action layer shows it)
  *  - time:      budget.ts (RegistryBudget: the `registry-timeout` input; every request and credential lookup of a
@@ -22,7 +23,7 @@
  *    // (an action opens them through the OpenRegistries seam; docker/registries.ts is the real one)
  *    try {
  *      const api = registries.client(parseReference('ghcr.io/acme/api'))
- *      const { digest } = await api.descriptor('v1.2.3')   // HEAD; GET + hash when the header is missing
+ *      const { digest } = await api.descriptor('v1.2.3')   // HEAD by tag, then confirmed by digest (confirm.ts)
  *      const m = await api.manifest(digest)                // bytes verified to hash to digest
  *    } finally {
  *      await registries.close()
@@ -72,7 +73,7 @@ export interface RegistryFactoryOptions {
 }
 
 export interface RegistryFactory {
-  /** A client for any repository (read-only unless `push`); clients of one registry share its authenticator. */
+  /** The client of a repository (read-only unless `push`), one per repository; clients of one registry share its authenticator. */
   client(name: ImageName, options?: { push?: boolean }): RegistryClient
   readonly transport: Transport
   readonly budget: RegistryBudget
@@ -106,11 +107,16 @@ export function createRegistryFactory(options: RegistryFactoryOptions): Registry
   const sending = budgetedTransport(transport, budget)
   const cache = new TokenCache()
   const auths = new Map<string, RegistryAuth>()
+  // one client per repository: what it confirmed by digest (content-addressed) is never asked again in this factory
+  const clients = new Map<string, RegistryClient>()
   return {
     transport,
     budget,
     requests: counting.requests,
     client(name: ImageName, clientOptions: { push?: boolean } = {}): RegistryClient {
+      const key = `${name.registry}/${name.repository}${clientOptions.push ? ' push' : ''}`
+      const known = clients.get(key)
+      if (known) return known
       const base = registryBase(name.registry)
       let auth = auths.get(name.registry)
       if (!auth) {
@@ -118,7 +124,9 @@ export function createRegistryFactory(options: RegistryFactoryOptions): Registry
         auth = new RegistryAuth({ registry: name.registry, base, transport: sending, credentials: lookup, cache })
         auths.set(name.registry, auth)
       }
-      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport: sending, auth, ...(clientOptions.push && { push: true }) })
+      const client = new RegistryClient({ registry: name.registry, repository: name.repository, base, transport: sending, auth, ...(clientOptions.push && { push: true }) })
+      clients.set(key, client)
+      return client
     },
     close: async () => {
       budget.stop()

@@ -30,7 +30,19 @@ export function parseImages(raw: string): ResolveTarget[] {
     throw new InputError('images', 'is required', "list the image references to resolve, one per line, e.g. 'nginx:1.27' or 'ghcr.io/acme/worker:main'")
   }
   const hint = 'write one reference per line: name[:tag][@sha256:<64 hex>], e.g. nginx:1.27 or ghcr.io/acme/worker:main'
-  return lines.map((input) => ({ input, ref: parseReferenceInput('images', input, hint) }))
+  const targets = lines.map((input) => ({ input, ref: parseReferenceInput('images', input, hint) }))
+  // the same name:tag asked with two digests: which one to pin the files to cannot be decided by input order
+  const byTag = new Map<string, ResolveTarget>()
+  for (const t of targets) {
+    if (!t.ref.digest || !t.ref.tag) continue
+    const key = `${t.ref.registry}/${t.ref.repository}:${t.ref.tag}`
+    const other = byTag.get(key)
+    if (other && other.ref.digest !== t.ref.digest) {
+      throw new InputError('images', `${key} is asked with two digests: '${other.input}' and '${t.input}'`, 'keep one of them: a tag names one image')
+    }
+    byTag.set(key, t)
+  }
+  return targets
 }
 
 export function readResolveInputs(read: InputReader): ResolveInputs {

@@ -25,6 +25,11 @@ export type Fault =
   | { status: number; headers?: Record<string, string>; body?: string }
   | { dropHeaders: string[] }
   | { setHeaders: Record<string, string> }
+  /**
+   * Artifactory's manifest answers: Docker-Content-Digest moved to X-Checksum-Sha256 (bare hex) and, on a HEAD,
+   * Content-Type application/octet-stream. Passes through anything without the header.
+   */
+  | { artifactoryHeaders: true }
   | { reset: true }
   | { delayMs: number }
   | { corruptBody: true }
@@ -56,6 +61,12 @@ export interface FaultRule {
    * only, so docker's push through the same proxy stays clean
    */
   userAgent?: RegExp
+  /**
+   * The rule applies only when the Accept header does NOT match (tested against '' when absent): a registry that
+   * answers differently when a media type is missing from Accept (ACR: MANIFEST_UNKNOWN for an index without the OCI
+   * types; Quay: schema 1 without the Docker types)
+   */
+  unlessAccept?: RegExp
   fault: Fault
   /** default 1; Infinity allowed */
   times?: number
@@ -118,6 +129,7 @@ type FaultKind =
   | 'status'
   | 'dropHeaders'
   | 'setHeaders'
+  | 'artifactoryHeaders'
   | 'reset'
   | 'delay'
   | 'corruptBody'
@@ -131,6 +143,7 @@ function describe(f: Fault): { kind: FaultKind; label: string } {
   if ('status' in f) return { kind: 'status', label: `status:${f.status}` }
   if ('dropHeaders' in f) return { kind: 'dropHeaders', label: `dropHeaders:${f.dropHeaders.join(',')}` }
   if ('setHeaders' in f) return { kind: 'setHeaders', label: `setHeaders:${Object.keys(f.setHeaders).join(',')}` }
+  if ('artifactoryHeaders' in f) return { kind: 'artifactoryHeaders', label: 'artifactoryHeaders' }
   if ('reset' in f) return { kind: 'reset', label: 'reset' }
   if ('delayMs' in f) return { kind: 'delay', label: `delay:${f.delayMs}` }
   if ('corruptBody' in f) return { kind: 'corruptBody', label: 'corruptBody' }
@@ -265,7 +278,7 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
   let proxyHost = ''
   let otherHostUrl = ''
 
-  const take = (method: string, path: string, userAgent: string): { rule: { rule: FaultRule; remaining: number }; fault: Fault } | undefined => {
+  const take = (method: string, path: string, userAgent: string, accept = ''): { rule: { rule: FaultRule; remaining: number }; fault: Fault } | undefined => {
     for (const r of rules) {
       if (r.remaining <= 0) continue
       if (r.rule.method && r.rule.method.toUpperCase() !== method.toUpperCase()) continue
@@ -274,6 +287,10 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
       if (r.rule.userAgent) {
         r.rule.userAgent.lastIndex = 0
         if (!r.rule.userAgent.test(userAgent)) continue
+      }
+      if (r.rule.unlessAccept) {
+        r.rule.unlessAccept.lastIndex = 0
+        if (r.rule.unlessAccept.test(accept)) continue
       }
       r.remaining--
       return { rule: r, fault: r.rule.fault }
@@ -323,7 +340,7 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
     timeline.push(timed)
     res.on('finish', () => (timed.respondedAt = Date.now()))
     res.on('close', () => (timed.closedAt = Date.now()))
-    const taken = take(method, path, req.headers['user-agent'] ?? '')
+    const taken = take(method, path, req.headers['user-agent'] ?? '', req.headers.accept ?? '')
     const fault = taken?.fault
     const kind = fault ? describe(fault) : undefined
     if (kind) record.fault = kind.label
@@ -390,6 +407,14 @@ export async function startFaultProxy(upstream: TestRegistry | string): Promise<
 
         if (fault && 'dropHeaders' in fault) for (const h of fault.dropHeaders) delete headers[h.toLowerCase()]
         if (fault && 'setHeaders' in fault) for (const [h, v] of Object.entries(fault.setHeaders)) headers[h.toLowerCase()] = v
+        if (fault && 'artifactoryHeaders' in fault) {
+          const digest = headers['docker-content-digest']
+          if (typeof digest === 'string' && digest.startsWith('sha256:')) {
+            delete headers['docker-content-digest']
+            headers['x-checksum-sha256'] = digest.slice('sha256:'.length)
+            if (method === 'HEAD') headers['content-type'] = 'application/octet-stream'
+          }
+        }
 
         if (kind?.kind === 'redirect') {
           if (method === 'GET' && status >= 200 && status < 300) {

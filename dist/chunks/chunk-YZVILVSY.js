@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseLines
-} from "./chunk-CPS6P7XL.js";
+} from "./chunk-TA52PLQ3.js";
 import {
   repositoryUrl
 } from "./chunk-7JSTORNP.js";

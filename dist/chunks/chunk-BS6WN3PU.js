@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   parseList,
   parseReferenceInput
-} from "./chunk-CPS6P7XL.js";
+} from "./chunk-TA52PLQ3.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,

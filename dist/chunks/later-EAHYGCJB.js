@@ -1,16 +1,16 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  ownImageRule,
   pinFiles
-} from "./chunk-G5I22FUO.js";
+} from "./chunk-OYRMDOS4.js";
 import {
   dockerRegistries
-} from "./chunk-VQ7XL3ZR.js";
+} from "./chunk-IDLCBVGP.js";
 import "./chunk-HE4PJ7L7.js";
 import {
-  loadDeployFiles
-} from "./chunk-H4MMJ7YI.js";
+  loadDeployFiles,
+  ownImageRule
+} from "./chunk-CYHMJBI4.js";
 import "./chunk-LWLEGXAD.js";
 import "./chunk-PLNMAWCX.js";
 import {

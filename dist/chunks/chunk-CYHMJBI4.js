@@ -85,7 +85,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit4(node, visitor) {
+    function visit3(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -94,9 +94,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit4.BREAK = BREAK;
-    visit4.SKIP = SKIP;
-    visit4.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node, visitor, path10) {
       const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -230,7 +230,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit4;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -240,7 +240,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit4 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -384,7 +384,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit4.visit(doc.contents, (_key, node) => {
+          visit3.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -411,7 +411,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit4 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -422,7 +422,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit4.visit(root, {
+      visit3.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -602,7 +602,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit4 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -628,7 +628,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit4.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -723,7 +723,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar3 = class extends Node.NodeBase {
+    var Scalar2 = class extends Node.NodeBase {
       constructor(value) {
         super(identity.SCALAR);
         this.value = value;
@@ -735,12 +735,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar3.PLAIN = "PLAIN";
-    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar3;
+    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar2.PLAIN = "PLAIN";
+    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar2;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -751,7 +751,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -796,7 +796,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar3.Scalar(value);
+          const node2 = new Scalar2.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -807,7 +807,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -1120,7 +1120,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -1263,7 +1263,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -1318,7 +1318,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -1341,7 +1341,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -1366,20 +1366,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar3.Scalar.QUOTE_DOUBLE;
+          type = Scalar2.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar3.Scalar.BLOCK_FOLDED:
-          case Scalar3.Scalar.BLOCK_LITERAL:
+          case Scalar2.Scalar.BLOCK_FOLDED:
+          case Scalar2.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar3.Scalar.QUOTE_DOUBLE:
+          case Scalar2.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar3.Scalar.QUOTE_SINGLE:
+          case Scalar2.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar3.Scalar.PLAIN:
+          case Scalar2.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -1528,7 +1528,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -1543,7 +1543,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1683,19 +1683,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -2002,7 +2002,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     function findPair(items, key) {
       const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -2069,7 +2069,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
+          if (identity.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -2167,7 +2167,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
       static get tagName() {
@@ -2224,7 +2224,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar3.isScalarValue(value))
+        if (identity.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -2320,14 +2320,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar3.Scalar(null),
+      createNode: () => new Scalar2.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar3.Scalar(null),
+      resolve: () => new Scalar2.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -2338,13 +2338,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar3.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar2.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -2389,7 +2389,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2417,7 +2417,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar3.Scalar(parseFloat(str));
+        const node = new Scalar2.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot - 1;
@@ -2508,7 +2508,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -2525,7 +2525,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar3.Scalar(null),
+        createNode: () => new Scalar2.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -2576,7 +2576,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -2620,15 +2620,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -2643,7 +2643,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
@@ -2654,7 +2654,7 @@ var require_pairs = __commonJS({
           else if (identity.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -2797,7 +2797,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -2809,7 +2809,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar3.Scalar(true),
+      resolve: () => new Scalar2.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -2817,7 +2817,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar3.Scalar(false),
+      resolve: () => new Scalar2.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -2829,7 +2829,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -2857,7 +2857,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar3.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar2.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
@@ -3758,7 +3758,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -3773,7 +3773,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start = null;
-      for (const token of tokens) {
+      for (const token of tokens2) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -3864,7 +3864,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
+      const last = tokens2[tokens2.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -4365,7 +4365,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -4414,7 +4414,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar3.Scalar(res);
+      const node = identity.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -4429,13 +4429,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -4497,7 +4497,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
           value += sep6 + indent.slice(trimIndent) + content;
           sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -4612,7 +4612,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -4621,15 +4621,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar3.Scalar.PLAIN;
+          _type = Scalar2.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar3.Scalar.QUOTE_SINGLE;
+          _type = Scalar2.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar3.Scalar.QUOTE_DOUBLE;
+          _type = Scalar2.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -4834,7 +4834,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -4852,11 +4852,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar3.Scalar(res);
+        scalar = identity.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar3.Scalar(value);
+        scalar = new Scalar2.Scalar(value);
       }
       scalar.range = range2;
       scalar.source = value;
@@ -5204,8 +5204,8 @@ ${cb}` : comment;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
+      *compose(tokens2, forceDoc = false, endOffset = -1) {
+        for (const token of tokens2)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -5550,15 +5550,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit4(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit4.BREAK = BREAK;
-    visit4.SKIP = SKIP;
-    visit4.REMOVE = REMOVE;
-    visit4.itemAtPath = (cst, path10) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path10) => {
       let item = cst;
       for (const [field, index] of path10) {
         const tok = item?.[field];
@@ -5569,8 +5569,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit4.parentCollection = (cst, path10) => {
-      const parent = visit4.itemAtPath(cst, path10.slice(0, -1));
+    visit3.parentCollection = (cst, path10) => {
+      const parent = visit3.itemAtPath(cst, path10.slice(0, -1));
       const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5601,7 +5601,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
-    exports.visit = visit4;
+    exports.visit = visit3;
   }
 });
 
@@ -5729,7 +5729,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -6292,7 +6292,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -7309,7 +7309,7 @@ var require_dist = __commonJS({
     var Alias = require_Alias();
     var identity = require_identity();
     var Pair = require_Pair();
-    var Scalar3 = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -7317,7 +7317,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit4 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7334,7 +7334,7 @@ var require_dist = __commonJS({
     exports.isScalar = identity.isScalar;
     exports.isSeq = identity.isSeq;
     exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar3.Scalar;
+    exports.Scalar = Scalar2.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
@@ -7345,8 +7345,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit4.visit;
-    exports.visitAsync = visit4.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -7364,18 +7364,44 @@ var require_util = __commonJS({
   }
 });
 
+// src/pin/rules.ts
+function writtenName(written) {
+  const noDigest = written.replace(/@.*$/, "");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > noDigest.lastIndexOf("/") ? noDigest.slice(0, colon) : noDigest;
+}
+function tryParse(written) {
+  try {
+    return parseReference(written);
+  } catch {
+    return void 0;
+  }
+}
+function tagKey(ref) {
+  return `${ref.registry}/${ref.repository}:${ref.tag ?? "latest"}`;
+}
+function resolvedRule(digests) {
+  return (written) => {
+    const ref = tryParse(written);
+    if (!ref || ref.digest && !ref.tag) return void 0;
+    const digest = digests.get(tagKey(ref));
+    if (!digest) return void 0;
+    return `${writtenName(written)}:${ref.tag ?? "latest"}@${digest}`;
+  };
+}
+function ownImageRule(image, pushedTags, digest) {
+  return (written) => {
+    const ref = tryParse(written);
+    if (!ref || ref.registry !== image.registry || ref.repository !== image.repository) return void 0;
+    const tag = ref.tag && pushedTags.includes(ref.tag) ? ref.tag : pushedTags[0];
+    return `${writtenName(written)}${tag ? `:${tag}` : ""}@${digest}`;
+  };
+}
+
 // src/pin/formats.ts
 var import_yaml7 = __toESM(require_dist(), 1);
 
 // src/pin/edits.ts
-function lineAt(text, offset) {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
-  const start = text.lastIndexOf("\n", offset - 1) + 1;
-  const nl = text.indexOf("\n", offset);
-  const end = nl === -1 ? text.length : nl;
-  return { line, start, end };
-}
 function applyEdits(source, edits) {
   const sorted = [...edits].sort((a, b) => a.start - b.start);
   const changes = [];
@@ -7387,12 +7413,20 @@ function applyEdits(source, edits) {
     pos = e.end;
   }
   out += source.slice(pos);
+  let line = 1;
+  let counted = 0;
   for (const e of sorted) {
-    const { line, start, end } = lineAt(source, e.start);
+    for (let k = source.indexOf("\n", counted); k !== -1 && k < e.start; k = source.indexOf("\n", k + 1)) line++;
+    counted = e.start;
+    const start = source.lastIndexOf("\n", e.start - 1) + 1;
+    const nl = source.indexOf("\n", e.start);
+    const end = nl === -1 ? source.length : nl;
     const before = source.slice(start, end).replace(/\r$/, "");
-    const onLine = sorted.filter((o) => o.start >= start && o.end <= end);
     let after = before;
-    for (const o of [...onLine].reverse()) after = after.slice(0, o.start - start) + o.text + after.slice(o.end - start);
+    for (let o = sorted.length - 1; o >= 0; o--) {
+      const x = sorted[o];
+      if (x.start >= start && x.end <= end) after = after.slice(0, x.start - start) + x.text + after.slice(x.end - start);
+    }
     changes.push({ line, from: e.from, to: e.to, before, after });
   }
   return { text: out, changes };
@@ -7545,7 +7579,7 @@ function kustomizeSites(file, source, docs, notes) {
 // src/pin/unplaceable.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 var TEMPLATE_OPEN = /(?<!\$)\{\{/g;
-function lineAt2(source, offset) {
+function lineAt(source, offset) {
   return source.slice(0, offset).split("\n").length;
 }
 function unplaceableYaml(source) {
@@ -7564,7 +7598,7 @@ function unplaceableYaml(source) {
     if (strings.some(([s, e]) => at >= s && at < e)) continue;
     const lineStart = source.lastIndexOf("\n", at - 1) + 1;
     if (/(^|[ \t])#/.test(source.slice(lineStart, at))) continue;
-    const line = lineAt2(source, at);
+    const line = lineAt(source, at);
     return {
       line,
       reason: `a template ({{ \u2026 }} at line ${line}): its YAML exists only once rendered (helm template); pin the values it is rendered from instead`
@@ -7619,6 +7653,24 @@ function workflowSites(source, docs) {
 
 // src/pin/yaml.ts
 var import_yaml6 = __toESM(require_dist(), 1);
+
+// src/pin/fields.ts
+var IMAGE_FIELD = { name: "image", matches: (_path, key) => key === "image" };
+var WORKFLOW_CONTAINER = {
+  name: "jobs.<id>.container",
+  matches: (path10, key) => key === "container" && path10.length === 2 && path10[0] === "jobs",
+  inDocument: (top) => top.has("on") || top.has("true")
+};
+var YAML_FIELDS = [IMAGE_FIELD, WORKFLOW_CONTAINER];
+function unpinnableReason(value) {
+  if (value.includes("{{") || value.includes("}}")) return "a template: its value is only known once the template is rendered";
+  if (/\$(\{|\(|[A-Za-z_])/.test(value)) return "a variable: its value is only known at run time";
+  if (!tryParse(value)) return "not an image reference this action can read";
+  return void 0;
+}
+
+// src/pin/yaml.ts
+var FULL_PARSE_LIMIT = 1 << 20;
 function describeYamlError(file, doc) {
   const e = doc.errors[0];
   const where = e?.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
@@ -7628,42 +7680,192 @@ function describeYamlError(file, doc) {
     `fix the file or leave it out of 'files' (templates such as Helm charts are not plain YAML)`
   );
 }
-function scanYaml(file, source) {
-  const docs = (0, import_yaml6.parseAllDocuments)(source, { prettyErrors: true, uniqueKeys: false });
+function validate(file, source) {
+  for (const doc of (0, import_yaml6.parseAllDocuments)(source, { uniqueKeys: false })) if (doc.errors.length > 0) describeYamlError(file, doc);
+}
+function tokens(source) {
+  const out = [];
+  let pos = 0;
+  let line = 1;
+  let lineBegin = 0;
+  let scalar = false;
+  let blockHeader = false;
+  for (const t of new import_yaml6.Lexer().lex(source)) {
+    if (t === "" || t === "") continue;
+    if (t === "") {
+      scalar = true;
+      continue;
+    }
+    const first = t[0];
+    const start = pos;
+    const startLine = line;
+    const col = start - lineBegin;
+    pos += t.length;
+    for (let k = t.indexOf("\n"); k !== -1; k = t.indexOf("\n", k + 1)) {
+      line++;
+      lineBegin = start + k + 1;
+    }
+    if (!scalar && (first === " " || first === "	" || first === "\n" || first === "\r" || first === "#")) continue;
+    if (first === "|" || first === ">") blockHeader = !scalar;
+    const block = scalar && blockHeader;
+    out.push({ text: t, start, line: startLine, col, plain: scalar && !block, block });
+    if (scalar) blockHeader = false;
+    scalar = false;
+  }
+  return out;
+}
+var isQuoted = (t) => !t.plain && !t.block && (t.text[0] === '"' || t.text[0] === "'");
+var isScalar5 = (t) => t !== void 0 && (t.plain || isQuoted(t));
+function scalarValue(t) {
+  if (t.text.includes("\n")) return { problem: "a multi-line value" };
+  if (t.plain) return { value: t.text, quote: "" };
+  const quote = t.text[0];
+  const inner = t.text.slice(1, -1);
+  if (t.text.length < 2 || !t.text.endsWith(quote)) return { problem: "an unterminated quoted value" };
+  if (quote === '"' ? inner.includes("\\") : inner.includes("''")) return { problem: "a value with escapes" };
+  return { value: inner, quote };
+}
+function scanYaml(file, source, fields = YAML_FIELDS) {
+  if (source.length <= FULL_PARSE_LIMIT) validate(file, source);
+  const toks = tokens(source);
   const sites = [];
   const notes = [];
-  for (const doc of Array.isArray(docs) ? docs : []) {
-    if (doc.errors.length > 0) describeYamlError(file, doc);
-    (0, import_yaml6.visit)(doc, {
-      Alias(_, alias) {
-        if (alias.resolve(doc) === void 0) {
+  const seen = /* @__PURE__ */ new Set();
+  let flow = 0;
+  let stack = [];
+  let anchors = /* @__PURE__ */ new Map();
+  let pendingAnchor;
+  let top = /* @__PURE__ */ new Set();
+  let deferred = [];
+  let waiting;
+  const note = (at, text) => {
+    notes.push(`${file}:${at}: ${text}`);
+  };
+  const endDocument = () => {
+    for (const d of deferred) if (d.field.inDocument?.(top)) d.act();
+    deferred = [];
+    anchors = /* @__PURE__ */ new Map();
+    stack = [];
+    top = /* @__PURE__ */ new Set();
+    flow = 0;
+    waiting = void 0;
+    pendingAnchor = void 0;
+  };
+  const site = (t, at, via) => {
+    if (seen.has(t.start)) return;
+    const v = scalarValue(t);
+    const shown = t.text.length > 80 ? `${t.text.slice(0, 80)}\u2026` : t.text;
+    if ("problem" in v) return note(at, `${shown}${via ?? ""} is ${v.problem}; left as it is`);
+    const reason = unpinnableReason(v.value);
+    if (reason) return note(at, `${shown}${via ?? ""} is ${reason}; left as it is`);
+    seen.add(t.start);
+    sites.push({ start: t.start, end: t.start + t.text.length, value: v.value, quote: v.quote });
+  };
+  const fieldValue = (field, key, i, at) => {
+    const t = toks[i];
+    const act = () => {
+      if (t === void 0) return;
+      if (t.text[0] === "*" && !t.plain) {
+        const name = t.text.slice(1);
+        const anchor = anchors.get(name);
+        if (!anchor) {
           throw new ActionError(
-            `${file} could not be parsed as YAML: alias *${alias.source} has no anchor &${alias.source} before it in the same document`,
+            `${file} could not be parsed as YAML: alias *${name} has no anchor &${name} before it in the same document`,
             "anchors do not reach across documents (---); define the anchor in the document that uses it"
           );
         }
-      },
-      Pair(_, pair) {
-        const key = (0, import_yaml6.isScalar)(pair.key) ? pair.key.value : void 0;
-        if (key !== "image" || !(0, import_yaml6.isScalar)(pair.value)) return;
-        const node = pair.value;
-        if (typeof node.value !== "string" || !node.range) return;
-        const [start, end] = node.range;
-        const raw = source.slice(start, end);
-        if (node.type === import_yaml6.Scalar.BLOCK_LITERAL || node.type === import_yaml6.Scalar.BLOCK_FOLDED || raw.includes("\n")) {
-          notes.push(`${file}: a multi-line image value (${JSON.stringify(node.value)}) was left as it is`);
-          return;
-        }
-        const quote = node.type === import_yaml6.Scalar.QUOTE_DOUBLE ? '"' : node.type === import_yaml6.Scalar.QUOTE_SINGLE ? "'" : "";
-        if (raw !== `${quote}${node.value}${quote}`) {
-          notes.push(`${file}: image value ${raw} uses escapes and was left as it is`);
-          return;
-        }
-        sites.push({ start, end, value: node.value, quote });
+        if (!anchor.token) return note(at, `${key}: ${t.text} is an alias of &${name} (line ${anchor.line}), which is not a one-line string; left as it is`);
+        return site(anchor.token, anchor.line, ` (anchor &${name}, aliased by ${key} at line ${at})`);
       }
-    });
+      if (isScalar5(t)) return site(t, at);
+      if (t.block) return note(at, `${key}: a block scalar (| or >) is a multi-line value; left as it is`);
+    };
+    if (field.inDocument) deferred.push({ field, act });
+    else act();
+  };
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const text = t.text;
+    const line = t.line;
+    if (!t.plain && !t.block && (text === "---" || text === "...") && t.col === 0) {
+      endDocument();
+      continue;
+    }
+    if (t.block) continue;
+    const c = text[0];
+    if (!t.plain && !isQuoted(t)) {
+      if (c === "{" || c === "[") {
+        flow++;
+        if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { line });
+        pendingAnchor = void 0;
+        waiting = void 0;
+      } else if (c === "}" || c === "]") flow = Math.max(0, flow - 1);
+      else if ((c === "-" || c === "?") && text.length === 1) waiting = void 0;
+      else if (c === "&") pendingAnchor = text.slice(1);
+      else if (c === "*" && waiting) {
+        const w = waiting;
+        waiting = void 0;
+        for (const f of fields) if (f.matches(w.path, w.key)) fieldValue(f, w.key, i, line);
+      }
+      continue;
+    }
+    const j = i + 1;
+    const isKey = toks[j]?.text === ":" && !toks[j]?.plain && !isQuoted(toks[j]) && toks[j]?.line === t.line + (t.text.split("\n").length - 1);
+    if (!isKey) {
+      if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { token: t, line });
+      pendingAnchor = void 0;
+      if (waiting && t.col > waiting.col) {
+        const w = waiting;
+        for (const f of fields) if (f.matches(w.path, w.key)) fieldValue(f, w.key, i, line);
+      }
+      waiting = void 0;
+      continue;
+    }
+    if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { line });
+    pendingAnchor = void 0;
+    waiting = void 0;
+    const v = scalarValue(t);
+    const key = "value" in v ? v.value : text;
+    const col = t.col;
+    let path10;
+    if (flow === 0) {
+      while (stack.length > 0 && stack[stack.length - 1].col >= col) stack.pop();
+      path10 = stack.map((s) => s.key);
+      stack.push({ col, key });
+      if (stack.length === 1) top.add(key);
+    } else path10 = stack.map((s) => s.key);
+    const matching = fields.filter((f) => f.matches(path10, key));
+    let k = j + 1;
+    for (; ; ) {
+      const n2 = toks[k];
+      if (n2 && n2.line === toks[j]?.line && !n2.plain && !isQuoted(n2) && (n2.text[0] === "&" || n2.text[0] === "!")) {
+        if (n2.text[0] === "&") pendingAnchor = n2.text.slice(1);
+        k++;
+        continue;
+      }
+      break;
+    }
+    const n = toks[k];
+    if (n === void 0 || n.line !== toks[j]?.line) {
+      waiting = { key, path: path10, col: flow === 0 ? col : -1, line };
+      continue;
+    }
+    if (matching.length === 0) continue;
+    for (const f of matching) {
+      if (isScalar5(n)) {
+        if (pendingAnchor !== void 0) {
+          anchors.set(pendingAnchor, { token: n, line });
+          pendingAnchor = void 0;
+        }
+        fieldValue(f, key, k, line);
+      } else if (n.block || !n.plain && (n.text[0] === "|" || n.text[0] === ">")) {
+        note(line, `${key}: a block scalar (| or >) is a multi-line value; left as it is`);
+      } else if (n.text[0] === "*") fieldValue(f, key, k, line);
+    }
+    if (isScalar5(n) || n.text[0] === "*") i = k;
   }
-  return { source, sites, notes };
+  endDocument();
+  return { source, sites: sites.sort((a, b) => a.start - b.start), notes };
 }
 function pinYaml(file, scanned, rule) {
   const edits = [];
@@ -7673,10 +7875,14 @@ function pinYaml(file, scanned, rule) {
     edits.push({ start: site.start, end: site.end, text: `${site.quote}${to}${site.quote}`, from: site.value, to });
   }
   if (edits.length === 0) return { text: scanned.source, changes: [] };
+  const unsafe = edits.find((e) => !/^[A-Za-z0-9][A-Za-z0-9._\-/:@+]*$/.test(e.to));
+  if (unsafe) throw new ActionError(`pinning ${file} would write '${unsafe.to}', which is not a plain image reference; the file was left unchanged`, "report this with the file");
   const result = applyEdits(scanned.source, edits);
+  if (scanned.source.length > FULL_PARSE_LIMIT) return result;
   const again = scanYaml(file, result.text);
-  const expected = scanned.sites.map((s) => edits.find((e) => e.start === s.start)?.to ?? s.value);
-  if (again.sites.map((s) => s.value).join("\n") !== expected.join("\n")) {
+  const byStart = new Map(edits.map((e) => [e.start, e.to]));
+  const expected = scanned.sites.map((s) => byStart.get(s.start) ?? s.value);
+  if (again.sites.length !== expected.length || again.sites.some((s, i) => s.value !== expected[i])) {
     throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
   }
   return result;
@@ -7709,7 +7915,7 @@ function readYaml(file, source) {
   }
   return { scanned: { ...scanned, notes: [...scanned.notes, ...scanFormats(file, source).notes] } };
 }
-function tryParse(text) {
+function tryParse2(text) {
   try {
     return parseReference(text);
   } catch {
@@ -7723,7 +7929,7 @@ function pinFormats(file, source, rule) {
   for (const site of sites) {
     const toText = rule(site.written);
     if (toText === void 0 || toText === site.written) continue;
-    const to = tryParse(toText);
+    const to = tryParse2(toText);
     const siteEdits = to && site.edits(to, toText);
     if (!to || !siteEdits) continue;
     edits.push(...siteEdits);
@@ -7733,8 +7939,8 @@ function pinFormats(file, source, rule) {
   const result = applyEdits(source, edits);
   const changes = dedupeChanges(result.changes);
   const again = scanFormats(file, result.text);
-  const digests = again.sites.map((s) => tryParse(s.written)?.digest);
-  const wanted = sites.map((s) => expected.has(s.start) ? expected.get(s.start) : tryParse(s.written)?.digest);
+  const digests = again.sites.map((s) => tryParse2(s.written)?.digest);
+  const wanted = sites.map((s) => expected.has(s.start) ? expected.get(s.start) : tryParse2(s.written)?.digest);
   if (digests.join("\n") !== wanted.join("\n")) {
     throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
   }
@@ -10483,10 +10689,10 @@ function scanDockerfile(file, source) {
     }
     const rest = from[2] ?? "";
     const restStart = lineStart + (from[1] ?? "").length;
-    const tokens = [...rest.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: restStart + (m.index ?? 0) }));
-    const image = tokens.find((t) => !t.text.startsWith("--"));
+    const tokens2 = [...rest.matchAll(/\S+/g)].map((m) => ({ text: m[0], start: restStart + (m.index ?? 0) }));
+    const image = tokens2.find((t) => !t.text.startsWith("--"));
     if (!image) continue;
-    const after = tokens.slice(tokens.indexOf(image) + 1);
+    const after = tokens2.slice(tokens2.indexOf(image) + 1);
     const name = image.text;
     const isStage = stages.has(name.toLowerCase());
     if (after[0]?.text.toLowerCase() === "as" && after[1]) stages.add(after[1].text.toLowerCase());
@@ -10515,27 +10721,76 @@ function kindOf(file) {
   const base = import_node_path3.default.basename(file).toLowerCase();
   return /^(dockerfile|containerfile)(\..*)?$/.test(base) || /\.(dockerfile|containerfile)$/.test(base) ? "dockerfile" : "yaml";
 }
+function inside(root, target) {
+  const rel = import_node_path3.default.relative(root, target);
+  return rel === "" || !rel.startsWith("..") && !import_node_path3.default.isAbsolute(rel);
+}
+var OUTSIDE_HINT = "list deploy files by paths relative to the workspace (GITHUB_WORKSPACE), inside it; copy files from elsewhere into the workspace first";
 async function expandFiles(patterns, cwd) {
   if (patterns.length === 0) return [];
-  const absolute = patterns.map((p) => p.startsWith("!") ? `!${import_node_path3.default.resolve(cwd, p.slice(1))}` : import_node_path3.default.resolve(cwd, p));
+  const root = await (0, import_promises.realpath)(cwd);
+  for (const raw of patterns) {
+    const p = raw.startsWith("!") ? raw.slice(1) : raw;
+    if (import_node_path3.default.isAbsolute(p) || /^[A-Za-z]:/.test(p) || p.split(/[\\/]/).includes("..")) {
+      throw new InputError("files", `'${raw}' points outside the workspace (${root}); nothing was read`, OUTSIDE_HINT);
+    }
+    if (!raw.startsWith("!") && !/[*?[\]{}]/.test(p)) {
+      const st = await (0, import_promises.lstat)(import_node_path3.default.resolve(root, p)).catch(() => void 0);
+      if (st?.isDirectory()) throw new InputError("files", `'${raw}' is a directory, not a file`, `list the files in it, or a glob such as '${p.replace(/\/+$/, "")}/*.yaml'`);
+    }
+  }
+  const absolute = patterns.map((p) => p.startsWith("!") ? `!${import_node_path3.default.resolve(root, p.slice(1))}` : import_node_path3.default.resolve(root, p));
   const globber = await create(absolute.join("\n"), { matchDirectories: false, implicitDescendants: false, followSymbolicLinks: false });
   const found = [...new Set(await globber.glob())].sort();
   if (found.length === 0) {
     throw new InputError("files", `no file matches ${patterns.map((p) => `'${p}'`).join(", ")} (relative to ${cwd})`, "check the globs, and check out the repository first (actions/checkout)");
   }
+  for (const f of found) {
+    const rel = import_node_path3.default.relative(root, f).split(import_node_path3.default.sep).join("/");
+    if (!inside(root, f)) throw new InputError("files", `${rel} is outside the workspace (${root}); nothing was read`, OUTSIDE_HINT);
+    const real = await (0, import_promises.realpath)(f).catch(() => void 0);
+    if (real === void 0) throw new InputError("files", `${rel} is a broken symbolic link; nothing was read`, "remove the link or point it at a file in the workspace");
+    if (!inside(root, real)) throw new InputError("files", `${rel} is a symbolic link to ${real}, outside the workspace (${root}); nothing was read`, OUTSIDE_HINT);
+  }
   return found;
+}
+var UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+function decodeDeployFile(rel, bytes) {
+  if (bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255) {
+    throw new InputError("files", `${rel} is UTF-16 (it starts with a UTF-16 byte order mark); only UTF-8 files are pinned, and this one was not changed`, `save ${rel} as UTF-8, or leave it out of 'files'`);
+  }
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    let i = 0;
+    while (i < bytes.length) {
+      const b = bytes[i];
+      const n = b < 128 ? 1 : b >= 194 && b < 224 ? 2 : b >= 224 && b < 240 ? 3 : b >= 240 && b < 245 ? 4 : 0;
+      if (n === 0 || i + n > bytes.length) break;
+      try {
+        UTF8.decode(bytes.subarray(i, i + n));
+      } catch {
+        break;
+      }
+      i += n;
+    }
+    const line = bytes.subarray(0, i).toString("latin1").split("\n").length;
+    throw new InputError("files", `${rel} is not valid UTF-8 (byte 0x${(bytes[i] ?? 0).toString(16)} at offset ${i}, line ${line}); it was not changed`, `save ${rel} as UTF-8 (e.g. iconv -f latin1 -t utf-8), or leave it out of 'files'`);
+  }
 }
 async function loadDeployFiles(patterns, cwd) {
   const files = await expandFiles(patterns, cwd);
+  const root = await (0, import_promises.realpath)(cwd);
   return Promise.all(
     files.map(async (abs) => {
-      const rel = import_node_path3.default.relative(cwd, abs).split(import_node_path3.default.sep).join("/");
-      let text;
+      const rel = import_node_path3.default.relative(root, abs).split(import_node_path3.default.sep).join("/");
+      let bytes;
       try {
-        text = await (0, import_promises.readFile)(abs, "utf8");
+        bytes = await (0, import_promises.readFile)(abs);
       } catch (e) {
         throw new ActionError(`${rel} could not be read: ${e.message}`);
       }
+      const text = decodeDeployFile(rel, bytes);
       return kindOf(abs) === "dockerfile" ? { rel, abs, kind: "dockerfile", scanned: scanDockerfile(rel, text) } : { rel, abs, kind: "yaml", ...readYaml(rel, text) };
     })
   );
@@ -10551,20 +10806,54 @@ function pinDeployFiles(files, rule) {
   }
   return out;
 }
-async function writePinnedFiles(files) {
-  for (const f of files) {
+async function writePinnedFiles(files, originals = /* @__PURE__ */ new Map()) {
+  const temps = [];
+  const cleanup = () => Promise.all(temps.map(({ temp }) => (0, import_promises.rm)(temp, { force: true }).catch(() => void 0)));
+  let current;
+  try {
+    for (const [i, f] of files.entries()) {
+      current = f;
+      const temp = import_node_path3.default.join(import_node_path3.default.dirname(f.abs), `.${import_node_path3.default.basename(f.abs)}.pinned-${process.pid}-${i}.tmp`);
+      const mode = (await (0, import_promises.stat)(f.abs)).mode & 4095;
+      await (0, import_promises.writeFile)(temp, f.text, { mode, flag: "wx" });
+      temps.push({ f, temp });
+      await (0, import_promises.chmod)(temp, mode);
+    }
+  } catch (e) {
+    await cleanup();
+    const f = current;
+    throw new ActionError(`${f?.rel ?? "a deploy file"} could not be written: ${e.message}; no file was changed`, "check the files' permissions, or set 'write: false'");
+  }
+  const done = [];
+  for (const { f, temp } of temps) {
     try {
-      await (0, import_promises.writeFile)(f.abs, f.text);
+      await (0, import_promises.rename)(temp, f.abs);
+      done.push(f);
     } catch (e) {
-      throw new ActionError(`${f.rel} could not be written: ${e.message}`, "check the file's permissions, or set 'write: false'");
+      await cleanup();
+      const restored = [];
+      for (const d of done) {
+        const original = originals.get(d.abs);
+        if (original === void 0) continue;
+        await (0, import_promises.writeFile)(d.abs, original).then(() => restored.push(d.rel), () => void 0);
+      }
+      const lost = done.map((d) => d.rel).filter((r) => !restored.includes(r));
+      throw new ActionError(
+        `${f.rel} could not be written: ${e.message}; ${restored.length > 0 ? `restored ${restored.join(", ")}` : "no file was changed"}${lost.length > 0 ? `; could not restore ${lost.join(", ")}` : ""}`,
+        "check the files' permissions, or set 'write: false'"
+      );
     }
   }
+  return done.map((f) => f.rel);
 }
 function deployNotes(files) {
   return files.flatMap((f) => f.scanned.notes);
 }
 
 export {
+  tagKey,
+  resolvedRule,
+  ownImageRule,
   skippedNotes,
   deployReferences,
   loadDeployFiles,

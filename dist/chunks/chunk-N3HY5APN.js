@@ -4,7 +4,7 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-CPS6P7XL.js";
+} from "./chunk-TA52PLQ3.js";
 import {
   InputError
 } from "./chunk-PLNMAWCX.js";
@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-EYP4B4FK.js");
+  loaded ??= import("./publish-63M5CRW3.js");
   return loaded;
 }
 

@@ -5,51 +5,16 @@ import {
   pinDeployFiles,
   skippedNotes,
   writePinnedFiles
-} from "./chunk-H4MMJ7YI.js";
+} from "./chunk-CYHMJBI4.js";
 import {
   code,
   fence,
-  html,
-  parseReference
+  html
 } from "./chunk-PLNMAWCX.js";
 import {
   info,
   warning
 } from "./chunk-QWNOPTV2.js";
-
-// src/pin/rules.ts
-function writtenName(written) {
-  const noDigest = written.replace(/@.*$/, "");
-  const colon = noDigest.lastIndexOf(":");
-  return colon > noDigest.lastIndexOf("/") ? noDigest.slice(0, colon) : noDigest;
-}
-function tryParse(written) {
-  try {
-    return parseReference(written);
-  } catch {
-    return void 0;
-  }
-}
-function tagKey(ref) {
-  return `${ref.registry}/${ref.repository}:${ref.tag ?? "latest"}`;
-}
-function resolvedRule(digests) {
-  return (written) => {
-    const ref = tryParse(written);
-    if (!ref || ref.digest && !ref.tag) return void 0;
-    const digest = digests.get(tagKey(ref));
-    if (!digest) return void 0;
-    return `${writtenName(written)}:${ref.tag ?? "latest"}@${digest}`;
-  };
-}
-function ownImageRule(image, pushedTags, digest) {
-  return (written) => {
-    const ref = tryParse(written);
-    if (!ref || ref.registry !== image.registry || ref.repository !== image.repository) return void 0;
-    const tag = ref.tag && pushedTags.includes(ref.tag) ? ref.tag : pushedTags[0];
-    return `${writtenName(written)}${tag ? `:${tag}` : ""}@${digest}`;
-  };
-}
 
 // src/pin/summary.ts
 function changedFilesOutput(files) {
@@ -83,7 +48,11 @@ function renderPinSummary(files, wrote, scanned, notes) {
 // src/pin/step.ts
 async function pinFiles(files, rule, write) {
   const pinned = pinDeployFiles(files, rule);
-  if (write) await writePinnedFiles(pinned);
+  if (write && pinned.length > 0) {
+    const originals = new Map(files.map((f) => [f.abs, f.scanned.source]));
+    const changed = await writePinnedFiles(pinned, originals);
+    info(`Changed ${changed.length} file(s): ${changed.join(", ")}`);
+  }
   for (const f of pinned) info(`${write ? "Pinned" : "Would pin"} ${f.changes.length} reference(s) in ${f.rel}`);
   const skipped = skippedNotes(files);
   for (const s of skipped) warning(s);
@@ -99,8 +68,5 @@ async function pinFiles(files, rule, write) {
 }
 
 export {
-  tagKey,
-  resolvedRule,
-  ownImageRule,
   pinFiles
 };

@@ -2,8 +2,11 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   BudgetExceededError,
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
   MANIFEST_ACCEPT,
   OCI_INDEX,
+  OCI_MANIFEST,
   REGISTRY_TIMEOUT_INPUT,
   RegistryBudget,
   budgetHint,
@@ -10936,6 +10939,42 @@ var RegistryAuth = class {
   }
 };
 
+// src/registry/confirm.ts
+var MANIFEST_TYPES = /* @__PURE__ */ new Set([OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST]);
+var SCHEMA1_TYPES = ["application/vnd.docker.distribution.manifest.v1+json", "application/vnd.docker.distribution.manifest.v1+prettyjws"];
+function headFacts(res) {
+  const docker = res.headers["docker-content-digest"]?.trim();
+  const checksum = res.headers["x-checksum-sha256"]?.trim().toLowerCase();
+  const digest = docker && isSha256Digest(docker) ? docker : checksum && /^[a-f0-9]{64}$/.test(checksum) ? `sha256:${checksum}` : void 0;
+  const type = res.headers["content-type"]?.split(";")[0]?.trim();
+  const length = res.headers["content-length"];
+  const size = length === void 0 ? NaN : Number(length);
+  return {
+    ...digest && { digest },
+    ...type && (MANIFEST_TYPES.has(type) || SCHEMA1_TYPES.includes(type)) && { mediaType: type },
+    ...Number.isInteger(size) && size >= 0 && { size }
+  };
+}
+function headUnsupported(status) {
+  return status === 405 || status === 501;
+}
+function isSchema1(mediaType, body) {
+  if (mediaType && SCHEMA1_TYPES.includes(mediaType)) return true;
+  if (!body || body.length === 0) return false;
+  try {
+    return JSON.parse(body.toString("utf8")).schemaVersion === 1;
+  } catch {
+    return false;
+  }
+}
+var SCHEMA1_HINT = "push the image again with a current docker or buildx (they push Docker schema 2 or OCI manifests); schema 1 is deprecated and its digests cannot be verified";
+function confirmsByHead(digest, facts, size) {
+  if (facts.digest !== void 0 && facts.digest !== digest) return `HEAD by ${digest} answers with ${facts.digest}`;
+  if (size !== void 0 && facts.size !== void 0 && facts.size !== size) return `HEAD by ${digest} gives a size of ${facts.size} bytes, the tag's answer ${size}`;
+  if (facts.digest === void 0 || facts.mediaType === void 0) return void 0;
+  return true;
+}
+
 // src/registry/client.ts
 var PlatformNotFoundError = class extends RegistryError {
   constructor(where, platform, platforms) {
@@ -10950,6 +10989,7 @@ var PlatformNotFoundError = class extends RegistryError {
   platforms;
 };
 var MAX_REDIRECTS = 5;
+var MANIFEST_SIZE_FLOOR = 4 * 1048576;
 function mediaTypeOf(res) {
   try {
     const parsed = JSON.parse(res.body.toString("utf8"));
@@ -10971,7 +11011,12 @@ var RegistryClient = class {
   registry;
   repository;
   scope;
+  /** Manifests the registry served (or confirmed) under their digest: content-addressed, so never asked again. */
   fetched = /* @__PURE__ */ new Map();
+  /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
+  confirmedByHead = /* @__PURE__ */ new Map();
+  /** The registry answered a HEAD with 405/501: every later question is a GET. */
+  headless = false;
   /**
    * Pings the registry (`/v2/`: learns its auth challenge and opens a connection) ahead of the first real request.
    * Never fails by itself: a failed ping is remembered, and the first request that needs it fails with its error
@@ -11056,31 +11101,39 @@ var RegistryClient = class {
   manifestUrl(ref) {
     return `${this.base}/v2/${this.repository}/manifests/${ref}`;
   }
-  /** HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). */
+  /**
+   * HEAD a manifest: what the registry says about it, without the body (not a pull on Docker Hub). Unconfirmed by
+   * itself (see confirm.ts). undefined when the registry does not implement HEAD (405, 501): it is not asked again.
+   */
   async head(ref) {
+    if (this.headless) return void 0;
     const res = await this.authed(this.manifestUrl(ref), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+    if (headUnsupported(res.status)) {
+      this.headless = true;
+      return void 0;
+    }
     if (res.status !== 200) this.fail(res, `manifest ${ref}`);
-    const size = Number(res.headers["content-length"]);
-    const digest = res.headers["docker-content-digest"]?.trim();
-    const mediaType = res.headers["content-type"]?.split(";")[0]?.trim();
-    return {
-      ...digest && isSha256Digest(digest) && { digest },
-      ...mediaType && { mediaType },
-      ...res.headers["content-length"] !== void 0 && Number.isFinite(size) && { size }
-    };
+    const facts = headFacts(res);
+    if (isSchema1(facts.mediaType)) this.schema1(ref);
+    return facts;
+  }
+  schema1(ref) {
+    throw new RegistryError(
+      `registry ${this.registry} answered ${this.where(ref)} with a Docker schema 1 manifest, although every current manifest type was asked for; schema 1 is not supported`,
+      SCHEMA1_HINT
+    );
   }
   /**
    * GET a manifest by tag or digest, digest computed from the bytes received. Inconsistent data is an error: a
    * Docker-Content-Digest header that disagrees with the bytes, or bytes that do not hash to the digest asked for.
-   * By tag without the header, the registry has not named the digest itself, so it is confirmed (see confirm)
-   * before it is returned: a proxy or mirror that altered the bytes would otherwise yield a digest nobody holds.
+   * By tag, the digest is then confirmed by digest (confirm.ts) before it is returned.
    */
   async manifest(ref) {
     const m = await this.fetch(ref);
-    await this.confirm(ref, m);
+    if (!ref.includes(":")) await this.confirm(ref, m);
     return m;
   }
-  /** The GET behind manifest(), without the confirmation (find() may have a HEAD that already vouches). */
+  /** The GET behind manifest(): by digest it is the proof itself (kept in `fetched`); by tag it still needs confirming. */
   async fetch(ref) {
     const known = this.fetched.get(ref);
     if (known) return known;
@@ -11094,6 +11147,8 @@ var RegistryClient = class {
         INCONSISTENT_HINT
       );
     }
+    const mediaType = mediaTypeOf(res);
+    if (isSchema1(mediaType, res.body)) this.schema1(ref);
     const byDigest = ref.includes(":");
     if (byDigest && ref !== digest) {
       throw new RegistryError(
@@ -11101,38 +11156,64 @@ var RegistryClient = class {
         INCONSISTENT_HINT
       );
     }
-    const manifest = { digest, mediaType: mediaTypeOf(res), bytes: res.body };
-    if (byDigest || header2 === digest) this.fetched.set(digest, manifest);
+    const manifest = { digest, mediaType, bytes: res.body };
+    if (byDigest) this.fetched.set(digest, manifest);
     return manifest;
   }
   /**
-   * Makes sure the registry holds `m` under its digest: nothing to do when it named the digest itself (kept in
-   * `fetched`), else one HEAD by digest (a GET by digest, hashed, when the registry does not answer HEAD). A 404 means
-   * the bytes that arrived for the tag are not what the registry stores: a failure, never a digest it would not serve.
+   * Confirms by digest (confirm.ts) what an answer by `ref` (a tag) named: `digest`, of `size` bytes when known. Nothing
+   * to do when the registry already served it by digest. Else a HEAD by digest answering the same digest and size;
+   * a GET by digest, hashed, when `get` (the caller reads the bytes next anyway) or when the HEAD cannot say (no
+   * digest header, as on ECR; not implemented). A 404 means the registry holds no manifest under that digest: the
+   * answer by tag was altered on the way, or the tag moved while it was read: a failure, never that digest.
    */
-  async confirm(ref, m) {
-    if (this.fetched.has(m.digest)) return;
-    const res = await this.authed(this.manifestUrl(m.digest), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
-    const header2 = res.headers["docker-content-digest"]?.trim();
-    if (res.status === 404) {
+  async confirmDigest(ref, digest, size, get) {
+    const known = this.fetched.get(digest);
+    const headed = this.confirmedByHead.get(digest);
+    if (!known && !get && headed !== void 0 && (size === void 0 || headed.size === void 0 || headed.size === size)) return { mediaType: headed.mediaType, source: "head" };
+    if (!known && !get && !this.headless) {
+      const res = await this.authed(this.manifestUrl(digest), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+      if (res.status === 404) this.notHeld(ref, digest, res);
+      if (headUnsupported(res.status)) this.headless = true;
+      else if (res.status !== 200) this.fail(res, `manifest ${digest}`);
+      else {
+        const facts = headFacts(res);
+        if (isSchema1(facts.mediaType)) this.schema1(digest);
+        const verdict = confirmsByHead(digest, facts, size);
+        if (typeof verdict === "string") throw new RegistryError(`registry ${this.registry} returned inconsistent data for ${this.where(ref)}: ${verdict}`, INCONSISTENT_HINT);
+        if (verdict === true) {
+          this.confirmedByHead.set(digest, { mediaType: facts.mediaType, ...facts.size !== void 0 && { size: facts.size } });
+          return { mediaType: facts.mediaType, source: "head" };
+        }
+      }
+    }
+    let m = known;
+    if (!m) {
+      try {
+        m = await this.fetch(digest);
+      } catch (error) {
+        if (error instanceof RegistryError && error.status === 404 && digest !== ref) this.notHeld(ref, digest, void 0, /\((HTTP 404[^)]*)\)$/.exec(error.message)?.[1]);
+        throw error;
+      }
+    }
+    if (size !== void 0 && m.bytes.length !== size) {
       throw new RegistryError(
-        `registry ${this.registry} answered ${this.where(ref)} with a manifest that hashes to ${m.digest}, but holds no manifest under that digest (HEAD by digest: ${describeStatus(res)}): the bytes were altered on the way, or the tag moved while it was read`,
+        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: its answer gives ${digest} a size of ${size} bytes, the manifest served by digest has ${m.bytes.length}`,
         INCONSISTENT_HINT
       );
     }
-    if (res.status === 200) {
-      if (header2 && isSha256Digest(header2) && header2 !== m.digest) {
-        throw new RegistryError(
-          `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: the manifest bytes hash to ${m.digest}, but HEAD by that digest answers with ${header2}`,
-          INCONSISTENT_HINT
-        );
-      }
-    } else if (res.status === 401 || res.status === 403) {
-      this.fail(res, `manifest ${m.digest}`);
-    } else {
-      await this.fetch(m.digest);
-      return;
-    }
+    return { mediaType: m.mediaType, source: "get" };
+  }
+  notHeld(ref, digest, res, got = "HTTP 404") {
+    throw new RegistryError(
+      `registry ${this.registry} answered ${this.where(ref)} with ${digest}, but holds no manifest under that digest (${res ? `HEAD by digest: ${describeStatus(res)}` : `GET by digest: ${got}`}): the answer was altered on the way, or the tag moved while it was read`,
+      INCONSISTENT_HINT
+    );
+  }
+  /** A manifest fetched by tag is the registry's only once confirmed by digest; then it is kept like one fetched by digest. */
+  async confirm(ref, m, get = false) {
+    if (this.fetched.has(m.digest)) return;
+    await this.confirmDigest(ref, m.digest, m.bytes.length, get);
     this.fetched.set(m.digest, m);
   }
   /** GET an index by tag or digest (hash-verified) and parse it. */
@@ -11147,9 +11228,11 @@ var RegistryClient = class {
     }
   }
   /**
-   * What a tag or digest names, with as few requests as the options allow (see DescriptorOptions): one HEAD when its
-   * header settles it, else a GET whose bytes are hashed; a HEAD and a GET that disagree are inconsistent data.
-   * The one resolution every action uses: the build's read-back, resolve and merge.
+   * What a tag or digest names, every digest confirmed by digest (confirm.ts), with as few requests as that allows:
+   * by tag, a HEAD says which digest to confirm (GET by tag and hash when it names none, or HEAD is not implemented);
+   * then a HEAD by digest, or with `verified` a GET by digest (hashed, and kept: the caller's manifest() of it costs
+   * nothing). By digest: one HEAD answering that digest, or with `verified` the GET. The one resolution every action
+   * uses: the build's read-back, resolve and merge.
    */
   async descriptor(ref, options = {}) {
     const found = await this.find(ref, options);
@@ -11158,27 +11241,29 @@ var RegistryClient = class {
     const platforms = platformEntries(index).map((m) => formatPlatform(m.platform));
     const entry = pickPlatformEntry(index, options.platform);
     if (!entry || !isSha256Digest(entry.digest)) throw new PlatformNotFoundError(this.where(ref), options.platform, platforms);
-    return { digest: entry.digest, mediaType: entry.mediaType, source: found.source, index: { digest: found.digest, platforms } };
+    const child = await this.confirmDigest(`${found.digest} (${formatPlatform(options.platform)})`, entry.digest, typeof entry.size === "number" ? entry.size : void 0, false);
+    return { digest: entry.digest, mediaType: entry.mediaType || child.mediaType, source: found.source, index: { digest: found.digest, platforms } };
   }
-  async find(ref, { verified = false, expected }) {
-    const byDigest = ref.includes(":");
-    const head = verified && !expected ? void 0 : await this.head(ref);
-    if (head) {
-      if (byDigest && head.digest && head.digest !== ref) {
-        throw new RegistryError(`registry ${this.registry} answered for ${ref} with a manifest whose digest is ${head.digest}`);
+  async find(ref, { verified = false, platform }) {
+    if (ref.includes(":")) {
+      const known = this.fetched.get(ref);
+      if (known) return { digest: ref, mediaType: known.mediaType, source: "get" };
+      const head2 = verified ? void 0 : await this.head(ref);
+      if (head2) {
+        const verdict = confirmsByHead(ref, head2);
+        if (typeof verdict === "string") throw new RegistryError(`registry ${this.registry} returned inconsistent data: ${verdict}`, INCONSISTENT_HINT);
+        if (verdict === true) return { digest: ref, mediaType: head2.mediaType, source: "head" };
       }
-      const settled = verified ? head.digest !== void 0 && head.digest === expected : byDigest || head.digest !== void 0;
-      if (settled) return { digest: head.digest ?? ref, mediaType: head.mediaType ?? "", source: "head" };
+      const m2 = await this.fetch(ref);
+      return { digest: m2.digest, mediaType: m2.mediaType, source: "get" };
+    }
+    const head = await this.head(ref);
+    if (head?.digest) {
+      const confirmed = await this.confirmDigest(ref, head.digest, head.size, verified || platform !== void 0 && isIndex(head.mediaType));
+      return { digest: head.digest, mediaType: confirmed.mediaType, source: confirmed.source };
     }
     const m = await this.fetch(ref);
-    if (head?.digest && head.digest !== m.digest) {
-      throw new RegistryError(
-        `registry ${this.registry} returned inconsistent data for ${this.where(ref)}: HEAD says ${head.digest} but the manifest bytes hash to ${m.digest}`,
-        INCONSISTENT_HINT
-      );
-    }
-    if (head?.digest === m.digest) this.fetched.set(m.digest, m);
-    else await this.confirm(ref, m);
+    await this.confirm(ref, m, verified || head !== void 0);
     return { digest: m.digest, mediaType: m.mediaType, source: "get" };
   }
   /**
@@ -11190,6 +11275,14 @@ var RegistryClient = class {
     const digest = sha256Digest(bytes);
     if (ref.includes(":") && ref !== digest) throw new RegistryError(`manifest bytes hash to ${digest}, not to the digest ${ref} they were to be stored under`);
     const res = await this.authed(this.manifestUrl(ref), { method: "PUT", headers: { "content-type": mediaType }, body: bytes });
+    if (res.status === 413) {
+      throw new RegistryError(
+        `registry ${this.registry} rejected manifest ${ref} for ${this.repository} as too large (${describeStatus(res)}): it is ${bytes.length} bytes (${(bytes.length / 1048576).toFixed(2)} MiB), over the registry's manifest size limit`,
+        `the OCI distribution spec asks registries to accept manifests of at least ${MANIFEST_SIZE_FLOOR / 1048576} MiB; make the manifest smaller (fewer platforms or annotations), or ask the registry operator for its limit`,
+        413,
+        errorDetail(res).code
+      );
+    }
     if (res.status < 200 || res.status >= 300) this.fail(res, `manifest ${ref}`, true);
     const header2 = res.headers["docker-content-digest"]?.trim();
     if (header2 && header2 !== digest) {
@@ -11519,11 +11612,15 @@ function createRegistryFactory(options) {
   const sending = budgetedTransport(transport, budget);
   const cache = new TokenCache();
   const auths = /* @__PURE__ */ new Map();
+  const clients = /* @__PURE__ */ new Map();
   return {
     transport,
     budget,
     requests: counting.requests,
     client(name, clientOptions = {}) {
+      const key = `${name.registry}/${name.repository}${clientOptions.push ? " push" : ""}`;
+      const known = clients.get(key);
+      if (known) return known;
       const base = registryBase(name.registry);
       let auth = auths.get(name.registry);
       if (!auth) {
@@ -11531,7 +11628,9 @@ function createRegistryFactory(options) {
         auth = new RegistryAuth({ registry: name.registry, base, transport: sending, credentials: lookup, cache });
         auths.set(name.registry, auth);
       }
-      return new RegistryClient({ registry: name.registry, repository: name.repository, base, transport: sending, auth, ...clientOptions.push && { push: true } });
+      const client = new RegistryClient({ registry: name.registry, repository: name.repository, base, transport: sending, auth, ...clientOptions.push && { push: true } });
+      clients.set(key, client);
+      return client;
     },
     close: async () => {
       budget.stop();

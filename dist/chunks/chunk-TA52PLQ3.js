@@ -104,13 +104,31 @@ async function runAction(main) {
   }
   if (result.summary) {
     try {
-      await summary.addRaw(result.summary).write();
+      await summary.addRaw(fitSummary(result.summary)).write();
     } catch (error) {
       summary.emptyBuffer();
       warning(`The job summary could not be written (${describeError(error)}); the outputs are set`, { title: "Job summary not written" });
     }
   }
   if (result.fail !== void 0) setFailed(describeError(result.fail));
+}
+var SUMMARY_LIMIT_BYTES = 1024 * 1024 - 4096;
+function fitSummary(markdown, limit = SUMMARY_LIMIT_BYTES) {
+  const size = Buffer.byteLength(markdown);
+  if (size <= limit) return markdown;
+  let cut2 = Buffer.from(markdown).subarray(0, limit).toString("utf8");
+  cut2 = cut2.slice(0, Math.max(0, cut2.lastIndexOf("\n")));
+  const fences = cut2.split("\n").filter((l) => /^`{3,}/.test(l));
+  const open = fences.length % 2 === 1 ? fences[fences.length - 1]?.match(/^`+/)?.[0] ?? "```" : void 0;
+  const details = (cut2.match(/<details/g) ?? []).length - (cut2.match(/<\/details>/g) ?? []).length;
+  return [
+    cut2,
+    ...open ? [open] : [],
+    ...Array.from({ length: Math.max(0, details) }, () => "</details>"),
+    "",
+    `**The summary was cut here**: it is ${(size / 1048576).toFixed(1)} MiB, over GitHub's 1 MiB limit for a step summary. The full report is in this step's log (every file and reference) and its outputs (\`changed-files\`, \`metadata\`).`,
+    ""
+  ].join("\n");
 }
 
 export {

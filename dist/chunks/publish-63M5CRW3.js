@@ -6,7 +6,7 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   pinText
-} from "./chunk-H4MMJ7YI.js";
+} from "./chunk-CYHMJBI4.js";
 import "./chunk-LWLEGXAD.js";
 import {
   ActionError,
