@@ -3,13 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_PREFIX,
   STEP_CONFIG_STATE
-} from "./chunks/chunk-Q3K6DGGM.js";
+} from "./chunks/chunk-B42D6XLG.js";
 import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-R5S7LMAP.js";
+} from "./chunks/chunk-SCHQM7IR.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -31,7 +31,7 @@ import {
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-2Q6YZ36D.js";
+} from "./chunks/chunk-47OEDDJO.js";
 import {
   envInputReader,
   parseBoolean,
@@ -43,7 +43,7 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-KXJUYCH7.js";
+} from "./chunks/chunk-3N44R6VG.js";
 import {
   DOCKER_HUB,
   attestationKinds,
@@ -51,15 +51,15 @@ import {
   findKey,
   isSha256Digest,
   readImage
-} from "./chunks/chunk-YOMMMIY4.js";
+} from "./chunks/chunk-26HVHYPS.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-7JSTORNP.js";
+} from "./chunks/chunk-TV7AHFSU.js";
 import {
   require_promises
-} from "./chunks/chunk-LWLEGXAD.js";
+} from "./chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
   InputError,
@@ -86,7 +86,7 @@ import {
   setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-QWNOPTV2.js";
+} from "./chunks/chunk-QQLDKIRZ.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -367,7 +367,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-GOU5LKVX.js");
+  later ??= import("./chunks/later-CDFQE3QP.js");
   return later;
 }
 

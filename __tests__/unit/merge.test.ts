@@ -68,7 +68,7 @@ function twoPlatforms(reg: FakeRegistry, opts: { format?: 'oci' | 'docker'; arm?
 const SOURCES = 'sha-{{sha}}-linux-amd64\nsha-{{sha}}-linux-arm64'
 
 describe('merge: the index', () => {
-  it('joins two platform images into one OCI index, PUT once by digest and once per tag, read back by digest', async () => {
+  it('joins two platform images into one OCI index, PUT once per tag, each tag read back by HEAD', async () => {
     const reg = new FakeRegistry()
     const { a, b } = twoPlatforms(reg)
     const { report } = await ok(reg, { sources: SOURCES, tags: 'v1.4.2, sha-{{sha}}' })
@@ -89,29 +89,25 @@ describe('merge: the index', () => {
     expect(outputs.tags).toBe(`${IMAGE}:v1.4.2\n${IMAGE}:sha-a1b2c3d`)
     expect(JSON.parse(outputs.metadata as string)).toMatchObject({ digest: report.digest, commit: SHA, platforms: [{ platform: 'linux/amd64', buildNumber: '7', source: 'sha-{{sha}}-linux-amd64' }, { platform: 'linux/arm64' }] })
 
-    // requests: per source a HEAD of its tag, a GET of the manifest by digest (hashed) and one of its config; one PUT
-    // by digest, one per tag; the read-back: HEAD + GET of the index by digest, one HEAD per tag
+    // the request floor (changed deliberately, issue 21: each request costs a round trip on a distant registry):
+    // per source one GET of its tag (hashed; the registry's Docker-Content-Digest names those bytes, so no HEAD first
+    // and no GET by digest after) and one of its config; one PUT per tag, side by side (a PUT by tag stores the index
+    // under its digest too, so no PUT by digest); the read-back: one HEAD per tag, whose digest (the hash of the bytes
+    // we sent) confirms the index and the tag at once, so no HEAD and GET by digest
     const calls = reg.requests.filter((r) => r.url !== `https://${REGISTRY}/v2/`).map((r) => `${r.method} ${new URL(r.url).pathname.replace(/sha256:[a-f0-9]{64}/g, (d) => (d === report.digest ? 'INDEX' : d === a.digest ? 'A' : d === b.digest ? 'B' : d === a.config ? 'CA' : d === b.config ? 'CB' : 'D'))}`)
     expect(calls.sort()).toEqual(
       [
-        'HEAD /v2/acme/api/manifests/sha-a1b2c3d-linux-amd64',
-        'HEAD /v2/acme/api/manifests/sha-a1b2c3d-linux-arm64',
-        'GET /v2/acme/api/manifests/A',
-        'GET /v2/acme/api/manifests/B',
+        'GET /v2/acme/api/manifests/sha-a1b2c3d-linux-amd64',
+        'GET /v2/acme/api/manifests/sha-a1b2c3d-linux-arm64',
         'GET /v2/acme/api/blobs/CA',
         'GET /v2/acme/api/blobs/CB',
-        'PUT /v2/acme/api/manifests/INDEX',
         'PUT /v2/acme/api/manifests/v1.4.2',
         'PUT /v2/acme/api/manifests/sha-a1b2c3d',
-        'HEAD /v2/acme/api/manifests/INDEX',
-        'GET /v2/acme/api/manifests/INDEX',
         'HEAD /v2/acme/api/manifests/v1.4.2',
         'HEAD /v2/acme/api/manifests/sha-a1b2c3d'
       ].sort()
     )
-    // the index by digest is written before any tag
-    const puts = reg.requests.filter((r) => r.method === 'PUT').map((r) => r.ref)
-    expect(puts[0]).toBe(report.digest)
+    expect(reg.requests.filter((r) => r.url === `https://${REGISTRY}/v2/`)).toHaveLength(1)
   })
 
   it('is idempotent: the same sources give the same bytes and digest, whatever the order of the lines', async () => {
@@ -276,9 +272,9 @@ describe('merge: other repositories of the same registry', () => {
     expect(mounts).toHaveLength(2)
     const scopes = reg.requests.filter((r) => r.url.startsWith(REALM)).map((r) => new URL(r.url).searchParams.getAll('scope').join(' '))
     expect(scopes).toContain('repository:acme/api:pull,push repository:acme/api-arm:pull')
-    // order: mounts, then the child manifest, then the index, then the tag
+    // order: mounts, then the child manifest, then the index under its tag
     const writes = reg.writes().map((r) => (r.method === 'POST' ? 'mount' : r.ref === b.digest ? 'child' : r.ref === report.digest ? 'index' : `tag ${r.ref}`))
-    expect(writes).toEqual(['mount', 'mount', 'child', 'index', 'tag v1'])
+    expect(writes).toEqual(['mount', 'mount', 'child', 'tag v1'])
   })
 
   it('an index source in another repository: its attestation manifests are copied with their blobs too', async () => {
@@ -363,6 +359,33 @@ describe('merge: what the registry answers', () => {
     expect(r.result).toBeUndefined()
   })
 
+  it('a mirror that alters the GET by tag (no Docker-Content-Digest), HEADs intact: the HEAD by tag and a GET by digest give the true source', async () => {
+    const reg = new FakeRegistry()
+    const { a, b } = twoPlatforms(reg)
+    const send = reg.send.bind(reg)
+    reg.send = async (url, req) => {
+      const res = await send(url, req)
+      if (req.method === 'GET' && /manifests\/sha-/.test(url)) {
+        delete res.headers['docker-content-digest']
+        res.body = Buffer.concat([res.body, Buffer.from('\n')])
+      }
+      return res
+    }
+    const { report } = await ok(reg, { sources: SOURCES, tags: 'v1' })
+    expect(report.images.map((i) => i.digest).sort()).toEqual([a.digest, b.digest].sort())
+    expect(held(reg, report.digest).manifests.map((m) => m.digest).sort()).toEqual([a.digest, b.digest].sort())
+  })
+
+  it('a PUT answered with a Docker-Content-Digest of other bytes: inconsistent data, no digest is reported', async () => {
+    const reg = new FakeRegistry()
+    twoPlatforms(reg)
+    reg.intercept = (url, req) =>
+      req.method === 'PUT' ? { status: 201, headers: { 'docker-content-digest': digestOf('something else') }, body: Buffer.alloc(0), url: url.toString() } : undefined
+    const r = await merge(reg, { sources: SOURCES, tags: 'v1' })
+    expect(r.error?.message).toMatch(/answered the PUT of reg.example\/acme\/api:v1 with Docker-Content-Digest sha256:\w+, but the bytes sent hash to/)
+    expect(r.result).toBeUndefined()
+  })
+
   it('a tag PUT accepted but not stored: fails naming the tag', async () => {
     const reg = new FakeRegistry()
     twoPlatforms(reg)
@@ -372,7 +395,7 @@ describe('merge: what the registry answers', () => {
     expect(r.error?.message).toMatch(/accepted tag 'v2' but does not serve reg.example\/acme\/api:v2/)
   })
 
-  it('a tag moved by another push between our PUT and the read-back: a warning, the index digest stands', async () => {
+  it('a tag moved by another push between our PUT and the read-back: a warning, the index digest stands (confirmed by digest)', async () => {
     const reg = new FakeRegistry()
     twoPlatforms(reg)
     const other = reg.putImage('acme/api', labels(), [], { platform: amd64, layer: 'someone else' })
@@ -386,6 +409,7 @@ describe('merge: what the registry answers', () => {
     expect(r.error).toBeUndefined()
     expect(r.result?.report.movedTags).toEqual([{ tag: 'v1', now: other.digest }])
     expect(r.out).toMatch(/::warning::Tag 'v1' now points to sha256:\w+, not to the index/)
+    expect(reg.requests.filter((q) => q.method === 'HEAD' && q.ref === r.result?.report.digest)).toHaveLength(1)
   })
 
   it("username/password go to the registry's auth directly (no docker), masked", async () => {

@@ -17,7 +17,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-2Q6YZ36D.js";
+} from "../chunks/chunk-47OEDDJO.js";
 import {
   envInputReader,
   parseBoolean,
@@ -28,10 +28,10 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-KXJUYCH7.js";
+} from "../chunks/chunk-3N44R6VG.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-26KU34MM.js";
+} from "../chunks/chunk-QF2EBKLV.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -44,15 +44,16 @@ import {
   formatPlatform,
   readImage,
   sha256Digest
-} from "../chunks/chunk-YOMMMIY4.js";
+} from "../chunks/chunk-26HVHYPS.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-TV7AHFSU.js";
 import {
   ActionError,
+  INCONSISTENT_HINT,
   InputError,
   RegistryError,
   code,
@@ -68,7 +69,7 @@ import {
   group,
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/merge/report.ts
 function platformDigests(images) {
@@ -254,10 +255,18 @@ function notMergeable(where, mediaType) {
     "merge images pushed as OCI or Docker v2 schema 2 manifests (what docker, buildx and BuildKit push)"
   );
 }
+async function find(client, ref) {
+  try {
+    return await client.descriptor(ref, { verified: true });
+  } catch (error) {
+    if (error instanceof RegistryError && error.hint === INCONSISTENT_HINT && !ref.includes(":")) return client.descriptor(ref);
+    throw error;
+  }
+}
 async function readSource(client, source, copying) {
   let found;
   try {
-    found = await client.descriptor(sourceRef(source));
+    found = await find(client, sourceRef(source));
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return { status: "missing", source, message: error.message };
     throw error;
@@ -375,38 +384,44 @@ async function copyChildren(target, sourceClient, children, manifestBytes) {
   return stats;
 }
 async function pushIndex(target, index, digest, tags) {
-  await target.putManifest(digest, index.bytes, index.mediaType);
-  await Promise.all(tags.map((tag) => target.putManifest(tag, index.bytes, index.mediaType)));
+  await Promise.all((tags.length > 0 ? tags : [digest]).map((ref) => target.putManifest(ref, index.bytes, index.mediaType)));
 }
-async function readBackIndex(target, digest, tags) {
+async function readBackIndex(target, index, digest, tags) {
   const where = `${target.registry}/${target.repository}`;
-  function notStored(error) {
-    if (error instanceof RegistryError && error.status === 404) {
-      throw new ActionError(
-        `registry ${target.registry} accepted the index but does not serve ${where}@${digest}: nothing was stored`,
-        "a proxy or cache between the runner and the registry may be answering for it; re-run the job, and report it to the registry operator if it persists"
-      );
-    }
-    throw error;
-  }
-  const tagState = async (tag) => {
+  const stored = async () => {
     try {
-      return { tag, digest: (await target.descriptor(tag)).digest };
+      const head = await target.head(digest).catch((error) => {
+        if (error instanceof RegistryError && error.status === 404) throw error;
+        return void 0;
+      });
+      if (head?.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`);
+      if (!head?.digest) await target.manifest(digest);
     } catch (error) {
       if (error instanceof RegistryError && error.status === 404) {
-        throw new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, "re-run the job; the index itself is in place, pinned by digest");
+        throw new ActionError(
+          `registry ${target.registry} accepted the index but does not serve ${where}@${digest}: nothing was stored`,
+          "a proxy or cache between the runner and the registry may be answering for it; re-run the job, and report it to the registry operator if it persists"
+        );
       }
       throw error;
     }
   };
-  const [headR, heldR, statesR] = await Promise.allSettled([target.head(digest), target.manifest(digest), Promise.all(tags.map(tagState))]);
-  if (headR.status === "rejected") notStored(headR.reason);
-  if (heldR.status === "rejected") notStored(heldR.reason);
-  if (statesR.status === "rejected") throw statesR.reason;
-  const [head, held, states] = [headR.value, heldR.value, statesR.value];
-  if (head.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`);
-  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
-  return { digest: held.digest, mediaType: held.mediaType, movedTags };
+  const tagState = async (tag) => {
+    try {
+      return { tag, digest: (await target.descriptor(tag)).digest };
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) return { tag };
+      throw error;
+    }
+  };
+  const states = await Promise.all(tags.map(tagState));
+  if (!states.some((s) => s.digest === digest)) await stored();
+  const missing = states.find((s) => s.digest === void 0);
+  if (missing) {
+    throw new ActionError(`registry ${target.registry} accepted tag '${missing.tag}' but does not serve ${where}:${missing.tag}`, "re-run the job; the index itself is in place, pinned by digest");
+  }
+  const movedTags = states.filter((s) => s.digest !== void 0 && s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
+  return { digest, mediaType: index.mediaType, movedTags };
 }
 
 // src/merge/steps.ts
@@ -470,7 +485,7 @@ function writeAndReadBack({ target, clientFor }, { inputs, tags }, checked, { in
       info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`);
     }
     await pushIndex(target, index, digest, tags);
-    const h = await readBackIndex(target, digest, tags);
+    const h = await readBackIndex(target, index, digest, tags);
     info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(", ")}`);
     for (const m of h.movedTags) {
       warning(`Tag '${m.tag}' now points to ${m.now}, not to the index ${digest} this step wrote: another push to the same tag happened in between. Deploy with the 'pinned' output.`);

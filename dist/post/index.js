@@ -3,12 +3,12 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_STATE,
   removeStepConfig
-} from "../chunks/chunk-Q3K6DGGM.js";
+} from "../chunks/chunk-B42D6XLG.js";
 import {
   getState,
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/build-push/post.ts
 var dir = getState(STEP_CONFIG_STATE);

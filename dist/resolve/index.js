@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-R5S7LMAP.js";
+} from "../chunks/chunk-SCHQM7IR.js";
 import {
   envInputReader,
   parseBoolean,
@@ -12,16 +12,16 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-KXJUYCH7.js";
+} from "../chunks/chunk-3N44R6VG.js";
 import {
   pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-2VXYOPSF.js";
+} from "../chunks/chunk-QQFRF6WC.js";
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-26KU34MM.js";
+} from "../chunks/chunk-QF2EBKLV.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -32,16 +32,16 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-YOMMMIY4.js";
+} from "../chunks/chunk-26HVHYPS.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-TV7AHFSU.js";
 import {
   loadDeployFiles
-} from "../chunks/chunk-DECYH2C4.js";
-import "../chunks/chunk-LWLEGXAD.js";
+} from "../chunks/chunk-QWIZDSH4.js";
+import "../chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
   InputError,
@@ -56,7 +56,7 @@ import {
 import {
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 8;

@@ -1,6 +1,6 @@
 import { ActionError } from '../action/errors'
 import type { RegistryClient } from '../registry/client'
-import { RegistryError } from '../registry/errors'
+import { INCONSISTENT_HINT, RegistryError } from '../registry/errors'
 import { NestedIndexError, NotAnImageError, readImage, type ImageAttestation, type ImagePlatform } from '../registry/image'
 import { DOCKER_MANIFEST, OCI_MANIFEST } from '../registry/manifest'
 import { formatPlatform, type Platform } from '../registry/platform'
@@ -56,18 +56,33 @@ function notMergeable(where: string, mediaType: string): ActionError {
 }
 
 /**
- * Reads one source: what its tag or digest names (client.descriptor: HEAD, then GET by digest with the bytes hashed;
- * when the HEAD names no digest, the bytes of a GET by tag are hashed and the client confirms that digest with a HEAD
- * by digest, so a proxy that altered them cannot slip a digest the registry does not hold into the index), then the
- * image view (registry/image.ts): for an image its config, for an index each image manifest (by digest, hashed, size
- * checked) and its config. Attestation manifests of an index are kept as descriptors; their manifests are read only
- * when `copying` (they must then be copied to another repository, blobs and all). A source that is not there is
- * 'missing', not an error, so that every missing source can be named at once.
+ * What a source's tag or digest names: its bytes, hashed, in one GET. Bytes by tag that the registry does not vouch
+ * for (a mirror that altered them on the way) are not the end: the registry is then asked by HEAD, and its digest read
+ * by digest, as a client that cannot trust the tag's bytes must.
+ */
+async function find(client: RegistryClient, ref: string): ReturnType<RegistryClient['descriptor']> {
+  try {
+    return await client.descriptor(ref, { verified: true })
+  } catch (error) {
+    if (error instanceof RegistryError && error.hint === INCONSISTENT_HINT && !ref.includes(':')) return client.descriptor(ref)
+    throw error
+  }
+}
+
+/**
+ * Reads one source: its manifest by tag or digest, hashed (client.descriptor with `verified`: one GET whose bytes the
+ * registry names with a matching Docker-Content-Digest, or which it confirms with a HEAD by digest when it does not, so
+ * a proxy that altered them cannot slip a digest the registry does not hold into the index; a HEAD first would only
+ * add a round trip, since merge needs the bytes anyway), then the image view (registry/image.ts), which finds those
+ * bytes already read: for an image its config, for an index each image manifest (by digest, hashed, size checked) and
+ * its config. Attestation manifests of an index are kept as descriptors; their manifests are read only when `copying`
+ * (they must then be copied to another repository, blobs and all). A source that is not there is 'missing', not an
+ * error, so that every missing source can be named at once.
  */
 export async function readSource(client: RegistryClient, source: Source, copying: boolean): Promise<SourceOutcome> {
   let found
   try {
-    found = await client.descriptor(sourceRef(source))
+    found = await find(client, sourceRef(source))
   } catch (error) {
     if (error instanceof RegistryError && error.status === 404) return { status: 'missing', source, message: error.message }
     throw error

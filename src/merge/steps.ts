@@ -145,7 +145,7 @@ export function writeAndReadBack(
       core.info(`Copied ${stats.manifests} manifest(s) from other repositories: ${stats.mounted} blob(s) mounted, ${stats.uploaded} uploaded`)
     }
     await pushIndex(target, index, digest, tags)
-    const h = await readBackIndex(target, digest, tags)
+    const h = await readBackIndex(target, index, digest, tags)
     core.info(`Registry holds ${h.digest} (${h.mediaType}); tags: ${tags.join(', ')}`)
     for (const m of h.movedTags) {
       core.warning(`Tag '${m.tag}' now points to ${m.now}, not to the index ${digest} this step wrote: another push to the same tag happened in between. Deploy with the 'pinned' output.`)

@@ -86,10 +86,13 @@ export async function copyChildren(
   return stats
 }
 
-/** PUTs the index once by digest, then under each tag (the same bytes each time: a tag PUT stores nothing new). */
+/**
+ * PUTs the index under each tag, side by side (a PUT by tag stores the manifest under its digest too, so a PUT by
+ * digest first would add a request and a round trip and nothing else); by digest should the tag plan ever be empty.
+ * The children are already in the repository (sources, or copied before this).
+ */
 export async function pushIndex(target: RegistryClient, index: ComposedIndex, digest: string, tags: readonly string[]): Promise<void> {
-  await target.putManifest(digest, index.bytes, index.mediaType)
-  await Promise.all(tags.map((tag) => target.putManifest(tag, index.bytes, index.mediaType)))
+  await Promise.all((tags.length > 0 ? tags : [digest]).map((ref) => target.putManifest(ref, index.bytes, index.mediaType)))
 }
 
 export interface HeldIndex {
@@ -100,39 +103,48 @@ export interface HeldIndex {
 }
 
 /**
- * What the registry holds after the writes: the index by digest (HEAD, then GET with the bytes hashed: an accepted PUT
- * that stored nothing, or stored something else, fails here), and where each tag points now (HEAD; GET and hash when
- * the HEAD names no digest). A tag that is not there fails; a tag that points to another digest is reported (another
- * push to the same tag happened in between) and the index digest still stands.
+ * What the registry holds after the writes. An accepted PUT is not proof (a proxy may answer for the registry), but
+ * the bytes need no second read: we hashed them ourselves, so the registry naming that digest is the proof. Each tag is
+ * asked where it points (HEAD; GET and hash when the HEAD names no digest), all side by side: a tag that names the
+ * index digest confirms both. Only when no tag does (no tags, or every one moved or missing) is the index asked by
+ * digest (HEAD; GET and hash when the HEAD names none or is refused): an accepted PUT that stored nothing fails there.
+ * A tag that is not there fails; a tag that points to another digest is reported (another push to the same tag
+ * happened in between) and the index digest still stands.
  */
-export async function readBackIndex(target: RegistryClient, digest: string, tags: readonly string[]): Promise<HeldIndex> {
+export async function readBackIndex(target: RegistryClient, index: ComposedIndex, digest: string, tags: readonly string[]): Promise<HeldIndex> {
   const where = `${target.registry}/${target.repository}`
-  function notStored(error: unknown): never {
-    if (error instanceof RegistryError && error.status === 404) {
-      throw new ActionError(
-        `registry ${target.registry} accepted the index but does not serve ${where}@${digest}: nothing was stored`,
-        'a proxy or cache between the runner and the registry may be answering for it; re-run the job, and report it to the registry operator if it persists'
-      )
-    }
-    throw error
-  }
-  const tagState = async (tag: string): Promise<{ tag: string; digest: string }> => {
+  const stored = async (): Promise<void> => {
     try {
-      return { tag, digest: (await target.descriptor(tag)).digest }
+      const head = await target.head(digest).catch((error: unknown) => {
+        if (error instanceof RegistryError && error.status === 404) throw error
+        return undefined // no usable HEAD: the GET by digest below is the same proof
+      })
+      if (head?.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`)
+      if (!head?.digest) await target.manifest(digest)
     } catch (error) {
       if (error instanceof RegistryError && error.status === 404) {
-        throw new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, 're-run the job; the index itself is in place, pinned by digest')
+        throw new ActionError(
+          `registry ${target.registry} accepted the index but does not serve ${where}@${digest}: nothing was stored`,
+          'a proxy or cache between the runner and the registry may be answering for it; re-run the job, and report it to the registry operator if it persists'
+        )
       }
       throw error
     }
   }
-  // all at once: one round trip instead of three on a distant registry; the index's own failure is reported first
-  const [headR, heldR, statesR] = await Promise.allSettled([target.head(digest), target.manifest(digest), Promise.all(tags.map(tagState))])
-  if (headR.status === 'rejected') notStored(headR.reason)
-  if (heldR.status === 'rejected') notStored(heldR.reason)
-  if (statesR.status === 'rejected') throw statesR.reason
-  const [head, held, states] = [headR.value, heldR.value, statesR.value]
-  if (head.digest && head.digest !== digest) throw new ActionError(`registry ${target.registry} answered for ${where}@${digest} with ${head.digest}`)
-  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }))
-  return { digest: held.digest, mediaType: held.mediaType, movedTags }
+  const tagState = async (tag: string): Promise<{ tag: string; digest?: string }> => {
+    try {
+      return { tag, digest: (await target.descriptor(tag)).digest }
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) return { tag }
+      throw error
+    }
+  }
+  const states = await Promise.all(tags.map(tagState))
+  if (!states.some((s) => s.digest === digest)) await stored()
+  const missing = states.find((s) => s.digest === undefined)
+  if (missing) {
+    throw new ActionError(`registry ${target.registry} accepted tag '${missing.tag}' but does not serve ${where}:${missing.tag}`, 're-run the job; the index itself is in place, pinned by digest')
+  }
+  const movedTags = states.filter((s): s is { tag: string; digest: string } => s.digest !== undefined && s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }))
+  return { digest, mediaType: index.mediaType, movedTags }
 }

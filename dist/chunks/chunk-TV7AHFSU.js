@@ -4,12 +4,12 @@ import {
   __toESM,
   require_fs,
   require_os
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/action/context.ts
 var import_node_fs = __toESM(require_fs(), 1);
 
-// node_modules/@actions/github/lib/context.js
+// ../main/node_modules/@actions/github/lib/context.js
 var import_fs = __toESM(require_fs(), 1);
 var import_os = __toESM(require_os(), 1);
 var Context = class {

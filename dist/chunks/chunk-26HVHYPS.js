@@ -14,7 +14,7 @@ import {
   require_os,
   require_path,
   setSecret
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/registry/budget.ts
 var DEFAULT_REGISTRY_TIMEOUT_SECONDS = 60;

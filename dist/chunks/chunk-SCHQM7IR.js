@@ -4,13 +4,13 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-KXJUYCH7.js";
+} from "./chunk-3N44R6VG.js";
 import {
   InputError
 } from "./chunk-VVVL3PH3.js";
 import {
   setSecret
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/github/branch.ts
 function branchProblem(name) {
@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-7SSKOSLH.js");
+  loaded ??= import("./publish-NTP7FH5J.js");
   return loaded;
 }
 

@@ -5,7 +5,7 @@ import {
   InvalidReferenceError,
   REGISTRY_TIMEOUT_INPUT,
   parseReference
-} from "./chunk-YOMMMIY4.js";
+} from "./chunk-26HVHYPS.js";
 import {
   InputError,
   cut,
@@ -18,7 +18,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

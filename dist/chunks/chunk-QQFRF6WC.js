@@ -2,12 +2,12 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-YOMMMIY4.js";
+} from "./chunk-26HVHYPS.js";
 import {
   deployNotes,
   pinDeployFiles,
   writePinnedFiles
-} from "./chunk-DECYH2C4.js";
+} from "./chunk-QWIZDSH4.js";
 import {
   code,
   fence,
@@ -15,7 +15,7 @@ import {
 } from "./chunk-VVVL3PH3.js";
 import {
   info
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-QQLDKIRZ.js";
 
 // src/pin/rules.ts
 function writtenName(written) {
