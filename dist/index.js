@@ -219,8 +219,20 @@ var DockerCli = class _DockerCli {
    */
   buildxCommand(argv) {
     if (this.binary !== "docker" || argv[0] !== "buildx") return [this.binary, argv];
+    const plugin = this.buildxPlugin();
+    return plugin ? [plugin, argv.slice(1)] : [this.binary, argv];
+  }
+  buildxPlugin() {
     this.plugin ??= { binary: findBuildxPlugin({ ...process.env, ...this.env }) ?? "" };
-    return this.plugin.binary ? [this.plugin.binary, argv.slice(1)] : [this.binary, argv];
+    return this.plugin.binary || void 0;
+  }
+  /**
+   * Whether buildx is surely absent: this is the `docker` on PATH and no docker-buildx is where the docker CLI looks
+   * for plugins (findBuildxPlugin knows docker's plugin dirs on Linux), so `docker buildx` could only answer
+   * that it is not a docker command: the legacy builder is chosen without starting a docker process to hear that.
+   */
+  buildxAbsent() {
+    return this.binary === "docker" && process.platform === "linux" && this.buildxPlugin() === void 0;
   }
   async run(argv, silent, input, extraEnv) {
     const merged = this.env || extraEnv ? { ...this.env, ...extraEnv } : void 0;
@@ -251,6 +263,7 @@ var DockerCli = class _DockerCli {
   }
   /** `source` says where `name` came from, for the error (e.g. "BUILDX_BUILDER names 'x'"). */
   async buildxInspect(name, source) {
+    if (this.buildxAbsent()) return void 0;
     const out = await this.run(["buildx", "inspect", ...name ? [name] : []], true);
     const text = `${out.stderr}
 ${out.stdout}`;
