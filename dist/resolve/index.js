@@ -59,7 +59,7 @@ import {
 } from "../chunks/chunk-QQLDKIRZ.js";
 
 // src/resolve/inputs.ts
-var DEFAULT_CONCURRENCY = 8;
+var DEFAULT_CONCURRENCY = 16;
 function parseImages(raw) {
   const lines = [...new Set(parseLines(raw))];
   if (lines.length === 0) {
