@@ -44,10 +44,12 @@ const OURS = path.join(repoRoot, 'dist', 'index.js')
 
 function bpaVersion() {
   try {
-    return `v${JSON.parse(readFileSync(path.join(BPA_DIR, 'package.json'), 'utf8')).version}`
+    const { version } = JSON.parse(readFileSync(path.join(BPA_DIR, 'package.json'), 'utf8'))
+    if (version) return `v${version}`
   } catch {
-    return '(version unknown)'
+    // no package.json: named by its directory
   }
+  return `(${path.basename(BPA_DIR)})`
 }
 
 const startDaemon = startBuildkitd

@@ -15,6 +15,7 @@ const ROUNDS_MERGE = Number(process.env.BENCH_ROUNDS_MERGE) || 5
 /** Round-trip times the registry rows run at (ms added to every request); targets are checked at TARGET_DELAY. */
 const DELAYS = (process.env.BENCH_DELAYS ?? '0,20,50').split(',').map(Number)
 const TARGET_DELAY = 20
+export const REGISTRY_DELAYS = DELAYS.join(' / ')
 export const REGISTRY_ROUNDS = `resolve ${ROUNDS_RESOLVE}, merge ${ROUNDS_MERGE} (each at ${DELAYS.join(' / ')} ms per request)`
 const RESOLVE_ACTION = path.resolve(process.env.BENCH_RESOLVE_ENTRY || path.join(repoRoot, 'dist/resolve/index.js'))
 const MERGE_ACTION = path.join(repoRoot, 'dist/merge/index.js')

@@ -21,7 +21,7 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { BUILDX_ROUNDS, buildxRows } from './buildx.mjs'
 import { behindProxy, startDelayProxy } from './proxy.mjs'
-import { REGISTRY_ROUNDS, registryRows } from './registry.mjs'
+import { REGISTRY_DELAYS, REGISTRY_ROUNDS, registryRows } from './registry.mjs'
 import { buildxConfig } from './tools.mjs'
 import {
   assertFile,
@@ -65,6 +65,7 @@ const BIG_LAYERS = 5
 const BIG_LAYER_BYTES = 10 * 1024 * 1024
 
 const rows = []
+const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ')
 const summaryNumbers = {}
 const notes = []
 /** One table row. pass: true/false, or undefined for report-only rows. */
@@ -396,6 +397,12 @@ function render(machine, elapsed) {
     '',
     `Machine: ${machine}.`,
     '',
+    `Conditions: every client (the actions, docker, buildx/BuildKit, crane, regctl, skopeo) reaches the registry through the ` +
+      `bench's delay proxy on loopback (bench/proxy.mjs), which holds each request for a fixed time before forwarding it: 0 ms for ` +
+      `the build rows, ${REGISTRY_DELAYS} ms for the resolve and merge rows (targets checked at 20 ms). The machine is shared with ` +
+      `other jobs and was loaded during this run (load average ${loadAtStart} at the start, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} ` +
+      `at the end, on ${os.cpus().length} cores): absolute times are inflated and noisy; the ratios, from sides run interleaved in the same rounds, are what to compare.`,
+    '',
     `Rounds: ${[...(ONLY ? [] : [`tiny ${ROUNDS_TINY}, 50 MB ${ROUNDS_BIG}, cold-process comparisons ${ROUNDS_COLD}`]), ...SECTIONS.filter((s) => !ONLY || s.runs(ONLY)).map((s) => s.rounds)].join(', ')}; ` +
       `interleaved (order flipped every round), medians. Whole run: ${elapsed} s. Regenerate with \`npm run bench\`.`,
     '',
@@ -451,6 +458,19 @@ function closingNote(n) {
     )
   }
   out.push(
+    '- **Merge requests** (issue 21): per source one GET of its tag (hashed; the registry names those bytes with its ' +
+      'Docker-Content-Digest, else a HEAD by digest confirms them) and one GET of its config, all sources side by side; one PUT of the ' +
+      'index per tag (a PUT by tag stores it under its digest too), side by side; one HEAD per tag as the read-back (the digest it names ' +
+      'must be the hash of the bytes we sent, which confirms the index and the tag at once). Gone: the HEAD before each source GET, the ' +
+      'GET by digest after it, the PUT by digest, the HEAD + GET of the index by digest. That is 2 × sources + 2 × tags + the /v2/ ping: ' +
+      'reading each source\'s config (its platform and the labels the commit check needs) is one request per source that ' +
+      '`sources + 4` leaves no room for at 8 sources; an accepted PUT alone is not taken as proof (a proxy may answer 201 for the registry: ' +
+      'the e2e fault proxy does), so one HEAD per tag stays.',
+    '- **Resolve**: 16 requests in flight by default (was 8): each wave of concurrent HEADs is one round trip.',
+    '- **Build action, legacy builder**: no `docker buildx inspect` process when no docker-buildx plugin is where the docker CLI looks ' +
+      'for plugins (it could only answer that buildx is not a docker command). What remains beyond the bare build + push is Node 24\'s ' +
+      'start, loading the bundle, the read-back (ping during the push, then HEAD + GET manifest + GET config) and the process exit; on ' +
+      'buildx also `buildx inspect` (the plugin run directly), which the plan needs for the builder\'s driver and platform.',
     '- **Removed** (separate commits, before/after in each message): undici\'s index (it loads fetch, WebSocket, caches, ' +
       'mocks and proxy agents: the transport imports Agent, the request API and RetryHandler from their own modules, ' +
       '~90 ms and ~14 MB less at start); the second undici that @actions/core pulls in through @actions/http-client for ' +

@@ -31,7 +31,7 @@ import {
   resolveCommit,
   secretLookingBuildArgs,
   tagPlatform
-} from "./chunks/chunk-47OEDDJO.js";
+} from "./chunks/chunk-RKGHEJTA.js";
 import {
   envInputReader,
   parseBoolean,
@@ -380,7 +380,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-CDFQE3QP.js");
+  later ??= import("./chunks/later-RUWSOYBC.js");
   return later;
 }
 

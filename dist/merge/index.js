@@ -17,7 +17,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-47OEDDJO.js";
+} from "../chunks/chunk-RKGHEJTA.js";
 import {
   envInputReader,
   parseBoolean,

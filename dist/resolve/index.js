@@ -14,10 +14,9 @@ import {
   runAction
 } from "../chunks/chunk-3N44R6VG.js";
 import {
-  pinFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-QQFRF6WC.js";
+} from "../chunks/chunk-T5F3CKJ7.js";
 import {
   PlatformNotFoundError,
   dockerRegistries
@@ -38,10 +37,6 @@ import {
   readRunContext,
   runUrl
 } from "../chunks/chunk-TV7AHFSU.js";
-import {
-  loadDeployFiles
-} from "../chunks/chunk-QWIZDSH4.js";
-import "../chunks/chunk-DNPMEH6S.js";
 import {
   ActionError,
   InputError,
@@ -261,7 +256,8 @@ async function resolveImages(deps) {
   if (github.pullRequest && inputs.files.length === 0) {
     throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
   }
-  const files = await loadDeployFiles(inputs.files, deps.cwd);
+  const pinning = inputs.files.length > 0 ? await import("../chunks/pinning-LBWUETGC.js") : void 0;
+  const files = pinning ? await pinning.loadDeployFiles(inputs.files, deps.cwd) : [];
   const pool = await deps.openRegistries({ env: deps.env ?? process.env, budgetMs: inputs.registryTimeoutMs });
   let outcomes;
   try {
@@ -282,7 +278,7 @@ async function resolveImages(deps) {
   checkOutcomes(outcomes, inputs.failOnMissing);
   for (const o of outcomes) if (o.status === "missing") warning(`${o.target.input} was not found and is skipped: ${o.message}`);
   const outputs = { ...toResolveOutputs(outcomes) };
-  const pins = files.length > 0 ? await pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : void 0;
+  const pins = pinning && files.length > 0 ? await pinning.pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : void 0;
   if (pins) outputs["changed-files"] = pins.changedFiles;
   const published = github.pullRequest || github.comment ? await publish(deps, github, outcomes, pins) : void 0;
   if (published) Object.assign(outputs, published.outputs);

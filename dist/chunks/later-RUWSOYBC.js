@@ -1,13 +1,15 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  ownImageRule,
-  pinFiles
-} from "./chunk-QQFRF6WC.js";
+  ownImageRule
+} from "./chunk-T5F3CKJ7.js";
 import {
   dockerRegistries
 } from "./chunk-QF2EBKLV.js";
 import "./chunk-26HVHYPS.js";
+import {
+  pinFiles
+} from "./chunk-BLFOQZCI.js";
 import {
   loadDeployFiles
 } from "./chunk-QWIZDSH4.js";
