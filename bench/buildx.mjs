@@ -1,15 +1,14 @@
 /* global fetch */
-// Rows 7–9 of `npm run bench` (issues 9 and 10): our action vs docker/build-push-action v7.3.0 on the same buildx
-// builder and context, a registry-cache row, and the merge row vs `docker buildx imagetools create`. buildx and
-// buildkitd come from ../shared/tools/buildkit (scripts/ensure-buildkit.sh), in a bench-private DOCKER_CONFIG.
-// A side that cannot do the job yet is reported as failed (with its first error line), never a crash, so the row
-// turns into a number as soon as the feature lands.
+// Rows 7–8 of `npm run bench`: our build action on buildx builders (today's buildx with dockerd's BuildKit as the
+// docker driver, and a standalone BuildKit as a remote builder, both from .cache/tools via bench/tools.mjs) against
+// the bare `docker buildx build --push --metadata-file` and against docker/build-push-action from a checkout named by
+// BPA_DIR (outside this repository: its dist/index.cjs runs as the runner runs it); and a registry-cache row.
+// A side that cannot do the job is reported as failed (with its first error line), never a crash.
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { copyFile } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
+import { copyFile, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
-  freePort,
   fx,
   inputDefaults,
   interleaved,
@@ -17,7 +16,6 @@ import {
   median,
   ms,
   onCleanup,
-  pushSynthetic,
   removeImages,
   repoRoot,
   runAction,
@@ -25,64 +23,42 @@ import {
   tempDir,
   timed
 } from './lib.mjs'
+import { remoteBuilder, startBuildkitd } from './tools.mjs'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS_BUILDX) || 6
 const ROUNDS_CACHE = Number(process.env.BENCH_ROUNDS_CACHE) || 3
-const ROUNDS_MERGE = Number(process.env.BENCH_ROUNDS_MERGE) || 5
-export const BUILDX_ROUNDS = `buildx builds ${ROUNDS}, registry cache ${ROUNDS_CACHE}, merge ${ROUNDS_MERGE}`
-const TOOLS = path.resolve(repoRoot, '..', 'shared', 'tools', 'buildkit')
-const THEIRS_DIR = path.resolve(repoRoot, '..', 'shared', 'anchors', 'build-push-action-v7.3.0')
-const THEIRS = path.join(THEIRS_DIR, 'dist', 'index.cjs')
-const THEIRS_NAME = 'build-push-action v7.3.0'
+export const BUILDX_ROUNDS = `buildx builds ${ROUNDS}, registry cache ${ROUNDS_CACHE}`
+const BPA_DIR = process.env.BPA_DIR ? path.resolve(process.env.BPA_DIR) : undefined
+const THEIRS = BPA_DIR && path.join(BPA_DIR, 'dist', 'index.cjs')
+/** Why build-push-action is not measured, or undefined when it is. */
+const THEIRS_SKIPPED = !BPA_DIR
+  ? 'skipped: set BPA_DIR to a checkout of docker/build-push-action (outside this repository, with its dist/) to compare'
+  : BPA_DIR.startsWith(repoRoot + path.sep)
+    ? `skipped: BPA_DIR (${BPA_DIR}) is inside this repository; point it at a checkout outside it`
+    : !existsSync(THEIRS)
+      ? `skipped: ${THEIRS} is missing (BPA_DIR must hold the action's dist/)`
+      : undefined
+const THEIRS_NAME = THEIRS_SKIPPED ? 'build-push-action' : `build-push-action ${bpaVersion()}`
+const THEIRS_DIR = BPA_DIR
 const OURS = path.join(repoRoot, 'dist', 'index.js')
-const OURS_MERGE = path.join(repoRoot, 'dist', 'merge', 'index.js')
-const CACHE_DIR = path.join(repoRoot, '.cache', 'buildkit')
+
+function bpaVersion() {
+  try {
+    const { version } = JSON.parse(readFileSync(path.join(BPA_DIR, 'package.json'), 'utf8'))
+    if (version) return `v${version}`
+  } catch {
+    // no package.json: named by its directory
+  }
+  return `(${path.basename(BPA_DIR)})`
+}
+
+const startDaemon = startBuildkitd
 const ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',
   'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ')
-
-// ---------------------------------------------------------------- tools
-const sh = (args, opts) => timed('bash', args, { rssEveryMs: 0, ...opts })
-async function shOk(args, opts) {
-  const r = await sh(args, opts)
-  if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`)
-  return r
-}
-
-/** A bench-private docker config with buildx in it; undefined with the reason printed when the tools are missing. */
-async function buildxConfig() {
-  if (!existsSync(path.join(TOOLS, 'setup.sh'))) return { unavailable: `no ${TOOLS}` }
-  await shOk([path.join(repoRoot, 'scripts/ensure-buildkit.sh')])
-  const dir = await tempDir('buildx-config')
-  await shOk([path.join(TOOLS, 'setup.sh'), 'plugin', CACHE_DIR, dir])
-  const buildx = (...args) => timed('docker', ['buildx', ...args], { env: { ...process.env, DOCKER_CONFIG: dir }, rssEveryMs: 0 })
-  return { dir, buildx, version: (await buildx('version')).stdout.trim() }
-}
-
-/** A standalone buildkitd with a fresh state on a free port (setup.sh start/stop); returns its address and stop(). */
-async function startDaemon() {
-  const state = await tempDir('buildkitd')
-  const addr = `tcp://127.0.0.1:${await freePort()}`
-  await shOk([path.join(TOOLS, 'setup.sh'), 'start', CACHE_DIR, state, addr])
-  let stopped = false
-  const stop = async () => {
-    if (stopped) return
-    stopped = true
-    await sh([path.join(TOOLS, 'setup.sh'), 'stop', state])
-  }
-  onCleanup(stop)
-  return { addr, stop }
-}
-
-async function remoteBuilder(cfg, addr) {
-  const name = `bench-${randomBytes(3).toString('hex')}`
-  const r = await cfg.buildx('create', '--name', name, '--driver', 'remote', addr)
-  if (r.code !== 0) throw new Error(`buildx create failed: ${r.stderr}`)
-  return name
-}
 
 // ---------------------------------------------------------------- registry and results
 async function manifest(reg, repo, ref) {
@@ -115,22 +91,22 @@ async function side(fn) {
   }
 }
 
-// ---------------------------------------------------------------- 7: build and push, ours vs theirs
+// ---------------------------------------------------------------- 7: build and push: ours vs bare buildx vs theirs
 const FRESH_LAYER_DOCKERFILE = 'FROM scratch\nARG ROUND\nWORKDIR /round-$ROUND\nCOPY hello.txt .\n'
 
-async function buildRow(ctx, { id, label, builder, platforms }) {
-  const { reg, cfg, ws, row, log } = ctx
+async function buildRow(ctx, { id, label, builder, platforms, bare = true }) {
+  const { reg, raw, cfg, ws, row, log } = ctx
   const env = { DOCKER_CONFIG: cfg.dir, ...(builder && { BUILDX_BUILDER: builder }) }
-  const repos = { ours: `bench-bx-${id}-ours`, theirs: `bench-bx-${id}-theirs` }
+  const repos = { ours: `bench-bx-${id}-ours`, bare: `bench-bx-${id}-bare`, theirs: `bench-bx-${id}-theirs` }
   for (const repo of Object.values(repos)) onCleanup(() => removeImages(`${reg.host}/${repo}`)) // the docker driver also tags locally
   const runDir = await tempDir(`bx-${id}`)
   const ourDefaults = await inputDefaults(path.join(repoRoot, 'action.yml'))
-  const theirDefaults = await inputDefaults(path.join(THEIRS_DIR, 'action.yml'))
+  const theirDefaults = THEIRS_SKIPPED ? {} : await inputDefaults(path.join(THEIRS_DIR, 'action.yml'))
   const seen = new Set()
   const checkPushed = async (repo, digest) => {
-    const held = await manifest(reg, repo, 'v1')
+    const held = await manifest(raw, repo, 'v1')
     if (digest !== held.digest) throw new Error(`${repo}: output digest ${digest}, the registry holds ${held.digest}`)
-    const layers = await layersOf(reg, repo, 'v1')
+    const layers = await layersOf(raw, repo, 'v1')
     if (layers.every((l) => seen.has(l))) throw new Error(`${repo}: no fresh layer in this round`)
     for (const l of layers) seen.add(l)
   }
@@ -141,7 +117,18 @@ async function buildRow(ctx, { id, label, builder, platforms }) {
       const r = await runAction(OURS, ws, inputs, runDir, env)
       if (r.code !== 0) return { failed: firstError(r), run: r }
       await checkPushed(repos.ours, r.outputs.digest)
-      return { wallMs: r.wallMs, run: r }
+      return { wallMs: r.wallMs, hwmKb: r.hwmKb, run: r }
+    })
+  // what a workflow step that calls buildx itself runs: build, push, and the digest from the metadata file
+  const metadata = path.join(runDir, 'metadata.json')
+  const bareBuild = () =>
+    side(async () => {
+      const args = ['build', '--push', '--metadata-file', metadata, '--tag', `${reg.host}/${repos.bare}:v1`, '--build-arg', `ROUND=${round()}`, ...(platforms ? ['--platform', platforms] : []), '.']
+      const r = await timed('docker', ['buildx', ...args], { cwd: ws.dir, env: { ...process.env, ...env }, rssEveryMs: 0 })
+      if (r.code !== 0) return { failed: `failed (${r.stderr.trim().split('\n').pop()})` }
+      const digest = JSON.parse(await readFile(metadata, 'utf8'))['containerimage.digest']
+      await checkPushed(repos.bare, digest)
+      return { wallMs: r.wallMs }
     })
   const theirs = () =>
     side(async () => {
@@ -152,26 +139,44 @@ async function buildRow(ctx, { id, label, builder, platforms }) {
       await checkPushed(repos.theirs, r.main.outputs.digest)
       return { wallMs: r.main.wallMs, postMs: r.post.wallMs, run: r.main }
     })
+  const skipped = (why) => async () => ({ failed: why, skipped: true })
+  const fnsAll = [ours, bare ? bareBuild : skipped('not run'), THEIRS_SKIPPED ? skipped(THEIRS_SKIPPED) : theirs]
 
   log(`${label}: warm-up, then ${ROUNDS} interleaved rounds`)
-  const warm = [await ours(), await theirs()]
+  const warm = []
+  for (const fn of fnsAll) warm.push(await fn())
   // a side that cannot build here is not timed again: its row says why
-  const fns = warm.map((w, i) => (w.failed ? async () => w : [ours, theirs][i]))
-  const [a, b] = await interleaved(ROUNDS, fns)
+  const fns = warm.map((w, i) => (w.failed ? async () => w : fnsAll[i]))
+  const [a, b, c] = await interleaved(ROUNDS, fns)
+  const oursFailed = a.find((x) => x.failed)
+  const oursMs = median(a.map((x) => x.wallMs))
+  const oursText = oursFailed ? `ours: ${oursFailed.failed}` : ms(oursMs)
+  if (bare) {
+    const failed = b.find((x) => x.failed)
+    const what = `${id} ${label}: ours (main step) vs bare \`buildx build --push --metadata-file\``
+    if (oursFailed || failed) row(what, oursText, failed ? `bare: ${failed.failed}` : ms(median(b.map((x) => x.wallMs))), '—', '≤ 1.40', false)
+    else {
+      const ratio = median(a.map((x, i) => x.wallMs / b[i].wallMs))
+      row(what, oursText, `${ms(median(b.map((x) => x.wallMs)))} bare`, fx(ratio), '≤ 1.40', ratio <= 1.4)
+    }
+  }
   const what = `${id} ${label}: ours vs ${THEIRS_NAME} (main step; main+post)`
-  const bFailed = b.find((x) => x.failed)
-  const aFailed = a.find((x) => x.failed)
-  const theirMain = median(b.map((x) => x.wallMs))
-  const theirBoth = median(b.map((x) => x.wallMs + x.postMs))
-  const reference = bFailed ? `theirs: ${bFailed.failed}` : `${ms(theirMain)} main, ${ms(theirBoth)} main+post`
-  if (aFailed || bFailed) {
-    row(what, aFailed ? `ours: ${aFailed.failed}` : ms(median(a.map((x) => x.wallMs))), reference, '—', '≤ 0.60', false)
+  const target = platforms ? '≤ 0.60' : '≤ 0.35'
+  const limit = platforms ? 0.6 : 0.35
+  if (THEIRS_SKIPPED) {
+    row(what, oursText, THEIRS_SKIPPED, '—', target, undefined)
+    return
+  }
+  const cFailed = c.find((x) => x.failed)
+  const reference = cFailed ? `theirs: ${cFailed.failed}` : `${ms(median(c.map((x) => x.wallMs)))} main, ${ms(median(c.map((x) => x.wallMs + x.postMs)))} main+post`
+  if (oursFailed || cFailed) {
+    row(what, oursText, reference, '—', target, false)
     return
   }
   // paired per round: ours / theirs of the same round
-  const ratio = median(a.map((x, i) => x.wallMs / b[i].wallMs))
-  const ratioBoth = median(a.map((x, i) => x.wallMs / (b[i].wallMs + b[i].postMs)))
-  row(what, ms(median(a.map((x) => x.wallMs))), reference, `${fx(ratio)} (${fx(ratioBoth)} vs main+post)`, '≤ 0.60', ratio <= 0.6)
+  const ratio = median(a.map((x, i) => x.wallMs / c[i].wallMs))
+  const ratioBoth = median(a.map((x, i) => x.wallMs / (c[i].wallMs + c[i].postMs)))
+  row(what, oursText, reference, `${fx(ratio)} (${fx(ratioBoth)} vs main+post)`, target, ratio <= limit)
 }
 
 // ---------------------------------------------------------------- 8: registry cache, ours warm vs cold
@@ -199,7 +204,7 @@ async function cacheRow(ctx) {
     if (r.code !== 0) throw new Error(`cache export failed:\n${r.stderr.slice(-2000)}`)
   }
   const runDir = await tempDir('bx-cache')
-  const defaults = { ours: await inputDefaults(path.join(repoRoot, 'action.yml')), theirs: await inputDefaults(path.join(THEIRS_DIR, 'action.yml')) }
+  const defaults = { ours: await inputDefaults(path.join(repoRoot, 'action.yml')), theirs: THEIRS_SKIPPED ? {} : await inputDefaults(path.join(THEIRS_DIR, 'action.yml')) }
   const run = (who, warm) =>
     side(async () => {
       const d = await startDaemon() // a fresh builder for every run: nothing cached but what cache-from brings
@@ -221,7 +226,8 @@ async function cacheRow(ctx) {
       }
     })
   log(`registry cache: ${ROUNDS_CACHE} interleaved rounds, a fresh buildkitd per run`)
-  const [cold, warm, theirCold, theirWarm] = await interleaved(ROUNDS_CACHE, [() => run('ours', false), () => run('ours', true), () => run('theirs', false), () => run('theirs', true)])
+  const sides = [() => run('ours', false), () => run('ours', true), ...(THEIRS_SKIPPED ? [] : [() => run('theirs', false), () => run('theirs', true)])]
+  const [cold, warm, theirCold, theirWarm] = await interleaved(ROUNDS_CACHE, sides)
   const report = (what, who, c, w, target) => {
     const failed = [...c, ...w].find((x) => x.failed)
     if (failed) return row(what, `${who}: ${failed.failed}`, 'its cold run', '—', target, target === 'report' ? undefined : false)
@@ -229,106 +235,34 @@ async function cacheRow(ctx) {
     row(what, ms(median(w.map((x) => x.wallMs))), `${ms(median(c.map((x) => x.wallMs)))} cold`, `${fx(speedup, 1)}× faster`, target, target === 'report' ? undefined : speedup >= 3)
   }
   report('8a registry cache on a fresh builder (2 s RUN step): ours with cache-from vs ours cold', 'ours', cold, warm, '≥ 3× faster')
-  report(`8b … the same for ${THEIRS_NAME} (main step)`, 'theirs', theirCold, theirWarm, 'report')
+  if (!THEIRS_SKIPPED) report(`8b … the same for ${THEIRS_NAME} (main step)`, 'theirs', theirCold, theirWarm, 'report')
   notes.push(`Row 8: the cache was exported once with \`docker buildx build --cache-to type=registry,ref=…,mode=max\`; every timed run gets a buildkitd with an empty state (started and stopped outside the timing).`)
 }
 
-// ---------------------------------------------------------------- 9: merge, ours vs imagetools
-const MERGE_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/386', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64']
-
-async function mergeRow(ctx, n) {
-  const { reg, cfg, row, log } = ctx
-  const repo = `bench-merge-${n}`
-  const ws = await makeWorkspace(`merge-${n}`, { 'README.md': 'merge\n' })
-  const sources = []
-  for (const platform of MERGE_PLATFORMS.slice(0, n)) {
-    const tag = `src-${platform.replace(/\//g, '-')}`
-    await pushSynthetic(reg, repo, tag, `${platform}-${randomBytes(4).toString('hex')}`, {}, { platform, labels: { 'git-commit': ws.sha, 'build-number': '42' } })
-    sources.push(tag)
-  }
-  const runDir = await tempDir(`merge-${n}`)
-  const theirs = () =>
-    side(async () => {
-      const ref = `${reg.host}/${repo}:merged-theirs`
-      const create = await cfg.buildx('imagetools', 'create', '-t', ref, ...sources.map((t) => `${reg.host}/${repo}:${t}`))
-      if (create.code !== 0) return { failed: `failed (${create.stderr.trim().split('\n').pop()})` }
-      const inspect = await cfg.buildx('imagetools', 'inspect', ref)
-      if (inspect.code !== 0) return { failed: `failed (${inspect.stderr.trim().split('\n').pop()})` }
-      const held = await manifest(reg, repo, 'merged-theirs')
-      if (held.json.manifests?.length !== n) throw new Error(`imagetools made an index of ${held.json.manifests?.length} manifests, expected ${n}`)
-      return { wallMs: create.wallMs + inspect.wallMs }
-    })
-  const ours = async () => {
-    if (!existsSync(OURS_MERGE)) return { failed: 'not built yet (no dist/merge/index.js)' }
-    return side(async () => {
-      const defaults = existsSync(path.join(repoRoot, 'merge/action.yml')) ? await inputDefaults(path.join(repoRoot, 'merge/action.yml')) : {}
-      const inputs = { ...defaults, image: `${reg.host}/${repo}`, sources: sources.join('\n'), tags: 'merged-ours' }
-      const r = await runAction(OURS_MERGE, ws, inputs, runDir)
-      if (r.code !== 0) return { failed: firstError(r) }
-      const held = await manifest(reg, repo, 'merged-ours')
-      if (r.outputs.digest !== held.digest) throw new Error(`merge output ${r.outputs.digest}, the registry holds ${held.digest}`)
-      if (held.json.manifests?.length !== n) throw new Error(`our index has ${held.json.manifests?.length} manifests, expected ${n}`)
-      // the action logs its own request count: `Registry requests: 14 (6 GET, 4 HEAD, 2 PUT)`
-      const requests = /Registry requests: (\d+) \(([^)]*)\)/.exec(r.stdout)
-      return { wallMs: r.wallMs, ...(requests && { requests: Number(requests[1]), byMethod: requests[2] }) }
-    })
-  }
-  log(`merge of ${n} platform images: ${ROUNDS_MERGE} interleaved rounds`)
-  const [a, b] = await interleaved(ROUNDS_MERGE, [ours, theirs])
-  const what = `9${n === 2 ? 'a' : 'b'} merge ${n} platform images into one index: ours vs imagetools create + inspect`
-  const aFailed = a.find((x) => x.failed)
-  const bFailed = b.find((x) => x.failed)
-  const reference = bFailed ? `imagetools: ${bFailed.failed}` : `${ms(median(b.map((x) => x.wallMs)))} imagetools create + inspect`
-  if (aFailed || bFailed) {
-    row(what, `ours: ${aFailed?.failed ?? ms(median(a.map((x) => x.wallMs)))}`, reference, '—', '≤ 0.50', false)
-    return
-  }
-  const ratio = median(a.map((x, i) => x.wallMs / b[i].wallMs))
-  const requests = a[a.length - 1]?.requests
-  const perMerge = requests === undefined ? '' : `, ${requests} requests (${a[a.length - 1].byMethod})`
-  row(what, `${ms(median(a.map((x) => x.wallMs)))}${perMerge}`, reference, fx(ratio), '≤ 0.50', ratio <= 0.5)
-}
-
-async function mergeRows(ctx) {
-  await mergeRow(ctx, 2)
-  await mergeRow(ctx, 8)
-  ctx.notes.push(
-    'Row 9: sources are single-platform images pushed straight to the registry (labelled git-commit/build-number), one tag each, ' +
-      'in the repository the index goes to; both sides write one tag. Ours reads each source (HEAD of its tag, GET of the manifest by ' +
-      'digest and of its config, both hashed: the config carries the platform and the labels the commit check needs), writes the index ' +
-      'once by digest and once per tag, and reads it back (HEAD + GET by digest, HEAD per tag); the request count is the action\'s own ' +
-      '(every request of the run, the /v2/ ping included). imagetools create + inspect is two buildx processes on the same registry.'
-  )
-}
-
 // ---------------------------------------------------------------- entry
-/** Adds rows 7–9 through `row(what, ours, reference, ratio, target, pass)`; notes go to `notes`. */
-export async function buildxRows({ reg, row, notes, log, only }) {
-  const cfg = await buildxConfig()
+/** Adds rows 7–8 through ctx.row(what, ours, reference, ratio, target, pass); notes go to ctx.notes. */
+export async function buildxRows(ctx) {
+  const { cfg, row, notes } = ctx
   if (cfg.unavailable) {
-    row('7–9 buildx rows', 'not measured', cfg.unavailable, '—', '—', false)
+    row('7–8 buildx rows', 'not measured', cfg.unavailable, '—', '—', false)
     return
   }
-  if (only === 'merge') {
-    await mergeRows({ reg, cfg, row, log, notes })
-    return
-  }
-  if (!existsSync(THEIRS)) throw new Error(`${THEIRS} is missing (../shared/anchors beside the repository)`)
   const ws = await makeWorkspace('bx', { Dockerfile: FRESH_LAYER_DOCKERFILE, 'hello.txt': 'hello\n' })
   const daemon = await startDaemon()
   const remote = await remoteBuilder(cfg, daemon.addr)
-  const ctx = { reg, cfg, ws, row, log, notes }
-  await buildRow(ctx, { id: '7a', label: 'buildx docker driver, 1 platform, push' })
-  await buildRow(ctx, { id: '7b', label: 'buildx remote driver, 1 platform, push', builder: remote })
-  await buildRow(ctx, { id: '7c', label: 'buildx remote driver, linux/amd64 + linux/arm64, push', builder: remote, platforms: 'linux/amd64,linux/arm64' })
-  await cacheRow(ctx)
-  await mergeRows(ctx)
+  const c = { ...ctx, ws }
+  await buildRow(c, { id: '7a', label: 'buildx docker driver, 1 platform, push' })
+  await buildRow(c, { id: '7b', label: 'buildx remote driver, 1 platform, push', builder: remote })
+  await buildRow(c, { id: '7c', label: 'buildx remote driver, linux/amd64 + linux/arm64, push', builder: remote, platforms: 'linux/amd64,linux/arm64', bare: false })
+  await cacheRow(c)
+  if (THEIRS_SKIPPED) row(`8b registry cache: ${THEIRS_NAME}`, '—', THEIRS_SKIPPED, '—', 'report', undefined)
   notes.push(
-    `Rows 7–9: ${cfg.version} and buildkitd 0.11.6 from ../shared/tools/buildkit (a GitHub runner has buildx 0.3x and BuildKit 0.2x); ` +
-      `the docker driver is dockerd's built-in BuildKit; the remote driver stands in for setup-buildx-action's docker-container builder. ` +
-      `${THEIRS_NAME} runs as the runner runs it (its dist/index.cjs on Node 24, its action.yml defaults, ` +
-      `main then post with its saved state); same builder (BUILDX_BUILDER), same context, a build-arg that changes every round ` +
-      `(\`WORKDIR /round-$ROUND\`: a fresh layer each round, checked against the registry). Its post step here only removes a temp dir: ` +
-      `the build record export and summary need buildx ≥ 0.13, so on a runner its post step costs more. Ratios are paired per round, medians of ${ROUNDS} rounds.`
+    `Rows 7–8: ${cfg.version}, buildkitd from .cache/tools (scripts/tools.versions) as the remote builder (the stand-in for ` +
+      `setup-buildx-action's docker-container builder); the docker driver is dockerd's built-in BuildKit. ` +
+      (THEIRS_SKIPPED
+        ? `build-push-action: ${THEIRS_SKIPPED}. `
+        : `${THEIRS_NAME} (from BPA_DIR) runs as the runner runs it (its dist/index.cjs on Node 24, its action.yml defaults, main then post with its saved state). `) +
+      'Same builder (BUILDX_BUILDER), same context, a build-arg that changes every round (`WORKDIR /round-$ROUND`: a fresh layer each round, ' +
+      `checked against the registry). Ratios are paired per round, medians of ${ROUNDS} rounds.`
   )
 }

@@ -4,19 +4,25 @@
 // round) so drift cancels; medians and ratios are reported, never a single absolute time. Prints a table and writes
 // bench/results.md. Needs: docker, docker-registry, skopeo, htpasswd, git, Node 24 in .cache/node24 (ensure-env.sh).
 //
-// Rounds (env overrides): BENCH_ROUNDS_TINY=7, BENCH_ROUNDS_BIG=5, BENCH_ROUNDS_COLD=11, BENCH_ROUNDS_RESOLVE=3.
+// Rounds (env overrides): BENCH_ROUNDS_TINY=7, BENCH_ROUNDS_BIG=5, BENCH_ROUNDS_COLD=11.
 // BENCH_OUT=<file> writes the markdown elsewhere (default bench/results.md); BENCH_NO_WRITE=1 prints only.
 // BENCH_RESOLVE_ENTRY=<file> measures another build of the resolve action (default dist/resolve/index.js).
-// Rows 7–9 (buildx builders vs build-push-action, registry cache, merge) live in bench/buildx.mjs: BENCH_ROUNDS_BUILDX=6,
-// BENCH_ROUNDS_CACHE=3, BENCH_ROUNDS_MERGE=5; BENCH_ONLY=buildx runs only those, BENCH_ONLY=merge only row 9 (printed,
-// written only with BENCH_OUT).
+// Every registry client (the action, docker, buildx, crane, regctl, skopeo) reaches the registry through a delay proxy
+// (bench/proxy.mjs): 0 ms for the build rows, 0 / 20 / 50 ms (BENCH_DELAYS) for the registry rows.
+// Rows 7–8 (buildx builders: bare, build-push-action from BPA_DIR, registry cache) live in bench/buildx.mjs:
+// BENCH_ROUNDS_BUILDX=6, BENCH_ROUNDS_CACHE=3. Rows 3 and 9 (resolve and merge vs crane, regctl, imagetools) live in
+// bench/registry.mjs: BENCH_ROUNDS_RESOLVE=3, BENCH_ROUNDS_MERGE=5. BENCH_ONLY=buildx|registry|merge|resolve runs only
+// those sections (printed; written only with BENCH_OUT). More sections go in SECTIONS below.
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { BUILDX_ROUNDS, buildxRows } from './buildx.mjs'
+import { behindProxy, startDelayProxy } from './proxy.mjs'
+import { REGISTRY_DELAYS, REGISTRY_ROUNDS, registryRows } from './registry.mjs'
+import { buildxConfig } from './tools.mjs'
 import {
   assertFile,
   cleanupAll,
@@ -42,16 +48,24 @@ import {
 const ROUNDS_TINY = Number(process.env.BENCH_ROUNDS_TINY) || 7
 const ROUNDS_BIG = Number(process.env.BENCH_ROUNDS_BIG) || 5
 const ROUNDS_COLD = Number(process.env.BENCH_ROUNDS_COLD) || 11
-const ROUNDS_RESOLVE = Number(process.env.BENCH_ROUNDS_RESOLVE) || 3
-const ONLY_BUILDX = process.env.BENCH_ONLY === 'buildx' || process.env.BENCH_ONLY === 'merge'
+const ONLY = process.env.BENCH_ONLY
 const OUT = process.env.BENCH_OUT || path.join(repoRoot, 'bench/results.md')
-const WRITE = !process.env.BENCH_NO_WRITE && (!ONLY_BUILDX || Boolean(process.env.BENCH_OUT))
+const WRITE = !process.env.BENCH_NO_WRITE && (!ONLY || Boolean(process.env.BENCH_OUT))
 const ACTION = path.join(repoRoot, 'dist/index.js')
-const RESOLVE_ACTION = path.resolve(process.env.BENCH_RESOLVE_ENTRY || path.join(repoRoot, 'dist/resolve/index.js'))
+
+/**
+ * The sections after the legacy-builder rows, in order; each gets ctx = { reg, raw, proxy, cfg, row, log, notes, only }
+ * and adds rows through ctx.row. `runs(only)`: whether BENCH_ONLY selects it.
+ */
+const SECTIONS = [
+  { rounds: BUILDX_ROUNDS, runs: (only) => only === 'buildx', rows: buildxRows },
+  { rounds: REGISTRY_ROUNDS, runs: (only) => ['registry', 'merge', 'resolve'].includes(only), rows: registryRows }
+]
 const BIG_LAYERS = 5
 const BIG_LAYER_BYTES = 10 * 1024 * 1024
 
 const rows = []
+const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ')
 const summaryNumbers = {}
 const notes = []
 /** One table row. pass: true/false, or undefined for report-only rows. */
@@ -193,10 +207,14 @@ async function main() {
   log(`machine: ${machine}`)
 
   const loadStart = os.loadavg().map((x) => x.toFixed(2)).join(' ')
-  const reg = await startRegistry()
-  log(`registry at ${reg.url}`)
-  if (ONLY_BUILDX) {
-    await buildxRows({ reg, row, notes, log, only: process.env.BENCH_ONLY })
+  const raw = await startRegistry()
+  const proxy = await startDelayProxy(raw.url)
+  const reg = behindProxy(raw, proxy)
+  log(`registry at ${raw.url}, clients reach it through the delay proxy at ${reg.url}`)
+  const cfg = await buildxConfig()
+  const ctx = { reg, raw, proxy, cfg, row, log, notes, only: ONLY }
+  if (ONLY) {
+    for (const s of SECTIONS) if (s.runs(ONLY)) await s.rows(ctx)
     return report(machine, started)
   }
 
@@ -247,21 +265,10 @@ async function main() {
   const startAndLoad = loadWall // spawn → exit of a run that only loads, validates and fails: Node start + bundle load
   Object.assign(summaryNumbers, { tiny, big, nodeWall, startAndLoad, versionMs })
 
-  // ---- 3 setup: 10 repositories × 5 tags
-  const resolveRefs = []
-  const resolveDigests = new Map()
-  for (let r = 0; r < 10; r++) {
-    for (let k = 0; k < 5; k++) {
-      const ref = `${reg.host}/bench-resolve-${r}:t${k}`
-      resolveDigests.set(ref, await pushSynthetic(reg, `bench-resolve-${r}`, `t${k}`, `${r}-${k}-${randomBytes(4).toString('hex')}`))
-      resolveRefs.push(ref)
-    }
-  }
-
   // ---- 2 + 6: read-back of one tag, cold process each
   const readbackJs = await bundleReadback()
-  const oneRef = resolveRefs[0]
-  const oneDigest = resolveDigests.get(oneRef)
+  const oneRef = `${reg.host}/bench-readback:v1`
+  const oneDigest = await pushSynthetic(reg, 'bench-readback', 'v1', randomBytes(4).toString('hex'))
   log(`read-back of one tag: ${ROUNDS_COLD} interleaved rounds (ours, skopeo inspect, docker manifest inspect)`)
   const [rbOurs, rbSkopeo, rbDocker, rbSkopeoNoTags, rbNode] = await interleaved(ROUNDS_COLD, [
     async () => {
@@ -329,39 +336,6 @@ async function main() {
   row('6b HTTP requests per read-back, Basic auth', `${authed.afterAuth} after auth (total ${authed.total})`, '—', '—', '≤ 3 after auth', authed.afterAuth <= 3)
   notes.push(`Requests, anonymous: ${describe(anon)}.`, `Requests, Basic auth: ${describe(authed)}.`)
 
-  // ---- 3: resolve 50 references in one step vs a skopeo loop
-  if (existsSync(RESOLVE_ACTION)) {
-    const ws = await makeWorkspace('resolve', { 'README.md': 'resolve bench\n' })
-    const runDir = await tempDir('run-resolve')
-    const loop = path.join(runDir, 'loop.sh')
-    await writeFile(loop, '#!/usr/bin/env bash\nset -euo pipefail\nfor ref in "$@"; do skopeo inspect --tls-verify=false --format \'{{.Digest}}\' "docker://$ref"; done\n')
-    const resolveYml = path.join(repoRoot, 'resolve/action.yml')
-    const resolveDefaults = existsSync(resolveYml) ? await inputDefaults(resolveYml) : {}
-    log(`resolve 50 references: ${ROUNDS_RESOLVE} interleaved rounds (resolve action, skopeo loop)`)
-    const [rsOurs, rsLoop] = await interleaved(ROUNDS_RESOLVE, [
-      async () => {
-        const r = await runAction(RESOLVE_ACTION, ws, { ...resolveDefaults, images: resolveRefs.join('\n') }, runDir)
-        if (r.code !== 0) throw new Error(`resolve action failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`)
-        const got = `${r.outputs.digests ?? ''}\n${r.outputs.pinned ?? ''}`
-        const missing = [...resolveDigests.values()].filter((d) => !got.includes(d))
-        if (missing.length) throw new Error(`resolve action outputs lack ${missing.length} of 50 digests:\n${got.slice(0, 2000)}`)
-        return r
-      },
-      async () => {
-        const r = await timedOk('bash', [loop, ...resolveRefs], { rssEveryMs: 0 })
-        const got = r.stdout.trim().split('\n')
-        if (got.join() !== resolveRefs.map((x) => resolveDigests.get(x)).join()) throw new Error('skopeo loop gave other digests')
-        return r
-      }
-    ])
-    const o = median(rsOurs.map((r) => r.wallMs))
-    const l = median(rsLoop.map((r) => r.wallMs))
-    row('3 resolve 50 refs (10 repos × 5 tags), one step', ms(o), `${ms(l)} skopeo loop`, `${fx(l / o, 1)}× faster`, '≥ 10× faster', l / o >= 10)
-  } else {
-    row('3 resolve 50 refs (10 repos × 5 tags), one step', 'not available', 'skopeo loop', '—', '≥ 10× faster', false)
-    notes.push('Row 3: dist/resolve/index.js (the resolve action) is not in this checkout, so it could not be measured.')
-  }
-
   // ---- 4 + 5
   const hwmMb = big.hwmKb / 1024
   row('4 peak RSS of the action process, 50 MB push', `${fx(hwmMb, 1)} MB`, `${fx(BIG_LAYERS * BIG_LAYER_BYTES / 2 ** 20, 0)} MB of layers pushed`, '—', '≤ 80 MB', hwmMb <= 80)
@@ -399,8 +373,8 @@ async function main() {
       `side fills docker's build cache first, so both sides rebuild from cache. The bare script builds without labels.`
   )
 
-  // ---- 7–9: buildx builders, registry cache, merge (bench/buildx.mjs)
-  await buildxRows({ reg, row, notes, log })
+  // ---- 7–9 and 3: buildx builders, registry cache (bench/buildx.mjs); resolve and merge (bench/registry.mjs)
+  for (const s of SECTIONS) await s.rows(ctx)
   return report(machine, started)
 }
 
@@ -423,7 +397,13 @@ function render(machine, elapsed) {
     '',
     `Machine: ${machine}.`,
     '',
-    `Rounds: ${ONLY_BUILDX ? '' : `tiny ${ROUNDS_TINY}, 50 MB ${ROUNDS_BIG}, cold-process comparisons ${ROUNDS_COLD}, resolve ${ROUNDS_RESOLVE}, `}${BUILDX_ROUNDS}; ` +
+    `Conditions: every client (the actions, docker, buildx/BuildKit, crane, regctl, skopeo) reaches the registry through the ` +
+      `bench's delay proxy on loopback (bench/proxy.mjs), which holds each request for a fixed time before forwarding it: 0 ms for ` +
+      `the build rows, ${REGISTRY_DELAYS} ms for the resolve and merge rows (targets checked at 20 ms). The machine is shared with ` +
+      `other jobs and was loaded during this run (load average ${loadAtStart} at the start, ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} ` +
+      `at the end, on ${os.cpus().length} cores): absolute times are inflated and noisy; the ratios, from sides run interleaved in the same rounds, are what to compare.`,
+    '',
+    `Rounds: ${[...(ONLY ? [] : [`tiny ${ROUNDS_TINY}, 50 MB ${ROUNDS_BIG}, cold-process comparisons ${ROUNDS_COLD}`]), ...SECTIONS.filter((s) => !ONLY || s.runs(ONLY)).map((s) => s.rounds)].join(', ')}; ` +
       `interleaved (order flipped every round), medians. Whole run: ${elapsed} s. Regenerate with \`npm run bench\`.`,
     '',
     '| what | ours | reference | ratio | target | result |',
@@ -478,6 +458,19 @@ function closingNote(n) {
     )
   }
   out.push(
+    '- **Merge requests** (issue 21): per source one GET of its tag (hashed; the registry names those bytes with its ' +
+      'Docker-Content-Digest, else a HEAD by digest confirms them) and one GET of its config, all sources side by side; one PUT of the ' +
+      'index per tag (a PUT by tag stores it under its digest too), side by side; one HEAD per tag as the read-back (the digest it names ' +
+      'must be the hash of the bytes we sent, which confirms the index and the tag at once). Gone: the HEAD before each source GET, the ' +
+      'GET by digest after it, the PUT by digest, the HEAD + GET of the index by digest. That is 2 × sources + 2 × tags + the /v2/ ping: ' +
+      'reading each source\'s config (its platform and the labels the commit check needs) is one request per source that ' +
+      '`sources + 4` leaves no room for at 8 sources; an accepted PUT alone is not taken as proof (a proxy may answer 201 for the registry: ' +
+      'the e2e fault proxy does), so one HEAD per tag stays.',
+    '- **Resolve**: 16 requests in flight by default (was 8): each wave of concurrent HEADs is one round trip.',
+    '- **Build action, legacy builder**: no `docker buildx inspect` process when no docker-buildx plugin is where the docker CLI looks ' +
+      'for plugins (it could only answer that buildx is not a docker command). What remains beyond the bare build + push is Node 24\'s ' +
+      'start, loading the bundle, the read-back (ping during the push, then HEAD + GET manifest + GET config) and the process exit; on ' +
+      'buildx also `buildx inspect` (the plugin run directly), which the plan needs for the builder\'s driver and platform.',
     '- **Removed** (separate commits, before/after in each message): undici\'s index (it loads fetch, WebSocket, caches, ' +
       'mocks and proxy agents: the transport imports Agent, the request API and RetryHandler from their own modules, ' +
       '~90 ms and ~14 MB less at start); the second undici that @actions/core pulls in through @actions/http-client for ' +

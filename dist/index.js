@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-N3HY5APN.js";
+} from "./chunks/chunk-QJBVCVCQ.js";
 import {
   LATEST_POLICIES,
   SEMVER_TAG_MODES,
@@ -20,7 +20,7 @@ import {
   refVersion,
   resolveCommit,
   tagPlatform
-} from "./chunks/chunk-BS6WN3PU.js";
+} from "./chunks/chunk-SV55OKF2.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -251,8 +251,20 @@ var DockerCli = class _DockerCli {
    */
   buildxCommand(argv) {
     if (this.binary !== "docker" || argv[0] !== "buildx") return [this.binary, argv];
+    const plugin = this.buildxPlugin();
+    return plugin ? [plugin, argv.slice(1)] : [this.binary, argv];
+  }
+  buildxPlugin() {
     this.plugin ??= { binary: findBuildxPlugin({ ...process.env, ...this.env }) ?? "" };
-    return this.plugin.binary ? [this.plugin.binary, argv.slice(1)] : [this.binary, argv];
+    return this.plugin.binary || void 0;
+  }
+  /**
+   * Whether buildx is surely absent: this is the `docker` on PATH and no docker-buildx is where the docker CLI looks
+   * for plugins (findBuildxPlugin knows docker's plugin dirs on Linux), so `docker buildx` could only answer
+   * that it is not a docker command: the legacy builder is chosen without starting a docker process to hear that.
+   */
+  buildxAbsent() {
+    return this.binary === "docker" && process.platform === "linux" && this.buildxPlugin() === void 0;
   }
   async run(argv, silent, input, extraEnv) {
     const merged = this.env || extraEnv ? { ...this.env, ...extraEnv } : void 0;
@@ -283,6 +295,7 @@ var DockerCli = class _DockerCli {
   }
   /** `source` says where `name` came from, for the error (e.g. "BUILDX_BUILDER names 'x'"). */
   async buildxInspect(name, source) {
+    if (this.buildxAbsent()) return void 0;
     const out = await this.run(["buildx", "inspect", ...name ? [name] : []], true);
     const text = `${out.stderr}
 ${out.stdout}`;
@@ -408,7 +421,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-EAHYGCJB.js");
+  later ??= import("./chunks/later-N3N7KMRZ.js");
   return later;
 }
 

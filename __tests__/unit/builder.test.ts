@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { findBuildxPlugin } from '../../src/docker/buildx-plugin'
@@ -7,7 +7,7 @@ import { hostPlatform, nativePlatform, selectBuilder } from '../../src/docker/bu
 import type { BuildSpec } from '../../src/docker/spec'
 import { annotationAttributes, buildxArgv, buildxFailure, secretEnv } from '../../src/docker/buildx'
 import { parseBuildxInspect } from '../../src/docker/buildx-inspect'
-import { buildArgv, printableCommand } from '../../src/docker/cli'
+import { buildArgv, DockerCli, printableCommand } from '../../src/docker/cli'
 import { FakeDocker } from '../helpers/fake-docker'
 
 const FILES = { metadata: '/t/metadata.json', iid: '/t/iid' }
@@ -244,5 +244,51 @@ describe('findBuildxPlugin', () => {
     } finally {
       rmSync(config, { recursive: true, force: true })
     }
+  })
+})
+
+// the system plugin dirs are the machine's: where one holds docker-buildx, "no plugin anywhere" cannot be set up here
+const systemBuildx = findBuildxPlugin({ DOCKER_CONFIG: path.join(os.tmpdir(), 'no-such-docker-config') })
+
+describe('DockerCli.buildxInspect', () => {
+  const withFakeDocker = async (body: (root: string, config: string, calls: string) => Promise<void>): Promise<void> => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'fake-docker-'))
+    const saved = process.env.PATH
+    try {
+      const calls = path.join(root, 'calls')
+      mkdirSync(path.join(root, 'bin'))
+      writeFileSync(path.join(root, 'bin', 'docker'), `#!/bin/sh\necho "docker $*" >> ${calls}\necho "docker: 'buildx' is not a docker command." >&2\nexit 1\n`, { mode: 0o755 })
+      const config = path.join(root, 'config')
+      mkdirSync(config)
+      writeFileSync(path.join(config, 'config.json'), '{}')
+      process.env.PATH = `${path.join(root, 'bin')}:${saved ?? ''}`
+      await body(root, config, calls)
+    } finally {
+      process.env.PATH = saved
+      rmSync(root, { recursive: true, force: true })
+    }
+  }
+
+  ;(systemBuildx || process.platform !== 'linux' ? it.skip : it)('without docker-buildx where docker looks for plugins: no buildx, and no docker process started to hear it', async () => {
+    await withFakeDocker(async (root, config, calls) => {
+      expect(await new DockerCli('docker', root, { DOCKER_CONFIG: config }).buildxInspect()).toBeUndefined()
+      expect(existsSync(calls)).toBe(false)
+    })
+  })
+
+  it('with docker-buildx in the config: the plugin itself is asked', async () => {
+    await withFakeDocker(async (root, config, calls) => {
+      mkdirSync(path.join(config, 'cli-plugins'))
+      writeFileSync(path.join(config, 'cli-plugins', 'docker-buildx'), `#!/bin/sh\necho "plugin $*" >> ${calls}\nprintf 'Name:   b1\\nDriver: docker\\n'\n`, { mode: 0o755 })
+      expect(await new DockerCli('docker', root, { DOCKER_CONFIG: config }).buildxInspect()).toMatchObject({ name: 'b1', driver: 'docker' })
+      expect(readFileSync(calls, 'utf8')).toBe('plugin inspect\n')
+    })
+  })
+
+  it('a docker that is not the one on PATH (a wrapper, podman) is always asked', async () => {
+    await withFakeDocker(async (root, config, calls) => {
+      expect(await new DockerCli(path.join(root, 'bin', 'docker'), root, { DOCKER_CONFIG: config }).buildxInspect()).toBeUndefined()
+      expect(readFileSync(calls, 'utf8')).toBe('docker buildx inspect\n')
+    })
   })
 })

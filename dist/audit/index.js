@@ -33,8 +33,9 @@ import "../chunks/chunk-7JSTORNP.js";
 import {
   deployReferences,
   loadDeployFiles
-} from "../chunks/chunk-CYHMJBI4.js";
+} from "../chunks/chunk-7ZN56DVR.js";
 import "../chunks/chunk-LWLEGXAD.js";
+import "../chunks/chunk-3UACT35D.js";
 import {
   ActionError,
   InputError,

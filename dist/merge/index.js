@@ -11,7 +11,7 @@ import {
   resolveCommit,
   templateProblem,
   templateValues
-} from "../chunks/chunk-BS6WN3PU.js";
+} from "../chunks/chunk-SV55OKF2.js";
 import {
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,

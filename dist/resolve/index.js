@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-N3HY5APN.js";
+} from "../chunks/chunk-QJBVCVCQ.js";
 import {
   mapLimit
 } from "../chunks/chunk-MLYJXEML.js";
@@ -16,9 +16,6 @@ import {
   parseRegistryTimeout,
   runAction
 } from "../chunks/chunk-TA52PLQ3.js";
-import {
-  pinFiles
-} from "../chunks/chunk-OYRMDOS4.js";
 import {
   PlatformNotFoundError,
   dockerRegistries
@@ -39,11 +36,9 @@ import {
   runUrl
 } from "../chunks/chunk-7JSTORNP.js";
 import {
-  loadDeployFiles,
   resolvedRule,
   tagKey
-} from "../chunks/chunk-CYHMJBI4.js";
-import "../chunks/chunk-LWLEGXAD.js";
+} from "../chunks/chunk-3UACT35D.js";
 import {
   ActionError,
   InputError,
@@ -62,7 +57,7 @@ import {
 } from "../chunks/chunk-QWNOPTV2.js";
 
 // src/resolve/inputs.ts
-var DEFAULT_CONCURRENCY = 8;
+var DEFAULT_CONCURRENCY = 16;
 function parseImages(raw) {
   const lines = [...new Set(parseLines(raw))];
   if (lines.length === 0) {
@@ -260,7 +255,8 @@ async function resolveImages(deps) {
   if (github.pullRequest && inputs.files.length === 0) {
     throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
   }
-  const files = await loadDeployFiles(inputs.files, deps.cwd);
+  const pinning = inputs.files.length > 0 ? await import("../chunks/pinning-PKBAZ3WW.js") : void 0;
+  const files = pinning ? await pinning.loadDeployFiles(inputs.files, deps.cwd) : [];
   const pool = await deps.openRegistries({ env: deps.env ?? process.env, budgetMs: inputs.registryTimeoutMs });
   let outcomes;
   try {
@@ -281,7 +277,7 @@ async function resolveImages(deps) {
   checkOutcomes(outcomes, inputs.failOnMissing);
   for (const o of outcomes) if (o.status === "missing") warning(`${o.target.input} was not found and is skipped: ${o.message}`);
   const outputs = { ...toResolveOutputs(outcomes) };
-  const pins = files.length > 0 ? await pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : void 0;
+  const pins = pinning && files.length > 0 ? await pinning.pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : void 0;
   if (pins) outputs["changed-files"] = pins.changedFiles;
   const published = github.pullRequest || github.comment ? await publish(deps, github, outcomes, pins) : void 0;
   if (published) Object.assign(outputs, published.outputs);

@@ -165,8 +165,22 @@ export class DockerCli implements Docker {
    */
   private buildxCommand(argv: string[]): [string, string[]] {
     if (this.binary !== 'docker' || argv[0] !== 'buildx') return [this.binary, argv]
+    const plugin = this.buildxPlugin()
+    return plugin ? [plugin, argv.slice(1)] : [this.binary, argv]
+  }
+
+  private buildxPlugin(): string | undefined {
     this.plugin ??= { binary: findBuildxPlugin({ ...process.env, ...this.env }) ?? '' }
-    return this.plugin.binary ? [this.plugin.binary, argv.slice(1)] : [this.binary, argv]
+    return this.plugin.binary || undefined
+  }
+
+  /**
+   * Whether buildx is surely absent: this is the `docker` on PATH and no docker-buildx is where the docker CLI looks
+   * for plugins (findBuildxPlugin knows docker's plugin dirs on Linux), so `docker buildx` could only answer
+   * that it is not a docker command: the legacy builder is chosen without starting a docker process to hear that.
+   */
+  private buildxAbsent(): boolean {
+    return this.binary === 'docker' && process.platform === 'linux' && this.buildxPlugin() === undefined
   }
 
   private async run(argv: string[], silent: boolean, input?: Buffer, extraEnv?: Record<string, string>): Promise<exec.ExecOutput> {
@@ -200,6 +214,7 @@ export class DockerCli implements Docker {
 
   /** `source` says where `name` came from, for the error (e.g. "BUILDX_BUILDER names 'x'"). */
   async buildxInspect(name?: string, source?: string): Promise<BuildxBuilderInfo | undefined> {
+    if (this.buildxAbsent()) return undefined
     const out = await this.run(['buildx', 'inspect', ...(name ? [name] : [])], true)
     const text = `${out.stderr}\n${out.stdout}`
     if (out.exitCode !== 0) {

@@ -1,4 +1,5 @@
-import semver from 'semver'
+// only the parser: semver's index loads every range and comparison function at every action's start
+import parseSemver from 'semver/functions/parse'
 import { refBranch, refTag, type RunContext } from '../action/context'
 import { cut } from '../action/errors'
 import { validateTag } from '../registry/reference'
@@ -65,7 +66,7 @@ export function sanitizeForTag(value: string): string {
 export function refVersion(ctx: RunContext): string | undefined {
   const name = refTag(ctx)
   if (!name) return undefined
-  return semver.parse(name)?.version ?? undefined
+  return parseSemver(name)?.version ?? undefined
 }
 
 /**
@@ -73,7 +74,7 @@ export function refVersion(ctx: RunContext): string | undefined {
  * (an rc must not move `1.2`), and 0.x versions get no bare `0` tag (0.x minors may break compatibility).
  */
 export function versionTags(version: string, mode: SemverTags): string[] {
-  const v = semver.parse(version)
+  const v = parseSemver(version)
   if (!v || mode === 'none') return []
   if (mode === 'exact' || v.prerelease.length > 0) return [v.version]
   const tags = [v.version, `${v.major}.${v.minor}`]

@@ -9,9 +9,9 @@ import { readGitHubInputs, type GitHubInputs } from '../github/inputs'
 import { loadGitHub } from '../github/load'
 import type { GitHubApiFactory, GitHubOutcome } from '../github/publish'
 import type { PinReport } from '../github/report'
-import { loadDeployFiles, type PinnedFile } from '../pin/files'
+import type { PinnedFile } from '../pin/files'
 import { resolvedRule, tagKey } from '../pin/rules'
-import { pinFiles, type PinOutcome } from '../pin/step'
+import type { PinOutcome } from '../pin/step'
 import type { OpenRegistries } from '../registry'
 import { readResolveInputs } from './inputs'
 import { pinnedReference, renderResolveSummary, toResolveOutputs } from './report'
@@ -53,7 +53,8 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
     throw new InputError('pull-request', "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml")
   }
   // deploy files are read and parsed before any request: a broken file fails the step early, naming the file
-  const files = await loadDeployFiles(inputs.files, deps.cwd)
+  const pinning = inputs.files.length > 0 ? await import('./pinning') : undefined
+  const files = pinning ? await pinning.loadDeployFiles(inputs.files, deps.cwd) : []
 
   // one budget phase (registry-timeout) for every request of the step, from the first
   const pool = await deps.openRegistries({ env: deps.env ?? process.env, budgetMs: inputs.registryTimeoutMs })
@@ -77,7 +78,7 @@ export async function resolveImages(deps: ResolveDeps): Promise<ResolveResult> {
   for (const o of outcomes) if (o.status === 'missing') core.warning(`${o.target.input} was not found and is skipped: ${o.message}`)
 
   const outputs: Record<string, string> = { ...toResolveOutputs(outcomes) }
-  const pins = files.length > 0 ? await pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : undefined
+  const pins = pinning && files.length > 0 ? await pinning.pinFiles(files, resolvedRule(resolvedTags(outcomes)), inputs.write) : undefined
   if (pins) outputs['changed-files'] = pins.changedFiles
   const published = github.pullRequest || github.comment ? await publish(deps, github, outcomes, pins) : undefined
   if (published) Object.assign(outputs, published.outputs)

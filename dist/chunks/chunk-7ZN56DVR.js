@@ -4,6 +4,9 @@ import {
   require_promises
 } from "./chunk-LWLEGXAD.js";
 import {
+  tryParse
+} from "./chunk-3UACT35D.js";
+import {
   ActionError,
   InputError,
   parseReference
@@ -19,6 +22,20 @@ import {
   require_os,
   require_path
 } from "./chunk-QWNOPTV2.js";
+
+// builtin-require:stream
+var require_stream = __commonJS({
+  "builtin-require:stream"(exports, module) {
+    module.exports = __require("node:stream");
+  }
+});
+
+// builtin-require:util
+var require_util = __commonJS({
+  "builtin-require:util"(exports, module) {
+    module.exports = __require("node:util");
+  }
+});
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -7350,636 +7367,6 @@ var require_dist = __commonJS({
   }
 });
 
-// builtin-require:stream
-var require_stream = __commonJS({
-  "builtin-require:stream"(exports, module) {
-    module.exports = __require("node:stream");
-  }
-});
-
-// builtin-require:util
-var require_util = __commonJS({
-  "builtin-require:util"(exports, module) {
-    module.exports = __require("node:util");
-  }
-});
-
-// src/pin/rules.ts
-function writtenName(written) {
-  const noDigest = written.replace(/@.*$/, "");
-  const colon = noDigest.lastIndexOf(":");
-  return colon > noDigest.lastIndexOf("/") ? noDigest.slice(0, colon) : noDigest;
-}
-function tryParse(written) {
-  try {
-    return parseReference(written);
-  } catch {
-    return void 0;
-  }
-}
-function tagKey(ref) {
-  return `${ref.registry}/${ref.repository}:${ref.tag ?? "latest"}`;
-}
-function resolvedRule(digests) {
-  return (written) => {
-    const ref = tryParse(written);
-    if (!ref || ref.digest && !ref.tag) return void 0;
-    const digest = digests.get(tagKey(ref));
-    if (!digest) return void 0;
-    return `${writtenName(written)}:${ref.tag ?? "latest"}@${digest}`;
-  };
-}
-function ownImageRule(image, pushedTags, digest) {
-  return (written) => {
-    const ref = tryParse(written);
-    if (!ref || ref.registry !== image.registry || ref.repository !== image.repository) return void 0;
-    const tag = ref.tag && pushedTags.includes(ref.tag) ? ref.tag : pushedTags[0];
-    return `${writtenName(written)}${tag ? `:${tag}` : ""}@${digest}`;
-  };
-}
-
-// src/pin/formats.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-
-// src/pin/edits.ts
-function applyEdits(source, edits) {
-  const sorted = [...edits].sort((a, b) => a.start - b.start);
-  const changes = [];
-  let out = "";
-  let pos = 0;
-  for (const e of sorted) {
-    if (e.start < pos) throw new Error(`overlapping edits at offset ${e.start}`);
-    out += source.slice(pos, e.start) + e.text;
-    pos = e.end;
-  }
-  out += source.slice(pos);
-  let line = 1;
-  let counted = 0;
-  for (const e of sorted) {
-    for (let k = source.indexOf("\n", counted); k !== -1 && k < e.start; k = source.indexOf("\n", k + 1)) line++;
-    counted = e.start;
-    const start = source.lastIndexOf("\n", e.start - 1) + 1;
-    const nl = source.indexOf("\n", e.start);
-    const end = nl === -1 ? source.length : nl;
-    const before = source.slice(start, end).replace(/\r$/, "");
-    let after = before;
-    for (let o = sorted.length - 1; o >= 0; o--) {
-      const x = sorted[o];
-      if (x.start >= start && x.end <= end) after = after.slice(0, x.start - start) + x.text + after.slice(x.end - start);
-    }
-    changes.push({ line, from: e.from, to: e.to, before, after });
-  }
-  return { text: out, changes };
-}
-
-// src/pin/helm.ts
-var import_node_path = __toESM(require_path(), 1);
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// src/pin/sites.ts
-var import_yaml = __toESM(require_dist(), 1);
-function scalarField(source, node) {
-  if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
-  const [start, end] = node.range;
-  const raw = source.slice(start, end);
-  if (raw.includes("\n") || node.type === import_yaml.Scalar.BLOCK_FOLDED || node.type === import_yaml.Scalar.BLOCK_LITERAL) return void 0;
-  if (node.value === null) return raw === "" ? { start, end, text: "", quote: "" } : void 0;
-  const quote = node.type === import_yaml.Scalar.QUOTE_DOUBLE ? '"' : node.type === import_yaml.Scalar.QUOTE_SINGLE ? "'" : "";
-  const text = quote ? raw.slice(1, -1) : raw;
-  if (quote && (text !== String(node.value) || quote === '"' && text.includes("\\"))) return void 0;
-  if (!quote && typeof node.value !== "string" && typeof node.value !== "number") return void 0;
-  return { start, end, text, quote };
-}
-function setField(field, value, from, to) {
-  if (field.start === field.end) return { start: field.start, end: field.end, text: ` ${value}`, from, to };
-  return { start: field.start, end: field.end, text: `${field.quote}${value}${field.quote}`, from, to };
-}
-function lineOf(source, offset) {
-  let line = 1;
-  for (let i = source.indexOf("\n"); i !== -1 && i < offset; i = source.indexOf("\n", i + 1)) line++;
-  return line;
-}
-function addPair(source, flow, lastKeyStart, lastEnd, key, value, from, to) {
-  if (flow) return { start: lastEnd, end: lastEnd, text: `, ${key}: ${value}`, from, to };
-  const keyLine = source.lastIndexOf("\n", lastKeyStart - 1) + 1;
-  const indent = source.slice(keyLine, lastKeyStart).replace(/[^\t ]/g, " ");
-  const nl = source.indexOf("\n", lastEnd);
-  const at = nl === -1 ? source.length : source[nl - 1] === "\r" ? nl - 1 : nl;
-  const eol = nl !== -1 ? source[nl - 1] === "\r" ? "\r\n" : "\n" : source.includes("\r\n") ? "\r\n" : "\n";
-  return { start: at, end: at, text: `${eol}${indent}${key}: ${value}`, from, to };
-}
-
-// src/pin/helm.ts
-function isHelmValues(file) {
-  return /^(?:.*[-_.])?values(?:[-_.].*)?\.ya?ml$/i.test(import_node_path.default.basename(file));
-}
-function pairOf(map, key) {
-  return map.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === key);
-}
-function helmValuesSites(file, source, docs, notes) {
-  const sites = [];
-  for (const doc of docs) {
-    (0, import_yaml2.visit)(doc, {
-      Map(_, map) {
-        const repoPair = pairOf(map, "repository");
-        const tagPair = pairOf(map, "tag");
-        if (!repoPair || !tagPair) return;
-        const repository = scalarField(source, repoPair.value);
-        const tag = scalarField(source, tagPair.value);
-        const registryPair = pairOf(map, "registry");
-        const registry = registryPair ? scalarField(source, registryPair.value) : void 0;
-        const digestPair = pairOf(map, "digest");
-        const digest = digestPair ? scalarField(source, digestPair.value) : void 0;
-        if (!repository?.text || /[{}$]/.test(repository.text)) return;
-        if (!tag || registryPair && !registry || digestPair && !digest) {
-          notes.push(`${file}: the image map of '${repository.text}' has a tag, registry or digest that is not a one-line value; left as it is`);
-          return;
-        }
-        if (tag.text === "") {
-          notes.push(`${file}: '${repository.text}' has an empty tag (the chart's appVersion, which the values do not say); left as it is`);
-          return;
-        }
-        const [tagName = "", tagDigest] = tag.text.split("@");
-        const pinnedDigest = digest?.text || tagDigest;
-        const written = `${registry?.text ? `${registry.text}/` : ""}${repository.text}:${tagName}${pinnedDigest ? `@${pinnedDigest}` : ""}`;
-        sites.push({
-          format: "helm",
-          start: repository.start,
-          written,
-          edits(to, toText) {
-            if (!to.digest) return void 0;
-            const newTag = to.tag ?? tagName;
-            if (digest) {
-              const edits = [setField(digest, to.digest, written, toText)];
-              if (newTag !== tag.text) edits.push(setField(tag, newTag, written, toText));
-              return edits;
-            }
-            return [setField(tag, `${newTag}@${to.digest}`, written, toText)];
-          }
-        });
-      }
-    });
-  }
-  return sites;
-}
-
-// src/pin/kustomize.ts
-var import_node_path2 = __toESM(require_path(), 1);
-var import_yaml3 = __toESM(require_dist(), 1);
-var KUSTOMIZATION = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-function isKustomization(file) {
-  return KUSTOMIZATION.has(import_node_path2.default.basename(file));
-}
-function pairOf2(map, key) {
-  return map.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === key);
-}
-function kustomizeSites(file, source, docs, notes) {
-  const sites = [];
-  for (const doc of docs) {
-    if (!(0, import_yaml3.isMap)(doc.contents)) continue;
-    const images = pairOf2(doc.contents, "images")?.value;
-    if (!(0, import_yaml3.isSeq)(images)) continue;
-    for (const entry of images.items) {
-      if (!(0, import_yaml3.isMap)(entry)) continue;
-      const field = (key) => scalarField(source, pairOf2(entry, key)?.value);
-      const name = field("name");
-      if (!name?.text) continue;
-      const newName = field("newName");
-      const newTag = field("newTag");
-      const digestPair = pairOf2(entry, "digest");
-      const digest = field("digest");
-      if (digestPair && !digest) {
-        notes.push(`${file}: the digest of images entry '${name.text}' is not a one-line value and was left as it is`);
-        continue;
-      }
-      const image = newName?.text || name.text;
-      const written = `${image}${newTag?.text ? `:${newTag.text}` : ""}${digest?.text ? `@${digest.text}` : ""}`;
-      const last = entry.items[entry.items.length - 1];
-      const lastValue = scalarField(source, last.value);
-      sites.push({
-        format: "kustomize",
-        start: name.start,
-        written,
-        edits(to, toText) {
-          if (!to.digest) return void 0;
-          const edits = [];
-          if (digest) edits.push(setField(digest, to.digest, written, toText));
-          else if (lastValue && (0, import_yaml3.isScalar)(last.key) && last.key.range) {
-            edits.push(addPair(source, !!entry.flow, last.key.range[0], lastValue.end, "digest", to.digest, written, toText));
-          } else return void 0;
-          if (newTag && to.tag && to.tag !== newTag.text) edits.push(setField(newTag, to.tag, written, toText));
-          return edits;
-        }
-      });
-    }
-  }
-  return sites;
-}
-
-// src/pin/unplaceable.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-var TEMPLATE_OPEN = /(?<!\$)\{\{/g;
-function lineAt(source, offset) {
-  return source.slice(0, offset).split("\n").length;
-}
-function unplaceableYaml(source) {
-  const docs = (0, import_yaml4.parseAllDocuments)(source, { uniqueKeys: false });
-  const list = Array.isArray(docs) ? docs : [];
-  const strings = [];
-  for (const doc of list) {
-    (0, import_yaml4.visit)(doc, {
-      Scalar(_, node) {
-        if (typeof node.value === "string" && node.range) strings.push([node.range[0], node.range[1]]);
-      }
-    });
-  }
-  for (const m of source.matchAll(TEMPLATE_OPEN)) {
-    const at = m.index;
-    if (strings.some(([s, e]) => at >= s && at < e)) continue;
-    const lineStart = source.lastIndexOf("\n", at - 1) + 1;
-    if (/(^|[ \t])#/.test(source.slice(lineStart, at))) continue;
-    const line = lineAt(source, at);
-    return {
-      line,
-      reason: `a template ({{ \u2026 }} at line ${line}): its YAML exists only once rendered (helm template); pin the values it is rendered from instead`
-    };
-  }
-  const broken = list.find((d) => d.errors.length > 0);
-  if (broken) {
-    const e = broken.errors[0];
-    const line = e?.linePos?.[0]?.line;
-    const message = ((e?.message ?? "unknown error").split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
-    return { ...line && { line }, reason: `not YAML${line ? ` (line ${line})` : ""}: ${message}` };
-  }
-  return void 0;
-}
-
-// src/pin/workflow.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-function pairOf3(map, key) {
-  return map.items.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === key);
-}
-function isWorkflow(doc) {
-  return (0, import_yaml5.isMap)(doc.contents) && (0, import_yaml5.isMap)(pairOf3(doc.contents, "jobs")?.value) && pairOf3(doc.contents, "on") !== void 0;
-}
-var DOCKER_SCHEME = "docker://";
-function workflowSites(source, docs) {
-  const sites = [];
-  const site = (field, offset) => {
-    const written = field.text.slice(offset);
-    if (written === "" || written.includes("${{")) return;
-    const start = field.start + field.quote.length + offset;
-    const part = { start, end: start + written.length, text: written, quote: "" };
-    sites.push({ format: "workflow", start, written, edits: (to, toText) => [setField(part, toText, written, toText)] });
-  };
-  for (const doc of docs) {
-    if (!isWorkflow(doc)) continue;
-    const jobs = pairOf3(doc.contents, "jobs")?.value;
-    for (const job of jobs.items) {
-      if (!(0, import_yaml5.isMap)(job.value)) continue;
-      const container = scalarField(source, pairOf3(job.value, "container")?.value);
-      if (container) site(container, 0);
-      const steps = pairOf3(job.value, "steps")?.value;
-      if (!(0, import_yaml5.isSeq)(steps)) continue;
-      for (const step of steps.items) {
-        if (!(0, import_yaml5.isMap)(step)) continue;
-        const uses = scalarField(source, pairOf3(step, "uses")?.value);
-        if (uses?.text.startsWith(DOCKER_SCHEME)) site(uses, DOCKER_SCHEME.length);
-      }
-    }
-  }
-  return sites;
-}
-
-// src/pin/yaml.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-
-// src/pin/fields.ts
-var IMAGE_FIELD = { name: "image", matches: (_path, key) => key === "image" };
-var WORKFLOW_CONTAINER = {
-  name: "jobs.<id>.container",
-  matches: (path10, key) => key === "container" && path10.length === 2 && path10[0] === "jobs",
-  inDocument: (top) => top.has("on") || top.has("true")
-};
-var YAML_FIELDS = [IMAGE_FIELD, WORKFLOW_CONTAINER];
-function unpinnableReason(value) {
-  if (value.includes("{{") || value.includes("}}")) return "a template: its value is only known once the template is rendered";
-  if (/\$(\{|\(|[A-Za-z_])/.test(value)) return "a variable: its value is only known at run time";
-  if (!tryParse(value)) return "not an image reference this action can read";
-  return void 0;
-}
-
-// src/pin/yaml.ts
-var FULL_PARSE_LIMIT = 1 << 20;
-function describeYamlError(file, doc) {
-  const e = doc.errors[0];
-  const where = e?.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
-  const message = (e?.message ?? "unknown error").split("\n")[0];
-  throw new ActionError(
-    `${file} could not be parsed as YAML${where}: ${message}`,
-    `fix the file or leave it out of 'files' (templates such as Helm charts are not plain YAML)`
-  );
-}
-function validate(file, source) {
-  for (const doc of (0, import_yaml6.parseAllDocuments)(source, { uniqueKeys: false })) if (doc.errors.length > 0) describeYamlError(file, doc);
-}
-function tokens(source) {
-  const out = [];
-  let pos = 0;
-  let line = 1;
-  let lineBegin = 0;
-  let scalar = false;
-  let blockHeader = false;
-  for (const t of new import_yaml6.Lexer().lex(source)) {
-    if (t === "" || t === "") continue;
-    if (t === "") {
-      scalar = true;
-      continue;
-    }
-    const first = t[0];
-    const start = pos;
-    const startLine = line;
-    const col = start - lineBegin;
-    pos += t.length;
-    for (let k = t.indexOf("\n"); k !== -1; k = t.indexOf("\n", k + 1)) {
-      line++;
-      lineBegin = start + k + 1;
-    }
-    if (!scalar && (first === " " || first === "	" || first === "\n" || first === "\r" || first === "#")) continue;
-    if (first === "|" || first === ">") blockHeader = !scalar;
-    const block = scalar && blockHeader;
-    out.push({ text: t, start, line: startLine, col, plain: scalar && !block, block });
-    if (scalar) blockHeader = false;
-    scalar = false;
-  }
-  return out;
-}
-var isQuoted = (t) => !t.plain && !t.block && (t.text[0] === '"' || t.text[0] === "'");
-var isScalar5 = (t) => t !== void 0 && (t.plain || isQuoted(t));
-function scalarValue(t) {
-  if (t.text.includes("\n")) return { problem: "a multi-line value" };
-  if (t.plain) return { value: t.text, quote: "" };
-  const quote = t.text[0];
-  const inner = t.text.slice(1, -1);
-  if (t.text.length < 2 || !t.text.endsWith(quote)) return { problem: "an unterminated quoted value" };
-  if (quote === '"' ? inner.includes("\\") : inner.includes("''")) return { problem: "a value with escapes" };
-  return { value: inner, quote };
-}
-function scanYaml(file, source, fields = YAML_FIELDS) {
-  if (source.length <= FULL_PARSE_LIMIT) validate(file, source);
-  const toks = tokens(source);
-  const sites = [];
-  const notes = [];
-  const seen = /* @__PURE__ */ new Set();
-  let flow = 0;
-  let stack = [];
-  let anchors = /* @__PURE__ */ new Map();
-  let pendingAnchor;
-  let top = /* @__PURE__ */ new Set();
-  let deferred = [];
-  let waiting;
-  const note = (at, text) => {
-    notes.push(`${file}:${at}: ${text}`);
-  };
-  const endDocument = () => {
-    for (const d of deferred) if (d.field.inDocument?.(top)) d.act();
-    deferred = [];
-    anchors = /* @__PURE__ */ new Map();
-    stack = [];
-    top = /* @__PURE__ */ new Set();
-    flow = 0;
-    waiting = void 0;
-    pendingAnchor = void 0;
-  };
-  const site = (t, at, via) => {
-    if (seen.has(t.start)) return;
-    const v = scalarValue(t);
-    const shown = t.text.length > 80 ? `${t.text.slice(0, 80)}\u2026` : t.text;
-    if ("problem" in v) return note(at, `${shown}${via ?? ""} is ${v.problem}; left as it is`);
-    const reason = unpinnableReason(v.value);
-    if (reason) return note(at, `${shown}${via ?? ""} is ${reason}; left as it is`);
-    seen.add(t.start);
-    sites.push({ start: t.start, end: t.start + t.text.length, value: v.value, quote: v.quote });
-  };
-  const fieldValue = (field, key, i, at) => {
-    const t = toks[i];
-    const act = () => {
-      if (t === void 0) return;
-      if (t.text[0] === "*" && !t.plain) {
-        const name = t.text.slice(1);
-        const anchor = anchors.get(name);
-        if (!anchor) {
-          throw new ActionError(
-            `${file} could not be parsed as YAML: alias *${name} has no anchor &${name} before it in the same document`,
-            "anchors do not reach across documents (---); define the anchor in the document that uses it"
-          );
-        }
-        if (!anchor.token) return note(at, `${key}: ${t.text} is an alias of &${name} (line ${anchor.line}), which is not a one-line string; left as it is`);
-        return site(anchor.token, anchor.line, ` (anchor &${name}, aliased by ${key} at line ${at})`);
-      }
-      if (isScalar5(t)) return site(t, at);
-      if (t.block) return note(at, `${key}: a block scalar (| or >) is a multi-line value; left as it is`);
-    };
-    if (field.inDocument) deferred.push({ field, act });
-    else act();
-  };
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i];
-    const text = t.text;
-    const line = t.line;
-    if (!t.plain && !t.block && (text === "---" || text === "...") && t.col === 0) {
-      endDocument();
-      continue;
-    }
-    if (t.block) continue;
-    const c = text[0];
-    if (!t.plain && !isQuoted(t)) {
-      if (c === "{" || c === "[") {
-        flow++;
-        if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { line });
-        pendingAnchor = void 0;
-        waiting = void 0;
-      } else if (c === "}" || c === "]") flow = Math.max(0, flow - 1);
-      else if ((c === "-" || c === "?") && text.length === 1) waiting = void 0;
-      else if (c === "&") pendingAnchor = text.slice(1);
-      else if (c === "*" && waiting) {
-        const w = waiting;
-        waiting = void 0;
-        for (const f of fields) if (f.matches(w.path, w.key)) fieldValue(f, w.key, i, line);
-      }
-      continue;
-    }
-    const j = i + 1;
-    const isKey = toks[j]?.text === ":" && !toks[j]?.plain && !isQuoted(toks[j]) && toks[j]?.line === t.line + (t.text.split("\n").length - 1);
-    if (!isKey) {
-      if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { token: t, line });
-      pendingAnchor = void 0;
-      if (waiting && t.col > waiting.col) {
-        const w = waiting;
-        for (const f of fields) if (f.matches(w.path, w.key)) fieldValue(f, w.key, i, line);
-      }
-      waiting = void 0;
-      continue;
-    }
-    if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { line });
-    pendingAnchor = void 0;
-    waiting = void 0;
-    const v = scalarValue(t);
-    const key = "value" in v ? v.value : text;
-    const col = t.col;
-    let path10;
-    if (flow === 0) {
-      while (stack.length > 0 && stack[stack.length - 1].col >= col) stack.pop();
-      path10 = stack.map((s) => s.key);
-      stack.push({ col, key });
-      if (stack.length === 1) top.add(key);
-    } else path10 = stack.map((s) => s.key);
-    const matching = fields.filter((f) => f.matches(path10, key));
-    let k = j + 1;
-    for (; ; ) {
-      const n2 = toks[k];
-      if (n2 && n2.line === toks[j]?.line && !n2.plain && !isQuoted(n2) && (n2.text[0] === "&" || n2.text[0] === "!")) {
-        if (n2.text[0] === "&") pendingAnchor = n2.text.slice(1);
-        k++;
-        continue;
-      }
-      break;
-    }
-    const n = toks[k];
-    if (n === void 0 || n.line !== toks[j]?.line) {
-      waiting = { key, path: path10, col: flow === 0 ? col : -1, line };
-      continue;
-    }
-    if (matching.length === 0) continue;
-    for (const f of matching) {
-      if (isScalar5(n)) {
-        if (pendingAnchor !== void 0) {
-          anchors.set(pendingAnchor, { token: n, line });
-          pendingAnchor = void 0;
-        }
-        fieldValue(f, key, k, line);
-      } else if (n.block || !n.plain && (n.text[0] === "|" || n.text[0] === ">")) {
-        note(line, `${key}: a block scalar (| or >) is a multi-line value; left as it is`);
-      } else if (n.text[0] === "*") fieldValue(f, key, k, line);
-    }
-    if (isScalar5(n) || n.text[0] === "*") i = k;
-  }
-  endDocument();
-  return { source, sites: sites.sort((a, b) => a.start - b.start), notes };
-}
-function pinYaml(file, scanned, rule) {
-  const edits = [];
-  for (const site of scanned.sites) {
-    const to = rule(site.value);
-    if (to === void 0 || to === site.value) continue;
-    edits.push({ start: site.start, end: site.end, text: `${site.quote}${to}${site.quote}`, from: site.value, to });
-  }
-  if (edits.length === 0) return { text: scanned.source, changes: [] };
-  const unsafe = edits.find((e) => !/^[A-Za-z0-9][A-Za-z0-9._\-/:@+]*$/.test(e.to));
-  if (unsafe) throw new ActionError(`pinning ${file} would write '${unsafe.to}', which is not a plain image reference; the file was left unchanged`, "report this with the file");
-  const result = applyEdits(scanned.source, edits);
-  if (scanned.source.length > FULL_PARSE_LIMIT) return result;
-  const again = scanYaml(file, result.text);
-  const byStart = new Map(edits.map((e) => [e.start, e.to]));
-  const expected = scanned.sites.map((s) => byStart.get(s.start) ?? s.value);
-  if (again.sites.length !== expected.length || again.sites.some((s, i) => s.value !== expected[i])) {
-    throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
-  }
-  return result;
-}
-
-// src/pin/formats.ts
-function parse(source) {
-  const docs = (0, import_yaml7.parseAllDocuments)(source, { uniqueKeys: false });
-  return Array.isArray(docs) ? docs : [];
-}
-function scanFormats(file, source) {
-  const docs = parse(source);
-  const notes = [];
-  const sites = [
-    ...isKustomization(file) ? kustomizeSites(file, source, docs, notes) : [],
-    ...isHelmValues(file) ? helmValuesSites(file, source, docs, notes) : [],
-    ...workflowSites(source, docs)
-  ].sort((a, b) => a.start - b.start);
-  return { sites, notes };
-}
-function readYaml(file, source) {
-  const unplaceable = unplaceableYaml(source);
-  if (unplaceable) return { scanned: { source, sites: [], notes: [] }, skipped: unplaceable };
-  let scanned;
-  try {
-    scanned = scanYaml(file, source);
-  } catch (error) {
-    if (!(error instanceof ActionError)) throw error;
-    return { scanned: { source, sites: [], notes: [] }, skipped: { reason: error.message.replace(`${file} could not be parsed as YAML: `, "not YAML that can be read: ") } };
-  }
-  return { scanned: { ...scanned, notes: [...scanned.notes, ...scanFormats(file, source).notes] } };
-}
-function tryParse2(text) {
-  try {
-    return parseReference(text);
-  } catch {
-    return void 0;
-  }
-}
-function pinFormats(file, source, rule) {
-  const { sites } = scanFormats(file, source);
-  const edits = [];
-  const expected = /* @__PURE__ */ new Map();
-  for (const site of sites) {
-    const toText = rule(site.written);
-    if (toText === void 0 || toText === site.written) continue;
-    const to = tryParse2(toText);
-    const siteEdits = to && site.edits(to, toText);
-    if (!to || !siteEdits) continue;
-    edits.push(...siteEdits);
-    expected.set(site.start, to.digest);
-  }
-  if (edits.length === 0) return { text: source, changes: [] };
-  const result = applyEdits(source, edits);
-  const changes = dedupeChanges(result.changes);
-  const again = scanFormats(file, result.text);
-  const digests = again.sites.map((s) => tryParse2(s.written)?.digest);
-  const wanted = sites.map((s) => expected.has(s.start) ? expected.get(s.start) : tryParse2(s.written)?.digest);
-  if (digests.join("\n") !== wanted.join("\n")) {
-    throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
-  }
-  return { text: result.text, changes };
-}
-function dedupeChanges(changes) {
-  const seen = /* @__PURE__ */ new Set();
-  return changes.filter((c) => {
-    const key = `${c.line}
-${c.from}
-${c.to}`;
-    return !seen.has(key) && !!seen.add(key);
-  });
-}
-function pinYamlFile(file, scanned, rule, skipped) {
-  if (skipped) return { text: scanned.source, changes: [] };
-  const first = pinYaml(file, scanned, rule);
-  const second = pinFormats(file, first.text, rule);
-  return { text: second.text, changes: [...first.changes, ...second.changes].sort((a, b) => a.line - b.line) };
-}
-function pinYamlText(file, source, rule) {
-  const { scanned, skipped } = readYaml(file, source);
-  return pinYamlFile(file, scanned, rule, skipped);
-}
-function skippedNotes(files) {
-  return files.flatMap((f) => f.skipped ? [`${f.rel}${f.skipped.line ? `:${f.skipped.line}` : ""}: skipped, nothing written to it: ${f.skipped.reason}`] : []);
-}
-function deployReferences(f) {
-  if (f.skipped) return [];
-  const source = f.scanned.source;
-  if (f.kind === "dockerfile") return f.scanned.sites.map((s) => ({ file: f.rel, line: s.line, written: s.value, format: "dockerfile" }));
-  const refs = /* @__PURE__ */ new Map();
-  for (const s of f.scanned.sites) refs.set(s.start + s.quote.length, { file: f.rel, line: lineOf(source, s.start), written: s.value, format: "yaml" });
-  for (const s of scanFormats(f.rel, source).sites) {
-    if (!refs.has(s.start)) refs.set(s.start, { file: f.rel, line: lineOf(source, s.start), written: s.written, format: s.format });
-  }
-  return [...refs.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
-}
-
 // src/pin/files.ts
 var import_promises = __toESM(require_promises(), 1);
 var import_node_path3 = __toESM(require_path(), 1);
@@ -8022,10 +7409,10 @@ function getOptions(copy) {
 }
 
 // node_modules/@actions/glob/lib/internal-globber.js
-var path7 = __toESM(require_path(), 1);
+var path5 = __toESM(require_path(), 1);
 
 // node_modules/@actions/glob/lib/internal-path-helper.js
-var path3 = __toESM(require_path(), 1);
+var path = __toESM(require_path(), 1);
 var import_assert = __toESM(require_assert(), 1);
 var IS_WINDOWS = process.platform === "win32";
 function dirname2(p) {
@@ -8033,7 +7420,7 @@ function dirname2(p) {
   if (IS_WINDOWS && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
   }
-  let result = path3.dirname(p);
+  let result = path.dirname(p);
   if (IS_WINDOWS && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
     result = safeTrimTrailingSeparator(result);
   }
@@ -8070,7 +7457,7 @@ function ensureAbsoluteRoot(root, itemPath) {
   (0, import_assert.default)(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
   if (root.endsWith("/") || IS_WINDOWS && root.endsWith("\\")) {
   } else {
-    root += path3.sep;
+    root += path.sep;
   }
   return root + itemPath;
 }
@@ -8104,10 +7491,10 @@ function safeTrimTrailingSeparator(p) {
     return "";
   }
   p = normalizeSeparators(p);
-  if (!p.endsWith(path3.sep)) {
+  if (!p.endsWith(path.sep)) {
     return p;
   }
-  if (p === path3.sep) {
+  if (p === path.sep) {
     return p;
   }
   if (IS_WINDOWS && /^[A-Z]:\\$/i.test(p)) {
@@ -8175,7 +7562,7 @@ function partialMatch(patterns, itemPath) {
 
 // node_modules/@actions/glob/lib/internal-pattern.js
 var os = __toESM(require_os(), 1);
-var path6 = __toESM(require_path(), 1);
+var path4 = __toESM(require_path(), 1);
 var import_assert3 = __toESM(require_assert(), 1);
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -9392,11 +8779,11 @@ var qmarksTestNoExtDot = ([$0]) => {
   return (f) => f.length === len && f !== "." && f !== "..";
 };
 var defaultPlatform = typeof process === "object" && process ? typeof process.env === "object" && process.env && process.env.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-var path4 = {
+var path2 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep2 = defaultPlatform === "win32" ? path4.win32.sep : path4.posix.sep;
+var sep2 = defaultPlatform === "win32" ? path2.win32.sep : path2.posix.sep;
 minimatch.sep = sep2;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
@@ -10143,7 +9530,7 @@ minimatch.escape = escape;
 minimatch.unescape = unescape;
 
 // node_modules/@actions/glob/lib/internal-path.js
-var path5 = __toESM(require_path(), 1);
+var path3 = __toESM(require_path(), 1);
 var import_assert2 = __toESM(require_assert(), 1);
 var IS_WINDOWS3 = process.platform === "win32";
 var Path = class {
@@ -10157,12 +9544,12 @@ var Path = class {
       (0, import_assert2.default)(itemPath, `Parameter 'itemPath' must not be empty`);
       itemPath = safeTrimTrailingSeparator(itemPath);
       if (!hasRoot(itemPath)) {
-        this.segments = itemPath.split(path5.sep);
+        this.segments = itemPath.split(path3.sep);
       } else {
         let remaining = itemPath;
         let dir = dirname2(remaining);
         while (dir !== remaining) {
-          const basename3 = path5.basename(remaining);
+          const basename3 = path3.basename(remaining);
           this.segments.unshift(basename3);
           remaining = dir;
           dir = dirname2(remaining);
@@ -10180,7 +9567,7 @@ var Path = class {
           (0, import_assert2.default)(segment === dirname2(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
-          (0, import_assert2.default)(!segment.includes(path5.sep), `Parameter 'itemPath' contains unexpected path separators`);
+          (0, import_assert2.default)(!segment.includes(path3.sep), `Parameter 'itemPath' contains unexpected path separators`);
           this.segments.push(segment);
         }
       }
@@ -10191,12 +9578,12 @@ var Path = class {
    */
   toString() {
     let result = this.segments[0];
-    let skipSlash = result.endsWith(path5.sep) || IS_WINDOWS3 && /^[A-Z]:$/i.test(result);
+    let skipSlash = result.endsWith(path3.sep) || IS_WINDOWS3 && /^[A-Z]:$/i.test(result);
     for (let i = 1; i < this.segments.length; i++) {
       if (skipSlash) {
         skipSlash = false;
       } else {
-        result += path5.sep;
+        result += path3.sep;
       }
       result += this.segments[i];
     }
@@ -10228,7 +9615,7 @@ var Pattern = class _Pattern {
     }
     pattern = _Pattern.fixupPattern(pattern, homedir2);
     this.segments = new Path(pattern).segments;
-    this.trailingSeparator = normalizeSeparators(pattern).endsWith(path6.sep);
+    this.trailingSeparator = normalizeSeparators(pattern).endsWith(path4.sep);
     pattern = safeTrimTrailingSeparator(pattern);
     let foundGlob = false;
     const searchSegments = this.segments.map((x) => _Pattern.getLiteral(x)).filter((x) => !foundGlob && !(foundGlob = x === ""));
@@ -10252,8 +9639,8 @@ var Pattern = class _Pattern {
   match(itemPath) {
     if (this.segments[this.segments.length - 1] === "**") {
       itemPath = normalizeSeparators(itemPath);
-      if (!itemPath.endsWith(path6.sep) && this.isImplicitPattern === false) {
-        itemPath = `${itemPath}${path6.sep}`;
+      if (!itemPath.endsWith(path4.sep) && this.isImplicitPattern === false) {
+        itemPath = `${itemPath}${path4.sep}`;
       }
     } else {
       itemPath = safeTrimTrailingSeparator(itemPath);
@@ -10288,9 +9675,9 @@ var Pattern = class _Pattern {
     (0, import_assert3.default)(literalSegments.every((x, i) => (x !== "." || i === 0) && x !== ".."), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
     (0, import_assert3.default)(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
     pattern = normalizeSeparators(pattern);
-    if (pattern === "." || pattern.startsWith(`.${path6.sep}`)) {
+    if (pattern === "." || pattern.startsWith(`.${path4.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
-    } else if (pattern === "~" || pattern.startsWith(`~${path6.sep}`)) {
+    } else if (pattern === "~" || pattern.startsWith(`~${path4.sep}`)) {
       homedir2 = homedir2 || os.homedir();
       (0, import_assert3.default)(homedir2, "Unable to determine HOME directory");
       (0, import_assert3.default)(hasAbsoluteRoot(homedir2), `Expected HOME directory to be a rooted path. Actual '${homedir2}'`);
@@ -10534,7 +9921,7 @@ var DefaultGlobber = class _DefaultGlobber {
         if (!stats) {
           continue;
         }
-        if (options.excludeHiddenFiles && path7.basename(item.path).match(/^\./)) {
+        if (options.excludeHiddenFiles && path5.basename(item.path).match(/^\./)) {
           continue;
         }
         if (stats.isDirectory()) {
@@ -10544,7 +9931,7 @@ var DefaultGlobber = class _DefaultGlobber {
             continue;
           }
           const childLevel = item.level + 1;
-          const childItems = (yield __await(fs.promises.readdir(item.path))).map((x) => new SearchState(path7.join(item.path, x), childLevel));
+          const childItems = (yield __await(fs.promises.readdir(item.path))).map((x) => new SearchState(path5.join(item.path, x), childLevel));
           stack.push(...childItems.reverse());
         } else if (match3 & MatchKind.File) {
           yield yield __await(item.path);
@@ -10614,7 +10001,7 @@ var crypto = __toESM(require_crypto(), 1);
 var fs2 = __toESM(require_fs(), 1);
 var stream = __toESM(require_stream(), 1);
 var util = __toESM(require_util(), 1);
-var path8 = __toESM(require_path(), 1);
+var path6 = __toESM(require_path(), 1);
 
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -10648,6 +10035,37 @@ function create(patterns, options) {
   return __awaiter2(this, void 0, void 0, function* () {
     return yield DefaultGlobber.create(patterns, options);
   });
+}
+
+// src/pin/edits.ts
+function applyEdits(source, edits) {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  const changes = [];
+  let out = "";
+  let pos = 0;
+  for (const e of sorted) {
+    if (e.start < pos) throw new Error(`overlapping edits at offset ${e.start}`);
+    out += source.slice(pos, e.start) + e.text;
+    pos = e.end;
+  }
+  out += source.slice(pos);
+  let line = 1;
+  let counted = 0;
+  for (const e of sorted) {
+    for (let k = source.indexOf("\n", counted); k !== -1 && k < e.start; k = source.indexOf("\n", k + 1)) line++;
+    counted = e.start;
+    const start = source.lastIndexOf("\n", e.start - 1) + 1;
+    const nl = source.indexOf("\n", e.start);
+    const end = nl === -1 ? source.length : nl;
+    const before = source.slice(start, end).replace(/\r$/, "");
+    let after = before;
+    for (let o = sorted.length - 1; o >= 0; o--) {
+      const x = sorted[o];
+      if (x.start >= start && x.end <= end) after = after.slice(0, x.start - start) + x.text + after.slice(x.end - start);
+    }
+    changes.push({ line, from: e.from, to: e.to, before, after });
+  }
+  return { text: out, changes };
 }
 
 // src/pin/dockerfile.ts
@@ -10714,6 +10132,557 @@ function pinDockerfile(scanned, rule) {
   }
   if (edits.length === 0) return { text: scanned.source, changes: [] };
   return applyEdits(scanned.source, edits);
+}
+
+// src/pin/formats.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+
+// src/pin/helm.ts
+var import_node_path = __toESM(require_path(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/pin/sites.ts
+var import_yaml = __toESM(require_dist(), 1);
+function scalarField(source, node) {
+  if (!(0, import_yaml.isScalar)(node) || !node.range) return void 0;
+  const [start, end] = node.range;
+  const raw = source.slice(start, end);
+  if (raw.includes("\n") || node.type === import_yaml.Scalar.BLOCK_FOLDED || node.type === import_yaml.Scalar.BLOCK_LITERAL) return void 0;
+  if (node.value === null) return raw === "" ? { start, end, text: "", quote: "" } : void 0;
+  const quote = node.type === import_yaml.Scalar.QUOTE_DOUBLE ? '"' : node.type === import_yaml.Scalar.QUOTE_SINGLE ? "'" : "";
+  const text = quote ? raw.slice(1, -1) : raw;
+  if (quote && (text !== String(node.value) || quote === '"' && text.includes("\\"))) return void 0;
+  if (!quote && typeof node.value !== "string" && typeof node.value !== "number") return void 0;
+  return { start, end, text, quote };
+}
+function setField(field, value, from, to) {
+  if (field.start === field.end) return { start: field.start, end: field.end, text: ` ${value}`, from, to };
+  return { start: field.start, end: field.end, text: `${field.quote}${value}${field.quote}`, from, to };
+}
+function lineOf(source, offset) {
+  let line = 1;
+  for (let i = source.indexOf("\n"); i !== -1 && i < offset; i = source.indexOf("\n", i + 1)) line++;
+  return line;
+}
+function addPair(source, flow, lastKeyStart, lastEnd, key, value, from, to) {
+  if (flow) return { start: lastEnd, end: lastEnd, text: `, ${key}: ${value}`, from, to };
+  const keyLine = source.lastIndexOf("\n", lastKeyStart - 1) + 1;
+  const indent = source.slice(keyLine, lastKeyStart).replace(/[^\t ]/g, " ");
+  const nl = source.indexOf("\n", lastEnd);
+  const at = nl === -1 ? source.length : source[nl - 1] === "\r" ? nl - 1 : nl;
+  const eol = nl !== -1 ? source[nl - 1] === "\r" ? "\r\n" : "\n" : source.includes("\r\n") ? "\r\n" : "\n";
+  return { start: at, end: at, text: `${eol}${indent}${key}: ${value}`, from, to };
+}
+
+// src/pin/helm.ts
+function isHelmValues(file) {
+  return /^(?:.*[-_.])?values(?:[-_.].*)?\.ya?ml$/i.test(import_node_path.default.basename(file));
+}
+function pairOf(map, key) {
+  return map.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === key);
+}
+function helmValuesSites(file, source, docs, notes) {
+  const sites = [];
+  for (const doc of docs) {
+    (0, import_yaml2.visit)(doc, {
+      Map(_, map) {
+        const repoPair = pairOf(map, "repository");
+        const tagPair = pairOf(map, "tag");
+        if (!repoPair || !tagPair) return;
+        const repository = scalarField(source, repoPair.value);
+        const tag = scalarField(source, tagPair.value);
+        const registryPair = pairOf(map, "registry");
+        const registry = registryPair ? scalarField(source, registryPair.value) : void 0;
+        const digestPair = pairOf(map, "digest");
+        const digest = digestPair ? scalarField(source, digestPair.value) : void 0;
+        if (!repository?.text || /[{}$]/.test(repository.text)) return;
+        if (!tag || registryPair && !registry || digestPair && !digest) {
+          notes.push(`${file}: the image map of '${repository.text}' has a tag, registry or digest that is not a one-line value; left as it is`);
+          return;
+        }
+        if (tag.text === "") {
+          notes.push(`${file}: '${repository.text}' has an empty tag (the chart's appVersion, which the values do not say); left as it is`);
+          return;
+        }
+        const [tagName = "", tagDigest] = tag.text.split("@");
+        const pinnedDigest = digest?.text || tagDigest;
+        const written = `${registry?.text ? `${registry.text}/` : ""}${repository.text}:${tagName}${pinnedDigest ? `@${pinnedDigest}` : ""}`;
+        sites.push({
+          format: "helm",
+          start: repository.start,
+          written,
+          edits(to, toText) {
+            if (!to.digest) return void 0;
+            const newTag = to.tag ?? tagName;
+            if (digest) {
+              const edits = [setField(digest, to.digest, written, toText)];
+              if (newTag !== tag.text) edits.push(setField(tag, newTag, written, toText));
+              return edits;
+            }
+            return [setField(tag, `${newTag}@${to.digest}`, written, toText)];
+          }
+        });
+      }
+    });
+  }
+  return sites;
+}
+
+// src/pin/kustomize.ts
+var import_node_path2 = __toESM(require_path(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
+var KUSTOMIZATION = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+function isKustomization(file) {
+  return KUSTOMIZATION.has(import_node_path2.default.basename(file));
+}
+function pairOf2(map, key) {
+  return map.items.find((p) => (0, import_yaml3.isScalar)(p.key) && p.key.value === key);
+}
+function kustomizeSites(file, source, docs, notes) {
+  const sites = [];
+  for (const doc of docs) {
+    if (!(0, import_yaml3.isMap)(doc.contents)) continue;
+    const images = pairOf2(doc.contents, "images")?.value;
+    if (!(0, import_yaml3.isSeq)(images)) continue;
+    for (const entry of images.items) {
+      if (!(0, import_yaml3.isMap)(entry)) continue;
+      const field = (key) => scalarField(source, pairOf2(entry, key)?.value);
+      const name = field("name");
+      if (!name?.text) continue;
+      const newName = field("newName");
+      const newTag = field("newTag");
+      const digestPair = pairOf2(entry, "digest");
+      const digest = field("digest");
+      if (digestPair && !digest) {
+        notes.push(`${file}: the digest of images entry '${name.text}' is not a one-line value and was left as it is`);
+        continue;
+      }
+      const image = newName?.text || name.text;
+      const written = `${image}${newTag?.text ? `:${newTag.text}` : ""}${digest?.text ? `@${digest.text}` : ""}`;
+      const last = entry.items[entry.items.length - 1];
+      const lastValue = scalarField(source, last.value);
+      sites.push({
+        format: "kustomize",
+        start: name.start,
+        written,
+        edits(to, toText) {
+          if (!to.digest) return void 0;
+          const edits = [];
+          if (digest) edits.push(setField(digest, to.digest, written, toText));
+          else if (lastValue && (0, import_yaml3.isScalar)(last.key) && last.key.range) {
+            edits.push(addPair(source, !!entry.flow, last.key.range[0], lastValue.end, "digest", to.digest, written, toText));
+          } else return void 0;
+          if (newTag && to.tag && to.tag !== newTag.text) edits.push(setField(newTag, to.tag, written, toText));
+          return edits;
+        }
+      });
+    }
+  }
+  return sites;
+}
+
+// src/pin/unplaceable.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+var TEMPLATE_OPEN = /(?<!\$)\{\{/g;
+function lineAt(source, offset) {
+  return source.slice(0, offset).split("\n").length;
+}
+function unplaceableYaml(source) {
+  const docs = (0, import_yaml4.parseAllDocuments)(source, { uniqueKeys: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const strings = [];
+  for (const doc of list) {
+    (0, import_yaml4.visit)(doc, {
+      Scalar(_, node) {
+        if (typeof node.value === "string" && node.range) strings.push([node.range[0], node.range[1]]);
+      }
+    });
+  }
+  for (const m of source.matchAll(TEMPLATE_OPEN)) {
+    const at = m.index;
+    if (strings.some(([s, e]) => at >= s && at < e)) continue;
+    const lineStart = source.lastIndexOf("\n", at - 1) + 1;
+    if (/(^|[ \t])#/.test(source.slice(lineStart, at))) continue;
+    const line = lineAt(source, at);
+    return {
+      line,
+      reason: `a template ({{ \u2026 }} at line ${line}): its YAML exists only once rendered (helm template); pin the values it is rendered from instead`
+    };
+  }
+  const broken = list.find((d) => d.errors.length > 0);
+  if (broken) {
+    const e = broken.errors[0];
+    const line = e?.linePos?.[0]?.line;
+    const message = ((e?.message ?? "unknown error").split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    return { ...line && { line }, reason: `not YAML${line ? ` (line ${line})` : ""}: ${message}` };
+  }
+  return void 0;
+}
+
+// src/pin/workflow.ts
+var import_yaml5 = __toESM(require_dist(), 1);
+function pairOf3(map, key) {
+  return map.items.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === key);
+}
+function isWorkflow(doc) {
+  return (0, import_yaml5.isMap)(doc.contents) && (0, import_yaml5.isMap)(pairOf3(doc.contents, "jobs")?.value) && pairOf3(doc.contents, "on") !== void 0;
+}
+var DOCKER_SCHEME = "docker://";
+function workflowSites(source, docs) {
+  const sites = [];
+  const site = (field, offset) => {
+    const written = field.text.slice(offset);
+    if (written === "" || written.includes("${{")) return;
+    const start = field.start + field.quote.length + offset;
+    const part = { start, end: start + written.length, text: written, quote: "" };
+    sites.push({ format: "workflow", start, written, edits: (to, toText) => [setField(part, toText, written, toText)] });
+  };
+  for (const doc of docs) {
+    if (!isWorkflow(doc)) continue;
+    const jobs = pairOf3(doc.contents, "jobs")?.value;
+    for (const job of jobs.items) {
+      if (!(0, import_yaml5.isMap)(job.value)) continue;
+      const container = scalarField(source, pairOf3(job.value, "container")?.value);
+      if (container) site(container, 0);
+      const steps = pairOf3(job.value, "steps")?.value;
+      if (!(0, import_yaml5.isSeq)(steps)) continue;
+      for (const step of steps.items) {
+        if (!(0, import_yaml5.isMap)(step)) continue;
+        const uses = scalarField(source, pairOf3(step, "uses")?.value);
+        if (uses?.text.startsWith(DOCKER_SCHEME)) site(uses, DOCKER_SCHEME.length);
+      }
+    }
+  }
+  return sites;
+}
+
+// src/pin/yaml.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+
+// src/pin/fields.ts
+var IMAGE_FIELD = { name: "image", matches: (_path, key) => key === "image" };
+var WORKFLOW_CONTAINER = {
+  name: "jobs.<id>.container",
+  matches: (path10, key) => key === "container" && path10.length === 2 && path10[0] === "jobs",
+  inDocument: (top) => top.has("on") || top.has("true")
+};
+var YAML_FIELDS = [IMAGE_FIELD, WORKFLOW_CONTAINER];
+function unpinnableReason(value) {
+  if (value.includes("{{") || value.includes("}}")) return "a template: its value is only known once the template is rendered";
+  if (/\$(\{|\(|[A-Za-z_])/.test(value)) return "a variable: its value is only known at run time";
+  if (!tryParse(value)) return "not an image reference this action can read";
+  return void 0;
+}
+
+// src/pin/yaml.ts
+var FULL_PARSE_LIMIT = 1 << 20;
+function describeYamlError(file, doc) {
+  const e = doc.errors[0];
+  const where = e?.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : "";
+  const message = (e?.message ?? "unknown error").split("\n")[0];
+  throw new ActionError(
+    `${file} could not be parsed as YAML${where}: ${message}`,
+    `fix the file or leave it out of 'files' (templates such as Helm charts are not plain YAML)`
+  );
+}
+function validate(file, source) {
+  for (const doc of (0, import_yaml6.parseAllDocuments)(source, { uniqueKeys: false })) if (doc.errors.length > 0) describeYamlError(file, doc);
+}
+function tokens(source) {
+  const out = [];
+  let pos = 0;
+  let line = 1;
+  let lineBegin = 0;
+  let scalar = false;
+  let blockHeader = false;
+  for (const t of new import_yaml6.Lexer().lex(source)) {
+    if (t === "" || t === "") continue;
+    if (t === "") {
+      scalar = true;
+      continue;
+    }
+    const first = t[0];
+    const start = pos;
+    const startLine = line;
+    const col = start - lineBegin;
+    pos += t.length;
+    for (let k = t.indexOf("\n"); k !== -1; k = t.indexOf("\n", k + 1)) {
+      line++;
+      lineBegin = start + k + 1;
+    }
+    if (!scalar && (first === " " || first === "	" || first === "\n" || first === "\r" || first === "#")) continue;
+    if (first === "|" || first === ">") blockHeader = !scalar;
+    const block = scalar && blockHeader;
+    out.push({ text: t, start, line: startLine, col, plain: scalar && !block, block });
+    if (scalar) blockHeader = false;
+    scalar = false;
+  }
+  return out;
+}
+var isQuoted = (t) => !t.plain && !t.block && (t.text[0] === '"' || t.text[0] === "'");
+var isScalar5 = (t) => t !== void 0 && (t.plain || isQuoted(t));
+function scalarValue(t) {
+  if (t.text.includes("\n")) return { problem: "a multi-line value" };
+  if (t.plain) return { value: t.text, quote: "" };
+  const quote = t.text[0];
+  const inner = t.text.slice(1, -1);
+  if (t.text.length < 2 || !t.text.endsWith(quote)) return { problem: "an unterminated quoted value" };
+  if (quote === '"' ? inner.includes("\\") : inner.includes("''")) return { problem: "a value with escapes" };
+  return { value: inner, quote };
+}
+function scanYaml(file, source, fields = YAML_FIELDS) {
+  if (source.length <= FULL_PARSE_LIMIT) validate(file, source);
+  const toks = tokens(source);
+  const sites = [];
+  const notes = [];
+  const seen = /* @__PURE__ */ new Set();
+  let flow = 0;
+  let stack = [];
+  let anchors = /* @__PURE__ */ new Map();
+  let pendingAnchor;
+  let top = /* @__PURE__ */ new Set();
+  let deferred = [];
+  let waiting;
+  const note = (at, text) => {
+    notes.push(`${file}:${at}: ${text}`);
+  };
+  const endDocument = () => {
+    for (const d of deferred) if (d.field.inDocument?.(top)) d.act();
+    deferred = [];
+    anchors = /* @__PURE__ */ new Map();
+    stack = [];
+    top = /* @__PURE__ */ new Set();
+    flow = 0;
+    waiting = void 0;
+    pendingAnchor = void 0;
+  };
+  const site = (t, at, via) => {
+    if (seen.has(t.start)) return;
+    const v = scalarValue(t);
+    const shown = t.text.length > 80 ? `${t.text.slice(0, 80)}\u2026` : t.text;
+    if ("problem" in v) return note(at, `${shown}${via ?? ""} is ${v.problem}; left as it is`);
+    const reason = unpinnableReason(v.value);
+    if (reason) return note(at, `${shown}${via ?? ""} is ${reason}; left as it is`);
+    seen.add(t.start);
+    sites.push({ start: t.start, end: t.start + t.text.length, value: v.value, quote: v.quote });
+  };
+  const fieldValue = (field, key, i, at) => {
+    const t = toks[i];
+    const act = () => {
+      if (t === void 0) return;
+      if (t.text[0] === "*" && !t.plain) {
+        const name = t.text.slice(1);
+        const anchor = anchors.get(name);
+        if (!anchor) {
+          throw new ActionError(
+            `${file} could not be parsed as YAML: alias *${name} has no anchor &${name} before it in the same document`,
+            "anchors do not reach across documents (---); define the anchor in the document that uses it"
+          );
+        }
+        if (!anchor.token) return note(at, `${key}: ${t.text} is an alias of &${name} (line ${anchor.line}), which is not a one-line string; left as it is`);
+        return site(anchor.token, anchor.line, ` (anchor &${name}, aliased by ${key} at line ${at})`);
+      }
+      if (isScalar5(t)) return site(t, at);
+      if (t.block) return note(at, `${key}: a block scalar (| or >) is a multi-line value; left as it is`);
+    };
+    if (field.inDocument) deferred.push({ field, act });
+    else act();
+  };
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const text = t.text;
+    const line = t.line;
+    if (!t.plain && !t.block && (text === "---" || text === "...") && t.col === 0) {
+      endDocument();
+      continue;
+    }
+    if (t.block) continue;
+    const c = text[0];
+    if (!t.plain && !isQuoted(t)) {
+      if (c === "{" || c === "[") {
+        flow++;
+        if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { line });
+        pendingAnchor = void 0;
+        waiting = void 0;
+      } else if (c === "}" || c === "]") flow = Math.max(0, flow - 1);
+      else if ((c === "-" || c === "?") && text.length === 1) waiting = void 0;
+      else if (c === "&") pendingAnchor = text.slice(1);
+      else if (c === "*" && waiting) {
+        const w = waiting;
+        waiting = void 0;
+        for (const f of fields) if (f.matches(w.path, w.key)) fieldValue(f, w.key, i, line);
+      }
+      continue;
+    }
+    const j = i + 1;
+    const isKey = toks[j]?.text === ":" && !toks[j]?.plain && !isQuoted(toks[j]) && toks[j]?.line === t.line + (t.text.split("\n").length - 1);
+    if (!isKey) {
+      if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { token: t, line });
+      pendingAnchor = void 0;
+      if (waiting && t.col > waiting.col) {
+        const w = waiting;
+        for (const f of fields) if (f.matches(w.path, w.key)) fieldValue(f, w.key, i, line);
+      }
+      waiting = void 0;
+      continue;
+    }
+    if (pendingAnchor !== void 0) anchors.set(pendingAnchor, { line });
+    pendingAnchor = void 0;
+    waiting = void 0;
+    const v = scalarValue(t);
+    const key = "value" in v ? v.value : text;
+    const col = t.col;
+    let path10;
+    if (flow === 0) {
+      while (stack.length > 0 && stack[stack.length - 1].col >= col) stack.pop();
+      path10 = stack.map((s) => s.key);
+      stack.push({ col, key });
+      if (stack.length === 1) top.add(key);
+    } else path10 = stack.map((s) => s.key);
+    const matching = fields.filter((f) => f.matches(path10, key));
+    let k = j + 1;
+    for (; ; ) {
+      const n2 = toks[k];
+      if (n2 && n2.line === toks[j]?.line && !n2.plain && !isQuoted(n2) && (n2.text[0] === "&" || n2.text[0] === "!")) {
+        if (n2.text[0] === "&") pendingAnchor = n2.text.slice(1);
+        k++;
+        continue;
+      }
+      break;
+    }
+    const n = toks[k];
+    if (n === void 0 || n.line !== toks[j]?.line) {
+      waiting = { key, path: path10, col: flow === 0 ? col : -1, line };
+      continue;
+    }
+    if (matching.length === 0) continue;
+    for (const f of matching) {
+      if (isScalar5(n)) {
+        if (pendingAnchor !== void 0) {
+          anchors.set(pendingAnchor, { token: n, line });
+          pendingAnchor = void 0;
+        }
+        fieldValue(f, key, k, line);
+      } else if (n.block || !n.plain && (n.text[0] === "|" || n.text[0] === ">")) {
+        note(line, `${key}: a block scalar (| or >) is a multi-line value; left as it is`);
+      } else if (n.text[0] === "*") fieldValue(f, key, k, line);
+    }
+    if (isScalar5(n) || n.text[0] === "*") i = k;
+  }
+  endDocument();
+  return { source, sites: sites.sort((a, b) => a.start - b.start), notes };
+}
+function pinYaml(file, scanned, rule) {
+  const edits = [];
+  for (const site of scanned.sites) {
+    const to = rule(site.value);
+    if (to === void 0 || to === site.value) continue;
+    edits.push({ start: site.start, end: site.end, text: `${site.quote}${to}${site.quote}`, from: site.value, to });
+  }
+  if (edits.length === 0) return { text: scanned.source, changes: [] };
+  const unsafe = edits.find((e) => !/^[A-Za-z0-9][A-Za-z0-9._\-/:@+]*$/.test(e.to));
+  if (unsafe) throw new ActionError(`pinning ${file} would write '${unsafe.to}', which is not a plain image reference; the file was left unchanged`, "report this with the file");
+  const result = applyEdits(scanned.source, edits);
+  if (scanned.source.length > FULL_PARSE_LIMIT) return result;
+  const again = scanYaml(file, result.text);
+  const byStart = new Map(edits.map((e) => [e.start, e.to]));
+  const expected = scanned.sites.map((s) => byStart.get(s.start) ?? s.value);
+  if (again.sites.length !== expected.length || again.sites.some((s, i) => s.value !== expected[i])) {
+    throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
+  }
+  return result;
+}
+
+// src/pin/formats.ts
+function parse(source) {
+  const docs = (0, import_yaml7.parseAllDocuments)(source, { uniqueKeys: false });
+  return Array.isArray(docs) ? docs : [];
+}
+function scanFormats(file, source) {
+  const docs = parse(source);
+  const notes = [];
+  const sites = [
+    ...isKustomization(file) ? kustomizeSites(file, source, docs, notes) : [],
+    ...isHelmValues(file) ? helmValuesSites(file, source, docs, notes) : [],
+    ...workflowSites(source, docs)
+  ].sort((a, b) => a.start - b.start);
+  return { sites, notes };
+}
+function readYaml(file, source) {
+  const unplaceable = unplaceableYaml(source);
+  if (unplaceable) return { scanned: { source, sites: [], notes: [] }, skipped: unplaceable };
+  let scanned;
+  try {
+    scanned = scanYaml(file, source);
+  } catch (error) {
+    if (!(error instanceof ActionError)) throw error;
+    return { scanned: { source, sites: [], notes: [] }, skipped: { reason: error.message.replace(`${file} could not be parsed as YAML: `, "not YAML that can be read: ") } };
+  }
+  return { scanned: { ...scanned, notes: [...scanned.notes, ...scanFormats(file, source).notes] } };
+}
+function tryParse2(text) {
+  try {
+    return parseReference(text);
+  } catch {
+    return void 0;
+  }
+}
+function pinFormats(file, source, rule) {
+  const { sites } = scanFormats(file, source);
+  const edits = [];
+  const expected = /* @__PURE__ */ new Map();
+  for (const site of sites) {
+    const toText = rule(site.written);
+    if (toText === void 0 || toText === site.written) continue;
+    const to = tryParse2(toText);
+    const siteEdits = to && site.edits(to, toText);
+    if (!to || !siteEdits) continue;
+    edits.push(...siteEdits);
+    expected.set(site.start, to.digest);
+  }
+  if (edits.length === 0) return { text: source, changes: [] };
+  const result = applyEdits(source, edits);
+  const changes = dedupeChanges(result.changes);
+  const again = scanFormats(file, result.text);
+  const digests = again.sites.map((s) => tryParse2(s.written)?.digest);
+  const wanted = sites.map((s) => expected.has(s.start) ? expected.get(s.start) : tryParse2(s.written)?.digest);
+  if (digests.join("\n") !== wanted.join("\n")) {
+    throw new ActionError(`pinning ${file} did not give the expected YAML; the file was left unchanged`, "report this with the file");
+  }
+  return { text: result.text, changes };
+}
+function dedupeChanges(changes) {
+  const seen = /* @__PURE__ */ new Set();
+  return changes.filter((c) => {
+    const key = `${c.line}
+${c.from}
+${c.to}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+}
+function pinYamlFile(file, scanned, rule, skipped) {
+  if (skipped) return { text: scanned.source, changes: [] };
+  const first = pinYaml(file, scanned, rule);
+  const second = pinFormats(file, first.text, rule);
+  return { text: second.text, changes: [...first.changes, ...second.changes].sort((a, b) => a.line - b.line) };
+}
+function pinYamlText(file, source, rule) {
+  const { scanned, skipped } = readYaml(file, source);
+  return pinYamlFile(file, scanned, rule, skipped);
+}
+function skippedNotes(files) {
+  return files.flatMap((f) => f.skipped ? [`${f.rel}${f.skipped.line ? `:${f.skipped.line}` : ""}: skipped, nothing written to it: ${f.skipped.reason}`] : []);
+}
+function deployReferences(f) {
+  if (f.skipped) return [];
+  const source = f.scanned.source;
+  if (f.kind === "dockerfile") return f.scanned.sites.map((s) => ({ file: f.rel, line: s.line, written: s.value, format: "dockerfile" }));
+  const refs = /* @__PURE__ */ new Map();
+  for (const s of f.scanned.sites) refs.set(s.start + s.quote.length, { file: f.rel, line: lineOf(source, s.start), written: s.value, format: "yaml" });
+  for (const s of scanFormats(f.rel, source).sites) {
+    if (!refs.has(s.start)) refs.set(s.start, { file: f.rel, line: lineOf(source, s.start), written: s.written, format: s.format });
+  }
+  return [...refs.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
 }
 
 // src/pin/files.ts
@@ -10851,9 +10820,6 @@ function deployNotes(files) {
 }
 
 export {
-  tagKey,
-  resolvedRule,
-  ownImageRule,
   skippedNotes,
   deployReferences,
   loadDeployFiles,

@@ -5,7 +5,7 @@ import {
   pinDeployFiles,
   skippedNotes,
   writePinnedFiles
-} from "./chunk-CYHMJBI4.js";
+} from "./chunk-7ZN56DVR.js";
 import {
   code,
   fence,

@@ -1,17 +1,19 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  pinFiles
-} from "./chunk-OYRMDOS4.js";
-import {
   dockerRegistries
 } from "./chunk-IDLCBVGP.js";
 import "./chunk-HE4PJ7L7.js";
 import {
-  loadDeployFiles,
-  ownImageRule
-} from "./chunk-CYHMJBI4.js";
+  pinFiles
+} from "./chunk-K452MI6I.js";
+import {
+  loadDeployFiles
+} from "./chunk-7ZN56DVR.js";
 import "./chunk-LWLEGXAD.js";
+import {
+  ownImageRule
+} from "./chunk-3UACT35D.js";
 import "./chunk-PLNMAWCX.js";
 import {
   warning

@@ -6,8 +6,9 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   pinText
-} from "./chunk-CYHMJBI4.js";
+} from "./chunk-7ZN56DVR.js";
 import "./chunk-LWLEGXAD.js";
+import "./chunk-3UACT35D.js";
 import {
   ActionError,
   code,

@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-63M5CRW3.js");
+  loaded ??= import("./publish-ND4HSFUD.js");
   return loaded;
 }
 

@@ -1,0 +1,16 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+import {
+  pinFiles
+} from "./chunk-K452MI6I.js";
+import {
+  loadDeployFiles
+} from "./chunk-7ZN56DVR.js";
+import "./chunk-LWLEGXAD.js";
+import "./chunk-3UACT35D.js";
+import "./chunk-PLNMAWCX.js";
+import "./chunk-QWNOPTV2.js";
+export {
+  loadDeployFiles,
+  pinFiles
+};
