@@ -19,6 +19,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { auditRows } from './audit.mjs'
 import { BUILDX_ROUNDS, buildxRows } from './buildx.mjs'
 import { behindProxy, startDelayProxy } from './proxy.mjs'
 import { REGISTRY_DELAYS, REGISTRY_ROUNDS, registryRows } from './registry.mjs'
@@ -59,7 +60,14 @@ const ACTION = path.join(repoRoot, 'dist/index.js')
  */
 const SECTIONS = [
   { rounds: BUILDX_ROUNDS, runs: (only) => only === 'buildx', rows: buildxRows },
-  { rounds: REGISTRY_ROUNDS, runs: (only) => ['registry', 'merge', 'resolve'].includes(only), rows: registryRows }
+  { rounds: REGISTRY_ROUNDS, runs: (only) => ['registry', 'merge', 'resolve'].includes(only), rows: registryRows },
+  {
+    rounds: `audit ${Number(process.env.BENCH_ROUNDS_AUDIT) || 3}`,
+    runs: (only) => only === 'audit',
+    rows: async (ctx) => {
+      for (const r of await auditRows({ log: ctx.log })) ctx.row(r.what, r.ours, r.reference, r.ratio, r.target, r.pass)
+    }
+  }
 ]
 const BIG_LAYERS = 5
 const BIG_LAYER_BYTES = 10 * 1024 * 1024
