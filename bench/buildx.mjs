@@ -1,4 +1,3 @@
-/* global fetch */
 // Rows 7–8 of `npm run bench`: our build action on buildx builders (today's buildx with dockerd's BuildKit as the
 // docker driver, and a standalone BuildKit as a remote builder, both from .cache/tools via bench/tools.mjs) against
 // the bare `docker buildx build --push --metadata-file` and against docker/build-push-action from a checkout named by
@@ -11,6 +10,7 @@ import path from 'node:path'
 import {
   fx,
   inputDefaults,
+  heldManifest,
   interleaved,
   makeWorkspace,
   median,
@@ -53,26 +53,14 @@ function bpaVersion() {
 }
 
 const startDaemon = startBuildkitd
-const ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ')
-
 // ---------------------------------------------------------------- registry and results
-async function manifest(reg, repo, ref) {
-  const res = await fetch(`${reg.url}/v2/${repo}/manifests/${ref}`, { headers: { accept: ACCEPT } })
-  if (res.status !== 200) throw new Error(`GET ${repo}:${ref}: HTTP ${res.status}`)
-  return { digest: res.headers.get('docker-content-digest'), json: await res.json() }
-}
 
 /** Layer digests of a pushed image (the linux/amd64 one of an index). */
 async function layersOf(reg, repo, ref) {
-  const m = await manifest(reg, repo, ref)
+  const m = await heldManifest(reg, repo, ref)
   if (!m.json.manifests) return m.json.layers.map((l) => l.digest)
   const amd64 = m.json.manifests.find((d) => d.platform?.architecture === 'amd64')
-  return (await manifest(reg, repo, amd64.digest)).json.layers.map((l) => l.digest)
+  return (await heldManifest(reg, repo, amd64.digest)).json.layers.map((l) => l.digest)
 }
 
 /** The first error an action reported (its ::error:: line), else the last line it printed to stderr. */
@@ -104,7 +92,7 @@ async function buildRow(ctx, { id, label, builder, platforms, bare = true }) {
   const theirDefaults = THEIRS_SKIPPED ? {} : await inputDefaults(path.join(THEIRS_DIR, 'action.yml'))
   const seen = new Set()
   const checkPushed = async (repo, digest) => {
-    const held = await manifest(raw, repo, 'v1')
+    const held = await heldManifest(raw, repo, 'v1')
     if (digest !== held.digest) throw new Error(`${repo}: output digest ${digest}, the registry holds ${held.digest}`)
     const layers = await layersOf(raw, repo, 'v1')
     if (layers.every((l) => seen.has(l))) throw new Error(`${repo}: no fresh layer in this round`)

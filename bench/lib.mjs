@@ -397,3 +397,17 @@ export async function makeWorkspace(name, files) {
 export function assertFile(p, what) {
   if (!existsSync(p)) throw new Error(`${what} not found at ${p}`)
 }
+
+const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ')
+
+/** GET a manifest straight from the registry (not through the delay proxy): the digest it names and its JSON. */
+export async function heldManifest(reg, repo, ref) {
+  const res = await fetch(`${reg.url}/v2/${repo}/manifests/${ref}`, { headers: { accept: MANIFEST_ACCEPT } })
+  if (res.status !== 200) throw new Error(`GET ${repo}:${ref}: HTTP ${res.status}`)
+  return { digest: res.headers.get('docker-content-digest'), json: await res.json() }
+}

@@ -1,4 +1,3 @@
-/* global fetch */
 // Registry rows of `npm run bench`: resolve (row 3) and merge (row 9) against their peers, at several round-trip
 // times. Every client, ours and the peers', talks to the registry through the delay proxy (bench/proxy.mjs), which
 // holds each request for the same fixed time; its counter gives every side's request count. The checks of what each
@@ -7,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { fx, inputDefaults, interleaved, makeWorkspace, median, ms, pushSynthetic, repoRoot, runAction, tempDir, timed } from './lib.mjs'
+import { fx, heldManifest, inputDefaults, interleaved, makeWorkspace, median, ms, pushSynthetic, repoRoot, runAction, tempDir, timed } from './lib.mjs'
 import { regctlFor, tool } from './tools.mjs'
 
 const ROUNDS_RESOLVE = Number(process.env.BENCH_ROUNDS_RESOLVE) || 3
@@ -19,19 +18,6 @@ export const REGISTRY_DELAYS = DELAYS.join(' / ')
 export const REGISTRY_ROUNDS = `resolve ${ROUNDS_RESOLVE}, merge ${ROUNDS_MERGE} (each at ${DELAYS.join(' / ')} ms per request)`
 const RESOLVE_ACTION = path.resolve(process.env.BENCH_RESOLVE_ENTRY || path.join(repoRoot, 'dist/resolve/index.js'))
 const MERGE_ACTION = path.join(repoRoot, 'dist/merge/index.js')
-const ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ')
-
-/** GET a manifest straight from the registry (not through the proxy). */
-async function held(raw, repo, ref) {
-  const res = await fetch(`${raw.url}/v2/${repo}/manifests/${ref}`, { headers: { accept: ACCEPT } })
-  if (res.status !== 200) throw new Error(`GET ${repo}:${ref}: HTTP ${res.status}`)
-  return { digest: res.headers.get('docker-content-digest'), json: await res.json() }
-}
 
 /** Runs one side and counts the requests it sent through the proxy; a failure is a result, not an exception. */
 async function counted(proxy, fn) {
@@ -170,7 +156,7 @@ async function mergeRow({ reg, raw, proxy, cfg, row, log }, n) {
   const regctl = await regctlFor([reg.host])
   const defaults = await inputDefaults(path.join(repoRoot, 'merge/action.yml'))
   const indexOf = async (tag, who) => {
-    const h = await held(raw, repo, tag)
+    const h = await heldManifest(raw, repo, tag)
     if (h.json.manifests?.length !== n) throw new Error(`${who} made an index of ${h.json.manifests?.length} manifests, expected ${n}`)
     return h
   }
