@@ -246,8 +246,8 @@ describeAct(`act ${ACT_VERSION} runs our workflows (host mode)`, () => {
       const annotation = lines.map((l) => /::error::(.*)$/.exec(l)?.[1]).find((m) => m !== undefined)
       // act shows the annotation's encoded newline (%0A) as it is; GitHub decodes it
       expect(annotation?.split('%0A')).toEqual([
-        `Input 'image': '${reg.host}/${repo}:v1' contains a tag; 'image' is the repository only`,
-        `Fix: set 'image: ${reg.host}/${repo}' and put tag names in 'tags' (e.g. 'tags: v1')`
+        `Input 'image': '${reg.host}/${repo}:v1' contains a tag; 'image' names repositories only`,
+        `Fix: set 'image: ${reg.host}/${repo}' and put the tags in 'tags' (e.g. 'tags: v1'), or write full references in 'tags' (${reg.host}/${repo}:v1)`
       ])
       expect(lines.some((l) => /❌\s+Failure - Main \.\/$/.test(l.trim()) || /❌\s+Failure - Main \.\/ \[/.test(l))).toBe(true)
       expect(lines).toContain('🏁  Job failed')
