@@ -9,7 +9,7 @@ import {
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-QJBVCVCQ.js";
+} from "./chunks/chunk-ULDSRCPK.js";
 import {
   LATEST_POLICIES,
   SEMVER_TAG_MODES,
@@ -421,7 +421,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-N3N7KMRZ.js");
+  later ??= import("./chunks/later-V6GZVFW6.js");
   return later;
 }
 

@@ -33,7 +33,7 @@ import "../chunks/chunk-7JSTORNP.js";
 import {
   deployReferences,
   loadDeployFiles
-} from "../chunks/chunk-7ZN56DVR.js";
+} from "../chunks/chunk-ARGKCXSF.js";
 import "../chunks/chunk-LWLEGXAD.js";
 import "../chunks/chunk-3UACT35D.js";
 import {

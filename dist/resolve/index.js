@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-QJBVCVCQ.js";
+} from "../chunks/chunk-ULDSRCPK.js";
 import {
   mapLimit
 } from "../chunks/chunk-MLYJXEML.js";
@@ -255,7 +255,7 @@ async function resolveImages(deps) {
   if (github.pullRequest && inputs.files.length === 0) {
     throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
   }
-  const pinning = inputs.files.length > 0 ? await import("../chunks/pinning-PKBAZ3WW.js") : void 0;
+  const pinning = inputs.files.length > 0 ? await import("../chunks/pinning-KV65CLCH.js") : void 0;
   const files = pinning ? await pinning.loadDeployFiles(inputs.files, deps.cwd) : [];
   const pool = await deps.openRegistries({ env: deps.env ?? process.env, budgetMs: inputs.registryTimeoutMs });
   let outcomes;

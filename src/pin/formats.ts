@@ -25,11 +25,16 @@ function parse(source: string): Document.Parsed[] {
 
 /** Every format-specific site of a YAML file that parses, in file order. */
 export function scanFormats(file: string, source: string): { sites: FormatSite[]; notes: string[] } {
+  const kustomization = isKustomization(file)
+  const helmValues = isHelmValues(file)
+  // a workflow has a top-level `jobs:`; any other file holds no format site, and parsing it whole would cost seconds
+  // on a large manifest
+  if (!kustomization && !helmValues && !/^jobs[ \t]*:/m.test(source)) return { sites: [], notes: [] }
   const docs = parse(source)
   const notes: string[] = []
   const sites = [
-    ...(isKustomization(file) ? kustomizeSites(file, source, docs, notes) : []),
-    ...(isHelmValues(file) ? helmValuesSites(file, source, docs, notes) : []),
+    ...(kustomization ? kustomizeSites(file, source, docs, notes) : []),
+    ...(helmValues ? helmValuesSites(file, source, docs, notes) : []),
     ...workflowSites(source, docs)
   ].sort((a, b) => a.start - b.start)
   return { sites, notes }

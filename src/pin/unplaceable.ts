@@ -6,6 +6,9 @@ export interface SkippedFile {
   reason: string
 }
 
+/** Above this size a file is not parsed whole just to look for templates (see unplaceableYaml). */
+const WHOLE_PARSE_LIMIT = 1 << 20
+
 /** `{{` that is not a workflow expression's `${{`. */
 const TEMPLATE_OPEN = /(?<!\$)\{\{/g
 
@@ -20,6 +23,10 @@ function lineAt(source: string, offset: number): number {
  * to `tpl`) and the file is read as YAML. A file that does not parse is skipped with the parser's line and words.
  */
 export function unplaceableYaml(source: string): SkippedFile | undefined {
+  // a large file without `{{` is left to the pinning scanner's own token scan (pin/yaml.ts): a whole parse of it costs
+  // seconds and hundreds of MB, and only a template needs one here
+  TEMPLATE_OPEN.lastIndex = 0
+  if (source.length > WHOLE_PARSE_LIMIT && !TEMPLATE_OPEN.test(source)) return undefined
   const docs = parseAllDocuments(source, { uniqueKeys: false })
   const list = (Array.isArray(docs) ? docs : []) as Document.Parsed[]
   const strings: Array<[number, number]> = []

@@ -6,7 +6,7 @@ import {
 } from "./chunk-7JSTORNP.js";
 import {
   pinText
-} from "./chunk-7ZN56DVR.js";
+} from "./chunk-ARGKCXSF.js";
 import "./chunk-LWLEGXAD.js";
 import "./chunk-3UACT35D.js";
 import {

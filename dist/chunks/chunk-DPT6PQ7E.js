@@ -5,7 +5,7 @@ import {
   pinDeployFiles,
   skippedNotes,
   writePinnedFiles
-} from "./chunk-7ZN56DVR.js";
+} from "./chunk-ARGKCXSF.js";
 import {
   code,
   fence,

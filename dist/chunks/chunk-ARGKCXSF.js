@@ -10283,11 +10283,14 @@ function kustomizeSites(file, source, docs, notes) {
 
 // src/pin/unplaceable.ts
 var import_yaml4 = __toESM(require_dist(), 1);
+var WHOLE_PARSE_LIMIT = 1 << 20;
 var TEMPLATE_OPEN = /(?<!\$)\{\{/g;
 function lineAt(source, offset) {
   return source.slice(0, offset).split("\n").length;
 }
 function unplaceableYaml(source) {
+  TEMPLATE_OPEN.lastIndex = 0;
+  if (source.length > WHOLE_PARSE_LIMIT && !TEMPLATE_OPEN.test(source)) return void 0;
   const docs = (0, import_yaml4.parseAllDocuments)(source, { uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [];
   const strings = [];
@@ -10599,11 +10602,14 @@ function parse(source) {
   return Array.isArray(docs) ? docs : [];
 }
 function scanFormats(file, source) {
+  const kustomization = isKustomization(file);
+  const helmValues = isHelmValues(file);
+  if (!kustomization && !helmValues && !/^jobs[ \t]*:/m.test(source)) return { sites: [], notes: [] };
   const docs = parse(source);
   const notes = [];
   const sites = [
-    ...isKustomization(file) ? kustomizeSites(file, source, docs, notes) : [],
-    ...isHelmValues(file) ? helmValuesSites(file, source, docs, notes) : [],
+    ...kustomization ? kustomizeSites(file, source, docs, notes) : [],
+    ...helmValues ? helmValuesSites(file, source, docs, notes) : [],
     ...workflowSites(source, docs)
   ].sort((a, b) => a.start - b.start);
   return { sites, notes };

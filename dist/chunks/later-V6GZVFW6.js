@@ -6,10 +6,10 @@ import {
 import "./chunk-HE4PJ7L7.js";
 import {
   pinFiles
-} from "./chunk-K452MI6I.js";
+} from "./chunk-DPT6PQ7E.js";
 import {
   loadDeployFiles
-} from "./chunk-7ZN56DVR.js";
+} from "./chunk-ARGKCXSF.js";
 import "./chunk-LWLEGXAD.js";
 import {
   ownImageRule

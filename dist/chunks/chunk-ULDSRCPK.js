@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-ND4HSFUD.js");
+  loaded ??= import("./publish-DCQVJM7U.js");
   return loaded;
 }
 

@@ -2,10 +2,10 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   pinFiles
-} from "./chunk-K452MI6I.js";
+} from "./chunk-DPT6PQ7E.js";
 import {
   loadDeployFiles
-} from "./chunk-7ZN56DVR.js";
+} from "./chunk-ARGKCXSF.js";
 import "./chunk-LWLEGXAD.js";
 import "./chunk-3UACT35D.js";
 import "./chunk-PLNMAWCX.js";
