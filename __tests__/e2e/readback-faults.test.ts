@@ -335,8 +335,9 @@ describe('the built image is the pushed image (real docker engine)', () => {
       await dockerBuild(other.dir, `${reg.host}/${REPO}:f2-theirs`, { labels })
       refs.push(`${reg.host}/${REPO}:f2-theirs`)
       const run = await scenario('F2: no push digest, tag re-pointed (identical labels) before the read-back', 'f2', [
-        // hold the read-back's HEAD of the tag while the other build is pushed over it upstream
-        { method: 'HEAD', path: manifestPath(REPO, 'f2'), fault: { delayMs: 4_000 } }
+        // hold the read-back's HEAD of the tag while the other build is pushed over it upstream (the action's own
+        // request: on the containerd image store docker push HEADs the tag too, before its PUT)
+        { method: 'HEAD', userAgent: /^pinned-build-action/, path: manifestPath(REPO, 'f2'), fault: { delayMs: 4_000 } }
       ], { fail: /the image in the registry is not the image this step built: .* but the build produced image ID sha256:\w+/, anyDigestIsWrong: true }, async () => {
         const pending = build('f2', {}, { WRAP_NO_DIGEST: '1', REGISTRY_TIMEOUT_MS: '20000' }, 'wrap')
         const from = proxy.requests.length
