@@ -61,7 +61,7 @@ if ! ip link show "$bridge" >/dev/null 2>&1; then
   log "adding bridge $bridge ($bridge_cidr)"
   ip link add name "$bridge" type bridge
 fi
-ip addr show dev "$bridge" | grep -q "inet $bridge_cidr" || ip addr add "$bridge_cidr" dev "$bridge"
+case $(ip -4 -o addr show dev "$bridge") in *"inet $bridge_cidr "*) ;; *) ip addr add "$bridge_cidr" dev "$bridge" ;; esac
 ip link set "$bridge" up
 sysctl -qw net.ipv4.ip_forward=1
 ensure_rule() { # table chain rule...
@@ -96,6 +96,9 @@ EOF
   [ -S "$csock" ] || { log "containerd did not come up; last lines of its log:"; tail -n 20 "$run_dir/containerd.log" >&2; exit 1; }
 fi
 
+# dockerd removes the default bridge docker0 when it starts with a bridge of its own (--bridge): that is Debian's
+# engine's bridge, so note it here and put it back once this engine is up
+docker0=$(ip -4 -o addr show dev docker0 2>/dev/null | awk 'NR == 1 { print $4 }')
 if ! alive "$run_dir/docker.pid"; then
   # an empty config file of its own: /etc/docker/daemon.json belongs to Debian's engine
   [ -f "$run_dir/daemon.json" ] || echo '{}' >"$run_dir/daemon.json"
@@ -117,6 +120,10 @@ fi
 for _ in $(seq 1 120); do docker -H "$host" info >/dev/null 2>&1 && break; sleep 0.5; done
 if ! docker -H "$host" info >/dev/null 2>&1; then
   log "dockerd did not come up within 60 s; last lines of its log:"; tail -n 30 "$run_dir/dockerd.log" >&2; exit 1
+fi
+if [ -n "$docker0" ] && ! ip link show docker0 >/dev/null 2>&1; then
+  log "putting back docker0 ($docker0), which dockerd removed on start: Debian's engine uses it"
+  ip link add name docker0 type bridge && ip addr add "$docker0" dev docker0 && ip link set docker0 up
 fi
 store=$(docker -H "$host" info --format '{{json .DriverStatus}}')
 case $store in
