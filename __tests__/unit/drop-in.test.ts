@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { InputError } from '../../src/action/errors'
 import type { RunContext } from '../../src/action/context'
 import { buildkitOnly, parseOutputs, parseSecretEnvs } from '../../src/build-push/builder-inputs'
 import { BUILD_INPUTS, checkUnknownInputs, gitContext, readInputs } from '../../src/build-push/inputs'
@@ -19,21 +18,12 @@ import type { BuildSpec } from '../../src/docker/spec'
 import { mergeTargets } from '../../src/merge/inputs'
 import { expandSources } from '../../src/merge/sources'
 import { parseTagEntries } from '../../src/plan/inputs'
+import { thrown } from '../helpers/thrown'
 
 const root = path.join(import.meta.dirname, '..', '..')
 const SHA = 'c'.repeat(40)
 const ctx: RunContext = { actions: true, sha: SHA, ref: 'refs/heads/main', repository: 'acme/api', serverUrl: 'https://github.com', runNumber: '7' }
 const commit = { sha: SHA, source: 'GITHUB_SHA' as const }
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof InputError) return e
-    throw e
-  }
-  throw new Error('did not throw')
-}
 
 function withWorkspace<T>(fn: (dir: string) => T, dockerfile = true): T {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drop-in-'))

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { InputError } from '../../src/action/errors'
 import { envInputReader, parseBoolean, parseList } from '../../src/action/inputs'
 import { parseImage } from '../../src/action/inputs'
 import { parseBuildArgs, parseLabels, readInputs } from '../../src/build-push/inputs'
 import { parseTags } from '../../src/plan/inputs'
+import { thrown } from '../helpers/thrown'
 
 let ws: string
 beforeAll(() => {
@@ -18,16 +18,6 @@ beforeAll(() => {
 afterAll(() => rmSync(ws, { recursive: true, force: true }))
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? ''
-
-function thrown(fn: () => unknown): InputError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof InputError) return e
-    throw e
-  }
-  throw new Error('expected an InputError')
-}
 
 describe('envInputReader', () => {
   it('reads INPUT_<NAME> the way the runner sets it (upper-cased, hyphens kept, trimmed)', () => {
