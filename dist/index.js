@@ -277,18 +277,19 @@ var DockerCli = class _DockerCli {
     }
   }
   /** A command whose output goes to the log as it comes, with our own command line (values in `redact` hidden). */
-  async runLogged(argv, redact, extraEnv) {
+  async runLogged(argv, redact, extraEnv, onStarted) {
     const [binary, args] = this.buildxCommand(argv);
     info(`[command]${printableCommand(binary, args, redact)}`);
     const merged = { ...this.env, ...extraEnv };
     const env = { ...process.env, ...merged };
+    let started = onStarted;
+    const show = (d) => {
+      started?.();
+      started = void 0;
+      process.stdout.write(d);
+    };
     try {
-      return await getExecOutput(binary, args, {
-        ignoreReturnCode: true,
-        silent: true,
-        env,
-        listeners: { stdout: (d) => process.stdout.write(d), stderr: (d) => process.stdout.write(d) }
-      });
+      return await getExecOutput(binary, args, { ignoreReturnCode: true, silent: true, env, listeners: { stdout: show, stderr: show } });
     } catch (error) {
       throw notInstalled(error);
     }
@@ -329,7 +330,7 @@ ${lastLines(out.stdout, 5)}`,
     return out.exitCode === 0 ? out.stdout.trim().split("\n")[0]?.trim() || "buildx of unknown version" : "buildx of unknown version";
   }
   async buildx(argv, o) {
-    const out = await group(o.title, () => this.runLogged(argv, o.redact, o.env));
+    const out = await group(o.title, () => this.runLogged(argv, o.redact, o.env, o.onStarted));
     return { exitCode: out.exitCode, output: `${out.stdout}
 ${out.stderr}` };
   }
@@ -352,7 +353,7 @@ ${out.stderr}` };
     const dir = await (0, import_promises.mkdtemp)(import_node_path2.default.join(this.tempRoot, "docker-build-"));
     const iidFile = import_node_path2.default.join(dir, "iid");
     try {
-      const out = await group("docker build", () => this.runLogged(buildArgv(request, iidFile), request.redact));
+      const out = await group("docker build", () => this.runLogged(buildArgv(request, iidFile), request.redact, void 0, request.onStarted));
       if (out.exitCode !== 0) {
         throw new ActionError(
           `docker build failed with exit code ${out.exitCode}:
@@ -421,7 +422,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-V6GZVFW6.js");
+  later ??= import("./chunks/later-NVCH4LPB.js");
   return later;
 }
 
@@ -744,7 +745,12 @@ var BuildxBuilder = class _BuildxBuilder {
       const argv = buildxArgv(spec, this.info, files, { load });
       const inEngine = this.inEngine(spec, load);
       const storeAsked = inEngine ? this.docker.imageStore().catch(() => void 0) : Promise.resolve(void 0);
-      const out = await this.docker.buildx(argv, { env: secretEnv(spec.secrets), title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`, redact: spec.redact });
+      const out = await this.docker.buildx(argv, {
+        env: secretEnv(spec.secrets),
+        title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`,
+        redact: spec.redact,
+        ...spec.onStarted && { onStarted: spec.onStarted }
+      });
       const imageStore = await storeAsked;
       if (out.exitCode !== 0) throw buildxFailure(this.info, spec, out.exitCode, out.output);
       const metadata = await readJson(files.metadata);
@@ -1467,11 +1473,7 @@ async function readBack(client, pushed, built = {}) {
       "push each image from a single build step"
     );
   }
-  const states = [];
-  for (const p of pushed) {
-    const found = await client.descriptor(p.tag, { verified: true });
-    states.push({ tag: p.tag, digest: found.digest });
-  }
+  const states = await tagStates(client, pushed.map((p) => p.tag), reported[0]);
   const digest = ourDigest(reported[0], states, client);
   const movedTags2 = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
   let manifest;
@@ -1493,6 +1495,17 @@ async function readBack(client, pushed, built = {}) {
     );
   }
   return hold(client, digest, manifest.digest, movedTags2, { ...built, claimedBy }, pushed.map((p) => p.tag));
+}
+async function tagStates(client, tags, claimed) {
+  const proof = claimed ? client.manifest(claimed).then((m) => m, () => void 0) : void 0;
+  return Promise.all(
+    tags.map(async (tag) => {
+      const head = proof ? await client.head(tag) : void 0;
+      const held = await proof;
+      if (head && held && head.digest === held.digest && (head.size === void 0 || head.size === held.bytes.length)) return { tag, digest: held.digest };
+      return { tag, digest: (await client.descriptor(tag, { verified: true })).digest };
+    })
+  );
 }
 async function readBackByDigest(client, digest, built = {}) {
   const manifest = await client.manifest(digest);
@@ -1632,10 +1645,16 @@ async function logIn(deps, inputs) {
 async function build(deps, p) {
   info(`Building ${p.plan.refs.join(", ")} at commit ${p.commit.sha} (${p.commit.source})`);
   const builder = p.builder.using(deps.docker);
-  const [built, opened] = await Promise.allSettled([
-    builder.build(buildSpec(p.inputs, p.plan)),
-    p.inputs.push ? deps.openRegistries({ env: deps.env, budgetMs: p.inputs.registryTimeoutMs }) : void 0
-  ]);
+  let running;
+  const started = new Promise((resolve) => running = resolve);
+  const building = builder.build({ ...buildSpec(p.inputs, p.plan), onStarted: running });
+  const opening = p.inputs.push ? Promise.race([started, building.catch(() => void 0)]).then(async () => {
+    const registries = await deps.openRegistries({ env: deps.env, budgetMs: p.inputs.registryTimeoutMs });
+    registries.budget.start();
+    for (const r of p.plan.repositories) void registries.client(r.name).warmUp();
+    return registries;
+  }) : void 0;
+  const [built, opened] = await Promise.allSettled([building, opening]);
   if (built.status === "rejected") {
     if (opened.status === "fulfilled") await opened.value?.close();
     await deps.docker.serverVersion();
@@ -1646,7 +1665,6 @@ async function build(deps, p) {
 }
 async function pushAndReadBack(deps, p, built, registries) {
   const clients = p.plan.repositories.map((r) => registries.client(r.name));
-  registries.budget.start();
   const warming = Promise.all(clients.map((c) => c.warmUp()));
   const results = await p.builder.using(deps.docker).push(built, p.plan.targets);
   registries.budget.start();

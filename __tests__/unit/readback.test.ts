@@ -11,7 +11,7 @@ const work = (reg: FakeRegistry) =>
   reg.requests.filter((r) => new URL(r.url).pathname !== '/v2/' && !r.url.includes('auth.example')).map((r) => `${r.method} ${new URL(r.url).pathname.replace(/sha256:\w+/, 'sha256:…')}`)
 
 describe('readBack', () => {
-  it('one tag with docker’s digest: HEAD tag, GET manifest by digest, GET config — 3 requests after auth', async () => {
+  it('one tag with docker’s digest: GET manifest by that digest beside the HEAD of the tag, then GET config — 3 requests after auth', async () => {
     const reg = new FakeRegistry('bearer')
     const { digest, config } = reg.putImage('acme/api', { 'git-commit': 'abc' }, ['v1'])
     const r = await readBack(client(reg), [{ tag: 'v1', digest }])
@@ -24,7 +24,7 @@ describe('readBack', () => {
       attestations: [],
       movedTags: []
     })
-    expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/sha256:…', 'GET /v2/acme/api/blobs/sha256:…'])
+    expect(work(reg)).toEqual(['GET /v2/acme/api/manifests/sha256:…', 'HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/blobs/sha256:…'])
   })
 
   it('without docker’s digest: the HEAD names it, a GET by digest confirms it (never a header alone), reused for every tag', async () => {
@@ -45,7 +45,8 @@ describe('readBack', () => {
       return res
     }
     expect((await readBack(client(reg), [{ tag: 'v1', digest }])).digest).toBe(digest)
-    expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/sha256:…', 'GET /v2/acme/api/blobs/sha256:…'])
+    // the GET by digest (docker's claim) confirms what the GET of the tag served: no further request
+    expect(work(reg)).toEqual(['GET /v2/acme/api/manifests/sha256:…', 'HEAD /v2/acme/api/manifests/v1', 'GET /v2/acme/api/manifests/v1', 'GET /v2/acme/api/blobs/sha256:…'])
   })
 
   it('a HEAD by tag naming another digest the registry holds: the digest reported is still ours, confirmed by digest', async () => {
@@ -61,7 +62,14 @@ describe('readBack', () => {
     const r = await readBack(client(reg), [{ tag: 'v1', digest }])
     expect(r.digest).toBe(digest)
     expect(r.movedTags).toEqual([{ tag: 'v1', now: other }])
-    expect(work(reg)).toEqual(['HEAD /v2/acme/api/manifests/v1', `GET /v2/acme/api/manifests/sha256:…`, 'GET /v2/acme/api/manifests/sha256:…', 'GET /v2/acme/api/blobs/sha256:…'])
+    // ours by digest beside the HEAD; the tag naming another digest is resolved afresh (HEAD, then that digest by GET)
+    expect(work(reg)).toEqual([
+      'GET /v2/acme/api/manifests/sha256:…',
+      'HEAD /v2/acme/api/manifests/v1',
+      'HEAD /v2/acme/api/manifests/v1',
+      'GET /v2/acme/api/manifests/sha256:…',
+      'GET /v2/acme/api/blobs/sha256:…'
+    ])
   })
 
   it('the tag moved (someone else pushed): reports our digest, verified by digest, and warns', async () => {

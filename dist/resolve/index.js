@@ -19,7 +19,7 @@ import {
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-IDLCBVGP.js";
+} from "../chunks/chunk-3DGRNA25.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -177,9 +177,6 @@ async function resolveOne(client, ref, opts) {
   const platforms = platformEntries(await client.index(found.digest)).map((m) => formatPlatform(m.platform));
   return { digest: found.digest, mediaType: found.mediaType, platforms, verifiedPin };
 }
-function repoKey(ref) {
-  return `${ref.registry}/${ref.repository}`;
-}
 async function resolveAll(targets, opts) {
   const byKey = /* @__PURE__ */ new Map();
   for (const [i, t] of targets.entries()) {
@@ -188,27 +185,9 @@ async function resolveAll(targets, opts) {
     entry.targets.push(i);
     byKey.set(key, entry);
   }
-  const jobs = [...byKey.values()];
-  const seen = /* @__PURE__ */ new Set();
-  const firsts = jobs.filter((j) => !seen.has(repoKey(j.ref)) && seen.add(repoKey(j.ref)));
-  const ordered = [...firsts, ...jobs.filter((j) => !firsts.includes(j))];
-  const ready = /* @__PURE__ */ new Map();
-  const results = await mapLimit(ordered, opts.concurrency, async (job) => {
-    const key = repoKey(job.ref);
-    const run = async () => resolveOne(opts.client(job.ref), job.ref, opts);
-    let promise;
-    const first = ready.get(key);
-    if (first === void 0) {
-      promise = run();
-      ready.set(
-        key,
-        promise.catch(() => void 0)
-      );
-    } else {
-      promise = first.then(run);
-    }
+  const results = await mapLimit([...byKey.values()], opts.concurrency, async (job) => {
     try {
-      return { job, ok: true, resolution: await promise };
+      return { job, ok: true, resolution: await resolveOne(opts.client(job.ref), job.ref, opts) };
     } catch (error) {
       return { job, ok: false, error };
     }

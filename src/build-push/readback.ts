@@ -106,7 +106,7 @@ function checkBuilt(client: RegistryClient, held: Pick<ReadBack, 'digest' | 'pla
 /**
  * Reads back what the registry holds for the pushed tags:
  *  1. each tag's digest, never from a header alone: the HEAD by tag names it, a GET by digest confirms it (hashed;
- *     client.descriptor, verified: see registry/confirm.ts);
+ *     tagStates: the builder's digest is read by digest while the tags are asked);
  *  2. the manifest by digest, hashed byte for byte (no request when step 1 already fetched it);
  *  3. a single image: its config blob (hashed) and labels. An index: every platform manifest it lists (hashed, size
  *     checked against the descriptor) with its config and labels, and every attestation manifest (hashed; listed as
@@ -115,7 +115,8 @@ function checkBuilt(client: RegistryClient, held: Pick<ReadBack, 'digest' | 'pla
  *     holds.
  * When a tag no longer points to our push (someone pushed the same tag in between), our digest is still verified
  * by digest and reported, with a warning naming the tag and where it points now.
- * Requests for one tag with the builder's digest, after authentication: HEAD tag, GET manifest, GET config blob.
+ * Requests for one tag with the builder's digest, after authentication: HEAD tag and GET manifest side by side, then
+ * GET config blob.
  */
 export async function readBack(client: RegistryClient, pushed: PushedTag[], built: BuildClaims = {}): Promise<ReadBack> {
   const claimedBy = built.claimedBy ?? 'docker push'
@@ -126,12 +127,7 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
       'push each image from a single build step'
     )
   }
-  const states: Array<{ tag: string; digest: string }> = []
-  for (const p of pushed) {
-    // confirmed by a GET by digest, kept: the manifest(digest) below costs no request
-    const found = await client.descriptor(p.tag, { verified: true })
-    states.push({ tag: p.tag, digest: found.digest })
-  }
+  const states = await tagStates(client, pushed.map((p) => p.tag), reported[0])
   const digest = ourDigest(reported[0], states, client)
   const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }))
 
@@ -158,6 +154,35 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
   }
 
   return hold(client, digest, manifest.digest, movedTags, { ...built, claimedBy }, pushed.map((p) => p.tag))
+}
+
+/**
+ * Where each tag points, every digest confirmed by digest (registry/confirm.ts). The manifest is read by the claimed
+ * digest (hashed: the proof, kept by the client) side by side with a HEAD per tag; a tag whose HEAD names the claim
+ * is confirmed by that read; a HEAD that names no digest, by the GET of the tag (hashed, then confirmed); one that
+ * names another digest (the tag moved) is resolved afresh by client.descriptor, whose errors name the tag. Nothing claimed: the first tag names the digest the others are compared with.
+ */
+export async function tagStates(client: RegistryClient, tags: readonly string[], claimed?: string): Promise<Array<{ tag: string; digest: string }>> {
+  const [first, ...rest] = tags
+  if (!claimed) {
+    if (first === undefined) return []
+    const found = await client.descriptor(first, { verified: true })
+    return [{ tag: first, digest: found.digest }, ...(await tagStates(client, rest, found.digest))]
+  }
+  const proof = client.manifest(claimed).then(
+    (m) => m,
+    () => undefined
+  )
+  return Promise.all(
+    tags.map(async (tag) => {
+      const head = await client.head(tag)
+      const held = await proof
+      if (head?.digest === undefined) return { tag, digest: (await client.manifest(tag)).digest }
+      if (held && head.digest === held.digest && (head.size === undefined || head.size === held.bytes.length)) return { tag, digest: held.digest }
+      // the tag names another digest, or the claim could not be read: confirmed like any answer by tag
+      return { tag, digest: (await client.descriptor(tag, { verified: true })).digest }
+    })
+  )
 }
 
 /**

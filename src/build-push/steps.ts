@@ -75,16 +75,27 @@ export async function logIn(deps: Deps, inputs: Inputs): Promise<StepLogin | und
 
 /**
  * Step 2: the build (on buildx with push, the push too: the builder pushes every tag itself). When the image is to be
- * pushed, the read-back's registries open meanwhile, so loading the registry layer is off the critical path. `docker version` runs only when the build fails, to report an
+ * pushed, the read-back's registries open once the build process runs, so loading the registry layer is off the
+ * critical path. `docker version` runs only when the build fails, to report an
  * unreachable daemon as such instead of as a build failure.
  */
 export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImage; registries?: RegistryFactory }> {
   core.info(`Building ${p.plan.refs.join(', ')} at commit ${p.commit.sha} (${p.commit.source})`)
   const builder = p.builder.using(deps.docker)
-  const [built, opened] = await Promise.allSettled([
-    builder.build(buildSpec(p.inputs, p.plan)),
-    p.inputs.push ? deps.openRegistries({ env: deps.env, budgetMs: p.inputs.registryTimeoutMs }) : undefined
-  ])
+  let running!: () => void
+  const started = new Promise<void>((resolve) => (running = resolve))
+  const building = builder.build({ ...buildSpec(p.inputs, p.plan), onStarted: running })
+  // loading the registry layer, and the first connection (undici compiles its HTTP parser then), hold this thread for
+  // a while: they wait until docker is busy building rather than delay its start, and are done before the push
+  const opening = p.inputs.push
+    ? Promise.race([started, building.catch(() => undefined)]).then(async () => {
+        const registries = await deps.openRegistries({ env: deps.env, budgetMs: p.inputs.registryTimeoutMs })
+        registries.budget.start()
+        for (const r of p.plan.repositories) void registries.client(r.name).warmUp()
+        return registries
+      })
+    : undefined
+  const [built, opened] = await Promise.allSettled([building, opening])
   if (built.status === 'rejected') {
     if (opened.status === 'fulfilled') await opened.value?.close()
     await deps.docker.serverVersion()
@@ -97,7 +108,7 @@ export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImag
 /**
  * Step 3: the push of every tag where the builder has not pushed them itself (`docker push` on the legacy path; on
  * buildx the build pushed), then the registry read-back (verified by hashing), the labels checked against the plan,
- * and the deploy files pinned. The registry's `/v2/` ping runs while docker pushes.
+ * and the deploy files pinned. The registry's `/v2/` ping started during the build (step 2).
  * Budget (`registry-timeout`): the ping has one phase from its start; everything after the push has one phase from
  * the push's end. A ping still pending when the push ends keeps its own, earlier deadline, and a failed ping is not
  * asked again, so the step fails at most one budget after the push.
@@ -109,7 +120,6 @@ export async function pushAndReadBack(
   registries: RegistryFactory
 ): Promise<{ held: ReadBack; repositories: HeldRepository[]; pins?: PinOutcome }> {
   const clients = p.plan.repositories.map((r) => registries.client(r.name))
-  registries.budget.start()
   const warming = Promise.all(clients.map((c) => c.warmUp()))
   const results = await p.builder.using(deps.docker).push(built, p.plan.targets)
   registries.budget.start()

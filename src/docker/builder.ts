@@ -168,7 +168,12 @@ export class BuildxBuilder implements Builder {
       const inEngine = this.inEngine(spec, load)
       // what the engine's image ID is depends on its store: asked while the build runs
       const storeAsked = inEngine ? this.docker.imageStore().catch(() => undefined) : Promise.resolve(undefined)
-      const out = await this.docker.buildx(argv, { env: secretEnv(spec.secrets), title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`, redact: spec.redact })
+      const out = await this.docker.buildx(argv, {
+        env: secretEnv(spec.secrets),
+        title: `docker buildx build (builder ${this.info.name}, driver ${this.info.driver})`,
+        redact: spec.redact,
+        ...(spec.onStarted && { onStarted: spec.onStarted })
+      })
       const imageStore = await storeAsked
       if (out.exitCode !== 0) throw buildxFailure(this.info, spec, out.exitCode, out.output)
       const metadata = await readJson(files.metadata)

@@ -36,6 +36,8 @@ export interface BuildRequest {
   ulimits?: string[]
   /** `--cgroup-parent` for RUN. */
   cgroupParent?: string
+  /** Called once, when the build process prints its first output: it is running. */
+  onStarted?: () => void
 }
 
 /** One tag to push, with the full reference docker is given for it (`ghcr.io/acme/api:v1`). */
@@ -73,7 +75,7 @@ export interface Docker {
    * `docker <argv>` for buildx, its log streamed into a group titled `title`, with `env` added for this call only
    * (secrets travel there). The printed command line shows `redact` values as ***.
    */
-  buildx(argv: string[], o: { env: Record<string, string>; title: string; redact?: string[] }): Promise<{ exitCode: number; output: string }>
+  buildx(argv: string[], o: { env: Record<string, string>; title: string; redact?: string[]; onStarted?: () => void }): Promise<{ exitCode: number; output: string }>
 }
 
 /** The argv for `docker build` (without the leading "docker"). */
@@ -195,18 +197,19 @@ export class DockerCli implements Docker {
   }
 
   /** A command whose output goes to the log as it comes, with our own command line (values in `redact` hidden). */
-  private async runLogged(argv: string[], redact: string[] | undefined, extraEnv?: Record<string, string>): Promise<exec.ExecOutput> {
+  private async runLogged(argv: string[], redact: string[] | undefined, extraEnv?: Record<string, string>, onStarted?: () => void): Promise<exec.ExecOutput> {
     const [binary, args] = this.buildxCommand(argv)
     core.info(`[command]${printableCommand(binary, args, redact)}`)
     const merged = { ...this.env, ...extraEnv }
     const env = { ...process.env, ...merged } as Record<string, string>
+    let started = onStarted
+    const show = (d: Buffer): void => {
+      started?.()
+      started = undefined
+      process.stdout.write(d)
+    }
     try {
-      return await exec.getExecOutput(binary, args, {
-        ignoreReturnCode: true,
-        silent: true,
-        env,
-        listeners: { stdout: (d) => process.stdout.write(d), stderr: (d) => process.stdout.write(d) }
-      })
+      return await exec.getExecOutput(binary, args, { ignoreReturnCode: true, silent: true, env, listeners: { stdout: show, stderr: show } })
     } catch (error) {
       throw notInstalled(error)
     }
@@ -247,8 +250,8 @@ export class DockerCli implements Docker {
     return out.exitCode === 0 ? out.stdout.trim().split('\n')[0]?.trim() || 'buildx of unknown version' : 'buildx of unknown version'
   }
 
-  async buildx(argv: string[], o: { env: Record<string, string>; title: string; redact?: string[] }): Promise<{ exitCode: number; output: string }> {
-    const out = await core.group(o.title, () => this.runLogged(argv, o.redact, o.env))
+  async buildx(argv: string[], o: { env: Record<string, string>; title: string; redact?: string[]; onStarted?: () => void }): Promise<{ exitCode: number; output: string }> {
+    const out = await core.group(o.title, () => this.runLogged(argv, o.redact, o.env, o.onStarted))
     return { exitCode: out.exitCode, output: `${out.stdout}\n${out.stderr}` }
   }
 
@@ -273,7 +276,7 @@ export class DockerCli implements Docker {
     const dir = await mkdtemp(path.join(this.tempRoot, 'docker-build-'))
     const iidFile = path.join(dir, 'iid')
     try {
-      const out = await core.group('docker build', () => this.runLogged(buildArgv(request, iidFile), request.redact))
+      const out = await core.group('docker build', () => this.runLogged(buildArgv(request, iidFile), request.redact, undefined, request.onStarted))
       if (out.exitCode !== 0) {
         throw new ActionError(
           `docker build failed with exit code ${out.exitCode}:\n${lastLines(out.stderr || out.stdout)}`,

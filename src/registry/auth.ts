@@ -80,6 +80,9 @@ export class RegistryAuth {
   private challenge?: Promise<Challenge | undefined>
   private creds?: Promise<Credentials | undefined>
   private readonly cache: TokenCache
+  /** Token requests in flight per scope: requests sent side by side in one scope share one token. */
+  private readonly fetching = new Map<string, Promise<string>>()
+  private basicHeader?: Promise<string | undefined>
 
   constructor(private readonly options: AuthOptions) {
     this.cache = options.cache ?? new TokenCache()
@@ -147,11 +150,18 @@ export class RegistryAuth {
   }
 
   private async answer(challenge: Challenge, scope: string): Promise<string | undefined> {
-    if (challenge.scheme === 'basic') return this.basic(await this.credentials())
+    if (challenge.scheme === 'basic') {
+      this.basicHeader ??= this.credentials().then((c) => this.basic(c))
+      return this.basicHeader
+    }
     const cached = this.cache.get(this.options.registry, scope)
     if (cached) return `Bearer ${cached}`
-    const token = await this.fetchToken(challenge, scope)
-    return `Bearer ${token}`
+    let pending = this.fetching.get(scope)
+    if (!pending) {
+      pending = this.fetchToken(challenge, scope).finally(() => this.fetching.delete(scope))
+      this.fetching.set(scope, pending)
+    }
+    return `Bearer ${await pending}`
   }
 
   private basic(c: Credentials | undefined): string | undefined {

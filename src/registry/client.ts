@@ -105,6 +105,8 @@ export class RegistryClient {
   private readonly fetched = new Map<string, Manifest>()
   /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
   private readonly confirmedByHead = new Map<string, { mediaType: string; size?: number }>()
+  /** HEADs by digest sent (confirmDigest), shared by every answer by tag that names the digest. */
+  private readonly headsByDigest = new Map<string, Promise<HttpResponse>>()
   /** The registry answered a HEAD with 405/501: every later question is a GET. */
   private headless = false
 
@@ -280,7 +282,7 @@ export class RegistryClient {
     const headed = this.confirmedByHead.get(digest)
     if (!known && !get && headed !== undefined && (size === undefined || headed.size === undefined || headed.size === size)) return { mediaType: headed.mediaType, source: 'head' }
     if (!known && !get && !this.headless) {
-      const res = await this.authed(this.manifestUrl(digest), { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
+      const res = await this.headByDigest(digest)
       if (res.status === 404) this.notHeld(ref, digest, res)
       if (headUnsupported(res.status)) this.headless = true
       else if (res.status !== 200) this.fail(res, `manifest ${digest}`)
@@ -311,6 +313,16 @@ export class RegistryClient {
       )
     }
     return { mediaType: m.mediaType, source: 'get' }
+  }
+
+  /** One HEAD by digest however many answers by tag name that digest at once (several tags of one image). */
+  private headByDigest(digest: string): Promise<HttpResponse> {
+    let pending = this.headsByDigest.get(digest)
+    if (!pending) {
+      pending = this.authed(this.manifestUrl(digest), { method: 'HEAD', headers: { accept: MANIFEST_ACCEPT } })
+      this.headsByDigest.set(digest, pending)
+    }
+    return pending
   }
 
   private notHeld(ref: string, digest: string, res?: HttpResponse, got = 'HTTP 404'): never {

@@ -183,6 +183,9 @@ export class UndiciTransport implements Transport {
         body: req.body,
         dispatcher,
         ...(req.signal && { signal: req.signal }),
+        // undici closes the connection after every HEAD (for servers that send a body anyway); registries do not,
+        // and a new connection per HEAD costs a TCP and TLS handshake each
+        ...(req.method === 'HEAD' && { reset: false }),
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs
       })

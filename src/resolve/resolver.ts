@@ -62,15 +62,11 @@ export async function resolveOne(client: RegistryClient, ref: ImageReference, op
   return { digest: found.digest, mediaType: found.mediaType, platforms, verifiedPin }
 }
 
-function repoKey(ref: ImageName): string {
-  return `${ref.registry}/${ref.repository}`
-}
-
 /**
  * Resolves every target concurrently (at most `concurrency` requests in flight, over the clients' shared
  * connection pool); outcomes are in input order. Identical references spelled differently (`nginx` and
- * `docker.io/library/nginx:latest`) are asked once. The first reference of each repository goes alone, so the
- * repository's token is fetched once and every other reference costs exactly one request.
+ * `docker.io/library/nginx:latest`) are asked once. References of one repository share its token (RegistryAuth
+ * fetches one per scope, however many requests wait for it).
  */
 export async function resolveAll(targets: readonly ResolveTarget[], opts: ResolveOptions): Promise<Outcome[]> {
   const byKey = new Map<string, { ref: ImageReference; targets: number[] }>()
@@ -80,29 +76,9 @@ export async function resolveAll(targets: readonly ResolveTarget[], opts: Resolv
     entry.targets.push(i)
     byKey.set(key, entry)
   }
-  const jobs = [...byKey.values()]
-  // first of each repository first: its request answers the auth challenge for the rest
-  const seen = new Set<string>()
-  const firsts = jobs.filter((j) => !seen.has(repoKey(j.ref)) && seen.add(repoKey(j.ref)))
-  const ordered = [...firsts, ...jobs.filter((j) => !firsts.includes(j))]
-  const ready = new Map<string, Promise<unknown>>()
-
-  const results = await mapLimit(ordered, opts.concurrency, async (job) => {
-    const key = repoKey(job.ref)
-    const run = async (): Promise<Resolution> => resolveOne(opts.client(job.ref), job.ref, opts)
-    let promise: Promise<Resolution>
-    const first = ready.get(key)
-    if (first === undefined) {
-      promise = run()
-      ready.set(
-        key,
-        promise.catch(() => undefined)
-      )
-    } else {
-      promise = first.then(run)
-    }
+  const results = await mapLimit([...byKey.values()], opts.concurrency, async (job) => {
     try {
-      return { job, ok: true as const, resolution: await promise }
+      return { job, ok: true as const, resolution: await resolveOne(opts.client(job.ref), job.ref, opts) }
     } catch (error) {
       return { job, ok: false as const, error }
     }

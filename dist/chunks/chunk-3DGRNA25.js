@@ -10808,6 +10808,9 @@ var RegistryAuth = class {
   challenge;
   creds;
   cache;
+  /** Token requests in flight per scope: requests sent side by side in one scope share one token. */
+  fetching = /* @__PURE__ */ new Map();
+  basicHeader;
   get registry() {
     return this.options.registry;
   }
@@ -10863,11 +10866,18 @@ var RegistryAuth = class {
     return header2 !== void 0 && header2 !== sent ? header2 : void 0;
   }
   async answer(challenge, scope) {
-    if (challenge.scheme === "basic") return this.basic(await this.credentials());
+    if (challenge.scheme === "basic") {
+      this.basicHeader ??= this.credentials().then((c) => this.basic(c));
+      return this.basicHeader;
+    }
     const cached = this.cache.get(this.options.registry, scope);
     if (cached) return `Bearer ${cached}`;
-    const token = await this.fetchToken(challenge, scope);
-    return `Bearer ${token}`;
+    let pending = this.fetching.get(scope);
+    if (!pending) {
+      pending = this.fetchToken(challenge, scope).finally(() => this.fetching.delete(scope));
+      this.fetching.set(scope, pending);
+    }
+    return `Bearer ${await pending}`;
   }
   basic(c) {
     if (!c?.username || !c.password) return void 0;
@@ -11557,6 +11567,9 @@ var UndiciTransport = class {
         body: req.body,
         dispatcher,
         ...req.signal && { signal: req.signal },
+        // undici closes the connection after every HEAD (for servers that send a body anyway); registries do not,
+        // and a new connection per HEAD costs a TCP and TLS handshake each
+        ...req.method === "HEAD" && { reset: false },
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs
       });
