@@ -196,3 +196,22 @@ describe('RegistryAuth: ping failures', () => {
     expect(pings).toBe(1)
   })
 })
+
+describe('RegistryAuth: requests side by side', () => {
+  it('Bearer: one token request per scope however many requests wait for it; Basic: the credentials masked once', async () => {
+    const reg = new FakeRegistry('bearer')
+    const tags = ['a', 'b', 'c', 'd']
+    for (const t of tags) reg.putImage('acme/api', { t }, [t])
+    const client = factory(reg).client({ registry: REGISTRY, repository: 'acme/api' })
+    await Promise.all(tags.map((t) => client.descriptor(t)))
+    expect(paths(reg).filter((p) => p.includes(new URL(REALM).host))).toHaveLength(1)
+
+    const basic = new FakeRegistry('basic', USER)
+    for (const t of tags) basic.putImage('acme/api', { t }, [t])
+    const { out } = await captureStdout(() => {
+      const c = factory(basic, USER).client({ registry: REGISTRY, repository: 'acme/api' })
+      return Promise.all(tags.map((t) => c.descriptor(t)))
+    })
+    expect(out.match(/::add-mask::/g)).toHaveLength(1)
+  })
+})

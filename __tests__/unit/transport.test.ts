@@ -231,3 +231,27 @@ describe('UndiciTransport retries (RetryAgent)', () => {
     ])
   })
 })
+
+describe('UndiciTransport connections', () => {
+  it('keeps the connection alive across HEADs (undici would close it after each): one connection for a run of HEADs and GETs', async () => {
+    const head: Step = (_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': '123', 'docker-content-digest': `sha256:${'a'.repeat(64)}` }).end()
+    scripts.set('/keep/head', [head])
+    scripts.set('/keep/get', [ok])
+    const sockets = new Set<unknown>()
+    const seen = (req: http.IncomingMessage): void => void sockets.add(req.socket)
+    server.on('request', seen)
+    const t = transport()
+    try {
+      for (const path of ['/keep/head', '/keep/head', '/keep/get', '/keep/head']) {
+        const res = await t.send(`${base}${path}`, { method: path.endsWith('head') ? 'HEAD' : 'GET' })
+        expect(res.status).toBe(200)
+        // the connection goes back to the pool once the answer is consumed; the next request takes it
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    } finally {
+      server.off('request', seen)
+      await t.close()
+    }
+    expect(sockets.size).toBe(1)
+  })
+})
