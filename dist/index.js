@@ -19,8 +19,9 @@ import {
   planTags,
   refVersion,
   resolveCommit,
-  tagPlatform
-} from "./chunks/chunk-SV55OKF2.js";
+  tagPlatform,
+  tagStates
+} from "./chunks/chunk-DNDNWLWN.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -422,7 +423,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-NVCH4LPB.js");
+  later ??= import("./chunks/later-G23ZVH6M.js");
   return later;
 }
 
@@ -1495,17 +1496,6 @@ async function readBack(client, pushed, built = {}) {
     );
   }
   return hold(client, digest, manifest.digest, movedTags2, { ...built, claimedBy }, pushed.map((p) => p.tag));
-}
-async function tagStates(client, tags, claimed) {
-  const proof = claimed ? client.manifest(claimed).then((m) => m, () => void 0) : void 0;
-  return Promise.all(
-    tags.map(async (tag) => {
-      const head = proof ? await client.head(tag) : void 0;
-      const held = await proof;
-      if (head && held && head.digest === held.digest && (head.size === void 0 || head.size === held.bytes.length)) return { tag, digest: held.digest };
-      return { tag, digest: (await client.descriptor(tag, { verified: true })).digest };
-    })
-  );
 }
 async function readBackByDigest(client, digest, built = {}) {
   const manifest = await client.manifest(digest);

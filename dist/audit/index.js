@@ -23,7 +23,7 @@ import {
 } from "../chunks/chunk-TA52PLQ3.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-3DGRNA25.js";
+} from "../chunks/chunk-GYYW6V57.js";
 import {
   isIndex,
   platformEntries,

@@ -9,9 +9,10 @@ import {
   parseTagEntries,
   planTags,
   resolveCommit,
+  tagStates,
   templateProblem,
   templateValues
-} from "../chunks/chunk-SV55OKF2.js";
+} from "../chunks/chunk-DNDNWLWN.js";
 import {
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,
@@ -33,7 +34,7 @@ import {
 } from "../chunks/chunk-TA52PLQ3.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-3DGRNA25.js";
+} from "../chunks/chunk-GYYW6V57.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -412,12 +413,21 @@ async function copyChildren(target, sourceClient, children, manifestBytes) {
   return stats;
 }
 async function pushIndex(target, index, digest, tags) {
-  await target.putManifest(digest, index.bytes, index.mediaType);
-  await Promise.all(tags.map((tag) => target.putManifest(tag, index.bytes, index.mediaType)));
+  await Promise.all((tags.length > 0 ? tags : [digest]).map((ref) => target.putManifest(ref, index.bytes, index.mediaType)));
 }
 async function readBackIndex(target, digest, tags) {
   const where = `${target.registry}/${target.repository}`;
-  function notStored(error) {
+  const [held, states] = await Promise.allSettled([
+    target.manifest(digest),
+    tagStates(
+      target,
+      tags,
+      digest,
+      (tag, error) => error instanceof RegistryError && error.status === 404 ? new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, "re-run the job; the index itself is in place, pinned by digest") : error
+    )
+  ]);
+  if (held.status === "rejected") {
+    const error = held.reason;
     if (error instanceof RegistryError && error.status === 404) {
       throw new ActionError(
         `registry ${target.registry} accepted the index but does not serve ${where}@${digest}: nothing was stored`,
@@ -426,25 +436,9 @@ async function readBackIndex(target, digest, tags) {
     }
     throw error;
   }
-  const tagState = async (tag) => {
-    try {
-      return { tag, digest: (await target.descriptor(tag)).digest };
-    } catch (error) {
-      if (error instanceof RegistryError && error.status === 404) {
-        throw new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, "re-run the job; the index itself is in place, pinned by digest");
-      }
-      throw error;
-    }
-  };
-  let held;
-  try {
-    held = await target.manifest(digest);
-  } catch (error) {
-    notStored(error);
-  }
-  const states = await Promise.all(tags.map(tagState));
-  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
-  return { digest: held.digest, mediaType: held.mediaType, movedTags };
+  if (states.status === "rejected") throw states.reason;
+  const movedTags = states.value.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }));
+  return { digest: held.value.digest, mediaType: held.value.mediaType, movedTags };
 }
 
 // src/merge/steps.ts

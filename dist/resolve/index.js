@@ -19,7 +19,7 @@ import {
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-3DGRNA25.js";
+} from "../chunks/chunk-GYYW6V57.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

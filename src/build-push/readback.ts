@@ -3,6 +3,7 @@ import { ActionError } from '../action/errors'
 import type { RegistryClient } from '../registry/client'
 import { RegistryError } from '../registry/errors'
 import { readImage, type ImageAttestation, type ImagePlatform, type ImageView } from '../registry/image'
+import { tagStates } from '../registry/tags'
 
 export interface PushedTag {
   tag: string
@@ -154,35 +155,6 @@ export async function readBack(client: RegistryClient, pushed: PushedTag[], buil
   }
 
   return hold(client, digest, manifest.digest, movedTags, { ...built, claimedBy }, pushed.map((p) => p.tag))
-}
-
-/**
- * Where each tag points, every digest confirmed by digest (registry/confirm.ts). The manifest is read by the claimed
- * digest (hashed: the proof, kept by the client) side by side with a HEAD per tag; a tag whose HEAD names the claim
- * is confirmed by that read; a HEAD that names no digest, by the GET of the tag (hashed, then confirmed); one that
- * names another digest (the tag moved) is resolved afresh by client.descriptor, whose errors name the tag. Nothing claimed: the first tag names the digest the others are compared with.
- */
-export async function tagStates(client: RegistryClient, tags: readonly string[], claimed?: string): Promise<Array<{ tag: string; digest: string }>> {
-  const [first, ...rest] = tags
-  if (!claimed) {
-    if (first === undefined) return []
-    const found = await client.descriptor(first, { verified: true })
-    return [{ tag: first, digest: found.digest }, ...(await tagStates(client, rest, found.digest))]
-  }
-  const proof = client.manifest(claimed).then(
-    (m) => m,
-    () => undefined
-  )
-  return Promise.all(
-    tags.map(async (tag) => {
-      const head = await client.head(tag)
-      const held = await proof
-      if (head?.digest === undefined) return { tag, digest: (await client.manifest(tag)).digest }
-      if (held && head.digest === held.digest && (head.size === undefined || head.size === held.bytes.length)) return { tag, digest: held.digest }
-      // the tag names another digest, or the claim could not be read: confirmed like any answer by tag
-      return { tag, digest: (await client.descriptor(tag, { verified: true })).digest }
-    })
-  )
 }
 
 /**

@@ -148,8 +148,8 @@ export function composeMerged({ ctx, inputs }: PreparedMerge, checked: Checked):
 }
 
 /**
- * Step 4: children of other repositories mounted and copied → the index PUT by digest and under each tag → read back
- * by digest, with a warning for each tag another push moved in between.
+ * Step 4: children of other repositories mounted and copied → the index PUT under each tag → read back by digest
+ * beside a HEAD per tag, with a warning for each tag another push moved in between.
  */
 export function writeAndReadBack(
   { target, clientFor }: RepositoryClients,

@@ -3,6 +3,7 @@ import { ActionError } from '../action/errors'
 import type { RegistryClient } from '../registry/client'
 import { RegistryError } from '../registry/errors'
 import type { Descriptor, ImageManifest } from '../registry/manifest'
+import { tagStates } from '../registry/tags'
 import type { ComposedIndex } from './compose'
 import type { AttestationEntry, PlatformImage } from './read'
 
@@ -86,10 +87,12 @@ export async function copyChildren(
   return stats
 }
 
-/** PUTs the index once by digest, then under each tag (the same bytes each time: a tag PUT stores nothing new). */
+/**
+ * PUTs the index under each tag, side by side (a PUT by tag stores it under its digest too; the read-back GETs it by
+ * digest), or by digest when there is no tag.
+ */
 export async function pushIndex(target: RegistryClient, index: ComposedIndex, digest: string, tags: readonly string[]): Promise<void> {
-  await target.putManifest(digest, index.bytes, index.mediaType)
-  await Promise.all(tags.map((tag) => target.putManifest(tag, index.bytes, index.mediaType)))
+  await Promise.all((tags.length > 0 ? tags : [digest]).map((ref) => target.putManifest(ref, index.bytes, index.mediaType)))
 }
 
 export interface HeldIndex {
@@ -101,13 +104,23 @@ export interface HeldIndex {
 
 /**
  * What the registry holds after the writes: the index by digest (GET, the bytes hashed: an accepted PUT that stored
- * nothing, or stored something else, fails here), and where each tag points now (HEAD by tag, its digest confirmed by
- * digest: see registry/confirm.ts). A tag that is not there fails; a tag that points to another digest is reported (another
- * push to the same tag happened in between) and the index digest still stands.
+ * nothing, or stored something else, fails here), and where each tag points now (registry/tags.ts: a HEAD per tag
+ * beside that GET, confirmed by it). A tag that is not there fails; a tag that points to another digest is reported
+ * (another push to the same tag happened in between) and the index digest still stands.
  */
 export async function readBackIndex(target: RegistryClient, digest: string, tags: readonly string[]): Promise<HeldIndex> {
   const where = `${target.registry}/${target.repository}`
-  function notStored(error: unknown): never {
+  const [held, states] = await Promise.allSettled([
+    target.manifest(digest),
+    tagStates(target, tags, digest, (tag, error) =>
+      error instanceof RegistryError && error.status === 404
+        ? new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, 're-run the job; the index itself is in place, pinned by digest')
+        : error
+    )
+  ])
+  // the index by digest decides first: when it is not there, nothing was stored, whatever the tags say
+  if (held.status === 'rejected') {
+    const error = held.reason as unknown
     if (error instanceof RegistryError && error.status === 404) {
       throw new ActionError(
         `registry ${target.registry} accepted the index but does not serve ${where}@${digest}: nothing was stored`,
@@ -116,24 +129,7 @@ export async function readBackIndex(target: RegistryClient, digest: string, tags
     }
     throw error
   }
-  const tagState = async (tag: string): Promise<{ tag: string; digest: string }> => {
-    try {
-      return { tag, digest: (await target.descriptor(tag)).digest }
-    } catch (error) {
-      if (error instanceof RegistryError && error.status === 404) {
-        throw new ActionError(`registry ${target.registry} accepted tag '${tag}' but does not serve ${where}:${tag}`, 're-run the job; the index itself is in place, pinned by digest')
-      }
-      throw error
-    }
-  }
-  // the index by digest first (served by digest and hashed: the proof), so a tag that names it costs one HEAD
-  let held
-  try {
-    held = await target.manifest(digest)
-  } catch (error) {
-    notStored(error)
-  }
-  const states = await Promise.all(tags.map(tagState))
-  const movedTags = states.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }))
-  return { digest: held.digest, mediaType: held.mediaType, movedTags }
+  if (states.status === 'rejected') throw states.reason
+  const movedTags = states.value.filter((s) => s.digest !== digest).map((s) => ({ tag: s.tag, now: s.digest }))
+  return { digest: held.value.digest, mediaType: held.value.mediaType, movedTags }
 }

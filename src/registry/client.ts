@@ -105,6 +105,8 @@ export class RegistryClient {
   private readonly fetched = new Map<string, Manifest>()
   /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
   private readonly confirmedByHead = new Map<string, { mediaType: string; size?: number }>()
+  /** GETs by digest in flight (fetch). */
+  private readonly fetchingByDigest = new Map<string, Promise<Manifest>>()
   /** HEADs by digest sent (confirmDigest), shared by every answer by tag that names the digest. */
   private readonly headsByDigest = new Map<string, Promise<HttpResponse>>()
   /** The registry answered a HEAD with 405/501: every later question is a GET. */
@@ -242,10 +244,23 @@ export class RegistryClient {
     return m
   }
 
-  /** The GET behind manifest(): by digest it is the proof itself (kept in `fetched`); by tag it still needs confirming. */
-  private async fetch(ref: string): Promise<Manifest> {
+  /**
+   * The GET behind manifest(): by digest it is the proof itself (kept in `fetched`; one GET however many ask at once);
+   * by tag it still needs confirming.
+   */
+  private fetch(ref: string): Promise<Manifest> {
     const known = this.fetched.get(ref)
-    if (known) return known
+    if (known) return Promise.resolve(known)
+    if (!ref.includes(':')) return this.get(ref)
+    let pending = this.fetchingByDigest.get(ref)
+    if (!pending) {
+      pending = this.get(ref).finally(() => this.fetchingByDigest.delete(ref))
+      this.fetchingByDigest.set(ref, pending)
+    }
+    return pending
+  }
+
+  private async get(ref: string): Promise<Manifest> {
     const res = await this.authed(this.manifestUrl(ref), { method: 'GET', headers: { accept: MANIFEST_ACCEPT } })
     if (res.status !== 200) this.fail(res, `manifest ${ref}`)
     const digest = sha256Digest(res.body)

@@ -11025,6 +11025,10 @@ var RegistryClient = class {
   fetched = /* @__PURE__ */ new Map();
   /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
   confirmedByHead = /* @__PURE__ */ new Map();
+  /** GETs by digest in flight (fetch). */
+  fetchingByDigest = /* @__PURE__ */ new Map();
+  /** HEADs by digest sent (confirmDigest), shared by every answer by tag that names the digest. */
+  headsByDigest = /* @__PURE__ */ new Map();
   /** The registry answered a HEAD with 405/501: every later question is a GET. */
   headless = false;
   /**
@@ -11143,10 +11147,22 @@ var RegistryClient = class {
     if (!ref.includes(":")) await this.confirm(ref, m);
     return m;
   }
-  /** The GET behind manifest(): by digest it is the proof itself (kept in `fetched`); by tag it still needs confirming. */
-  async fetch(ref) {
+  /**
+   * The GET behind manifest(): by digest it is the proof itself (kept in `fetched`; one GET however many ask at once);
+   * by tag it still needs confirming.
+   */
+  fetch(ref) {
     const known = this.fetched.get(ref);
-    if (known) return known;
+    if (known) return Promise.resolve(known);
+    if (!ref.includes(":")) return this.get(ref);
+    let pending = this.fetchingByDigest.get(ref);
+    if (!pending) {
+      pending = this.get(ref).finally(() => this.fetchingByDigest.delete(ref));
+      this.fetchingByDigest.set(ref, pending);
+    }
+    return pending;
+  }
+  async get(ref) {
     const res = await this.authed(this.manifestUrl(ref), { method: "GET", headers: { accept: MANIFEST_ACCEPT } });
     if (res.status !== 200) this.fail(res, `manifest ${ref}`);
     const digest = sha256Digest(res.body);
@@ -11182,7 +11198,7 @@ var RegistryClient = class {
     const headed = this.confirmedByHead.get(digest);
     if (!known && !get && headed !== void 0 && (size === void 0 || headed.size === void 0 || headed.size === size)) return { mediaType: headed.mediaType, source: "head" };
     if (!known && !get && !this.headless) {
-      const res = await this.authed(this.manifestUrl(digest), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+      const res = await this.headByDigest(digest);
       if (res.status === 404) this.notHeld(ref, digest, res);
       if (headUnsupported(res.status)) this.headless = true;
       else if (res.status !== 200) this.fail(res, `manifest ${digest}`);
@@ -11213,6 +11229,15 @@ var RegistryClient = class {
       );
     }
     return { mediaType: m.mediaType, source: "get" };
+  }
+  /** One HEAD by digest however many answers by tag name that digest at once (several tags of one image). */
+  headByDigest(digest) {
+    let pending = this.headsByDigest.get(digest);
+    if (!pending) {
+      pending = this.authed(this.manifestUrl(digest), { method: "HEAD", headers: { accept: MANIFEST_ACCEPT } });
+      this.headsByDigest.set(digest, pending);
+    }
+    return pending;
   }
   notHeld(ref, digest, res, got = "HTTP 404") {
     throw new RegistryError(

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   dockerRegistries
-} from "./chunk-3DGRNA25.js";
+} from "./chunk-GYYW6V57.js";
 import "./chunk-HE4PJ7L7.js";
 import {
   pinFiles

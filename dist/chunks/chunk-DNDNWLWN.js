@@ -823,6 +823,36 @@ function parseTagEntries(raw, input = "tags") {
   return { names, refs };
 }
 
+// src/registry/tags.ts
+async function tagStates(client, tags, claimed, missing = (_tag, error) => error) {
+  const [first, ...rest] = tags;
+  if (!claimed) {
+    if (first === void 0) return [];
+    const found = await client.descriptor(first, { verified: true }).catch((error) => {
+      throw missing(first, error);
+    });
+    return [{ tag: first, digest: found.digest }, ...await tagStates(client, rest, found.digest, missing)];
+  }
+  const proof = client.manifest(claimed).then(
+    (m) => m,
+    () => void 0
+  );
+  const state = async (tag) => {
+    const head = await client.head(tag);
+    const held = await proof;
+    if (head?.digest === void 0) return { tag, digest: (await client.manifest(tag)).digest };
+    if (held && head.digest === held.digest && (head.size === void 0 || head.size === held.bytes.length)) return { tag, digest: held.digest };
+    return { tag, digest: (await client.descriptor(tag, { verified: true })).digest };
+  };
+  return Promise.all(
+    tags.map(
+      (tag) => state(tag).catch((error) => {
+        throw missing(tag, error);
+      })
+    )
+  );
+}
+
 export {
   resolveCommit,
   logPlanNotes,
@@ -836,5 +866,6 @@ export {
   parseRepositories,
   parseTagEntries,
   tagPlatform,
-  planTags
+  planTags,
+  tagStates
 };
