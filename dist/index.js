@@ -3,13 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_PREFIX,
   STEP_CONFIG_STATE
-} from "./chunks/chunk-Q3K6DGGM.js";
+} from "./chunks/chunk-7YQGLHQZ.js";
 import {
   loadGitHub,
   pinBranchFor,
   readGitHubInputs,
   readPinInputs
-} from "./chunks/chunk-ULDSRCPK.js";
+} from "./chunks/chunk-JSNUFGLC.js";
 import {
   LATEST_POLICIES,
   SEMVER_TAG_MODES,
@@ -21,7 +21,7 @@ import {
   resolveCommit,
   tagPlatform,
   tagStates
-} from "./chunks/chunk-DNDNWLWN.js";
+} from "./chunks/chunk-GQHFXMUW.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -36,7 +36,7 @@ import {
   mergeLabels,
   parseLabelLines,
   secretLookingBuildArgs
-} from "./chunks/chunk-YZVILVSY.js";
+} from "./chunks/chunk-A2WO2TPN.js";
 import {
   envInputReader,
   parseBoolean,
@@ -47,21 +47,21 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "./chunks/chunk-TA52PLQ3.js";
+} from "./chunks/chunk-PAPUM53D.js";
 import {
   attestationKinds,
   dockerConfigPath,
   findKey,
   readImage
-} from "./chunks/chunk-HE4PJ7L7.js";
+} from "./chunks/chunk-426R2XC5.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "./chunks/chunk-7JSTORNP.js";
+} from "./chunks/chunk-F74GLXIE.js";
 import {
   require_promises
-} from "./chunks/chunk-LWLEGXAD.js";
+} from "./chunks/chunk-RAKG4OYG.js";
 import {
   ActionError,
   DOCKER_HUB,
@@ -78,20 +78,22 @@ import {
   isSha256Digest,
   link,
   sections
-} from "./chunks/chunk-PLNMAWCX.js";
+} from "./chunks/chunk-T7K4ATKP.js";
 import {
-  __toESM,
-  getExecOutput,
   group,
   info,
-  require_fs,
-  require_os,
-  require_path,
   saveState,
   setFailed,
   setSecret,
   warning
-} from "./chunks/chunk-QWNOPTV2.js";
+} from "./chunks/chunk-TFVKVXD5.js";
+import {
+  __toESM,
+  getExecOutput,
+  require_fs,
+  require_os,
+  require_path
+} from "./chunks/chunk-3FGA6ACG.js";
 
 // src/docker/cli.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -423,7 +425,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-G23ZVH6M.js");
+  later ??= import("./chunks/later-CKQOEFCC.js");
   return later;
 }
 

@@ -11,7 +11,7 @@ import {
   OCI_REVISION,
   OCI_SOURCE,
   maskSecretInputs
-} from "../chunks/chunk-YZVILVSY.js";
+} from "../chunks/chunk-A2WO2TPN.js";
 import {
   envInputReader,
   parseBoolean,
@@ -20,22 +20,22 @@ import {
   parseLogin,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-TA52PLQ3.js";
+} from "../chunks/chunk-PAPUM53D.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-GYYW6V57.js";
+} from "../chunks/chunk-3WMHRFZL.js";
 import {
   isIndex,
   platformEntries,
   readImage
-} from "../chunks/chunk-HE4PJ7L7.js";
-import "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-426R2XC5.js";
+import "../chunks/chunk-F74GLXIE.js";
 import {
   deployReferences,
   loadDeployFiles
-} from "../chunks/chunk-ARGKCXSF.js";
-import "../chunks/chunk-LWLEGXAD.js";
-import "../chunks/chunk-3UACT35D.js";
+} from "../chunks/chunk-ZGM424NW.js";
+import "../chunks/chunk-RAKG4OYG.js";
+import "../chunks/chunk-PWGKXJUV.js";
 import {
   ActionError,
   InputError,
@@ -51,11 +51,12 @@ import {
   parseReference,
   sections,
   wrappable
-} from "../chunks/chunk-PLNMAWCX.js";
+} from "../chunks/chunk-T7K4ATKP.js";
 import {
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-TFVKVXD5.js";
+import "../chunks/chunk-3FGA6ACG.js";
 
 // src/audit/read.ts
 var repoKey = (ref) => `${ref.registry}/${ref.repository}`;

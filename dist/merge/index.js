@@ -12,7 +12,7 @@ import {
   tagStates,
   templateProblem,
   templateValues
-} from "../chunks/chunk-DNDNWLWN.js";
+} from "../chunks/chunk-GQHFXMUW.js";
 import {
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,
@@ -21,7 +21,7 @@ import {
   OCI_SOURCE,
   maskSecretInputs,
   parseLabelLines
-} from "../chunks/chunk-YZVILVSY.js";
+} from "../chunks/chunk-A2WO2TPN.js";
 import {
   envInputReader,
   parseBoolean,
@@ -31,10 +31,10 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-TA52PLQ3.js";
+} from "../chunks/chunk-PAPUM53D.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-GYYW6V57.js";
+} from "../chunks/chunk-3WMHRFZL.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -44,13 +44,13 @@ import {
   OCI_MANIFEST,
   formatPlatform,
   readImage
-} from "../chunks/chunk-HE4PJ7L7.js";
+} from "../chunks/chunk-426R2XC5.js";
 import {
   commitUrl,
   readRunContext,
   repositoryUrl,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-F74GLXIE.js";
 import {
   ActionError,
   InputError,
@@ -66,12 +66,13 @@ import {
   link,
   sections,
   sha256Digest
-} from "../chunks/chunk-PLNMAWCX.js";
+} from "../chunks/chunk-T7K4ATKP.js";
 import {
   group,
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-TFVKVXD5.js";
+import "../chunks/chunk-3FGA6ACG.js";
 
 // src/merge/report.ts
 function platformDigests(images) {

@@ -3,12 +3,13 @@ const require = __createRequire(import.meta.url);
 import {
   STEP_CONFIG_STATE,
   removeStepConfig
-} from "../chunks/chunk-Q3K6DGGM.js";
+} from "../chunks/chunk-7YQGLHQZ.js";
 import {
   getState,
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-TFVKVXD5.js";
+import "../chunks/chunk-3FGA6ACG.js";
 
 // src/build-push/post.ts
 var dir = getState(STEP_CONFIG_STATE);

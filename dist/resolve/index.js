@@ -4,7 +4,7 @@ import {
   loadGitHub,
   readGitHubInputs,
   readPinInputs
-} from "../chunks/chunk-ULDSRCPK.js";
+} from "../chunks/chunk-JSNUFGLC.js";
 import {
   mapLimit
 } from "../chunks/chunk-MLYJXEML.js";
@@ -15,11 +15,11 @@ import {
   parseReferenceInput,
   parseRegistryTimeout,
   runAction
-} from "../chunks/chunk-TA52PLQ3.js";
+} from "../chunks/chunk-PAPUM53D.js";
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-GYYW6V57.js";
+} from "../chunks/chunk-3WMHRFZL.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -29,16 +29,16 @@ import {
   isIndex,
   parsePlatform,
   platformEntries
-} from "../chunks/chunk-HE4PJ7L7.js";
+} from "../chunks/chunk-426R2XC5.js";
 import {
   commitUrl,
   readRunContext,
   runUrl
-} from "../chunks/chunk-7JSTORNP.js";
+} from "../chunks/chunk-F74GLXIE.js";
 import {
   resolvedRule,
   tagKey
-} from "../chunks/chunk-3UACT35D.js";
+} from "../chunks/chunk-PWGKXJUV.js";
 import {
   ActionError,
   InputError,
@@ -50,11 +50,12 @@ import {
   formatReference,
   sections,
   text
-} from "../chunks/chunk-PLNMAWCX.js";
+} from "../chunks/chunk-T7K4ATKP.js";
 import {
   info,
   warning
-} from "../chunks/chunk-QWNOPTV2.js";
+} from "../chunks/chunk-TFVKVXD5.js";
+import "../chunks/chunk-3FGA6ACG.js";
 
 // src/resolve/inputs.ts
 var DEFAULT_CONCURRENCY = 16;
@@ -234,7 +235,7 @@ async function resolveImages(deps) {
   if (github.pullRequest && inputs.files.length === 0) {
     throw new InputError("pull-request", "is true but 'files' is empty: there is nothing to put in the pull request", "list the deploy files to pin in 'files', e.g. k8s/*.yaml");
   }
-  const pinning = inputs.files.length > 0 ? await import("../chunks/pinning-KV65CLCH.js") : void 0;
+  const pinning = inputs.files.length > 0 ? await import("../chunks/pinning-DY6XMG2V.js") : void 0;
   const files = pinning ? await pinning.loadDeployFiles(inputs.files, deps.cwd) : [];
   const pool = await deps.openRegistries({ env: deps.env ?? process.env, budgetMs: inputs.registryTimeoutMs });
   let outcomes;

@@ -1,4 +1,3 @@
-import * as exec from '@actions/exec'
 import { isPullRequestEvent, COMMIT_SHA as SHA, type RunContext } from '../action/context'
 import { ActionError } from '../action/errors'
 
@@ -13,9 +12,13 @@ export interface Commit {
   time?: string
 }
 
+// loaded on first use: merge and resolve usually know the commit from GITHUB_SHA and then start no process at all
+const loadExec = (): Promise<typeof import('@actions/exec')> => import('@actions/exec')
+
 /** Runs `git rev-parse HEAD` in dir; undefined when dir is not a git checkout or git is missing. */
 export async function gitHead(dir: string): Promise<string | undefined> {
   try {
+    const exec = await loadExec()
     const out = await exec.getExecOutput('git', ['rev-parse', 'HEAD'], { cwd: dir, silent: true, ignoreReturnCode: true })
     const sha = out.stdout.trim()
     return out.exitCode === 0 && SHA.test(sha) ? sha : undefined
@@ -32,6 +35,7 @@ export async function gitHead(dir: string): Promise<string | undefined> {
 export async function gitCommitTime(dir: string, sha: string): Promise<string | undefined> {
   if (!SHA.test(sha)) return undefined
   try {
+    const exec = await loadExec()
     const out = await exec.getExecOutput('git', ['show', '-s', '--format=%cI', sha], {
       cwd: dir,
       silent: true,

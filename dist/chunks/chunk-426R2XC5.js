@@ -6,15 +6,17 @@ import {
   INCONSISTENT_HINT,
   RegistryError,
   isSha256Digest
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
+import {
+  setSecret
+} from "./chunk-TFVKVXD5.js";
 import {
   __toESM,
   require_child_process,
   require_fs,
   require_os,
-  require_path,
-  setSecret
-} from "./chunk-QWNOPTV2.js";
+  require_path
+} from "./chunk-3FGA6ACG.js";
 
 // src/registry/budget.ts
 var DEFAULT_REGISTRY_TIMEOUT_SECONDS = 60;

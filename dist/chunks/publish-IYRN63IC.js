@@ -3,12 +3,12 @@ const require = __createRequire(import.meta.url);
 import {
   Context,
   isPullRequestEvent
-} from "./chunk-7JSTORNP.js";
+} from "./chunk-F74GLXIE.js";
 import {
   pinText
-} from "./chunk-ARGKCXSF.js";
-import "./chunk-LWLEGXAD.js";
-import "./chunk-3UACT35D.js";
+} from "./chunk-ZGM424NW.js";
+import "./chunk-RAKG4OYG.js";
+import "./chunk-PWGKXJUV.js";
 import {
   ActionError,
   code,
@@ -20,15 +20,17 @@ import {
   link,
   sections,
   text
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
 import {
-  __commonJS,
-  __require,
-  __toESM,
   info,
   notice,
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-TFVKVXD5.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-3FGA6ACG.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

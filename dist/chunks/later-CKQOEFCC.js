@@ -1,23 +1,24 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  dockerRegistries
-} from "./chunk-GYYW6V57.js";
-import "./chunk-HE4PJ7L7.js";
-import {
   pinFiles
-} from "./chunk-DPT6PQ7E.js";
+} from "./chunk-MLIB7E6X.js";
+import {
+  dockerRegistries
+} from "./chunk-3WMHRFZL.js";
+import "./chunk-426R2XC5.js";
 import {
   loadDeployFiles
-} from "./chunk-ARGKCXSF.js";
-import "./chunk-LWLEGXAD.js";
+} from "./chunk-ZGM424NW.js";
+import "./chunk-RAKG4OYG.js";
 import {
   ownImageRule
-} from "./chunk-3UACT35D.js";
-import "./chunk-PLNMAWCX.js";
+} from "./chunk-PWGKXJUV.js";
+import "./chunk-T7K4ATKP.js";
 import {
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-TFVKVXD5.js";
+import "./chunk-3FGA6ACG.js";
 
 // src/build-push/pins.ts
 async function prepareBuildPins(inputs, push, cwd) {

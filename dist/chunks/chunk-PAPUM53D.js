@@ -3,14 +3,14 @@ const require = __createRequire(import.meta.url);
 import {
   DEFAULT_REGISTRY_TIMEOUT_SECONDS,
   REGISTRY_TIMEOUT_INPUT
-} from "./chunk-HE4PJ7L7.js";
+} from "./chunk-426R2XC5.js";
 import {
   InputError,
   InvalidReferenceError,
   cut,
   describeError,
   parseReference
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
 import {
   getInput,
   notice,
@@ -18,7 +18,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-TFVKVXD5.js";
 
 // src/action/inputs.ts
 function envInputReader(env = process.env) {

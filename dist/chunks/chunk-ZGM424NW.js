@@ -2,26 +2,28 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   require_promises
-} from "./chunk-LWLEGXAD.js";
+} from "./chunk-RAKG4OYG.js";
 import {
   tryParse
-} from "./chunk-3UACT35D.js";
+} from "./chunk-PWGKXJUV.js";
 import {
   ActionError,
   InputError,
   parseReference
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
+import {
+  debug,
+  require_crypto
+} from "./chunk-TFVKVXD5.js";
 import {
   __commonJS,
   __require,
   __toESM,
-  debug,
   require_assert,
-  require_crypto,
   require_fs,
   require_os,
   require_path
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-3FGA6ACG.js";
 
 // builtin-require:stream
 var require_stream = __commonJS({

@@ -4,7 +4,7 @@ import {
   __toESM,
   require_fs,
   require_path
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-3FGA6ACG.js";
 
 // src/docker/step-config.ts
 var import_node_fs = __toESM(require_fs(), 1);

@@ -1,9 +1,11 @@
 import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
-  __toESM,
   require_crypto
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-TFVKVXD5.js";
+import {
+  __toESM
+} from "./chunk-3FGA6ACG.js";
 
 // src/registry/errors.ts
 var RegistryError = class extends Error {

@@ -3,7 +3,7 @@ const require = __createRequire(import.meta.url);
 import {
   __commonJS,
   __require
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-3FGA6ACG.js";
 
 // builtin-require:fs/promises
 var require_promises = __commonJS({

@@ -5,16 +5,16 @@ import {
   pinDeployFiles,
   skippedNotes,
   writePinnedFiles
-} from "./chunk-ARGKCXSF.js";
+} from "./chunk-ZGM424NW.js";
 import {
   code,
   fence,
   html
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
 import {
   info,
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-TFVKVXD5.js";
 
 // src/pin/summary.ts
 function changedFilesOutput(files) {

@@ -4,7 +4,7 @@ import {
   __toESM,
   require_fs,
   require_os
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-3FGA6ACG.js";
 
 // src/action/context.ts
 var import_node_fs = __toESM(require_fs(), 1);

@@ -18,7 +18,7 @@ import {
   parseJsonBytes,
   pickPlatformEntry,
   platformEntries
-} from "./chunk-HE4PJ7L7.js";
+} from "./chunk-426R2XC5.js";
 import {
   INCONSISTENT_HINT,
   RegistryError,
@@ -28,14 +28,16 @@ import {
   isSha256Digest,
   matchesDigest,
   sha256Digest
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
+import {
+  info,
+  setSecret
+} from "./chunk-TFVKVXD5.js";
 import {
   __commonJS,
   __require,
-  __toESM,
-  info,
-  setSecret
-} from "./chunk-QWNOPTV2.js";
+  __toESM
+} from "./chunk-3FGA6ACG.js";
 
 // node_modules/undici/lib/core/errors.js
 var require_errors = __commonJS({

@@ -2,7 +2,7 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseReference
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
 
 // src/pin/rules.ts
 function writtenName(written) {

@@ -2,18 +2,18 @@ import { createRequire as __createRequire } from 'node:module';
 const require = __createRequire(import.meta.url);
 import {
   parseLines
-} from "./chunk-TA52PLQ3.js";
+} from "./chunk-PAPUM53D.js";
 import {
   repositoryUrl
-} from "./chunk-7JSTORNP.js";
+} from "./chunk-F74GLXIE.js";
 import {
   ActionError,
   InputError,
   cut
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
 import {
   setSecret
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-TFVKVXD5.js";
 
 // src/action/secrets.ts
 function maskSecretInputs(read) {

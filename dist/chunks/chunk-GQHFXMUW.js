@@ -3,28 +3,29 @@ const require = __createRequire(import.meta.url);
 import {
   parseList,
   parseReferenceInput
-} from "./chunk-TA52PLQ3.js";
+} from "./chunk-PAPUM53D.js";
 import {
   COMMIT_SHA,
   isPullRequestEvent,
   refBranch,
   refTag
-} from "./chunk-7JSTORNP.js";
+} from "./chunk-F74GLXIE.js";
 import {
   ActionError,
   InputError,
   cut,
   formatName,
   validateTag
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
 import {
-  __commonJS,
-  __toESM,
-  getExecOutput,
   info,
   notice,
   warning
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-TFVKVXD5.js";
+import {
+  __commonJS,
+  __toESM
+} from "./chunk-3FGA6ACG.js";
 
 // node_modules/semver/internal/debug.js
 var require_debug = __commonJS({
@@ -543,9 +544,11 @@ var require_parse = __commonJS({
 });
 
 // src/plan/commit.ts
+var loadExec = () => import("./exec-JTORXMQW.js");
 async function gitHead(dir) {
   try {
-    const out = await getExecOutput("git", ["rev-parse", "HEAD"], { cwd: dir, silent: true, ignoreReturnCode: true });
+    const exec = await loadExec();
+    const out = await exec.getExecOutput("git", ["rev-parse", "HEAD"], { cwd: dir, silent: true, ignoreReturnCode: true });
     const sha = out.stdout.trim();
     return out.exitCode === 0 && COMMIT_SHA.test(sha) ? sha : void 0;
   } catch {
@@ -555,7 +558,8 @@ async function gitHead(dir) {
 async function gitCommitTime(dir, sha) {
   if (!COMMIT_SHA.test(sha)) return void 0;
   try {
-    const out = await getExecOutput("git", ["show", "-s", "--format=%cI", sha], {
+    const exec = await loadExec();
+    const out = await exec.getExecOutput("git", ["show", "-s", "--format=%cI", sha], {
       cwd: dir,
       silent: true,
       ignoreReturnCode: true

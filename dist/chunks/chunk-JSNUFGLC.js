@@ -4,13 +4,13 @@ import {
   parseBoolean,
   parseLines,
   parseList
-} from "./chunk-TA52PLQ3.js";
+} from "./chunk-PAPUM53D.js";
 import {
   InputError
-} from "./chunk-PLNMAWCX.js";
+} from "./chunk-T7K4ATKP.js";
 import {
   setSecret
-} from "./chunk-QWNOPTV2.js";
+} from "./chunk-TFVKVXD5.js";
 
 // src/github/branch.ts
 function branchProblem(name) {
@@ -73,7 +73,7 @@ function readGitHubInputs(read) {
 // src/github/load.ts
 var loaded;
 function loadGitHub() {
-  loaded ??= import("./publish-DCQVJM7U.js");
+  loaded ??= import("./publish-IYRN63IC.js");
   return loaded;
 }
 
