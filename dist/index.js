@@ -21,7 +21,7 @@ import {
   resolveCommit,
   tagPlatform,
   tagStates
-} from "./chunks/chunk-GQHFXMUW.js";
+} from "./chunks/chunk-RHQWJXOX.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,
@@ -425,7 +425,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-CKQOEFCC.js");
+  later ??= import("./chunks/later-GSVCOARZ.js");
   return later;
 }
 

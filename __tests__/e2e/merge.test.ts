@@ -428,7 +428,7 @@ describe('merge: faults on its own requests (0 wrong digests)', () => {
   }
 
   it('429 twice on the PUT of the index: retried, the right digest', async () => {
-    proxy.addRule({ method: 'PUT', path: manifestPath(repo, 'digest'), fault: tooManyRequests('0'), times: 2 })
+    proxy.addRule({ method: 'PUT', path: manifestPath(repo, 'r429'), fault: tooManyRequests('0'), times: 2 })
     const run = await merge({ image: image(), sources, tags: 'r429' })
     expect(await noWrongDigest(run, 'r429')).toBe('ok')
     expect(run.outputs.digest).toBe(expected)

@@ -23,7 +23,7 @@ import {
 } from "../chunks/chunk-PAPUM53D.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-3WMHRFZL.js";
+} from "../chunks/chunk-ZLPN34WB.js";
 import {
   isIndex,
   platformEntries,
@@ -108,19 +108,7 @@ async function readRegistry(refs, client, concurrency) {
       }
     }
   }
-  const all = [...jobs.values()];
-  const seen = /* @__PURE__ */ new Set();
-  const firsts = all.filter((j) => !seen.has(repoKey(j.ref)) && seen.add(repoKey(j.ref)));
-  const ready = /* @__PURE__ */ new Map();
-  const ordered = [...firsts, ...all.filter((j) => !firsts.includes(j))];
-  await mapLimit(ordered, concurrency, async (job) => {
-    const key = repoKey(job.ref);
-    const first = ready.get(key);
-    if (first) return first.then(job.run);
-    const p = job.run();
-    ready.set(key, p);
-    return p;
-  });
+  await mapLimit([...jobs.values()], concurrency, (job) => job.run());
   return { digests, tags };
 }
 

@@ -12,7 +12,7 @@ import {
   tagStates,
   templateProblem,
   templateValues
-} from "../chunks/chunk-GQHFXMUW.js";
+} from "../chunks/chunk-RHQWJXOX.js";
 import {
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,
@@ -34,7 +34,7 @@ import {
 } from "../chunks/chunk-PAPUM53D.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-3WMHRFZL.js";
+} from "../chunks/chunk-ZLPN34WB.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

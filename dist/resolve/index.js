@@ -19,7 +19,7 @@ import {
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-3WMHRFZL.js";
+} from "../chunks/chunk-ZLPN34WB.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

@@ -38,8 +38,8 @@ interface Job {
 /**
  * One read per distinct digest (the image view: every platform's config, for its labels; attestations listed, not
  * fetched) and one per distinct tag (a HEAD: where it points now), all side by side, at most `concurrency` at once,
- * over the clients' shared connection pool and under their `registry-timeout` budget. The first read of each
- * repository goes alone, so the repository's token is fetched once. A tag that names an index while a reference pins
+ * over the clients' shared connection pool and under their `registry-timeout` budget (the reads of one repository
+ * share one token: RegistryAuth fetches one per scope). A tag that names an index while a reference pins
  * another digest under it is also read (one GET), so a platform manifest pinned out of the index is not taken for moved.
  */
 export async function readRegistry(refs: readonly ImageReference[], client: (name: ImageName) => RegistryClient, concurrency: number): Promise<RegistryReads> {
@@ -84,18 +84,7 @@ export async function readRegistry(refs: readonly ImageReference[], client: (nam
       }
     }
   }
-  const all = [...jobs.values()]
-  const seen = new Set<string>()
-  const firsts = all.filter((j) => !seen.has(repoKey(j.ref)) && seen.add(repoKey(j.ref)))
-  const ready = new Map<string, Promise<void>>()
-  const ordered = [...firsts, ...all.filter((j) => !firsts.includes(j))]
-  await mapLimit(ordered, concurrency, async (job) => {
-    const key = repoKey(job.ref)
-    const first = ready.get(key)
-    if (first) return first.then(job.run)
-    const p = job.run()
-    ready.set(key, p)
-    return p
-  })
+  // side by side: the references of one repository share its token (RegistryAuth fetches one per scope)
+  await mapLimit([...jobs.values()], concurrency, (job) => job.run())
   return { digests, tags }
 }

@@ -105,7 +105,7 @@ export class RegistryClient {
   private readonly fetched = new Map<string, Manifest>()
   /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
   private readonly confirmedByHead = new Map<string, { mediaType: string; size?: number }>()
-  /** GETs by digest in flight (fetch). */
+  /** GETs by digest sent (fetch), answered or failed. */
   private readonly fetchingByDigest = new Map<string, Promise<Manifest>>()
   /** HEADs by digest sent (confirmDigest), shared by every answer by tag that names the digest. */
   private readonly headsByDigest = new Map<string, Promise<HttpResponse>>()
@@ -245,8 +245,9 @@ export class RegistryClient {
   }
 
   /**
-   * The GET behind manifest(): by digest it is the proof itself (kept in `fetched`; one GET however many ask at once);
-   * by tag it still needs confirming.
+   * The GET behind manifest(): by digest it is the proof itself (kept in `fetched`; one GET however many ask at once,
+   * and a failure stands for the client's life: the transport has retried what was worth retrying); by tag it still
+   * needs confirming.
    */
   private fetch(ref: string): Promise<Manifest> {
     const known = this.fetched.get(ref)
@@ -254,7 +255,7 @@ export class RegistryClient {
     if (!ref.includes(':')) return this.get(ref)
     let pending = this.fetchingByDigest.get(ref)
     if (!pending) {
-      pending = this.get(ref).finally(() => this.fetchingByDigest.delete(ref))
+      pending = this.get(ref)
       this.fetchingByDigest.set(ref, pending)
     }
     return pending
@@ -338,6 +339,16 @@ export class RegistryClient {
       this.headsByDigest.set(digest, pending)
     }
     return pending
+  }
+
+  /**
+   * Confirms by digest (confirm.ts) the digest a HEAD by `ref` (a tag) named, as descriptor() does after its own HEAD:
+   * no request when the registry already served it by digest; else a HEAD by digest, or with `get` a GET by digest
+   * (hashed, kept). A 404 fails, naming the tag and the digest it was answered with.
+   */
+  async confirmHead(ref: string, head: Head & { digest: string }, get = false): Promise<Resolved> {
+    const confirmed = await this.confirmDigest(ref, head.digest, head.size, get)
+    return { digest: head.digest, mediaType: confirmed.mediaType, source: confirmed.source }
   }
 
   private notHeld(ref: string, digest: string, res?: HttpResponse, got = 'HTTP 404'): never {

@@ -11027,7 +11027,7 @@ var RegistryClient = class {
   fetched = /* @__PURE__ */ new Map();
   /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
   confirmedByHead = /* @__PURE__ */ new Map();
-  /** GETs by digest in flight (fetch). */
+  /** GETs by digest sent (fetch), answered or failed. */
   fetchingByDigest = /* @__PURE__ */ new Map();
   /** HEADs by digest sent (confirmDigest), shared by every answer by tag that names the digest. */
   headsByDigest = /* @__PURE__ */ new Map();
@@ -11150,8 +11150,9 @@ var RegistryClient = class {
     return m;
   }
   /**
-   * The GET behind manifest(): by digest it is the proof itself (kept in `fetched`; one GET however many ask at once);
-   * by tag it still needs confirming.
+   * The GET behind manifest(): by digest it is the proof itself (kept in `fetched`; one GET however many ask at once,
+   * and a failure stands for the client's life: the transport has retried what was worth retrying); by tag it still
+   * needs confirming.
    */
   fetch(ref) {
     const known = this.fetched.get(ref);
@@ -11159,7 +11160,7 @@ var RegistryClient = class {
     if (!ref.includes(":")) return this.get(ref);
     let pending = this.fetchingByDigest.get(ref);
     if (!pending) {
-      pending = this.get(ref).finally(() => this.fetchingByDigest.delete(ref));
+      pending = this.get(ref);
       this.fetchingByDigest.set(ref, pending);
     }
     return pending;
@@ -11240,6 +11241,15 @@ var RegistryClient = class {
       this.headsByDigest.set(digest, pending);
     }
     return pending;
+  }
+  /**
+   * Confirms by digest (confirm.ts) the digest a HEAD by `ref` (a tag) named, as descriptor() does after its own HEAD:
+   * no request when the registry already served it by digest; else a HEAD by digest, or with `get` a GET by digest
+   * (hashed, kept). A 404 fails, naming the tag and the digest it was answered with.
+   */
+  async confirmHead(ref, head, get = false) {
+    const confirmed = await this.confirmDigest(ref, head.digest, head.size, get);
+    return { digest: head.digest, mediaType: confirmed.mediaType, source: confirmed.source };
   }
   notHeld(ref, digest, res, got = "HTTP 404") {
     throw new RegistryError(

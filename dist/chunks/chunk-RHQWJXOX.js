@@ -13,6 +13,7 @@ import {
 import {
   ActionError,
   InputError,
+  RegistryError,
   cut,
   formatName,
   validateTag
@@ -837,24 +838,21 @@ async function tagStates(client, tags, claimed, missing = (_tag, error) => error
     });
     return [{ tag: first, digest: found.digest }, ...await tagStates(client, rest, found.digest, missing)];
   }
-  const proof = client.manifest(claimed).then(
-    (m) => m,
-    () => void 0
-  );
+  const proof = client.manifest(claimed).catch((error) => {
+    if (error instanceof RegistryError && error.status === 404) return void 0;
+    throw error;
+  });
+  proof.catch(() => void 0);
   const state = async (tag) => {
-    const head = await client.head(tag);
+    const head = await client.head(tag).catch((error) => {
+      throw missing(tag, error);
+    });
     const held = await proof;
     if (head?.digest === void 0) return { tag, digest: (await client.manifest(tag)).digest };
     if (held && head.digest === held.digest && (head.size === void 0 || head.size === held.bytes.length)) return { tag, digest: held.digest };
-    return { tag, digest: (await client.descriptor(tag, { verified: true })).digest };
+    return { tag, digest: (await client.confirmHead(tag, { ...head, digest: head.digest }, true)).digest };
   };
-  return Promise.all(
-    tags.map(
-      (tag) => state(tag).catch((error) => {
-        throw missing(tag, error);
-      })
-    )
-  );
+  return Promise.all(tags.map(state));
 }
 
 export {
