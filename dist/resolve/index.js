@@ -58,7 +58,7 @@ import {
 import "../chunks/chunk-3FGA6ACG.js";
 
 // src/resolve/inputs.ts
-var DEFAULT_CONCURRENCY = 16;
+var DEFAULT_CONCURRENCY = 32;
 function parseImages(raw) {
   const lines = [...new Set(parseLines(raw))];
   if (lines.length === 0) {

@@ -24,7 +24,7 @@ export interface ResolveInputs extends PinInputs {
 
 // Requests in flight: each wave of concurrent HEADs costs one round trip to a distant registry, so the wider the wave
 // the fewer round trips; HEADs are not pulls (no rate-limit cost on Docker Hub).
-export const DEFAULT_CONCURRENCY = 16
+export const DEFAULT_CONCURRENCY = 32
 
 export function parseImages(raw: string): ResolveTarget[] {
   const lines = [...new Set(parseLines(raw))]
