@@ -236,9 +236,9 @@ async function mergeRows(ctx) {
   await mergeRow(ctx, 8)
   ctx.notes.push(
     'Row 9: sources are single-platform images pushed straight to the registry (labelled git-commit/build-number), one tag each, ' +
-      'in the repository the index goes to; every side writes one tag. Ours reads each source (its manifest by tag, hashed, and its config, hashed: ' +
-      'the config carries the platform and the labels the commit check needs), then PUTs the index under the tag; the registry\'s answer names the ' +
-      'digest it stored, which must be the hash of the bytes sent (without that header, a HEAD by digest confirms it). imagetools create + inspect is two buildx processes; ' +
+      'in the repository the index goes to; every side writes one tag. Ours reads each source (a HEAD of its tag, its manifest by ' +
+      'the digest named, hashed, and its config, hashed: the config carries the platform and the labels the commit check needs), then ' +
+      'PUTs the index under the tag and reads it back (GET by digest, hashed, beside a HEAD of the tag). imagetools create + inspect is two buildx processes; ' +
       'regctl and crane one process each. Request counts are what each side sent through the proxy (pings and token requests included).'
   )
 }

@@ -441,8 +441,8 @@ function closingNote(n) {
           ? ': about the same fixed cost, not something that grows with the image (the action never downloads layers).'
           : '.') +
         ` On the tiny image its known parts are the Node 24 process itself (${ms(n.tiny.nodeMs)} for an empty \`node -e\` in the ` +
-        `same rounds), loading the bundle and checking inputs (${ms(n.tiny.loadMs - n.tiny.nodeMs)}), the read-back (${ms(n.readBackInProcess)} in-process: HEAD tag, ` +
-        `GET manifest by digest, GET config) and writing outputs and the summary and exiting (${ms(n.tiny.phases.tail)}): ` +
+        `same rounds), loading the bundle and checking inputs (${ms(n.tiny.loadMs - n.tiny.nodeMs)}), the read-back (${ms(n.readBackInProcess)} in-process: GET manifest ` +
+        `by digest beside HEAD tag, then GET config) and writing outputs and the summary and exiting (${ms(n.tiny.phases.tail)}): ` +
         `${ms(fixed)} together. ` +
         (n.tiny.overheadMs - fixed >= 0
           ? `The remaining ${ms(n.tiny.overheadMs - fixed)} is contention: on 2 shared cores our Node process competes with ` +
@@ -466,32 +466,36 @@ function closingNote(n) {
     )
   }
   out.push(
-    '- **Merge requests** (issue 21): per source one GET of its tag (hashed; the registry names those bytes with its ' +
-      'Docker-Content-Digest, else a HEAD by digest confirms them) and one GET of its config, all sources side by side; one PUT of the ' +
-      'index per tag (a PUT by tag stores it under its digest too), side by side; one HEAD per tag as the read-back (the digest it names ' +
-      'must be the hash of the bytes we sent, which confirms the index and the tag at once). Gone: the HEAD before each source GET, the ' +
-      'GET by digest after it, the PUT by digest, the HEAD + GET of the index by digest. That is 2 × sources + 2 × tags + the /v2/ ping: ' +
-      'reading each source\'s config (its platform and the labels the commit check needs) is one request per source that ' +
-      '`sources + 4` leaves no room for at 8 sources; an accepted PUT alone is not taken as proof (a proxy may answer 201 for the registry: ' +
-      'the e2e fault proxy does), so one HEAD per tag stays.',
-    '- **Resolve**: 16 requests in flight by default (was 8): each wave of concurrent HEADs is one round trip.',
+    '- **Merge requests**: per source named by tag a HEAD of the tag, a GET by the digest it names (hashed) and a GET of its ' +
+      'config (its platform and the labels the commit check needs), all sources side by side; one PUT of the index per tag (a PUT ' +
+      'by tag stores it under its digest too), side by side; the read-back GETs the index by digest (hashed: what the registry ' +
+      'stored) beside one HEAD per tag. With the /v2/ ping that is 3 × sources + 2 × tags + 1. The target of sources + 4 is below ' +
+      'what the one digest rule (src/registry/confirm.ts, issue 17) allows: a digest learned by tag is reported only once the registry ' +
+      'confirms it by digest, so a source named by tag costs two manifest requests before its config; one named by digest (the ' +
+      'build action\'s `digest` output) costs one.',
+    '- **Resolve**: 32 requests in flight by default (was 16); each wave of concurrent HEADs is one round trip. Every reference ' +
+      'costs a HEAD by tag and a HEAD by digest (the one digest rule), so 50 references are 100 requests and the ping.',
     '- **Build action, legacy builder**: no `docker buildx inspect` process when no docker-buildx plugin is where the docker CLI looks ' +
       'for plugins (it could only answer that buildx is not a docker command). What remains beyond the bare build + push is Node 24\'s ' +
-      'start, loading the bundle, the read-back (ping during the push, then HEAD + GET manifest + GET config) and the process exit; on ' +
-      'buildx also `buildx inspect` (the plugin run directly), which the plan needs for the builder\'s driver and platform.',
+      'start, loading the bundle, the read-back (after the push: the manifest GET by docker\'s digest beside the HEAD of the tag, then ' +
+      'the config GET) and the process exit; on buildx also `buildx inspect` (the plugin run directly), which the plan needs for ' +
+      'the builder\'s driver and platform.',
     '- **Removed** (separate commits, before/after in each message): undici\'s index (it loads fetch, WebSocket, caches, ' +
       'mocks and proxy agents: the transport imports Agent, the request API and RetryHandler from their own modules, ' +
       '~90 ms and ~14 MB less at start); the second undici that @actions/core pulls in through @actions/http-client for ' +
       'getIDToken (declared side-effect free, and core.notice/warning named statically so tree-shaking can drop it); ESM ' +
       'imports of node built-ins (node:http\'s ESM facade loads Node\'s internal undici); the `docker version` call before ' +
       'every build (now only before a step login and to explain a failed build: −108 ms per run on 2 cores); the registry ' +
-      'layer and deploy-file pinning (yaml, glob) load only when needed (code splitting), the registry layer while docker ' +
-      'builds; the `/v2/` ping runs while docker pushes.',
+      'layer and deploy-file pinning (yaml, glob) load only when needed (code splitting); undici closing its connection after ' +
+      'every HEAD (a new TCP, and on a real registry TLS, handshake per HEAD: 100 connections for a 50-reference resolve, now ' +
+      '20–50); a token request per waiting request of one scope (one per scope now); the registry layer loading before docker ' +
+      'started (it held up the build\'s start by ~60 ms: it loads once the build prints, and the /v2/ ping and undici\'s first ' +
+      'connection run during the build, no longer between build and push); the read-back\'s HEAD of the tag before the GET by ' +
+      'docker\'s digest (now side by side: one round trip less).',
     '- **Left, and ours:** undici itself for the read-back (the brief and issue 3 ask for undici and its RetryHandler). A ' +
-      'node:http transport with the same retry policy was measured during this work: ~150–200 ms and ~15–20 MB less per ' +
-      'run, mostly because process exit waits ~100–150 ms for V8\'s background tier-up of undici\'s llhttp WebAssembly ' +
-      '(`--no-liftoff` removes the wait but moves the compile onto the critical path). **Left, not ours:** Node 24\'s own ' +
-      'start (an empty `node -e` is most of the fixed cost).'
+      'node:http transport with the same retry policy was measured in an earlier session: ~150–200 ms and ~15–20 MB less per ' +
+      'run. **Left, not ours:** Node 24\'s own start and teardown (an empty `node -e` is most of the fixed cost; a process ' +
+      'that loaded the bundle and ran the build takes 60–90 ms from its `exit` event to its end).'
   )
   return out
 }
