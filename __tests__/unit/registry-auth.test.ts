@@ -215,3 +215,16 @@ describe('RegistryAuth: requests side by side', () => {
     expect(out.match(/::add-mask::/g)).toHaveLength(1)
   })
 })
+
+describe('RegistryClient.warmUp', () => {
+  it('pings and fetches the repository token ahead of the first request, which then goes straight to the registry', async () => {
+    const reg = new FakeRegistry('bearer')
+    const { digest } = reg.putImage('acme/api', {}, ['v1'])
+    const client = factory(reg).client({ registry: REGISTRY, repository: 'acme/api' })
+    await client.warmUp()
+    const warmed = paths(reg)
+    expect(warmed).toEqual([`GET ${REGISTRY}/v2/`, expect.stringContaining(new URL(REALM).host)])
+    expect((await client.descriptor('v1')).digest).toBe(digest)
+    expect(paths(reg).slice(warmed.length)).toEqual([`HEAD ${REGISTRY}/v2/acme/api/manifests/v1`, `HEAD ${REGISTRY}/v2/acme/api/manifests/${digest}`])
+  })
+})

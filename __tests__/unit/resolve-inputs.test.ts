@@ -8,7 +8,7 @@ describe('readResolveInputs', () => {
     const i = readResolveInputs(read({ images: 'nginx:latest\n\n# comment\nghcr.io/acme/worker:main\nnginx:latest\ndocker.io/library/nginx:latest' }))
     expect(i.targets.map((t) => t.input)).toEqual(['nginx:latest', 'ghcr.io/acme/worker:main', 'docker.io/library/nginx:latest'])
     expect(i.targets[0]?.ref).toEqual({ registry: 'docker.io', repository: 'library/nginx', tag: 'latest' })
-    expect(i).toMatchObject({ failOnMissing: true, concurrency: 16, listPlatforms: false, write: true, files: [], summary: true })
+    expect(i).toMatchObject({ failOnMissing: true, concurrency: 32, listPlatforms: false, write: true, files: [], summary: true })
   })
 
   it('parses platform, fail-on-missing, concurrency, files and write', () => {

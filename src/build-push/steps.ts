@@ -86,7 +86,8 @@ export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImag
   const started = new Promise<void>((resolve) => (running = resolve))
   const building = builder.build({ ...buildSpec(p.inputs, p.plan), onStarted: running })
   // loading the registry layer, and the first connection (undici compiles its HTTP parser then), hold this thread for
-  // a while: they wait until docker is busy building rather than delay its start, and are done before the push
+  // a while: they wait until docker is busy building rather than delay its start; the ping, the credentials (a
+  // credential helper may take seconds) and a token registry's token are then ready before the push ends
   const opening = p.inputs.push
     ? Promise.race([started, building.catch(() => undefined)]).then(async () => {
         const registries = await deps.openRegistries({ env: deps.env, budgetMs: p.inputs.registryTimeoutMs })
@@ -108,7 +109,7 @@ export async function build(deps: Deps, p: Prepared): Promise<{ built: BuiltImag
 /**
  * Step 3: the push of every tag where the builder has not pushed them itself (`docker push` on the legacy path; on
  * buildx the build pushed), then the registry read-back (verified by hashing), the labels checked against the plan,
- * and the deploy files pinned. The registry's `/v2/` ping started during the build (step 2).
+ * and the deploy files pinned. The registry's `/v2/` ping, credentials and token were asked for during the build (step 2).
  * Budget (`registry-timeout`): the ping has one phase from its start; everything after the push has one phase from
  * the push's end. A ping still pending when the push ends keeps its own, earlier deadline, and a failed ping is not
  * asked again, so the step fails at most one budget after the push.

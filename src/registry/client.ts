@@ -120,12 +120,13 @@ export class RegistryClient {
   }
 
   /**
-   * Pings the registry (`/v2/`: learns its auth challenge and opens a connection) ahead of the first real request.
-   * Never fails by itself: a failed ping is remembered, and the first request that needs it fails with its error
-   * (asking again would only spend the budget a second time on a registry that did not answer).
+   * Gets ready for the first real request ahead of it: pings the registry (`/v2/`: learns its auth challenge and opens
+   * a connection), then looks up the credentials and, on a token registry, fetches this repository's token (kept
+   * until it expires). Never fails by itself: a failure is remembered (the ping) or met again (a token), and the first
+   * request that needs it fails with its error.
    */
   async warmUp(): Promise<void> {
-    await this.options.auth.ping().catch(() => undefined)
+    await this.options.auth.authorization(this.scope).catch(() => undefined)
   }
 
   private where(ref?: string): string {
