@@ -15,7 +15,7 @@
 // those sections (printed; written only with BENCH_OUT). More sections go in SECTIONS below.
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -198,6 +198,14 @@ async function freshBundle() {
   const { entryPoints, esbuildOptions } = await import(path.join(repoRoot, 'scripts/bundle-config.mjs'))
   await build({ ...esbuildOptions, absWorkingDir: repoRoot, entryPoints, outdir: dir })
   return readFileSync(path.join(dir, 'index.js'))
+}
+
+/** Before/after records of earlier changes: everything from HISTORY on in the file being replaced is kept. */
+const HISTORY = '<!-- earlier measurements: kept as they are by npm run bench -->'
+async function keptHistory(file) {
+  const old = await readFile(file, 'utf8').catch(() => '')
+  const at = old.indexOf(HISTORY)
+  return at < 0 ? '' : `\n${old.slice(at)}`
 }
 
 // ---------------------------------------------------------------- main
@@ -392,7 +400,7 @@ async function report(machine, started) {
   process.stdout.write(md)
   if (WRITE) {
     await mkdir(path.dirname(OUT), { recursive: true })
-    await writeFile(OUT, md)
+    await writeFile(OUT, md + (await keptHistory(OUT)))
     log(`wrote ${path.relative(process.cwd(), OUT)} (${elapsed} s)`)
   }
   return rows.every((r) => r.pass !== false)

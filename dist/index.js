@@ -425,7 +425,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-GSVCOARZ.js");
+  later ??= import("./chunks/later-HN7XHVTB.js");
   return later;
 }
 

@@ -19,7 +19,7 @@ import {
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-ZLPN34WB.js";
+} from "../chunks/chunk-AIUTDXN2.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

@@ -11034,12 +11034,13 @@ var RegistryClient = class {
   /** The registry answered a HEAD with 405/501: every later question is a GET. */
   headless = false;
   /**
-   * Pings the registry (`/v2/`: learns its auth challenge and opens a connection) ahead of the first real request.
-   * Never fails by itself: a failed ping is remembered, and the first request that needs it fails with its error
-   * (asking again would only spend the budget a second time on a registry that did not answer).
+   * Gets ready for the first real request ahead of it: pings the registry (`/v2/`: learns its auth challenge and opens
+   * a connection), then looks up the credentials and, on a token registry, fetches this repository's token (kept
+   * until it expires). Never fails by itself: a failure is remembered (the ping) or met again (a token), and the first
+   * request that needs it fails with its error.
    */
   async warmUp() {
-    await this.options.auth.ping().catch(() => void 0);
+    await this.options.auth.authorization(this.scope).catch(() => void 0);
   }
   where(ref) {
     const name = `${this.registry}/${this.repository}`;

@@ -5,7 +5,7 @@ import {
 } from "./chunk-MLIB7E6X.js";
 import {
   dockerRegistries
-} from "./chunk-ZLPN34WB.js";
+} from "./chunk-AIUTDXN2.js";
 import "./chunk-426R2XC5.js";
 import {
   loadDeployFiles
