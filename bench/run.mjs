@@ -502,8 +502,12 @@ function closingNote(n) {
       'docker\'s digest (now side by side: one round trip less).',
     '- **Left, and ours:** undici itself for the read-back (the brief and issue 3 ask for undici and its RetryHandler). A ' +
       'node:http transport with the same retry policy was measured in an earlier session: ~150–200 ms and ~15–20 MB less per ' +
-      'run. **Left, not ours:** Node 24\'s own start and teardown (an empty `node -e` is most of the fixed cost; a process ' +
-      'that loaded the bundle and ran the build takes 60–90 ms from its `exit` event to its end).'
+      'run. **Left, not ours:** Node 24\'s own start (an empty `node -e`), and its teardown after a push: undici parses ' +
+      'responses with llhttp compiled to WebAssembly, V8 starts optimising it in the background once a second response is ' +
+      'parsed, and the process exit waits for that compile (~90 ms after the `exit` event, against ~10 ms for an empty ' +
+      'process; `node --liftoff-only` removes the wait and ~10 MB of peak RSS, but an action cannot pass node flags, and ' +
+      'V8 ignores flags set after start). On a token registry the ping and the token request both run during the build, ' +
+      'so the compile is done before the push ends; on an anonymous or Basic-auth registry (this bench) it is not.'
   )
   return out
 }
