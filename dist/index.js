@@ -21,7 +21,7 @@ import {
   resolveCommit,
   tagPlatform,
   tagStates
-} from "./chunks/chunk-RHQWJXOX.js";
+} from "./chunks/chunk-IQ4PXG3D.js";
 import {
   BUILD_ATTEMPT_LABEL,
   BUILD_NUMBER_LABEL,

@@ -371,6 +371,16 @@ describe('merge: what the registry answers', () => {
     expect(r.error?.message).toMatch(/accepted tag 'v2' but does not serve reg.example\/acme\/api:v2/)
   })
 
+  it('… also on a registry whose HEAD names no digest (the tag is then read by GET)', async () => {
+    const reg = new FakeRegistry()
+    twoPlatforms(reg)
+    reg.omitHeadDigest = true
+    reg.intercept = (url, req) =>
+      req.method === 'PUT' && url.pathname.endsWith('/manifests/v2') ? { status: 201, headers: {}, body: Buffer.alloc(0), url: url.toString() } : undefined
+    const r = await merge(reg, { sources: SOURCES, tags: 'v1, v2' })
+    expect(r.error?.message).toMatch(/accepted tag 'v2' but does not serve reg.example\/acme\/api:v2/)
+  })
+
   it('a tag moved by another push between our PUT and the read-back: a warning, the index digest stands', async () => {
     const reg = new FakeRegistry()
     twoPlatforms(reg)

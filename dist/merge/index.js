@@ -12,7 +12,7 @@ import {
   tagStates,
   templateProblem,
   templateValues
-} from "../chunks/chunk-RHQWJXOX.js";
+} from "../chunks/chunk-IQ4PXG3D.js";
 import {
   BUILD_NUMBER_LABEL,
   COMMIT_LABEL,

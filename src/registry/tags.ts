@@ -37,13 +37,17 @@ export async function tagStates(
   // awaited by every tag below; marked handled so a tag failing first leaves no unhandled rejection behind
   proof.catch(() => undefined)
   const state = async (tag: string): Promise<TagState> => {
-    const head = await client.head(tag).catch((error: unknown) => {
-      throw missing(tag, error)
-    })
+    const head = await client.head(tag)
     const held = await proof
     if (head?.digest === undefined) return { tag, digest: (await client.manifest(tag)).digest }
     if (held && head.digest === held.digest && (head.size === undefined || head.size === held.bytes.length)) return { tag, digest: held.digest }
     return { tag, digest: (await client.confirmHead(tag, { ...head, digest: head.digest }, true)).digest }
   }
-  return Promise.all(tags.map(state))
+  return Promise.all(
+    tags.map((tag) =>
+      state(tag).catch((error: unknown) => {
+        throw missing(tag, error)
+      })
+    )
+  )
 }

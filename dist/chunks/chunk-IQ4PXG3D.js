@@ -844,15 +844,19 @@ async function tagStates(client, tags, claimed, missing = (_tag, error) => error
   });
   proof.catch(() => void 0);
   const state = async (tag) => {
-    const head = await client.head(tag).catch((error) => {
-      throw missing(tag, error);
-    });
+    const head = await client.head(tag);
     const held = await proof;
     if (head?.digest === void 0) return { tag, digest: (await client.manifest(tag)).digest };
     if (held && head.digest === held.digest && (head.size === void 0 || head.size === held.bytes.length)) return { tag, digest: held.digest };
     return { tag, digest: (await client.confirmHead(tag, { ...head, digest: head.digest }, true)).digest };
   };
-  return Promise.all(tags.map(state));
+  return Promise.all(
+    tags.map(
+      (tag) => state(tag).catch((error) => {
+        throw missing(tag, error);
+      })
+    )
+  );
 }
 
 export {
