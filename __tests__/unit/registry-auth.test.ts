@@ -228,3 +228,17 @@ describe('RegistryClient.warmUp', () => {
     expect(paths(reg).slice(warmed.length)).toEqual([`HEAD ${REGISTRY}/v2/acme/api/manifests/v1`, `HEAD ${REGISTRY}/v2/acme/api/manifests/${digest}`])
   })
 })
+
+describe('RegistryAuth: a failed token request stands', () => {
+  it('a second request in the same scope fails with the same error, without asking the token service again', async () => {
+    const reg = new FakeRegistry('bearer')
+    reg.putImage('acme/api', {}, ['v1'])
+    reg.intercept = (url) => (url.host === new URL(REALM).host ? { status: 503, headers: {}, body: Buffer.from('down'), url: url.toString() } : undefined)
+    const client = factory(reg).client({ registry: REGISTRY, repository: 'acme/api' })
+    const first = await client.descriptor('v1').catch((e: Error) => e)
+    const second = await client.descriptor('v1').catch((e: Error) => e)
+    expect(first).toBeInstanceOf(Error)
+    expect(second).toBe(first)
+    expect(paths(reg).filter((p) => p.includes(new URL(REALM).host))).toHaveLength(1)
+  })
+})

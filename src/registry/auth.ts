@@ -80,7 +80,7 @@ export class RegistryAuth {
   private challenge?: Promise<Challenge | undefined>
   private creds?: Promise<Credentials | undefined>
   private readonly cache: TokenCache
-  /** Token requests in flight per scope: requests sent side by side in one scope share one token. */
+  /** Token requests per scope, in flight or failed: requests sent side by side in one scope share one token request. */
   private readonly fetching = new Map<string, Promise<string>>()
   private basicHeader?: Promise<string | undefined>
 
@@ -158,8 +158,14 @@ export class RegistryAuth {
     if (cached) return `Bearer ${cached}`
     let pending = this.fetching.get(scope)
     if (!pending) {
-      pending = this.fetchToken(challenge, scope).finally(() => this.fetching.delete(scope))
+      pending = this.fetchToken(challenge, scope)
       this.fetching.set(scope, pending)
+      // a token, once cached, is the cache's to renew; a failure stands, like a failed ping (the transport has retried
+      // what was worth retrying, and asking again would spend the budget twice)
+      pending.then(
+        () => this.fetching.delete(scope),
+        () => undefined
+      )
     }
     return `Bearer ${await pending}`
   }

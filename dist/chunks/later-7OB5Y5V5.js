@@ -5,7 +5,7 @@ import {
 } from "./chunk-MLIB7E6X.js";
 import {
   dockerRegistries
-} from "./chunk-AIUTDXN2.js";
+} from "./chunk-7QI2RGM4.js";
 import "./chunk-426R2XC5.js";
 import {
   loadDeployFiles

@@ -10810,7 +10810,7 @@ var RegistryAuth = class {
   challenge;
   creds;
   cache;
-  /** Token requests in flight per scope: requests sent side by side in one scope share one token. */
+  /** Token requests per scope, in flight or failed: requests sent side by side in one scope share one token request. */
   fetching = /* @__PURE__ */ new Map();
   basicHeader;
   get registry() {
@@ -10876,8 +10876,12 @@ var RegistryAuth = class {
     if (cached) return `Bearer ${cached}`;
     let pending = this.fetching.get(scope);
     if (!pending) {
-      pending = this.fetchToken(challenge, scope).finally(() => this.fetching.delete(scope));
+      pending = this.fetchToken(challenge, scope);
       this.fetching.set(scope, pending);
+      pending.then(
+        () => this.fetching.delete(scope),
+        () => void 0
+      );
     }
     return `Bearer ${await pending}`;
   }
