@@ -425,7 +425,7 @@ function toOutputs(report2) {
 // src/build-push/deps.ts
 var later;
 function loadLater() {
-  later ??= import("./chunks/later-7OB5Y5V5.js");
+  later ??= import("./chunks/later-WXB2UCNR.js");
   return later;
 }
 

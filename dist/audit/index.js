@@ -23,7 +23,7 @@ import {
 } from "../chunks/chunk-PAPUM53D.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-7QI2RGM4.js";
+} from "../chunks/chunk-RFJBKPLH.js";
 import {
   isIndex,
   platformEntries,

@@ -34,7 +34,7 @@ import {
 } from "../chunks/chunk-PAPUM53D.js";
 import {
   dockerRegistries
-} from "../chunks/chunk-7QI2RGM4.js";
+} from "../chunks/chunk-RFJBKPLH.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

@@ -19,7 +19,7 @@ import {
 import {
   PlatformNotFoundError,
   dockerRegistries
-} from "../chunks/chunk-7QI2RGM4.js";
+} from "../chunks/chunk-RFJBKPLH.js";
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,

@@ -103,11 +103,9 @@ export class RegistryClient {
   private readonly scope: string
   /** Manifests the registry served (or confirmed) under their digest: content-addressed, so never asked again. */
   private readonly fetched = new Map<string, Manifest>()
-  /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
-  private readonly confirmedByHead = new Map<string, { mediaType: string; size?: number }>()
   /** GETs by digest sent (fetch), answered or failed. */
   private readonly fetchingByDigest = new Map<string, Promise<Manifest>>()
-  /** HEADs by digest sent (confirmDigest), shared by every answer by tag that names the digest. */
+  /** HEADs by digest sent (confirmDigest), answered or failed: one per digest and client, however many answers name it. */
   private readonly headsByDigest = new Map<string, Promise<HttpResponse>>()
   /** The registry answered a HEAD with 405/501: every later question is a GET. */
   private headless = false
@@ -296,8 +294,6 @@ export class RegistryClient {
    */
   private async confirmDigest(ref: string, digest: string, size: number | undefined, get: boolean): Promise<{ mediaType: string; source: 'head' | 'get' }> {
     const known = this.fetched.get(digest)
-    const headed = this.confirmedByHead.get(digest)
-    if (!known && !get && headed !== undefined && (size === undefined || headed.size === undefined || headed.size === size)) return { mediaType: headed.mediaType, source: 'head' }
     if (!known && !get && !this.headless) {
       const res = await this.headByDigest(digest)
       if (res.status === 404) this.notHeld(ref, digest, res)
@@ -308,10 +304,7 @@ export class RegistryClient {
         if (isSchema1(facts.mediaType)) this.schema1(digest)
         const verdict = confirmsByHead(digest, facts, size)
         if (typeof verdict === 'string') throw new RegistryError(`registry ${this.registry} returned inconsistent data for ${this.where(ref)}: ${verdict}`, INCONSISTENT_HINT)
-        if (verdict === true) {
-          this.confirmedByHead.set(digest, { mediaType: facts.mediaType as string, ...(facts.size !== undefined && { size: facts.size }) })
-          return { mediaType: facts.mediaType as string, source: 'head' }
-        }
+        if (verdict === true) return { mediaType: facts.mediaType as string, source: 'head' }
       }
     }
     let m = known

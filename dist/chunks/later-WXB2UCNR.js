@@ -5,7 +5,7 @@ import {
 } from "./chunk-MLIB7E6X.js";
 import {
   dockerRegistries
-} from "./chunk-7QI2RGM4.js";
+} from "./chunk-RFJBKPLH.js";
 import "./chunk-426R2XC5.js";
 import {
   loadDeployFiles

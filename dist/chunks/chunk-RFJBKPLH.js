@@ -11029,11 +11029,9 @@ var RegistryClient = class {
   scope;
   /** Manifests the registry served (or confirmed) under their digest: content-addressed, so never asked again. */
   fetched = /* @__PURE__ */ new Map();
-  /** Digests a HEAD by digest confirmed (confirm.ts), with what it said: asked once per client. */
-  confirmedByHead = /* @__PURE__ */ new Map();
   /** GETs by digest sent (fetch), answered or failed. */
   fetchingByDigest = /* @__PURE__ */ new Map();
-  /** HEADs by digest sent (confirmDigest), shared by every answer by tag that names the digest. */
+  /** HEADs by digest sent (confirmDigest), answered or failed: one per digest and client, however many answers name it. */
   headsByDigest = /* @__PURE__ */ new Map();
   /** The registry answered a HEAD with 405/501: every later question is a GET. */
   headless = false;
@@ -11203,8 +11201,6 @@ var RegistryClient = class {
    */
   async confirmDigest(ref, digest, size, get) {
     const known = this.fetched.get(digest);
-    const headed = this.confirmedByHead.get(digest);
-    if (!known && !get && headed !== void 0 && (size === void 0 || headed.size === void 0 || headed.size === size)) return { mediaType: headed.mediaType, source: "head" };
     if (!known && !get && !this.headless) {
       const res = await this.headByDigest(digest);
       if (res.status === 404) this.notHeld(ref, digest, res);
@@ -11215,10 +11211,7 @@ var RegistryClient = class {
         if (isSchema1(facts.mediaType)) this.schema1(digest);
         const verdict = confirmsByHead(digest, facts, size);
         if (typeof verdict === "string") throw new RegistryError(`registry ${this.registry} returned inconsistent data for ${this.where(ref)}: ${verdict}`, INCONSISTENT_HINT);
-        if (verdict === true) {
-          this.confirmedByHead.set(digest, { mediaType: facts.mediaType, ...facts.size !== void 0 && { size: facts.size } });
-          return { mediaType: facts.mediaType, source: "head" };
-        }
+        if (verdict === true) return { mediaType: facts.mediaType, source: "head" };
       }
     }
     let m = known;
